@@ -1,0 +1,71 @@
+# Vigil build.  `make` builds build/vigil and build/libvigil.a;
+# `make SAN=1` builds the same under AddressSanitizer + UBSan in build-san/;
+# `make check` runs every test in both builds (see tests/run.sh).
+
+CC      ?= cc
+PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(SAN),1)
+BUILD   := build-san
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD   := build
+endif
+
+LIB_SRC := $(wildcard src/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# Files compiled into the binary: default dictionaries and data tables.
+EMBED   := $(sort $(wildcard dict/*.txt) $(wildcard data/*.tsv) $(wildcard data/*.bin))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/vigil $(BUILD)/libvigil.a
+
+$(BUILD)/libvigil.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/vigil: $(CLI_OBJ) $(BUILD)/libvigil.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvigil.a $(LDLIBS)
+
+# The list file changes only when the set of embedded files does.
+$(BUILD)/gen/embed.list: FORCE
+	@mkdir -p $(@D)
+	@echo $(EMBED) | cmp -s - $@ || echo $(EMBED) > $@
+
+$(BUILD)/gen/embedded.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh
+	tools/embed.sh $@ $(EMBED)
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS) -lcmocka
+
+tests: $(UNIT_BIN)
+
+check:
+	$(MAKE) all tests
+	$(MAKE) SAN=1 all tests
+	tests/run.sh
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all tests check clean FORCE
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,689 @@
+/* analysis.c -- see analysis.h. */
+#include "analysis.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define VG_MAX_TOKENS 127
+
+void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt)
+{
+    memset(a, 0, sizeof *a);
+    a->d = d;
+    a->opt = opt;
+}
+
+void vg_analysis_free(vg_analysis *a)
+{
+    vg_tokens_free(&a->tk);
+    vg_vec_free(&a->w);
+    vg_vec_free(&a->hits);
+    vg_vec_free(&a->hit_of);
+    vg_vec_free(&a->codes);
+    vg_vec_free(&a->comps);
+    vg_vec_free(&a->comp_members);
+    vg_vec_free(&a->clauses);
+    vg_vec_free(&a->skip);
+}
+
+static const char *norm(const vg_analysis *a, size_t i) { return vg_tok_norm(&a->tk, i); }
+
+static bool is_word(const vg_analysis *a, size_t i, const char *w)
+{
+    return !strcmp(norm(a, i), w);
+}
+
+static void set_status(vg_analysis *a, int st, const char *why)
+{
+    if (a->status == VG_AN_OK || (st == VG_AN_DISCARD && a->status != VG_AN_DISCARD)) {
+        a->status = st;
+        snprintf(a->why, sizeof a->why, "%s", why);
+    }
+}
+
+/* ---- tokens ---- */
+
+static void tokenize(vg_analysis *a, const char *text, size_t len)
+{
+    vg_tokens_clear(&a->tk);
+    vg_tokenize(text, len, &a->tk);
+    size_t k = 0;
+    for (size_t i = 0; i < a->tk.t.n; i++)
+        if (a->tk.t.v[i].kind != VG_TK_PUNCT) a->tk.t.v[k++] = a->tk.t.v[i];
+    a->tk.t.n = k;
+    if (k > VG_MAX_TOKENS) {
+        a->tk.t.n = VG_MAX_TOKENS;
+        a->truncated = true;
+    }
+}
+
+/* ---- typing words ---- */
+
+static const struct { const char *w; uint8_t type, pron; } closed[] = {
+    { "THE", VG_W_DETERM, 0 }, { "A", VG_W_DETERM, 0 }, { "AN", VG_W_DETERM, 0 },
+    { "HE", VG_W_PRONOUN, VG_PRON_FIRST }, { "SHE", VG_W_PRONOUN, VG_PRON_FIRST },
+    { "IT", VG_W_PRONOUN, VG_PRON_FIRST }, { "HIM", VG_W_PRONOUN, VG_PRON_FIRST },
+    { "ITS", VG_W_PRONOUN, VG_PRON_PRIOR }, { "HIS", VG_W_PRONOUN, VG_PRON_PRIOR },
+    { "HER", VG_W_PRONOUN, VG_PRON_PRIOR },
+    { "THEY", VG_W_PRONOUN, VG_PRON_PLURAL }, { "THEM", VG_W_PRONOUN, VG_PRON_PLURAL },
+    { "THEIR", VG_W_PRONOUN, VG_PRON_PLURAL },
+    { "AND", VG_W_CONJ, 0 }, { "BUT", VG_W_CONJ, 0 }, { "OR", VG_W_CONJ, 0 },
+    { "NOR", VG_W_CONJ, 0 },
+    { "WAS", VG_W_AUXIL, 0 }, { "WERE", VG_W_AUXIL, 0 }, { "BEEN", VG_W_AUXIL, 0 },
+    { "BY", VG_W_BY, 0 },
+};
+
+static void type_closed(vg_analysis *a, size_t i)
+{
+    vg_aword *w = &a->w.v[i];
+    switch (a->tk.t.v[i].kind) {
+    case VG_TK_COMMA: w->type = VG_W_COMMA; return;
+    case VG_TK_QUOTE: w->type = VG_W_QUOTE; return;
+    case VG_TK_NUM: w->type = VG_W_NUMBER; return;
+    default: break;
+    }
+    const char *t = norm(a, i);
+    for (size_t k = 0; k < sizeof closed / sizeof *closed; k++)
+        if (!strcmp(t, closed[k].w)) {
+            w->type = closed[k].type;
+            w->pron = closed[k].pron;
+            return;
+        }
+}
+
+static void add_code(vg_analysis *a, const char *c)
+{
+    vg_acode ac;
+    snprintf(ac.code, sizeof ac.code, "%s", c);
+    vg_vec_push(&a->codes, ac);
+}
+
+/* Types an actor head: its dated code for the sentence date. */
+static void type_actor(vg_analysis *a, size_t i, const vg_entry *e)
+{
+    vg_aword *w = &a->w.v[i];
+    const vg_dated *dc = vg_actor_code(a->d, e->ref, a->date);
+    if (!dc || dc->special == VG_CODE_NULL) { w->type = VG_W_NOUN; return; }
+    if (dc->special == VG_CODE_DISCARD) { set_status(a, VG_AN_DISCARD, "discard actor"); w->type = VG_W_NOUN; return; }
+    if (dc->special == VG_CODE_COMPLEX) { set_status(a, VG_AN_COMPLEX, "complex actor"); w->type = VG_W_NOUN; return; }
+    w->type = VG_W_ACTOR;
+    w->special = dc->special;
+    w->ncodes = (uint8_t)dc->ncodes;
+    w->base = (uint32_t)a->codes.n;
+    for (uint16_t k = 0; k < dc->ncodes; k++)
+        add_code(a, a->d->codelist.v[dc->codes + k]);
+    w->codes = (uint32_t)a->codes.n;
+    for (uint16_t k = 0; k < dc->ncodes; k++)
+        add_code(a, a->d->codelist.v[dc->codes + k]);
+}
+
+static void type_hit(vg_analysis *a, size_t i, const vg_hit *h)
+{
+    const vg_entry *e = &a->d->entries.v[h->entry];
+    vg_aword *w = &a->w.v[i];
+    w->entry = h->entry;
+    w->last = (int16_t)h->last;
+    a->hit_of.v[i] = (int32_t)a->hits.n;
+    vg_vec_push(&a->hits, *h);
+    for (size_t k = 1; k < h->nwords; k++) {
+        vg_aword *t = &a->w.v[h->pos[k]];
+        t->type = VG_W_TAIL;
+        t->head = (int16_t)i;
+        a->skip.v[h->pos[k]] = 1;
+    }
+    switch (e->kind) {
+    case VG_PK_ACTOR: type_actor(a, i, e); break;
+    case VG_PK_AGENT: w->type = VG_W_AGENT; break;
+    case VG_PK_NOUN: w->type = VG_W_NOUN; break;
+    case VG_PK_ADJ: w->type = VG_W_ADJ; break;
+    case VG_PK_VERB: {
+        const vg_verbform *vf = &a->d->verbforms.v[e->ref];
+        uint8_t bk = a->d->blocks.v[vf->block].kind;
+        w->type = bk == VG_VK_TIME ? VG_W_TIME : bk == VG_VK_ATTRIB ? VG_W_ATTRIB : VG_W_VERB;
+        break;
+    }
+    default: break;
+    }
+}
+
+static void classify(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    const unsigned kinds = 1u << VG_PK_ACTOR | 1u << VG_PK_AGENT | 1u << VG_PK_VERB |
+                           1u << VG_PK_NOUN | 1u << VG_PK_ADJ;
+    for (size_t i = 0; i < n; i++) {
+        if (a->w.v[i].type == VG_W_TAIL) continue;
+        vg_hit h;
+        if (vg_dict_find(a->d, &a->tk, i, n, kinds, a->skip.v, &h)) {
+            a->skip.v[i] = 1;
+            type_hit(a, i, &h);
+        } else {
+            type_closed(a, i);
+        }
+    }
+}
+
+/* ---- verbs and nouns ---- */
+
+static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
+{
+    const vg_entry *e = &a->d->entries.v[a->w.v[i].entry];
+    return &a->d->verbforms.v[e->ref];
+}
+
+static bool first_word(const vg_analysis *a, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (a->tk.t.v[k].kind == VG_TK_WORD || a->tk.t.v[k].kind == VG_TK_NUM) return false;
+    return true;
+}
+
+/* A determiner or a mid-sentence capital makes a verb a noun; a null-coded
+ * verb without patterns is no verb at all. */
+static void mark_nouns(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    for (size_t i = 0; i < n; i++) {
+        vg_aword *w = &a->w.v[i];
+        if (w->type != VG_W_VERB) continue;
+        if (i > 0 && a->w.v[i - 1].type == VG_W_DETERM) { w->type = VG_W_NOUN; continue; }
+        if (!a->tk.allcaps && (a->tk.t.v[i].flags & VG_TF_CAP) && !first_word(a, i)) {
+            w->type = VG_W_NOUN;
+            continue;
+        }
+        const vg_verbform *vf = verbform_of(a, i);
+        const vg_vblock *b = &a->d->blocks.v[vf->block];
+        if (vf->code.special == VG_CODE_NULL && b->npat == 0) w->type = VG_W_NULL;
+    }
+}
+
+/* Discard and complex codes on verb roots and time phrases. */
+static void check_roots(vg_analysis *a)
+{
+    for (size_t i = 0; i < a->tk.t.n; i++) {
+        vg_aword *w = &a->w.v[i];
+        if (w->type != VG_W_VERB && w->type != VG_W_TIME) continue;
+        const vg_verbform *vf = verbform_of(a, i);
+        if (w->type == VG_W_TIME && !a->time_active) continue;
+        if (vf->code.special == VG_CODE_DISCARD) set_status(a, VG_AN_DISCARD, "discard verb");
+        if (vf->code.special == VG_CODE_COMPLEX) set_status(a, VG_AN_COMPLEX, "complex verb");
+    }
+}
+
+/* ---- compounds ---- */
+
+typedef VG_VEC(int16_t) i16vec;
+
+bool vg_an_is_actor(const vg_analysis *a, size_t i)
+{
+    const vg_aword *w = &a->w.v[i];
+    if (w->type == VG_W_ACTOR) return true;
+    return w->type == VG_W_AGENT && a->opt->convert_agents && w->codes != UINT32_MAX &&
+           w->ncodes > 0;
+}
+
+/* End (exclusive) of the phrase headed at i, skipping its adjacent tails. */
+static size_t phrase_end(const vg_analysis *a, size_t i)
+{
+    size_t j = i + 1;
+    while (j < a->tk.t.n && a->w.v[j].type == VG_W_TAIL && a->w.v[j].head == (int16_t)i) j++;
+    return j;
+}
+
+/* NP = [DETERM|ADJ]* ACTOR AGENT* ([ADJ|DETERM]* ACTOR AGENT*)*.  Returns the end
+ * (exclusive) or 0; appends the actor tokens to members. */
+static size_t parse_np(const vg_analysis *a, size_t i, i16vec *members)
+{
+    size_t n = a->tk.t.n, j = i, end = 0;
+    while (j < n) {
+        size_t k = j;
+        while (k < n && (a->w.v[k].type == VG_W_DETERM || a->w.v[k].type == VG_W_ADJ)) k++;
+        if (k >= n || !vg_an_is_actor(a, k)) break;
+        vg_vec_push(members, (int16_t)k);
+        j = phrase_end(a, k);
+        while (j < n && a->w.v[j].type == VG_W_AGENT && !vg_an_is_actor(a, j)) j = phrase_end(a, j);
+        end = j;
+    }
+    return end;
+}
+
+static bool is_conj(const vg_analysis *a, size_t i)
+{
+    return i < a->tk.t.n && a->w.v[i].type == VG_W_CONJ && !is_word(a, i, "BUT");
+}
+
+/* Separator between compound members: ",", a conjunction or ", conj". */
+static size_t parse_sep(const vg_analysis *a, size_t i, bool *conj)
+{
+    *conj = false;
+    if (i < a->tk.t.n && a->w.v[i].type == VG_W_COMMA) {
+        if (is_conj(a, i + 1)) { *conj = true; return i + 2; }
+        return i + 1;
+    }
+    if (is_conj(a, i)) { *conj = true; return i + 1; }
+    return 0;
+}
+
+static void add_compound(vg_analysis *a, size_t first, size_t last, const int16_t *m, size_t nm)
+{
+    vg_compound c = { (int16_t)first, (int16_t)last, (uint16_t)a->comp_members.n, (uint16_t)nm };
+    int16_t id = (int16_t)a->comps.n;
+    vg_vec_push(&a->comps, c);
+    for (size_t k = 0; k < nm; k++) {
+        vg_vec_push(&a->comp_members, m[k]);
+        a->w.v[m[k]].comp = id;
+    }
+    for (size_t k = first; k <= last; k++)
+        if (a->w.v[k].type == VG_W_CONJ || a->w.v[k].type == VG_W_COMMA) a->w.v[k].conj_free = 1;
+}
+
+/* Parsed compound actors: NP (SEP NP)+ with at least one conjunction. */
+static void find_compounds(vg_analysis *a)
+{
+    size_t n = a->tk.t.n, i = 0;
+    i16vec m = {0};
+    while (i < n) {
+        m.n = 0;
+        size_t end = parse_np(a, i, &m);
+        if (!end) { i++; continue; }
+        size_t keep_end = end, keep_m = m.n, pos = end;
+        bool any_conj = false;
+        while (1) {
+            bool conj;
+            size_t s = parse_sep(a, pos, &conj);
+            if (!s) break;
+            size_t e = parse_np(a, s, &m);
+            if (!e) break;
+            pos = e;
+            if (conj) { any_conj = true; keep_end = e; keep_m = m.n; }
+        }
+        if (any_conj && keep_m >= 2) {
+            add_compound(a, i, keep_end - 1, m.v, keep_m);
+            i = keep_end;
+        } else {
+            i = end;
+        }
+    }
+    vg_vec_free(&m);
+}
+
+static bool nounish(const vg_analysis *a, size_t i)
+{
+    return a->w.v[i].type == VG_W_NOUN;
+}
+
+/* Conjunctions inside "bombs and rockets" or "black and white" don't split clauses. */
+static void noun_compounds(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    for (size_t c = 1; c + 1 < n; c++) {
+        if (a->w.v[c].type != VG_W_CONJ || a->w.v[c].conj_free) continue;
+        size_t p = c - 1;
+        while (p > 0 && a->w.v[p].type == VG_W_TAIL) p = (size_t)a->w.v[p].head;
+        size_t k = c + 1;
+        if (a->w.v[p].type == VG_W_ADJ && a->w.v[k].type == VG_W_ADJ) {
+            a->w.v[c].conj_free = 1;
+            continue;
+        }
+        if (!nounish(a, p)) continue;
+        while (k < n && a->w.v[k].type == VG_W_ADJ) k++;
+        if (k < n && nounish(a, k)) a->w.v[c].conj_free = 1;
+    }
+}
+
+/* ---- agents ---- */
+
+static bool is_former(const vg_analysis *a, size_t i)
+{
+    return i < a->tk.t.n && is_word(a, i, "FORMER");
+}
+
+static size_t head_of(const vg_analysis *a, size_t i)
+{
+    return a->w.v[i].type == VG_W_TAIL ? (size_t)a->w.v[i].head : i;
+}
+
+static int agent_at(const vg_analysis *a, size_t i)
+{
+    if (i >= a->tk.t.n) return -1;
+    size_t h = head_of(a, i);
+    return a->w.v[h].type == VG_W_AGENT ? (int)h : -1;
+}
+
+static bool is_prep(const vg_analysis *a, size_t i)
+{
+    return is_word(a, i, "OF") || is_word(a, i, "IN");
+}
+
+/* Finds the agent of the actor headed at i; sets *former. */
+static int find_agent(const vg_analysis *a, size_t i, bool *former)
+{
+    size_t after = phrase_end(a, i);
+    *former = false;
+    if (is_former(a, after) && agent_at(a, after + 1) >= 0) {
+        *former = true;
+        return agent_at(a, after + 1);
+    }
+    int g = agent_at(a, after);
+    if (g >= 0) {
+        *former = i > 0 && is_former(a, i - 1);
+        return g;
+    }
+    if (i >= 1 && (g = agent_at(a, i - 1)) >= 0) {
+        *former = g > 0 && is_former(a, (size_t)g - 1);
+        return g;
+    }
+    if (i >= 2 && is_prep(a, i - 1) && (g = agent_at(a, i - 2)) >= 0) {
+        *former = g > 0 && is_former(a, (size_t)g - 1);
+        return g;
+    }
+    return -1;
+}
+
+static bool has_chunk(const char *code, const char *chunk)
+{
+    size_t n = strlen(code);
+    for (size_t k = 0; k + 3 <= n; k += 3)
+        if (!strncmp(code + k, chunk, 3)) return true;
+    return false;
+}
+
+/* Combines an actor code with an agent code (CAMEO 3-letter alignment). */
+static void combine(char *out, size_t cap, const char *actor, const vg_agent *ag, bool former)
+{
+    const char *c = former ? "ELI" : ag->code;
+    if (ag->prefix && !former) {
+        if (strlen(c) >= 3 && has_chunk(actor, c)) snprintf(out, cap, "%s", actor);
+        else snprintf(out, cap, "%s%s", c, actor);
+        return;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", actor);
+    size_t cl = strlen(c);
+    for (size_t k = 0; k < cl; k += 3) {
+        char chunk[4] = { 0 };
+        strncpy(chunk, c + k, 3);
+        if (strlen(chunk) == 3 && has_chunk(buf, chunk)) continue;
+        size_t bl = strlen(buf);
+        snprintf(buf + bl, sizeof buf - bl, "%s", chunk);
+    }
+    snprintf(out, cap, "%s", buf);
+}
+
+static const vg_agent *agent_rec(const vg_analysis *a, size_t g)
+{
+    return &a->d->agents.v[a->d->entries.v[a->w.v[g].entry].ref];
+}
+
+static void attach_agents(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    VG_VEC(uint8_t) used = {0};
+    vg_vec_reserve(&used, n);
+    memset(used.v, 0, n);
+    for (size_t i = 0; i < n; i++) {
+        vg_aword *w = &a->w.v[i];
+        if (w->type != VG_W_ACTOR) continue;
+        bool former;
+        int g = find_agent(a, i, &former);
+        if (g < 0) continue;
+        used.v[g] = 1;
+        w->agent = (int16_t)g;
+        w->former = former;
+        const vg_agent *ag = agent_rec(a, (size_t)g);
+        for (size_t k = 0; k < w->ncodes; k++) {
+            vg_acode *ac = &a->codes.v[w->codes + k];
+            char tmp[48];
+            combine(tmp, sizeof tmp, ac->code, ag, former);
+            snprintf(ac->code, sizeof ac->code, "%s", tmp);
+        }
+    }
+    for (size_t i = 0; a->opt->convert_agents && i < n; i++) {
+        vg_aword *w = &a->w.v[i];
+        if (w->type != VG_W_AGENT || used.v[i]) continue;
+        const vg_agent *ag = agent_rec(a, i);
+        char c[48];
+        snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", ag->code);
+        w->codes = w->base = (uint32_t)a->codes.n;
+        w->ncodes = 1;
+        add_code(a, c);
+    }
+    vg_vec_free(&used);
+}
+
+/* ---- pronouns ---- */
+
+static int first_actor(const vg_analysis *a, size_t lo, size_t hi)
+{
+    for (size_t k = lo; k < hi; k++)
+        if (!a->w.v[k].deleted && vg_an_is_actor(a, k)) return (int)k;
+    return -1;
+}
+
+static void resolve_pronouns(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    for (size_t p = 0; p < n; p++) {
+        vg_aword *w = &a->w.v[p];
+        if (w->type != VG_W_PRONOUN) continue;
+        int ref = -1;
+        if (a->fwd && first_actor(a, 0, p) < 0) {
+            w->ref = -2;                      /* the previous sentence's first actor */
+            continue;
+        }
+        switch (w->pron) {
+        case VG_PRON_FIRST: ref = first_actor(a, 0, n); break;
+        case VG_PRON_PRIOR: ref = first_actor(a, 0, p); break;
+        case VG_PRON_PLURAL:
+            for (size_t c = 0; c < a->comps.n && ref < 0; c++)
+                if ((size_t)a->comps.v[c].first < p)
+                    ref = a->comp_members.v[a->comps.v[c].members];
+            if (ref < 0 && a->comps.n) ref = a->comp_members.v[a->comps.v[0].members];
+            if (ref < 0) ref = first_actor(a, 0, n);
+            break;
+        default: break;
+        }
+        w->ref = (int16_t)ref;
+    }
+}
+
+int vg_an_resolve(const vg_analysis *a, size_t i)
+{
+    const vg_aword *w = &a->w.v[i];
+    if (w->type == VG_W_PRONOUN) return w->ref;
+    return (int)i;
+}
+
+int vg_an_compound_of(const vg_analysis *a, size_t i)
+{
+    int r = vg_an_resolve(a, i);
+    return r < 0 ? -1 : a->w.v[r].comp;
+}
+
+const char *vg_an_code(const vg_analysis *a, size_t actor_tok, size_t k)
+{
+    const vg_aword *w = &a->w.v[actor_tok];
+    return a->codes.v[w->codes + k].code;
+}
+
+/* ---- comma clauses ---- */
+
+static bool in_compound(const vg_analysis *a, size_t i)
+{
+    for (size_t c = 0; c < a->comps.n; c++)
+        if ((size_t)a->comps.v[c].first <= i && i <= (size_t)a->comps.v[c].last) return true;
+    return false;
+}
+
+static void delete_span(vg_analysis *a, size_t lo, size_t hi)
+{
+    for (size_t k = lo; k < hi && k < a->tk.t.n; k++) a->w.v[k].deleted = 1;
+}
+
+static void drop_comma_clauses(vg_analysis *a)
+{
+    const vg_options *o = a->opt;
+    if (o->comma_off) return;
+    size_t n = a->tk.t.n;
+    VG_VEC(size_t) c = {0};
+    for (size_t i = 0; i < n; i++)
+        if (a->w.v[i].type == VG_W_COMMA && !in_compound(a, i)) vg_vec_push(&c, i);
+    /* a comma that closes an eliminated clause cannot open the next one */
+    bool used = false;
+    if (c.n) {
+        size_t len = c.v[0];
+        if ((int)len > o->comma_bmin && (int)len <= o->comma_bmax) {
+            delete_span(a, 0, c.v[0] + 1);
+            used = true;
+        }
+        for (size_t j = 0; j + 1 < c.n; j++) {
+            len = c.v[j + 1] - c.v[j] - 1;
+            bool del = !used && (int)len > o->comma_min && (int)len <= o->comma_max;
+            if (del) delete_span(a, c.v[j], c.v[j + 1] + 1);
+            used = del;
+        }
+        len = n - c.v[c.n - 1] - 1;
+        if (!used && (int)len > o->comma_emin && (int)len <= o->comma_emax)
+            delete_span(a, c.v[c.n - 1], n);
+    }
+    vg_vec_free(&c);
+}
+
+/* A phrase with any deleted word is cancelled as a whole. */
+static void cancel_cut_phrases(vg_analysis *a)
+{
+    for (size_t i = 0; i < a->tk.t.n; i++) {
+        vg_aword *w = &a->w.v[i];
+        int32_t hx = a->hit_of.v[i];
+        if (hx < 0) continue;
+        const vg_hit *h = &a->hits.v[hx];
+        bool cut = false;
+        for (size_t k = 0; k < h->nwords; k++) cut |= a->w.v[h->pos[k]].deleted;
+        if (!cut) continue;
+        for (size_t k = 0; k < h->nwords; k++) {
+            a->w.v[h->pos[k]].type = VG_W_NULL;
+            a->w.v[h->pos[k]].comp = -1;
+        }
+        a->hit_of.v[i] = -1;
+        w->type = VG_W_NULL;
+    }
+    /* compounds lose deleted members */
+    for (size_t c = 0; c < a->comps.n; c++) {
+        vg_compound *cp = &a->comps.v[c];
+        size_t live = 0;
+        for (size_t k = 0; k < cp->nmembers; k++) {
+            int16_t m = a->comp_members.v[cp->members + k];
+            if (!a->w.v[m].deleted && a->w.v[m].type != VG_W_NULL)
+                a->comp_members.v[cp->members + live++] = m;
+            else
+                a->w.v[m].comp = -1;
+        }
+        cp->nmembers = (uint16_t)live;
+        if (live < 2)
+            for (size_t k = 0; k < live; k++) a->w.v[a->comp_members.v[cp->members + k]].comp = -1;
+    }
+}
+
+/* ---- clauses ---- */
+
+static void find_clauses(vg_analysis *a)
+{
+    size_t n = a->tk.t.n, start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        bool split = i == n || (a->w.v[i].type == VG_W_CONJ && !a->w.v[i].conj_free &&
+                                !a->w.v[i].deleted);
+        if (!split) continue;
+        vg_clause cl = { (int16_t)start, (int16_t)(i - 1) };
+        int16_t id = (int16_t)a->clauses.n;
+        vg_vec_push(&a->clauses, cl);
+        for (size_t k = start; k < i; k++) a->w.v[k].clause = id;
+        if (i < n) a->w.v[i].clause = -1;
+        start = i + 1;
+    }
+}
+
+/* ---- driver ---- */
+
+static bool has_control_chars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
+    }
+    return false;
+}
+
+static void reset(vg_analysis *a, size_t n)
+{
+    a->w.n = a->hits.n = a->hit_of.n = a->codes.n = 0;
+    a->comps.n = a->comp_members.n = a->clauses.n = 0;
+    vg_vec_reserve(&a->w, n + 1);
+    vg_vec_reserve(&a->hit_of, n + 1);
+    vg_vec_reserve(&a->skip, n + 1);
+    a->w.n = a->hit_of.n = a->skip.n = n;
+    for (size_t i = 0; i < n; i++) {
+        vg_aword z = {0};
+        z.head = z.last = z.ref = z.comp = z.clause = z.agent = -1;
+        z.entry = -1;
+        a->w.v[i] = z;
+        a->hit_of.v[i] = -1;
+        a->skip.v[i] = 0;
+    }
+}
+
+void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
+{
+    a->status = VG_AN_OK;
+    a->why[0] = '\0';
+    a->truncated = false;
+    a->date = date;
+    a->text = text;
+    a->time_active = a->opt->time_shift == 1 || (a->opt->time_shift < 0 && a->d->has_time);
+    tokenize(a, text, len);
+    size_t n = a->tk.t.n;
+    reset(a, n);
+    if (a->opt->min_words > 0 && (int)n < a->opt->min_words) {
+        set_status(a, VG_AN_SHORT, "fewer words than the minimum");
+        return;
+    }
+    if (a->opt->tabari_compat && has_control_chars(text, len))
+        set_status(a, VG_AN_COMPLEX, "non-printing characters");
+    classify(a);
+    mark_nouns(a);
+    check_roots(a);
+    attach_agents(a);
+    find_compounds(a);
+    noun_compounds(a);
+    drop_comma_clauses(a);
+    cancel_cut_phrases(a);
+    resolve_pronouns(a);
+    find_clauses(a);
+}
+
+/* ---- debugging ---- */
+
+static const char *const type_names[] = {
+    "null", "actor", "agent", "verb", "time", "attrib", "determ", "noun", "adj",
+    "auxil", "by", "comma", "pronoun", "conj", "number", "quote", "tail"
+};
+
+void vg_analysis_dump(const vg_analysis *a, vg_buf *b)
+{
+    for (size_t i = 0; i < a->tk.t.n; i++) {
+        const vg_aword *w = &a->w.v[i];
+        vg_buf_printf(b, "%2zu %-14s %-7s cl=%d", i, vg_tok_norm(&a->tk, i),
+                      type_names[w->type], w->clause);
+        if (w->deleted) vg_buf_puts(b, " DELETED");
+        if (w->conj_free) vg_buf_puts(b, " free");
+        if (w->type == VG_W_TAIL) vg_buf_printf(b, " head=%d", w->head);
+        if (w->type == VG_W_PRONOUN) vg_buf_printf(b, " ref=%d", w->ref);
+        if (w->comp >= 0) vg_buf_printf(b, " comp=%d", w->comp);
+        if (w->type == VG_W_ACTOR || (w->type == VG_W_AGENT && w->ncodes))
+            for (size_t k = 0; k < w->ncodes; k++)
+                vg_buf_printf(b, " %s", a->codes.v[w->codes + k].code);
+        if (w->entry >= 0 && w->type != VG_W_TAIL)
+            vg_buf_printf(b, " <%s>", a->d->entries.v[w->entry].text);
+        vg_buf_putc(b, '\n');
+    }
+    if (a->status) vg_buf_printf(b, "status %d: %s\n", a->status, a->why);
+}

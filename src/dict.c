@@ -1,0 +1,832 @@
+/* dict.c -- the dictionary model: phrase, code and pattern parsing shared by
+ * both loaders, and the compiled lookup index.  See dict.h. */
+#include "dict.h"
+
+#include <string.h>
+
+struct vg_dict_index {
+    vg_strmap first;              /* first word -> bucket number */
+    VG_VEC(int32_t) items;        /* entry ids, grouped by bucket */
+    VG_VEC(uint32_t) bucket_at;   /* start of each bucket in items */
+    size_t maxlen;                /* longest first word */
+};
+
+void vg_options_default(vg_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->code_by = VG_CODEBY_CLAUSE;
+    o->min_words = 8;
+    o->comma_min = 2;
+    o->comma_max = 10;
+    o->comma_emin = 2;
+    o->comma_emax = 10;
+    o->comma_bmin = 128;
+    o->comma_bmax = 0;
+    o->time_shift = -1;
+    o->label = true;
+}
+
+vg_dict *vg_dict_new(void)
+{
+    vg_dict *d = vg_calloc(1, sizeof *d);
+    vg_options_default(&d->opt);
+    d->dup_warning = true;
+    return d;
+}
+
+static void index_free(vg_dict_index *ix)
+{
+    if (!ix) return;
+    vg_strmap_free(&ix->first);
+    vg_vec_free(&ix->items);
+    vg_vec_free(&ix->bucket_at);
+    free(ix);
+}
+
+void vg_dict_free(vg_dict *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < d->synsets.n; i++) vg_vec_free(&d->synsets.v[i].members);
+    vg_vec_free(&d->files);
+    vg_vec_free(&d->entries);
+    vg_vec_free(&d->actors);
+    vg_vec_free(&d->dated);
+    vg_vec_free(&d->codelist);
+    vg_vec_free(&d->agents);
+    vg_vec_free(&d->blocks);
+    vg_vec_free(&d->verbforms);
+    vg_vec_free(&d->patterns);
+    vg_vec_free(&d->synsets);
+    vg_vec_free(&d->issues);
+    vg_vec_free(&d->issue_cats);
+    vg_vec_free(&d->label_text);
+    vg_strmap_free(&d->synset_names);
+    vg_strmap_free(&d->labels);
+    index_free(d->index);
+    vg_arena_free(&d->arena);
+    free(d);
+}
+
+const char *vg_dict_strdup(vg_dict *d, const char *s, size_t n)
+{
+    return vg_arena_strndup(&d->arena, s, n);
+}
+
+int32_t vg_dict_file(vg_dict *d, const char *path)
+{
+    for (size_t i = 0; i < d->files.n; i++)
+        if (!strcmp(d->files.v[i], path)) return (int32_t)i;
+    vg_vec_push(&d->files, vg_dict_strdup(d, path, strlen(path)));
+    return (int32_t)d->files.n - 1;
+}
+
+const char *vg_dict_file_name(const vg_dict *d, vg_src src)
+{
+    return src.file >= 0 && (size_t)src.file < d->files.n ? d->files.v[src.file] : "?";
+}
+
+/* ---- dates ---- */
+
+static bool valid_ymd(int32_t y, int32_t m, int32_t dd)
+{
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1];
+}
+
+bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out)
+{
+    (void)yyyy;
+    if (n != 6 && n != 8) return false;
+    int32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!vg_isdigit((unsigned char)s[i])) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (n == 6) {
+        int32_t yy = v / 10000;
+        v += (yy <= 30 ? 20000000 : 19000000);
+    }
+    if (!valid_ymd(v / 10000, v / 100 % 100, v % 100)) return false;
+    *out = v;
+    return true;
+}
+
+/* ---- phrases and pattern elements ---- */
+
+static void skip_spaces(const char **p, const char *end)
+{
+    while (*p < end && vg_isspace((unsigned char)**p)) (*p)++;
+}
+
+static bool is_token_char(char c)
+{
+    return c == '$' || c == '+' || c == '%' || c == '^' || c == '@' || c == '*';
+}
+
+static uint8_t token_type(char c)
+{
+    switch (c) {
+    case '$': return VG_EL_SRC;
+    case '+': return VG_EL_TGT;
+    case '%': return VG_EL_CMP;
+    case '^': return VG_EL_SKIP;
+    case '@': return VG_EL_ATTR;
+    default: return VG_EL_VERB;
+    }
+}
+
+typedef vg_elems elem_vec;
+
+/* Parses one blank-delimited chunk ("UNITED_ARAB_", "IN_*", "&CURRENCY_EXCHANGE",
+ * "REAL~_PLEASANT") into elements. */
+static bool parse_chunk(vg_dict *d, const char *s, size_t n, bool tokens_ok,
+                        elem_vec *out, const char **why)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '_') j++;
+        /* part s[i..j) followed by '_' iff j < n */
+        bool joined = j < n && j + 1 < n;      /* '_' then more in this chunk */
+        bool trailing = j < n && j + 1 == n;   /* chunk ends with '_' */
+        size_t plen = j - i;
+        const char *p = s + i;
+        if (plen == 0) {                       /* "__" or leading '_' */
+            if (out->n && j < n) out->v[out->n - 1].adj_next = 1;
+            i = j + 1;
+            continue;
+        }
+        vg_elem e = {0};
+        e.synset = -1;
+        if (plen == 1 && is_token_char(p[0])) {
+            if (!tokens_ok) { *why = "pattern token in a phrase"; return false; }
+            e.type = token_type(p[0]);
+        } else if (p[0] == '&') {
+            if (!tokens_ok) { *why = "synset in a phrase"; return false; }
+            int id = vg_strmap_getn(&d->synset_names, p + 1, plen - 1);
+            if (id < 0) { *why = "undefined synset"; return false; }
+            e.type = VG_EL_SYNSET;
+            e.synset = id;
+        } else {
+            bool stem_mark = p[plen - 1] == '~';
+            bool noend = p[plen - 1] == '=';
+            if (stem_mark || noend) plen--;
+            if (plen == 0) { *why = "empty word"; return false; }
+            vg_buf f = {0};
+            vg_fold(p, plen, &f);
+            if (f.len == 0 || f.len > 255) {
+                vg_buf_free(&f);
+                *why = "bad word";
+                return false;
+            }
+            e.type = VG_EL_WORD;
+            e.s = vg_dict_strdup(d, f.s, f.len);
+            e.len = (uint16_t)f.len;
+            vg_buf_free(&f);
+            if (noend) e.mode = VG_WM_NOEND;
+            else if ((joined || trailing) && !stem_mark) e.mode = VG_WM_EXACT;
+            else e.mode = VG_WM_STEM;
+        }
+        e.adj_next = joined;
+        vg_vec_push(out, e);
+        i = j + 1;
+        if (trailing) break;
+    }
+    return true;
+}
+
+/* Splits s into blank-delimited chunks and parses each. */
+static bool parse_elems(vg_dict *d, const char *s, size_t n, bool tokens_ok,
+                        elem_vec *out, const char **why)
+{
+    const char *p = s, *end = s + n;
+    while (1) {
+        skip_spaces(&p, end);
+        if (p >= end) break;
+        const char *q = p;
+        while (q < end && !vg_isspace((unsigned char)*q)) q++;
+        /* hyphens are written as '_' in dictionaries */
+        char tmp[512];
+        size_t len = (size_t)(q - p);
+        if (len >= sizeof tmp) { *why = "phrase too long"; return false; }
+        for (size_t k = 0; k < len; k++) tmp[k] = p[k] == '-' && len > 1 ? '_' : p[k];
+        if (!parse_chunk(d, tmp, len, tokens_ok, out, why)) return false;
+        p = q;
+    }
+    return true;
+}
+
+/* Ordering weight: letters plus '_' connectors; tokens and blanks excluded. */
+static uint16_t elems_weight(const vg_dict *d, const vg_elem *e, size_t n)
+{
+    unsigned w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].type == VG_EL_WORD) w += e[i].len + (e[i].mode != VG_WM_STEM);
+        else if (e[i].type == VG_EL_SYNSET) w += d->synsets.v[e[i].synset].weight;
+        if (e[i].adj_next && e[i].type != VG_EL_WORD) w++;
+    }
+    return (uint16_t)(w > 65535 ? 65535 : w);
+}
+
+static vg_elem *arena_elems(vg_dict *d, const vg_elem *e, size_t n)
+{
+    vg_elem *a = vg_arena_alloc(&d->arena, (n ? n : 1) * sizeof *a);
+    memcpy(a, e, n * sizeof *a);
+    return a;
+}
+
+bool vg_parse_elems(vg_dict *d, const char *s, size_t n, vg_elems *out,
+                    const char **why)
+{
+    return parse_elems(d, s, n, true, out, why);
+}
+
+vg_phrase vg_phrase_from(vg_dict *d, const vg_elem *e, size_t n)
+{
+    vg_phrase ph = { arena_elems(d, e, n), (uint16_t)n, elems_weight(d, e, n) };
+    return ph;
+}
+
+bool vg_parse_phrase(vg_dict *d, const char *s, size_t n, vg_phrase *out,
+                     const char **why)
+{
+    elem_vec ev = {0};
+    bool ok = parse_elems(d, s, n, false, &ev, why);
+    if (ok && ev.n == 0) { *why = "empty phrase"; ok = false; }
+    if (ok && ev.n > 16) { *why = "phrase has more than 16 words"; ok = false; }
+    if (ok) {
+        out->w = arena_elems(d, ev.v, ev.n);
+        out->n = (uint16_t)ev.n;
+        out->weight = elems_weight(d, ev.v, ev.n);
+    }
+    vg_vec_free(&ev);
+    return ok;
+}
+
+/* ---- codes ---- */
+
+static int special_code(const char *s, size_t n)
+{
+    char c[8];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 7; i++)
+        if (!vg_isspace((unsigned char)s[i])) c[k++] = s[i];
+    c[k] = '\0';
+    if (!strcmp(c, "---")) return VG_CODE_NULL;
+    if (!strcmp(c, "###")) return VG_CODE_DISCARD;
+    if (!strcmp(c, "+++")) return VG_CODE_COMPLEX;
+    return VG_CODE_NONE;
+}
+
+static bool code_chars_ok(const char *s, size_t n)
+{
+    if (n > 1 && (s[0] == '+' || s[0] == '-')) {   /* time shift: +7, -30 */
+        for (size_t i = 1; i < n; i++)
+            if (!vg_isdigit((unsigned char)s[i])) return false;
+        return true;
+    }
+    if (n == 0) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!vg_isalnum((unsigned char)s[i]) && s[i] != '~') return false;
+    return true;
+}
+
+/* Splits "A/B/C" into the code list. */
+static bool add_codes(vg_dict *d, const char *s, size_t n, vg_dated *out)
+{
+    out->codes = (uint32_t)d->codelist.n;
+    out->ncodes = 0;
+    const char *p = s, *end = s + n;
+    while (p <= end) {
+        const char *q = p;
+        while (q < end && *q != '/') q++;
+        if (!code_chars_ok(p, (size_t)(q - p))) return false;
+        vg_vec_push(&d->codelist, vg_dict_strdup(d, p, (size_t)(q - p)));
+        out->ncodes++;
+        p = q + 1;
+    }
+    return out->ncodes > 0;
+}
+
+/* Parses the date part: "<D", ">D", "D1-D2", "D-", "-D". */
+static bool parse_restriction(const char *s, size_t n, vg_dated *out)
+{
+    char buf[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof buf - 1; i++)
+        if (!vg_isspace((unsigned char)s[i])) buf[k++] = s[i];
+    buf[k] = '\0';
+    out->from = 0;
+    out->to = 99999999;
+    out->has_date = 1;
+    if (buf[0] == '<') return vg_parse_date_digits(buf + 1, k - 1, false, &out->to);
+    if (buf[0] == '>') return vg_parse_date_digits(buf + 1, k - 1, false, &out->from);
+    char *dash = strchr(buf, '-');
+    if (!dash) return false;
+    size_t l1 = (size_t)(dash - buf), l2 = k - l1 - 1;
+    if (l1 && !vg_parse_date_digits(buf, l1, false, &out->from)) return false;
+    if (l2 && !vg_parse_date_digits(dash + 1, l2, false, &out->to)) return false;
+    return l1 || l2;
+}
+
+bool vg_parse_dated(vg_dict *d, const char *s, size_t n, vg_dated *out,
+                    const char **why)
+{
+    memset(out, 0, sizeof *out);
+    out->to = 99999999;
+    const char *p = s, *end = s + n;
+    skip_spaces(&p, end);
+    while (end > p && vg_isspace((unsigned char)end[-1])) end--;
+    if (p == end) { *why = "no code in [...]"; return false; }
+    /* the code runs to the first blank or date marker */
+    const char *q = p;
+    if (*q == '-' || *q == '#' || *q == '+') {
+        while (q < end && (*q == '-' || *q == '#' || *q == '+' || *q == ' ')) q++;
+        while (q > p && q[-1] == ' ') q--;
+        if (vg_isdigit((unsigned char)*q) || *q == '<' || *q == '>') {
+            /* "- - - <950630" */
+        }
+        out->special = (uint8_t)special_code(p, (size_t)(q - p));
+        if (!out->special) { *why = "bad code"; return false; }
+    } else {
+        while (q < end && !vg_isspace((unsigned char)*q) && *q != '<' && *q != '>') q++;
+        /* a code cannot start with a digit when a date range follows */
+        const char *dash = memchr(p, '-', (size_t)(q - p));
+        if (dash) { *why = "no code in [...]"; return false; }
+        if (!add_codes(d, p, (size_t)(q - p), out)) { *why = "bad code"; return false; }
+        bool digits = true;
+        for (const char *r = p; r < q; r++)
+            if (!vg_isdigit((unsigned char)*r)) digits = false;
+        if (digits && q < end) { *why = "no code in [...]"; return false; }
+    }
+    skip_spaces(&q, end);
+    if (q < end && !parse_restriction(q, (size_t)(end - q), out)) {
+        *why = "bad date restriction";
+        return false;
+    }
+    return true;
+}
+
+bool vg_parse_vcode(vg_dict *d, const char *s, size_t n, vg_vcode *out,
+                    const char **why)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = s, *end = s + n;
+    skip_spaces(&p, end);
+    while (end > p && vg_isspace((unsigned char)end[-1])) end--;
+    if (p == end) { *why = "no code in [...]"; return false; }
+    int sp = special_code(p, (size_t)(end - p));
+    if (sp) { out->special = (uint8_t)sp; return true; }
+    if (end[-1] == '?') { out->flags |= VG_VC_SUBORD; end--; }
+    else if (end[-1] == '!') { out->flags |= VG_VC_DOMINANT; end--; }
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    const char *ce = colon ? colon : end;
+    while (ce > p && vg_isspace((unsigned char)ce[-1])) ce--;
+    if (colon) {
+        const char *b = colon + 1;
+        skip_spaces(&b, end);
+        if (!code_chars_ok(b, (size_t)(end - b))) { *why = "bad paired code"; return false; }
+        out->pair = vg_dict_strdup(d, b, (size_t)(end - b));
+        out->flags |= VG_VC_PAIRED;
+        if (ce == p) {            /* PETRARCH "[:020]": only the reverse event */
+            out->code = NULL;
+            return true;
+        }
+    }
+    if (!code_chars_ok(p, (size_t)(ce - p))) { *why = "bad code"; return false; }
+    out->code = vg_dict_strdup(d, p, (size_t)(ce - p));
+    return true;
+}
+
+/* ---- patterns ---- */
+
+/* A parsed pattern before expansion: items are elements or alternative groups. */
+typedef struct alt_group {
+    VG_VEC(elem_vec) alts;
+    bool adj_in, adj_out;
+} alt_group;
+
+typedef struct pitem {
+    bool group;
+    vg_elem e;
+    alt_group *g;
+} pitem;
+
+typedef VG_VEC(pitem) pitem_vec;
+
+static void free_items(pitem_vec *items)
+{
+    for (size_t i = 0; i < items->n; i++) {
+        alt_group *g = items->v[i].g;
+        if (!g) continue;
+        for (size_t k = 0; k < g->alts.n; k++) vg_vec_free(&g->alts.v[k]);
+        vg_vec_free(&g->alts);
+        free(g);
+    }
+    vg_vec_free(items);
+}
+
+/* Reads pattern text, turning "{ a | b }" into groups. */
+static bool parse_items(vg_dict *d, const char *s, size_t n, pitem_vec *items,
+                        const char **why)
+{
+    const char *p = s, *end = s + n;
+    while (p < end) {
+        const char *brace = memchr(p, '{', (size_t)(end - p));
+        const char *seg_end = brace ? brace : end;
+        bool adj_in = brace && brace > p && brace[-1] == '_';
+        elem_vec ev = {0};
+        if (!parse_elems(d, p, (size_t)(seg_end - p - (adj_in ? 1 : 0)), true, &ev, why)) {
+            vg_vec_free(&ev);
+            return false;
+        }
+        for (size_t i = 0; i < ev.n; i++) {
+            pitem it = { false, ev.v[i], NULL };
+            vg_vec_push(items, it);
+        }
+        vg_vec_free(&ev);
+        if (adj_in && items->n) {
+            vg_elem *last = &items->v[items->n - 1].e;
+            last->adj_next = 1;
+            if (last->type == VG_EL_WORD && last->mode == VG_WM_STEM) last->mode = VG_WM_EXACT;
+        }
+        if (!brace) break;
+        const char *close = memchr(brace, '}', (size_t)(end - brace));
+        if (!close) { *why = "unclosed {"; return false; }
+        alt_group *g = vg_calloc(1, sizeof *g);
+        pitem it = { true, {0}, g };
+        vg_vec_push(items, it);
+        const char *a = brace + 1;
+        while (a <= close) {
+            const char *bar = memchr(a, '|', (size_t)(close - a));
+            const char *ae = bar ? bar : close;
+            elem_vec alt = {0};
+            if (!parse_elems(d, a, (size_t)(ae - a), true, &alt, why)) {
+                vg_vec_free(&alt);
+                return false;
+            }
+            if (alt.n == 0) { vg_vec_free(&alt); *why = "empty alternative"; return false; }
+            vg_vec_push(&g->alts, alt);
+            a = ae + 1;
+        }
+        p = close + 1;
+        if (p < end && *p == '_') { g->adj_out = true; p++; }
+    }
+    return true;
+}
+
+typedef struct expand_ctx {
+    vg_dict *d;
+    const vg_vcode *code;
+    int32_t block;
+    vg_src src;
+    const char *text;
+    elem_vec cur;
+    size_t count;
+    const char *why;
+} expand_ctx;
+
+static bool emit_pattern(expand_ctx *x)
+{
+    size_t nverb = 0, verb = 0;
+    for (size_t i = 0; i < x->cur.n; i++)
+        if (x->cur.v[i].type == VG_EL_VERB) { nverb++; verb = i; }
+    if (nverb != 1) {
+        x->why = nverb ? "more than one '*' in pattern" : "missing verb marker '*' in pattern";
+        return false;
+    }
+    if (x->cur.n > 64) { x->why = "pattern too long"; return false; }
+    vg_pattern pt = {0};
+    pt.e = arena_elems(x->d, x->cur.v, x->cur.n);
+    pt.n = (uint16_t)x->cur.n;
+    pt.verb = (uint16_t)verb;
+    pt.weight = elems_weight(x->d, x->cur.v, x->cur.n);
+    pt.code = *x->code;
+    pt.block = x->block;
+    pt.text = x->text;
+    pt.src = x->src;
+    vg_vec_push(&x->d->patterns, pt);
+    x->count++;
+    return true;
+}
+
+static bool expand(expand_ctx *x, const pitem *items, size_t n)
+{
+    if (n == 0) return emit_pattern(x);
+    if (x->count > 256) { x->why = "too many alternatives"; return false; }
+    size_t mark = x->cur.n;
+    if (!items->group) {
+        vg_vec_push(&x->cur, items->e);
+        bool ok = expand(x, items + 1, n - 1);
+        x->cur.n = mark;
+        return ok;
+    }
+    alt_group *g = items->g;
+    for (size_t k = 0; k < g->alts.n; k++) {
+        const elem_vec *alt = &g->alts.v[k];
+        for (size_t i = 0; i < alt->n; i++) vg_vec_push(&x->cur, alt->v[i]);
+        x->cur.v[x->cur.n - 1].adj_next = g->adj_out;
+        if (!expand(x, items + 1, n - 1)) return false;
+        x->cur.n = mark;
+    }
+    return true;
+}
+
+bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
+                     int32_t block, vg_src src, const char **why)
+{
+    pitem_vec items = {0};
+    bool ok = parse_items(d, s, n, &items, why);
+    if (ok) {
+        expand_ctx x = { d, code, block, src, NULL, {0}, 0, NULL };
+        const char *p = s, *end = s + n;
+        skip_spaces(&p, end);
+        while (end > p && vg_isspace((unsigned char)end[-1])) end--;
+        x.text = vg_dict_strdup(d, p, (size_t)(end - p));
+        ok = expand(&x, items.v, items.n);
+        if (!ok) *why = x.why;
+        vg_vec_free(&x.cur);
+    }
+    free_items(&items);
+    return ok;
+}
+
+/* ---- entries ---- */
+
+int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
+                     vg_src src, const char *text)
+{
+    vg_entry e = {0};
+    e.ph = *ph;
+    e.kind = (uint8_t)kind;
+    e.ref = ref;
+    e.seq = (uint32_t)d->entries.n;
+    e.src = src;
+    e.text = text;
+    /* regular endings apply to the final word (the verb word for verbs) */
+    int endings = VG_END_NOUN;
+    size_t at = ph->n - 1;
+    if (kind == VG_PK_VERB) {
+        endings = VG_END_VERB;
+        int16_t vw = d->verbforms.v[ref].verb_word;
+        if (vw >= 0) at = (size_t)vw;
+    } else if (kind == VG_PK_DISCARD || kind == VG_PK_ISSUE) {
+        endings = VG_END_NOUN;
+    }
+    vg_elem *w = e.ph.w;
+    for (size_t i = 0; i < ph->n; i++) w[i].endings = VG_END_NONE;
+    if (w[at].mode == VG_WM_EXACT) w[at].endings = (uint8_t)endings;
+    vg_vec_push(&d->entries, e);
+    return (int32_t)d->entries.n - 1;
+}
+
+/* ---- word matching ---- */
+
+static bool ends_with(const char *s, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && !memcmp(s + n - k, suf, k);
+}
+
+static bool noun_ending(const vg_elem *w, const char *rest, size_t rn)
+{
+    if (rn == 1 && rest[0] == 'S') return true;
+    if (rn == 2 && (!memcmp(rest, "'S", 2) || !memcmp(rest, "ES", 2) || !memcmp(rest, "S'", 2)))
+        return true;
+    if (rn == 1 && rest[0] == '\'' && w->s[w->len - 1] == 'S') return true;
+    return false;
+}
+
+static bool verb_ending(const char *rest, size_t rn)
+{
+    static const char *const ends[] = { "S", "ES", "ED", "EN", "ING", NULL };
+    for (size_t i = 0; ends[i]; i++)
+        if (rn == strlen(ends[i]) && !memcmp(rest, ends[i], rn)) return true;
+    return false;
+}
+
+/* Endings that change the stem's last letter: DEPLORE -> DEPLORED, DEPLORING;
+ * TRY -> TRIED; PLAN -> PLANNED. */
+static bool verb_variant(const vg_elem *w, const char *t, size_t tlen)
+{
+    const char *s = w->s;
+    size_t n = w->len;
+    if (n < 2) return false;
+    char last = s[n - 1];
+    if (last == 'E') {
+        if (tlen == n + 1 && !memcmp(t, s, n) && (t[n] == 'D' || t[n] == 'N')) return true;
+        if (tlen == n + 2 && !memcmp(t, s, n - 1) && !memcmp(t + n - 1, "ING", 3)) return true;
+    }
+    if (last == 'Y' && tlen == n + 2 && !memcmp(t, s, n - 1) &&
+        (!memcmp(t + n - 1, "IED", 3) || !memcmp(t + n - 1, "IES", 3)))
+        return true;
+    bool consonant = vg_isalpha((unsigned char)last) && !strchr("AEIOUWXY", last);
+    if (consonant && tlen > n + 1 && !memcmp(t, s, n) && t[n] == last &&
+        (ends_with(t, tlen, "ED") || ends_with(t, tlen, "ING")) &&
+        (tlen == n + 3 || tlen == n + 4))
+        return true;
+    return false;
+}
+
+bool vg_word_match(const vg_elem *w, const char *t, size_t tlen)
+{
+    if (tlen < w->len || memcmp(t, w->s, w->len) != 0) {
+        if (w->mode == VG_WM_EXACT && w->endings == VG_END_VERB)
+            return verb_variant(w, t, tlen);
+        if (w->mode == VG_WM_EXACT && w->endings == VG_END_NOUN && w->len >= 2 &&
+            w->s[w->len - 1] == 'Y' && tlen == (size_t)w->len + 2 &&
+            !memcmp(t, w->s, w->len - 1) && !memcmp(t + w->len - 1, "IES", 3))
+            return true;
+        return false;
+    }
+    if (tlen == w->len || w->mode == VG_WM_STEM) return true;
+    if (w->mode == VG_WM_NOEND) return false;
+    const char *rest = t + w->len;
+    size_t rn = tlen - w->len;
+    switch (w->endings) {
+    case VG_END_NOUN: return noun_ending(w, rest, rn);
+    case VG_END_VERB: return verb_ending(rest, rn) || verb_variant(w, t, tlen);
+    default: return false;
+    }
+}
+
+/* ---- compile and lookup ---- */
+
+/* Stable sort by (block, weight desc, load order). */
+static void sort_patterns(vg_dict *d)
+{
+    size_t n = d->patterns.n;
+    vg_pattern *tmp = vg_malloc((n ? n : 1) * sizeof *tmp);
+    size_t *order = vg_malloc((n ? n : 1) * sizeof *order);
+    /* insertion by index keeps load order for equal keys */
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    /* merge sort on order[] */
+    size_t *buf = vg_malloc((n ? n : 1) * sizeof *buf);
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                const vg_pattern *a = &d->patterns.v[order[i]], *b = &d->patterns.v[order[j]];
+                bool take_b = a->block > b->block ||
+                              (a->block == b->block && b->weight > a->weight);
+                buf[k++] = take_b ? order[j++] : order[i++];
+            }
+            while (i < mid) buf[k++] = order[i++];
+            while (j < hi) buf[k++] = order[j++];
+        }
+        memcpy(order, buf, n * sizeof *order);
+    }
+    for (size_t i = 0; i < n; i++) tmp[i] = d->patterns.v[order[i]];
+    memcpy(d->patterns.v, tmp, n * sizeof *tmp);
+    free(tmp);
+    free(order);
+    free(buf);
+    for (size_t b = 0; b < d->blocks.n; b++) d->blocks.v[b].npat = 0;
+    for (size_t i = 0; i < n; i++) {
+        vg_vblock *blk = &d->blocks.v[d->patterns.v[i].block];
+        if (blk->npat == 0) blk->pat = (uint32_t)i;
+        blk->npat++;
+    }
+}
+
+static int entry_cmp_ctx_weight(const vg_dict *d, int32_t a, int32_t b)
+{
+    const vg_entry *x = &d->entries.v[a], *y = &d->entries.v[b];
+    if (x->ph.weight != y->ph.weight) return x->ph.weight > y->ph.weight ? -1 : 1;
+    return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+static void build_index(vg_dict *d)
+{
+    index_free(d->index);
+    vg_dict_index *ix = vg_calloc(1, sizeof *ix);
+    VG_VEC(int32_t) bucket_of = {0};
+    VG_VEC(uint32_t) counts = {0};
+    for (size_t i = 0; i < d->entries.n; i++) {
+        const vg_elem *w = &d->entries.v[i].ph.w[0];
+        char key[256];
+        memcpy(key, w->s, w->len);
+        key[w->len] = '\0';
+        int b = vg_strmap_get(&ix->first, key);
+        if (b < 0) {
+            b = (int)counts.n;
+            vg_strmap_put(&ix->first, key, b);
+            vg_vec_push(&counts, 0);
+        }
+        counts.v[b]++;
+        vg_vec_push(&bucket_of, b);
+        if ((size_t)w->len > ix->maxlen) ix->maxlen = w->len;
+    }
+    vg_vec_reserve(&ix->bucket_at, counts.n + 1);
+    uint32_t at = 0;
+    for (size_t b = 0; b < counts.n; b++) {
+        ix->bucket_at.v[b] = at;
+        at += counts.v[b];
+        counts.v[b] = ix->bucket_at.v[b];
+    }
+    ix->bucket_at.v[counts.n] = at;
+    ix->bucket_at.n = counts.n + 1;
+    vg_vec_reserve(&ix->items, at);
+    ix->items.n = at;
+    for (size_t i = 0; i < d->entries.n; i++)
+        ix->items.v[counts.v[bucket_of.v[i]]++] = (int32_t)i;
+    /* sort each bucket: heavier first, then load order (insertion sort: small) */
+    for (size_t b = 0; b + 1 < ix->bucket_at.n; b++) {
+        int32_t *v = ix->items.v + ix->bucket_at.v[b];
+        size_t n = ix->bucket_at.v[b + 1] - ix->bucket_at.v[b];
+        for (size_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            size_t j = i;
+            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
+            v[j] = x;
+        }
+    }
+    vg_vec_free(&bucket_of);
+    vg_vec_free(&counts);
+    d->index = ix;
+}
+
+void vg_dict_compile(vg_dict *d)
+{
+    sort_patterns(d);
+    build_index(d);
+}
+
+static bool token_matchable(const vg_tokens *tk, size_t i)
+{
+    uint8_t k = tk->t.v[i].kind;
+    return k == VG_TK_WORD || k == VG_TK_NUM;
+}
+
+/* Matches words 1..n-1 of a phrase after its first word at token i. */
+static bool match_rest(const vg_phrase *ph, const vg_tokens *tk, size_t i, size_t lim,
+                       const uint8_t *skip, vg_hit *h)
+{
+    size_t at = i;
+    h->pos[0] = (uint16_t)i;
+    for (size_t k = 1; k < ph->n; k++) {
+        const vg_elem *w = &ph->w[k];
+        bool adj = ph->w[k - 1].adj_next;
+        size_t j = at + 1;
+        bool found = false;
+        for (; j < lim; j++) {
+            if (skip && skip[j]) { if (adj) break; continue; }
+            if (token_matchable(tk, j) &&
+                vg_word_match(w, vg_tok_norm(tk, j), tk->t.v[j].nlen)) {
+                found = true;
+                break;
+            }
+            if (adj) break;
+        }
+        if (!found) return false;
+        at = j;
+        h->pos[k] = (uint16_t)j;
+    }
+    h->first = (uint16_t)i;
+    h->last = (uint16_t)at;
+    h->nwords = ph->n;
+    return true;
+}
+
+bool vg_dict_find(const vg_dict *d, const vg_tokens *tk, size_t i, size_t lim,
+                  unsigned kinds, const uint8_t *skip, vg_hit *out)
+{
+    const vg_dict_index *ix = d->index;
+    if (!ix || i >= tk->t.n || !token_matchable(tk, i)) return false;
+    const char *t = vg_tok_norm(tk, i);
+    size_t tlen = tk->t.v[i].nlen;
+    int32_t best = -1;
+    vg_hit h;
+    size_t maxk = tlen < ix->maxlen ? tlen : ix->maxlen;
+    for (size_t k = maxk; k >= 1; k--) {
+        int b = vg_strmap_getn(&ix->first, t, k);
+        if (b < 0) continue;
+        for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
+            int32_t id = ix->items.v[q];
+            const vg_entry *e = &d->entries.v[id];
+            if (best >= 0 && entry_cmp_ctx_weight(d, best, id) < 0) break;
+            if (!(kinds & (1u << e->kind))) continue;
+            if (!vg_word_match(&e->ph.w[0], t, tlen)) continue;
+            if (!match_rest(&e->ph, tk, i, lim, skip, &h)) continue;
+            best = id;
+            h.entry = id;
+            *out = h;
+            break;
+        }
+    }
+    return best >= 0;
+}
+
+const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date)
+{
+    const vg_actor *a = &d->actors.v[actor];
+    const vg_dated *deflt = NULL;
+    for (uint32_t i = 0; i < a->ndated; i++) {
+        const vg_dated *c = &d->dated.v[a->dated + i];
+        if (!c->has_date) { if (!deflt) deflt = c; continue; }
+        if (date >= c->from && date <= c->to) return c;
+    }
+    return deflt;
+}

@@ -1,0 +1,53 @@
+/* input.h -- readers for the record formats Vigil codes:
+ *
+ *   tabari    TABARI text records: a line "YYMMDD id..." then text lines up
+ *             to a blank line; text in slash-star comments is not coded
+ *             (validation files keep their expected events there)
+ *   jsonl     one article per line: {"id","date","text"} plus optional
+ *             "source", "url", "title"
+ *   text      one article per file (date from --date or today)
+ *   petrarch  PETRARCH XML: <Sentence date id> <Text>...</Text>
+ *
+ * Readers never stop on a bad record: it is reported (with its id or line)
+ * and the next record is read. */
+#ifndef VG_INPUT_H
+#define VG_INPUT_H
+
+#include "util.h"
+
+typedef enum vg_format {
+    VG_FMT_TABARI, VG_FMT_JSONL, VG_FMT_TEXT, VG_FMT_PETRARCH
+} vg_format;
+
+bool vg_format_parse(const char *s, vg_format *out);
+
+typedef struct vg_record {
+    vg_buf id;
+    vg_buf date_text;       /* as written */
+    vg_buf text;            /* the text to code */
+    vg_buf comment;         /* TABARI: comment blocks (validation data) */
+    vg_buf source, url, title;
+    vg_buf parse;           /* PETRARCH: <Parse> tree, if any */
+    vg_buf expected;        /* PETRARCH: EventCoding records, "src tgt code;" */
+    long line;              /* where the record starts in its file */
+    bool sentence_level;    /* the text is one sentence (TABARI, PETRARCH) */
+} vg_record;
+
+void vg_record_free(vg_record *r);
+
+/* Parses YYMMDD (TABARI pivot: 00-30 is 20xx) or YYYYMMDD from the start of
+ * s: only the first 6 (or, with yyyy, 8) digits are read.  Also accepts
+ * YYYY-MM-DD.  Returns false if no valid date is found. */
+bool vg_parse_record_date(const char *s, bool yyyy, int32_t *out);
+
+typedef struct vg_reader vg_reader;
+
+/* Opens a reader over a whole file's text (name is used in messages). */
+vg_reader *vg_reader_new(vg_format fmt, const char *name, const char *text, size_t len);
+void vg_reader_free(vg_reader *r);
+
+/* Reads the next record; false at the end.  Problems with a record are
+ * reported to diag with the record's id and the record is skipped. */
+bool vg_reader_next(vg_reader *r, vg_record *rec, vg_diag *diag);
+
+#endif

@@ -1,0 +1,726 @@
+/* match.c -- see match.h. */
+#include "match.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct vg_coder {
+    const vg_dict *d;
+    const vg_options *opt;
+    vg_analysis an;
+    char fwd_code[48];        /* first actor of the previous sentence */
+    bool fwd_allowed;
+};
+
+/* ---- dates ---- */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int32_t civil_from_days(int64_t z)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    return (int32_t)(y * 10000 + m * 100 + d);
+}
+
+int32_t vg_date_add_days(int32_t ymd, int days)
+{
+    int64_t z = days_from_civil(ymd / 10000, (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100));
+    return civil_from_days(z + days);
+}
+
+/* ---- coder ---- */
+
+vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt)
+{
+    vg_coder *c = vg_calloc(1, sizeof *c);
+    c->d = d;
+    c->opt = opt;
+    vg_analysis_init(&c->an, d, opt);
+    return c;
+}
+
+void vg_coder_free(vg_coder *c)
+{
+    if (!c) return;
+    vg_analysis_free(&c->an);
+    free(c);
+}
+
+void vg_coder_new_story(vg_coder *c)
+{
+    c->fwd_code[0] = '\0';
+}
+
+const vg_analysis *vg_coder_analysis(const vg_coder *c) { return &c->an; }
+
+void vg_result_free(vg_result *r) { vg_vec_free(&r->events); }
+
+/* ---- actor units: what a source or target can be ---- */
+
+enum { U_NONE, U_ACTOR, U_COMP, U_CODE };
+
+typedef struct unit {
+    int kind;
+    int tok;              /* U_ACTOR: actor token; U_COMP: first member */
+    int comp;             /* U_COMP */
+    int at;               /* where it was found (a pronoun, or the actor) */
+    const char *code;     /* U_CODE */
+} unit;
+
+static const unit no_unit = { U_NONE, -1, -1, -1, NULL };
+
+typedef struct mctx {
+    vg_coder *c;
+    const vg_analysis *a;
+    unit src, tgt, cmp;
+} mctx;
+
+static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
+
+static int next_live(const vg_analysis *a, int i, int hi)
+{
+    while (i < hi && !live(a, i)) i++;
+    return i;
+}
+
+static int prev_live(const vg_analysis *a, int i, int lo)
+{
+    while (i >= lo && !live(a, i)) i--;
+    return i;
+}
+
+static int actor_end(const vg_analysis *a, int h)
+{
+    int j = h + 1;
+    int n = (int)a->tk.t.n;
+    while (j < n && a->w.v[j].type == VG_W_TAIL && a->w.v[j].head == h) j++;
+    return j;
+}
+
+/* The unit of an actor token; whole compound if comp_any, or if tok heads it. */
+static unit unit_of_actor(const vg_analysis *a, int tok, int at, bool comp_any)
+{
+    unit u = { U_ACTOR, tok, -1, at, NULL };
+    int cp = a->w.v[tok].comp;
+    if (cp >= 0) {
+        const vg_compound *c = &a->comps.v[cp];
+        if (comp_any || a->comp_members.v[c->members] == tok) {
+            u.kind = U_COMP;
+            u.comp = cp;
+            u.tok = a->comp_members.v[c->members];
+        }
+    }
+    return u;
+}
+
+/* The unit standing at token i (an actor head or a resolved pronoun). */
+static unit unit_at(const mctx *m, int i, bool comp_any)
+{
+    const vg_analysis *a = m->a;
+    const vg_aword *w = &a->w.v[i];
+    if (!live(a, i)) return no_unit;
+    if (w->type == VG_W_PRONOUN) {
+        if (w->ref == -2 && m->c->fwd_code[0]) {
+            unit u = { U_CODE, -1, -1, i, m->c->fwd_code };
+            return u;
+        }
+        if (w->ref < 0) return no_unit;
+        return unit_of_actor(a, w->ref, i, comp_any);
+    }
+    if (!vg_an_is_actor(a, (size_t)i)) return no_unit;
+    return unit_of_actor(a, i, i, comp_any);
+}
+
+static const char *unit_code(const mctx *m, const unit *u)
+{
+    if (u->kind == U_CODE) return u->code;
+    if (u->kind == U_NONE) return NULL;
+    return vg_an_code(m->a, (size_t)u->tok, 0);
+}
+
+static bool distinct(const mctx *m, const unit *u, const unit *from)
+{
+    const char *a = unit_code(m, u), *b = unit_code(m, from);
+    return !a || !b || strcmp(a, b) != 0;
+}
+
+/* Token span [first,last] a unit occupies in the text. */
+static void unit_span(const mctx *m, const unit *u, int *first, int *last)
+{
+    const vg_analysis *a = m->a;
+    if (u->kind == U_COMP && a->w.v[u->at].type != VG_W_PRONOUN) {
+        *first = a->comps.v[u->comp].first;
+        *last = a->comps.v[u->comp].last;
+        return;
+    }
+    *first = u->at;
+    *last = a->w.v[u->at].type == VG_W_PRONOUN ? u->at : actor_end(a, u->at) - 1;
+}
+
+/* ---- pattern matching ---- */
+
+typedef struct slots { unit src, tgt, cmp; } slots;
+
+static slots save(const mctx *m) { slots s = { m->src, m->tgt, m->cmp }; return s; }
+static void restore(mctx *m, slots s) { m->src = s.src; m->tgt = s.tgt; m->cmp = s.cmp; }
+
+static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
+{
+    const vg_token *t = &a->tk.t.v[i];
+    if (t->kind != VG_TK_WORD && t->kind != VG_TK_NUM) return false;
+    return vg_word_match(e, vg_tok_norm(&a->tk, (size_t)i), t->nlen);
+}
+
+static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
+
+/* Actor tokens: the unit starting at s (forward) or ending at q (backward). */
+static bool take_unit(mctx *m, const vg_elem *e, unit u)
+{
+    if (u.kind == U_NONE) return false;
+    switch (e->type) {
+    case VG_EL_SRC: m->src = u; return true;
+    case VG_EL_TGT: m->tgt = u; return true;
+    case VG_EL_CMP:
+        if (u.kind != U_COMP && !(u.kind == U_ACTOR && m->a->w.v[u.tok].ncodes > 1))
+            return false;
+        m->cmp = u;
+        return true;
+    default: return true;   /* ^ and @: skipped */
+    }
+}
+
+/* Matches element e starting exactly at s; returns its end or -1. */
+static int el_fwd(mctx *m, const vg_elem *e, int s, int hi)
+{
+    const vg_analysis *a = m->a;
+    if (s >= hi) return -1;
+    switch (e->type) {
+    case VG_EL_WORD:
+        return word_at(a, s, e) ? s + 1 : -1;
+    case VG_EL_SYNSET: {
+        const vg_synset *ss = &m->c->d->synsets.v[e->synset];
+        for (size_t k = 0; k < ss->members.n; k++) {
+            slots sv = save(m);
+            int end = seq_fwd(m, ss->members.v[k].w, ss->members.v[k].n, s, true, hi);
+            if (end >= 0) return end;
+            restore(m, sv);
+        }
+        return -1;
+    }
+    default: {
+        unit u = unit_at(m, s, e->type == VG_EL_CMP);
+        if (u.kind == U_NONE) return -1;
+        int first, last;
+        unit_span(m, &u, &first, &last);
+        if (last >= hi || !take_unit(m, e, u)) return -1;
+        return last + 1;
+    }
+    }
+}
+
+static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi)
+{
+    if (n == 0) return pos;
+    const vg_analysis *a = m->a;
+    for (int s = next_live(a, pos, hi); s < hi; s = next_live(a, s + 1, hi)) {
+        slots sv = save(m);
+        int end = el_fwd(m, &e[0], s, hi);
+        if (end >= 0) {
+            int r = seq_fwd(m, e + 1, n - 1, end, e[0].adj_next, hi);
+            if (r >= 0) return r;
+        }
+        restore(m, sv);
+        if (adj) break;
+    }
+    return -1;
+}
+
+/* Actor element ending at token q (backward matching): returns the start
+ * of the unit, or -1. */
+static int take_unit_ending_at(mctx *m, const vg_elem *e, int q, int lo)
+{
+    const vg_analysis *a = m->a;
+    int h = a->w.v[q].type == VG_W_TAIL ? a->w.v[q].head : q;
+    if (h < lo) return -1;
+    unit u = unit_at(m, h, true);
+    if (u.kind == U_NONE) return -1;
+    int first, last;
+    unit_span(m, &u, &first, &last);
+    if (last != q || first < lo || !take_unit(m, e, u)) return -1;
+    return first;
+}
+
+/* Matches e[0..n) so that e[n-1] ends just before `before`; returns the
+ * start of e[0] or -1. */
+static int seq_bwd(mctx *m, const vg_elem *e, int n, int before, bool adj, int lo)
+{
+    if (n == 0) return before;
+    const vg_analysis *a = m->a;
+    const vg_elem *el = &e[n - 1];
+    bool prev_adj = n >= 2 && e[n - 2].adj_next;
+    for (int q = prev_live(a, before - 1, lo); q >= lo; q = prev_live(a, q - 1, lo)) {
+        int lowest = el->type == VG_EL_SYNSET ? lo : q;
+        for (int s = q; s >= lowest; s--) {
+            if (!live(a, s)) continue;
+            slots sv = save(m);
+            int start = -1;
+            if (el->type == VG_EL_WORD || el->type == VG_EL_SYNSET)
+                start = el_fwd(m, el, s, q + 1) == q + 1 ? s : -1;
+            else
+                start = take_unit_ending_at(m, el, q, lo);
+            if (start >= 0) {
+                int r = seq_bwd(m, e, n - 1, start, prev_adj, lo);
+                if (r >= 0) return r;
+            }
+            restore(m, sv);
+        }
+        if (adj) break;
+    }
+    return -1;
+}
+
+/* Clause window for pattern matching: commas and clause conjunctions stop it. */
+static bool boundary(const vg_analysis *a, int i)
+{
+    const vg_aword *w = &a->w.v[i];
+    if (w->deleted || w->conj_free) return false;
+    return w->type == VG_W_COMMA || w->type == VG_W_CONJ;
+}
+
+static void window(const vg_analysis *a, int v, int vl, int *lo, int *hi)
+{
+    int n = (int)a->tk.t.n;
+    *lo = v;
+    while (*lo > 0 && !boundary(a, *lo - 1)) (*lo)--;
+    *hi = vl + 1;
+    while (*hi < n && !boundary(a, *hi)) (*hi)++;
+}
+
+static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
+{
+    int lo, hi;
+    window(m->a, v, vl, &lo, &hi);
+    m->src = m->tgt = m->cmp = no_unit;
+    if (p->verb > 0 && seq_bwd(m, p->e, p->verb, v, p->e[p->verb - 1].adj_next, lo) < 0)
+        return false;
+    int nlow = p->n - p->verb - 1;
+    if (nlow > 0 && seq_fwd(m, p->e + p->verb + 1, nlow, vl + 1, p->e[p->verb].adj_next, hi) < 0)
+        return false;
+    return true;
+}
+
+/* The code of a verb at token v: first matching pattern, else the form's own. */
+static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
+{
+    const vg_analysis *a = m->a;
+    const vg_dict *d = m->c->d;
+    const vg_entry *e = &d->entries.v[a->w.v[v].entry];
+    const vg_verbform *vf = &d->verbforms.v[e->ref];
+    const vg_vblock *b = &d->blocks.v[vf->block];
+    const vg_hit *h = &a->hits.v[a->hit_of.v[v]];
+    int vl = h->last;
+    for (uint32_t k = 0; k < b->npat; k++) {
+        const vg_pattern *p = &d->patterns.v[b->pat + k];
+        if (match_pattern(m, p, v, vl)) {
+            *pattern = (int)(b->pat + k);
+            return &p->code;
+        }
+    }
+    m->src = m->tgt = m->cmp = no_unit;
+    *pattern = -1;
+    return &vf->code;
+}
+
+/* ---- sources and targets ---- */
+
+/* First unit in [lo,hi) (forward); skips units whose code equals `not`. */
+static unit first_unit(const mctx *m, int lo, int hi, const unit *not)
+{
+    for (int i = lo; i < hi; i++) {
+        unit u = unit_at(m, i, false);
+        if (u.kind == U_NONE) continue;
+        if (not && not->kind != U_NONE && !distinct(m, &u, not)) continue;
+        return u;
+    }
+    return no_unit;
+}
+
+/* Nearest unit before hi, down to lo (backward); compound only if headed. */
+static unit last_unit(const mctx *m, int hi, int lo, const unit *not)
+{
+    const vg_analysis *a = m->a;
+    for (int i = hi - 1; i >= lo; i--) {
+        if (a->w.v[i].type == VG_W_TAIL) continue;
+        unit u = unit_at(m, i, false);
+        if (u.kind == U_NONE) continue;
+        if (not && not->kind != U_NONE && !distinct(m, &u, not)) continue;
+        return u;
+    }
+    return no_unit;
+}
+
+static bool passive(const vg_analysis *a, int v, int vl)
+{
+    int n = (int)a->tk.t.n;
+    int p1 = prev_live(a, v - 1, 0), p2 = p1 > 0 ? prev_live(a, p1 - 1, 0) : -1;
+    bool aux = (p1 >= 0 && a->w.v[p1].type == VG_W_AUXIL) ||
+               (p2 >= 0 && a->w.v[p2].type == VG_W_AUXIL);
+    int n1 = next_live(a, vl + 1, n), n2 = n1 < n ? next_live(a, n1 + 1, n) : n;
+    bool by = (n1 < n && a->w.v[n1].type == VG_W_BY) || (n2 < n && a->w.v[n2].type == VG_W_BY);
+    return aux && by;
+}
+
+typedef struct clause_state {
+    unit kept;            /* source carried from the previous clause */
+    bool prev_event;      /* the previous clause produced an event */
+} clause_state;
+
+static unit code_unit(const char *code)
+{
+    unit u = { U_CODE, -1, -1, -1, code };
+    return u;
+}
+
+/* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6). */
+static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
+                        bool designated, uint8_t *flags)
+{
+    const vg_analysis *a = m->a;
+    const vg_options *o = m->c->opt;
+    const vg_clause *c = &a->clauses.v[cl];
+    int cend = c->last + 1;
+    if (m->cmp.kind != U_NONE) { m->src = m->tgt = m->cmp; return; }
+    if (m->src.kind == U_NONE) {
+        int lo = cl == 0 ? 0 : c->first;
+        m->src = first_unit(m, lo, v, &m->tgt);
+        if (m->src.kind == U_NONE && cl > 0 && cs->prev_event) m->src = cs->kept;
+        if (m->src.kind == U_NONE && o->def_prior && o->def_source[0]) {
+            m->src = code_unit(o->def_source);
+            *flags |= VG_EV_DEFSRC;
+        }
+        if (m->src.kind == U_NONE) m->src = first_unit(m, vl + 1, cend, &m->tgt);
+        if (m->src.kind == U_NONE && cl > 0) m->src = cs->kept;
+    }
+    if (m->tgt.kind == U_NONE) {
+        m->tgt = first_unit(m, vl + 1, cend, &m->src);
+        if (m->tgt.kind == U_NONE && o->def_after && o->def_target[0]) {
+            m->tgt = code_unit(o->def_target);
+            *flags |= VG_EV_DEFTGT;
+        }
+        if (m->tgt.kind == U_NONE) m->tgt = last_unit(m, v, 0, &m->src);
+        if (m->tgt.kind == U_NONE && m->src.kind == U_COMP) m->tgt = m->src;
+    }
+    if (m->src.kind == U_NONE && o->def_source[0]) {
+        m->src = code_unit(o->def_source);
+        *flags |= VG_EV_DEFSRC;
+    }
+    if (m->tgt.kind == U_NONE && o->def_target[0]) {
+        m->tgt = code_unit(o->def_target);
+        *flags |= VG_EV_DEFTGT;
+    }
+    if (!designated && !(*flags & (VG_EV_DEFSRC | VG_EV_DEFTGT)) && passive(a, v, vl)) {
+        unit t = m->src;
+        m->src = m->tgt;
+        m->tgt = t;
+        *flags |= VG_EV_PASSIVE;
+    }
+}
+
+/* ---- events ---- */
+
+typedef struct codes_of { const char *c[64]; int tok[64]; int n; } codes_of;
+
+static void unit_codes(const mctx *m, const unit *u, codes_of *out)
+{
+    const vg_analysis *a = m->a;
+    out->n = 0;
+    if (u->kind == U_CODE) {
+        out->c[0] = u->code;
+        out->tok[0] = -1;
+        out->n = 1;
+        return;
+    }
+    int toks[64], nt = 0;
+    if (u->kind == U_ACTOR) toks[nt++] = u->tok;
+    else if (u->kind == U_COMP) {
+        const vg_compound *c = &a->comps.v[u->comp];
+        for (uint16_t k = 0; k < c->nmembers && nt < 64; k++)
+            toks[nt++] = a->comp_members.v[c->members + k];
+    }
+    for (int k = 0; k < nt; k++)
+        for (uint8_t j = 0; j < a->w.v[toks[k]].ncodes && out->n < 64; j++) {
+            out->c[out->n] = vg_an_code(a, (size_t)toks[k], j);
+            out->tok[out->n++] = toks[k];
+        }
+}
+
+static int32_t agent_entry(const vg_analysis *a, int tok)
+{
+    if (tok < 0 || a->w.v[tok].agent < 0) return -1;
+    return a->w.v[a->w.v[tok].agent].entry;
+}
+
+static void push_event(mctx *m, vg_events *ev, const char *s, int stok, const char *t,
+                       int ttok, const char *code, const vg_event *tmpl)
+{
+    if (!strcmp(s, t)) return;
+    for (size_t i = 0; i < ev->n; i++)
+        if (!strcmp(ev->v[i].source, s) && !strcmp(ev->v[i].target, t) &&
+            !strcmp(ev->v[i].code, code))
+            return;
+    const vg_analysis *a = m->a;
+    vg_event e = *tmpl;
+    snprintf(e.source, sizeof e.source, "%s", s);
+    snprintf(e.target, sizeof e.target, "%s", t);
+    snprintf(e.code, sizeof e.code, "%s", code);
+    e.src_tok = (int16_t)stok;
+    e.tgt_tok = (int16_t)ttok;
+    e.src_entry = stok >= 0 ? a->w.v[stok].entry : -1;
+    e.tgt_entry = ttok >= 0 ? a->w.v[ttok].entry : -1;
+    e.src_agent = agent_entry(a, stok);
+    e.tgt_agent = agent_entry(a, ttok);
+    vg_vec_push(ev, e);
+}
+
+static void make_events(mctx *m, const vg_vcode *code, const vg_event *tmpl, vg_events *ev)
+{
+    codes_of S, T;
+    unit_codes(m, &m->src, &S);
+    unit_codes(m, &m->tgt, &T);
+    for (int i = 0; i < S.n; i++)
+        for (int j = 0; j < T.n; j++) {
+            if (code->code) push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j], code->code, tmpl);
+            if (code->flags & VG_VC_PAIRED) {
+                vg_event t2 = *tmpl;
+                t2.flags |= VG_EV_PAIRED;
+                push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i], code->pair, &t2);
+            }
+        }
+}
+
+/* ---- the sentence ---- */
+
+static void set_result(vg_result *r, int status, const char *why)
+{
+    if (r->status != VG_AN_OK) return;
+    r->status = status;
+    snprintf(r->why, sizeof r->why, "%s", why);
+}
+
+static int verb_last(const vg_analysis *a, int v)
+{
+    return a->hits.v[a->hit_of.v[v]].last;
+}
+
+/* Applies the first non-null time-shift phrase. */
+static void time_shift(mctx *m, vg_result *r)
+{
+    const vg_analysis *a = m->a;
+    if (!a->time_active) return;
+    for (int i = 0; i < (int)a->tk.t.n; i++) {
+        if (a->w.v[i].type != VG_W_TIME || !live(a, i)) continue;
+        int pat;
+        const vg_vcode *vc = verb_code(m, i, &pat);
+        if (vc->special == VG_CODE_DISCARD) { set_result(r, VG_AN_DISCARD, "discard time phrase"); return; }
+        if (vc->special == VG_CODE_COMPLEX) { set_result(r, VG_AN_COMPLEX, "complex time phrase"); return; }
+        if (vc->special || !vc->code) continue;
+        int days = atoi(vc->code);
+        if (days < -8192 || days > 8192) days = 0;
+        r->date = vg_date_add_days(r->date, days);
+        r->shifted = days != 0;
+        return;
+    }
+}
+
+static void complexity(const mctx *m, vg_result *r)
+{
+    const vg_analysis *a = m->a;
+    const vg_options *o = m->c->opt;
+    int verbs = 0, conj = 0, actors = 0, prons = 0, first_verb = -1;
+    for (int i = 0; i < (int)a->tk.t.n; i++) {
+        const vg_aword *w = &a->w.v[i];
+        if (w->deleted) continue;
+        if (w->type == VG_W_VERB) { verbs++; if (first_verb < 0) first_verb = i; }
+        if (w->type == VG_W_CONJ && !w->conj_free) conj++;
+        if (w->type == VG_W_ACTOR) actors++;
+        if (w->type == VG_W_PRONOUN) prons++;
+    }
+    char why[96];
+    if (o->cx_verbs && verbs >= o->cx_verbs) {
+        snprintf(why, sizeof why, "too many verbs (%d)", verbs);
+        set_result(r, VG_AN_COMPLEX, why);
+    }
+    if (o->cx_conj && conj >= o->cx_conj) {
+        snprintf(why, sizeof why, "too many conjunctions (%d)", conj);
+        set_result(r, VG_AN_COMPLEX, why);
+    }
+    if (o->cx_actors && actors >= o->cx_actors) set_result(r, VG_AN_COMPLEX, "too many actors");
+    if (o->cx_pronouns && prons >= o->cx_pronouns) set_result(r, VG_AN_COMPLEX, "too many pronouns");
+    if (o->cx_noverb && verbs == 0) set_result(r, VG_AN_COMPLEX, "no verb");
+    if (o->cx_lateverb && (first_verb < 0 || first_verb >= o->cx_lateverb))
+        set_result(r, VG_AN_COMPLEX, "late verb");
+}
+
+static bool actor_before(const mctx *m, int v)
+{
+    for (int i = 0; i < v; i++)
+        if (unit_at(m, i, false).kind != U_NONE) return true;
+    return false;
+}
+
+typedef struct sent_state {
+    clause_state cs;
+    bool coded_one;       /* NOACTPRIOR is judged at the first coded verb */
+} sent_state;
+
+/* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
+static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_events *ev,
+                      const vg_vcode **vcout)
+{
+    const vg_analysis *a = m->a;
+    int pat;
+    const vg_vcode *vc = verb_code(m, v, &pat);
+    *vcout = vc;
+    if (vc->special == VG_CODE_NULL || (!vc->code && !(vc->flags & VG_VC_PAIRED))) return true;
+    if (vc->special == VG_CODE_DISCARD) { set_result(r, VG_AN_DISCARD, "discard pattern"); return false; }
+    if (vc->special == VG_CODE_COMPLEX) { set_result(r, VG_AN_COMPLEX, "complex pattern"); return false; }
+    if (!st->coded_one) {
+        st->coded_one = true;
+        if (m->c->opt->cx_noactprior && !actor_before(m, v)) {
+            set_result(r, VG_AN_COMPLEX, "no actor before the verb");
+            return false;
+        }
+    }
+    int vl = verb_last(a, v);
+    bool designated = m->src.kind != U_NONE || m->tgt.kind != U_NONE || m->cmp.kind != U_NONE;
+    vg_event t = {0};
+    t.date = r->date;
+    t.verb = (int16_t)v;
+    t.verb_last = (int16_t)vl;
+    t.verb_entry = a->w.v[v].entry;
+    t.pattern = pat;
+    t.clause = (int16_t)cl;
+    if (vc->flags & VG_VC_SUBORD) t.flags |= VG_EV_SUBORD;
+    if (vc->flags & VG_VC_DOMINANT) t.flags |= VG_EV_DOMINANT;
+    find_actors(m, &st->cs, cl, v, vl, designated, &t.flags);
+    if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
+    make_events(m, vc, &t, ev);
+    return true;
+}
+
+static void append(vg_events *dst, const vg_events *src, size_t from)
+{
+    for (size_t i = from; i < src->n; i++) vg_vec_push(dst, src->v[i]);
+}
+
+static void code_clauses(mctx *m, vg_result *r)
+{
+    const vg_analysis *a = m->a;
+    const vg_options *o = m->c->opt;
+    sent_state st = { { no_unit, false }, false };
+    vg_events tmp = {0};
+    for (int cl = 0; cl < (int)a->clauses.n; cl++) {
+        const vg_clause *c = &a->clauses.v[cl];
+        size_t clause_start = r->events.n;
+        bool got = false;
+        vg_events sub = {0};
+        unit first_src = no_unit;
+        for (int v = c->first; v <= c->last; v++) {
+            if (a->w.v[v].type != VG_W_VERB || !live(a, v)) continue;
+            tmp.n = 0;
+            const vg_vcode *vc;
+            if (!code_verb(m, &st, cl, v, r, &tmp, &vc)) { vg_vec_free(&sub); vg_vec_free(&tmp); return; }
+            if (!tmp.n) continue;
+            bool dominant = vc->flags & VG_VC_DOMINANT;
+            if (got && !dominant && o->code_by != VG_CODEBY_ALL) continue;
+            if ((vc->flags & VG_VC_SUBORD) && o->code_by != VG_CODEBY_ALL) {
+                if (!sub.n) append(&sub, &tmp, 0);
+                continue;
+            }
+            if (!got) first_src = m->src;
+            got = true;
+            append(&r->events, &tmp, 0);
+        }
+        if (!got && sub.n) {
+            append(&r->events, &sub, 0);
+            got = true;
+        }
+        vg_vec_free(&sub);
+        st.cs.prev_event = got;
+        if (got && first_src.kind != U_NONE) st.cs.kept = first_src;
+        else if (got && r->events.n > clause_start) st.cs.kept = no_unit;
+        if (o->code_by == VG_CODEBY_SENTENCE && r->events.n) break;
+    }
+    vg_vec_free(&tmp);
+}
+
+/* A single non-subordinate event removes the subordinate ones; dominant
+ * events remove all others. */
+static void filter_events(vg_events *ev)
+{
+    bool real = false, dom = false;
+    for (size_t i = 0; i < ev->n; i++) {
+        if (!(ev->v[i].flags & VG_EV_SUBORD)) real = true;
+        if (ev->v[i].flags & VG_EV_DOMINANT) dom = true;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        const vg_event *e = &ev->v[i];
+        if (real && (e->flags & VG_EV_SUBORD)) continue;
+        if (dom && !(e->flags & VG_EV_DOMINANT)) continue;
+        ev->v[k++] = *e;
+    }
+    ev->n = k;
+}
+
+static void remember_first_actor(vg_coder *c)
+{
+    const vg_analysis *a = &c->an;
+    c->fwd_code[0] = '\0';
+    for (size_t i = 0; i < a->tk.t.n; i++)
+        if (a->w.v[i].type == VG_W_ACTOR) {
+            snprintf(c->fwd_code, sizeof c->fwd_code, "%s", a->codes.v[a->w.v[i].base].code);
+            return;
+        }
+}
+
+void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
+                      vg_result *out)
+{
+    out->events.n = 0;
+    out->status = VG_AN_OK;
+    out->why[0] = '\0';
+    out->date = date;
+    out->shifted = false;
+    vg_analysis *a = &c->an;
+    a->fwd = c->fwd_code[0] != '\0';
+    vg_analyze(a, text, len, date);
+    mctx m = { c, a, no_unit, no_unit, no_unit };
+    if (a->status != VG_AN_OK) {
+        set_result(out, a->status, a->why);
+    } else {
+        time_shift(&m, out);
+        complexity(&m, out);
+        if (out->status == VG_AN_OK) code_clauses(&m, out);
+        if (out->status == VG_AN_OK) filter_events(&out->events);
+        else out->events.n = 0;
+    }
+    if (a->status != VG_AN_SHORT) remember_first_actor(c);
+}

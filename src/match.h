@@ -1,0 +1,64 @@
+/* match.h -- matching analysed sentences against verb patterns to produce
+ * events: sources, targets, paired/dominant/subordinate codes, passive
+ * voice, defaults, complexity and discard rules, time shifts.
+ *
+ * A vg_coder is one thread's coding context: it owns the analysis buffers
+ * and the pronoun-forwarding state between consecutive sentences. */
+#ifndef VG_MATCH_H
+#define VG_MATCH_H
+
+#include "analysis.h"
+
+enum {
+    VG_EV_SUBORD = 1,     /* from a subordinate code [A?] */
+    VG_EV_DOMINANT = 2,   /* from a dominant code [A!] */
+    VG_EV_PASSIVE = 4,    /* passive voice swapped source and target */
+    VG_EV_DEFSRC = 8,     /* DEFAULT: source */
+    VG_EV_DEFTGT = 16,    /* DEFAULT: target */
+    VG_EV_PAIRED = 32     /* the reverse half of a paired code */
+};
+
+typedef struct vg_event {
+    char source[48], target[48], code[12];
+    int32_t date;             /* yyyymmdd, after any time shift */
+    int16_t verb, verb_last;  /* token span of the verb */
+    int16_t src_tok, tgt_tok; /* token of the source/target actor (-1: default) */
+    int32_t verb_entry;       /* dictionary entry of the verb */
+    int32_t pattern;          /* matched pattern, -1 = the verb's own code */
+    int32_t src_entry, tgt_entry;    /* actor entries, -1 if none */
+    int32_t src_agent, tgt_agent;    /* agent entries, -1 if none */
+    int16_t clause;
+    uint8_t flags;
+} vg_event;
+
+typedef VG_VEC(vg_event) vg_events;
+
+typedef struct vg_result {
+    int status;               /* VG_AN_* */
+    char why[128];
+    int32_t date;             /* sentence date after time shift */
+    bool shifted;
+    vg_events events;
+} vg_result;
+
+typedef struct vg_coder vg_coder;
+
+vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt);
+void vg_coder_free(vg_coder *c);
+
+/* Starts a new story: pronoun forwarding does not cross stories. */
+void vg_coder_new_story(vg_coder *c);
+
+/* Codes one sentence; date is yyyymmdd.  out is cleared first. */
+void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
+                      vg_result *out);
+
+/* The analysis of the last coded sentence (for explanations). */
+const vg_analysis *vg_coder_analysis(const vg_coder *c);
+
+void vg_result_free(vg_result *r);
+
+/* yyyymmdd arithmetic. */
+int32_t vg_date_add_days(int32_t yyyymmdd, int days);
+
+#endif

@@ -1,0 +1,185 @@
+/* output.c -- see output.h. */
+#include "output.h"
+#include "ontology.h"
+
+#include <string.h>
+
+void vg_format_date(int32_t d, char out[11])
+{
+    unsigned y = (unsigned)(d / 10000) % 10000u, m = (unsigned)(d / 100) % 100u,
+             dd = (unsigned)d % 100u;
+    snprintf(out, 11, "%04u-%02u-%02u", y % 10000u, m % 100u, dd % 100u);
+}
+
+/* Text of tokens [first,last] as written. */
+static void span_text(vg_buf *b, const vg_analysis *a, int first, int last)
+{
+    if (!a || first < 0 || last < first || (size_t)last >= a->tk.t.n) {
+        vg_buf_puts(b, "null");
+        return;
+    }
+    const vg_token *f = &a->tk.t.v[first], *l = &a->tk.t.v[last];
+    vg_buf_json_strn(b, a->text + f->off, l->off + l->len - f->off);
+}
+
+static void src_json(vg_buf *b, const vg_dict *d, const vg_entry *e)
+{
+    vg_buf_puts(b, "\"entry\":");
+    vg_buf_json_str(b, e->text);
+    vg_buf_puts(b, ",\"file\":");
+    vg_buf_json_str(b, vg_dict_file_name(d, e->src));
+    vg_buf_printf(b, ",\"line\":%d", e->src.line);
+}
+
+static int phrase_last(const vg_analysis *a, int tok)
+{
+    if (tok < 0) return tok;
+    int32_t h = a->hit_of.v[tok];
+    return h >= 0 ? a->hits.v[h].last : tok;
+}
+
+static void actor_json(vg_buf *b, const vg_event_ctx *cx, int tok, int32_t entry,
+                       int32_t agent, bool deflt)
+{
+    if (deflt || entry < 0) {
+        vg_buf_puts(b, "{\"default\":true}");
+        return;
+    }
+    const vg_dict *d = cx->d;
+    vg_buf_puts(b, "{\"text\":");
+    span_text(b, cx->a, tok, phrase_last(cx->a, tok));
+    vg_buf_putc(b, ',');
+    src_json(b, d, &d->entries.v[entry]);
+    if (agent >= 0) {
+        vg_buf_puts(b, ",\"agent\":{");
+        src_json(b, d, &d->entries.v[agent]);
+        vg_buf_putc(b, '}');
+    }
+    vg_buf_putc(b, '}');
+}
+
+static void matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+{
+    const vg_dict *d = cx->d;
+    vg_buf_puts(b, "\"matched\":{\"verb\":{\"text\":");
+    span_text(b, cx->a, e->verb, e->verb_last);
+    if (e->verb_entry >= 0) {
+        vg_buf_putc(b, ',');
+        src_json(b, d, &d->entries.v[e->verb_entry]);
+    }
+    vg_buf_puts(b, "},\"pattern\":");
+    if (e->pattern >= 0) {
+        const vg_pattern *p = &d->patterns.v[e->pattern];
+        vg_buf_puts(b, "{\"text\":");
+        vg_buf_json_str(b, p->text);
+        vg_buf_puts(b, ",\"file\":");
+        vg_buf_json_str(b, vg_dict_file_name(d, p->src));
+        vg_buf_printf(b, ",\"line\":%d}", p->src.line);
+    } else {
+        vg_buf_puts(b, "null");
+    }
+    vg_buf_puts(b, ",\"source\":");
+    actor_json(b, cx, e->src_tok, e->src_entry, e->src_agent, e->flags & VG_EV_DEFSRC);
+    vg_buf_puts(b, ",\"target\":");
+    actor_json(b, cx, e->tgt_tok, e->tgt_entry, e->tgt_agent, e->flags & VG_EV_DEFTGT);
+    vg_buf_putc(b, '}');
+}
+
+static void ontology_json(vg_buf *b, const char *code)
+{
+    const vg_cameo *c = vg_cameo_get(code);
+    if (!c) {
+        vg_buf_puts(b, ",\"root\":null,\"quad\":null,\"goldstein\":null,\"plover\":null");
+        return;
+    }
+    vg_buf_puts(b, ",\"root\":");
+    vg_buf_json_str(b, c->root);
+    vg_buf_printf(b, ",\"quad\":%d,\"penta\":%d,\"goldstein\":%.1f,\"plover\":",
+                  c->quad, c->penta, c->goldstein);
+    if (c->plover[0]) vg_buf_json_str(b, c->plover);
+    else vg_buf_puts(b, "null");
+}
+
+static void opt_str(vg_buf *b, const char *key, const char *v)
+{
+    if (!v || !*v) return;
+    vg_buf_printf(b, ",\"%s\":", key);
+    vg_buf_json_str(b, v);
+}
+
+void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+{
+    char date[11];
+    vg_format_date(e->date, date);
+    vg_buf_puts(b, "{\"record\":");
+    vg_buf_json_str(b, cx->record);
+    vg_buf_printf(b, ",\"sentence_no\":%d,\"date\":\"%s\",\"source\":", cx->sentence_no, date);
+    vg_buf_json_str(b, e->source);
+    vg_buf_puts(b, ",\"target\":");
+    vg_buf_json_str(b, e->target);
+    vg_buf_puts(b, ",\"code\":");
+    vg_buf_json_str(b, e->code);
+    ontology_json(b, e->code);
+    if (e->flags & VG_EV_PASSIVE) vg_buf_puts(b, ",\"passive\":true");
+    opt_str(b, "source_name", cx->source_name);
+    opt_str(b, "url", cx->url);
+    opt_str(b, "title", cx->title);
+    vg_buf_puts(b, ",\"sentence\":");
+    vg_buf_json_str(b, cx->sentence);
+    vg_buf_putc(b, ',');
+    matched_json(b, cx, e);
+    vg_buf_putc(b, '}');
+}
+
+void vg_write_events_jsonl(FILE *f, const vg_dict *d, const vg_analysis *a,
+                           const char *record, const char *sentence, int sentence_no,
+                           const vg_result *r)
+{
+    vg_event_ctx cx = { d, a, record, sentence, sentence_no, NULL, NULL, NULL };
+    vg_buf b = {0};
+    for (size_t i = 0; i < r->events.n; i++) {
+        vg_buf_clear(&b);
+        vg_event_json(&b, &cx, &r->events.v[i]);
+        vg_buf_putc(&b, '\n');
+        fwrite(b.s, 1, b.len, f);
+    }
+    vg_buf_free(&b);
+}
+
+void vg_tsv_header(FILE *f)
+{
+    fputs("record\tsentence_no\tdate\tsource\ttarget\tcode\troot\tquad\tgoldstein\tplover"
+          "\tverb\tpattern\tsentence\n", f);
+}
+
+static void tsv_field(vg_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        vg_buf_putc(b, c == '\t' || c == '\n' || c == '\r' ? ' ' : c);
+    }
+}
+
+void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+{
+    char date[11];
+    vg_format_date(e->date, date);
+    const vg_cameo *c = vg_cameo_get(e->code);
+    tsv_field(b, cx->record, strlen(cx->record));
+    vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);
+    if (c) vg_buf_printf(b, "%s\t%d\t%.1f\t%s\t", c->root, c->quad, c->goldstein, c->plover);
+    else vg_buf_puts(b, "\t\t\t\t");
+    const vg_analysis *a = cx->a;
+    if (a && e->verb >= 0) {
+        const vg_token *f = &a->tk.t.v[e->verb], *l = &a->tk.t.v[e->verb_last];
+        tsv_field(b, a->text + f->off, l->off + l->len - f->off);
+    }
+    vg_buf_putc(b, '\t');
+    if (e->pattern >= 0) {
+        const char *p = cx->d->patterns.v[e->pattern].text;
+        tsv_field(b, p, strlen(p));
+    }
+    vg_buf_putc(b, '\t');
+    tsv_field(b, cx->sentence, strlen(cx->sentence));
+    vg_buf_putc(b, '\n');
+}

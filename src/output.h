@@ -1,0 +1,35 @@
+/* output.h -- event writers: JSON lines (one event per line, with the
+ * dictionary entries and pattern that produced it) and TSV with a header. */
+#ifndef VG_OUTPUT_H
+#define VG_OUTPUT_H
+
+#include "match.h"
+
+#include <stdio.h>
+
+typedef struct vg_event_ctx {
+    const vg_dict *d;
+    const vg_analysis *a;    /* the sentence's analysis (for matched text) */
+    const char *record;      /* record or article id */
+    const char *sentence;    /* the sentence as written */
+    int sentence_no;         /* 0-based within the record */
+    const char *source_name, *url, *title;   /* article metadata, may be NULL */
+} vg_event_ctx;
+
+/* Appends one event as a JSON object (no newline). */
+void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
+
+/* Writes every event of a coded sentence as JSON lines. */
+void vg_write_events_jsonl(FILE *f, const vg_dict *d, const vg_analysis *a,
+                           const char *record, const char *sentence, int sentence_no,
+                           const vg_result *r);
+
+/* TSV: the header row, then one row per event (tabs and newlines in text
+ * fields are replaced by spaces). */
+void vg_tsv_header(FILE *f);
+void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
+
+/* yyyymmdd -> "YYYY-MM-DD" */
+void vg_format_date(int32_t d, char out[11]);
+
+#endif

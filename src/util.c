@@ -1,0 +1,358 @@
+/* util.c -- see util.h. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void vg_oom(void)
+{
+    fputs("vigil: out of memory\n", stderr);
+    abort();
+}
+
+void *vg_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) vg_oom();
+    return p;
+}
+
+void *vg_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) vg_oom();
+    return p;
+}
+
+void *vg_realloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) vg_oom();
+    return p;
+}
+
+char *vg_strndup(const char *s, size_t n)
+{
+    char *d = vg_malloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *vg_strdup(const char *s) { return vg_strndup(s, strlen(s)); }
+
+/* ---- vg_buf ---- */
+
+void vg_buf_reserve(vg_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return;
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < need) nc *= 2;
+    b->s = vg_realloc(b->s, nc);
+    b->cap = nc;
+}
+
+void vg_buf_putn(vg_buf *b, const char *s, size_t n)
+{
+    vg_buf_reserve(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void vg_buf_puts(vg_buf *b, const char *s) { vg_buf_putn(b, s, strlen(s)); }
+
+void vg_buf_putc(vg_buf *b, char c)
+{
+    vg_buf_reserve(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = '\0';
+}
+
+void vg_buf_printf(vg_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) {
+        vg_buf_putn(b, tmp, (size_t)n);
+        return;
+    }
+    vg_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void vg_buf_clear(vg_buf *b)
+{
+    b->len = 0;
+    if (b->s) b->s[0] = '\0';
+}
+
+void vg_buf_free(vg_buf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+void vg_buf_json_strn(vg_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    vg_buf_reserve(b, n + 2);
+    vg_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char ubuf[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (c < 0x20) {
+                ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
+                ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = 0;
+                esc = ubuf;
+            }
+        }
+        if (esc) {
+            vg_buf_putn(b, s + i - run, run);
+            run = 0;
+            vg_buf_puts(b, esc);
+        } else {
+            run++;
+        }
+    }
+    vg_buf_putn(b, s + n - run, run);
+    vg_buf_putc(b, '"');
+}
+
+void vg_buf_json_str(vg_buf *b, const char *s)
+{
+    if (!s) { vg_buf_puts(b, "null"); return; }
+    vg_buf_json_strn(b, s, strlen(s));
+}
+
+/* ---- vg_arena ---- */
+
+struct vg_arena_block {
+    vg_arena_block *next;
+    max_align_t data[];
+};
+
+void *vg_arena_alloc(vg_arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (!a->head || a->used + n > a->size) {
+        size_t sz = n > 60000 ? n : 60000;
+        vg_arena_block *blk = vg_malloc(sizeof *blk + sz);
+        blk->next = a->head;
+        a->head = blk;
+        a->used = 0;
+        a->size = sz;
+    }
+    void *p = (char *)a->head->data + a->used;
+    a->used += n;
+    return p;
+}
+
+char *vg_arena_strndup(vg_arena *a, const char *s, size_t n)
+{
+    char *d = vg_arena_alloc(a, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *vg_arena_strdup(vg_arena *a, const char *s)
+{
+    return vg_arena_strndup(a, s, strlen(s));
+}
+
+void vg_arena_free(vg_arena *a)
+{
+    vg_arena_block *b = a->head;
+    while (b) {
+        vg_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+    a->used = a->size = 0;
+}
+
+/* ---- vg_strmap ---- */
+
+uint64_t vg_hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static size_t strmap_slot(const vg_strmap *m, const char *key, size_t n)
+{
+    size_t mask = m->cap - 1;
+    size_t i = vg_hash_bytes(key, n) & mask;
+    while (m->keys[i]) {
+        if (strncmp(m->keys[i], key, n) == 0 && m->keys[i][n] == '\0')
+            return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+int vg_strmap_getn(const vg_strmap *m, const char *key, size_t n)
+{
+    if (!m->cap) return -1;
+    size_t i = strmap_slot(m, key, n);
+    return m->keys[i] ? m->vals[i] : -1;
+}
+
+int vg_strmap_get(const vg_strmap *m, const char *key)
+{
+    return vg_strmap_getn(m, key, strlen(key));
+}
+
+static void strmap_grow(vg_strmap *m)
+{
+    size_t oc = m->cap;
+    const char **ok = m->keys;
+    int *ov = m->vals;
+    m->cap = oc ? oc * 2 : 64;
+    m->keys = vg_calloc(m->cap, sizeof *m->keys);
+    m->vals = vg_calloc(m->cap, sizeof *m->vals);
+    for (size_t i = 0; i < oc; i++) {
+        if (!ok[i]) continue;
+        size_t j = strmap_slot(m, ok[i], strlen(ok[i]));
+        m->keys[j] = ok[i];
+        m->vals[j] = ov[i];
+    }
+    free(ok);
+    free(ov);
+}
+
+int vg_strmap_put(vg_strmap *m, const char *key, int val)
+{
+    if ((m->n + 1) * 4 >= m->cap * 3) strmap_grow(m);
+    size_t n = strlen(key);
+    size_t i = strmap_slot(m, key, n);
+    if (m->keys[i]) {
+        int old = m->vals[i];
+        m->vals[i] = val;
+        return old;
+    }
+    m->keys[i] = vg_arena_strndup(&m->keystore, key, n);
+    m->vals[i] = val;
+    m->n++;
+    return -1;
+}
+
+void vg_strmap_free(vg_strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    vg_arena_free(&m->keystore);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->n = m->cap = 0;
+}
+
+/* ---- diagnostics ---- */
+
+void vg_diag_add(vg_diag *d, vg_diag_level lvl, const char *file, long line,
+                 const char *fmt, ...)
+{
+    if (!d) return;
+    vg_buf b = {0};
+    if (file && line > 0) vg_buf_printf(&b, "%s:%ld: ", file, line);
+    else if (file) vg_buf_printf(&b, "%s: ", file);
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[512];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    vg_buf_puts(&b, tmp);
+    vg_diag_msg m = { lvl, b.s ? b.s : vg_strdup("") };
+    vg_vec_push(&d->msgs, m);
+    if (lvl == VG_DIAG_ERROR) d->errors++;
+    else d->warnings++;
+    if (d->echo)
+        fprintf(d->echo, "%s: %s\n", lvl == VG_DIAG_ERROR ? "error" : "warning", m.text);
+}
+
+void vg_diag_free(vg_diag *d)
+{
+    for (size_t i = 0; i < d->msgs.n; i++) free(d->msgs.v[i].text);
+    vg_vec_free(&d->msgs);
+    d->errors = d->warnings = 0;
+}
+
+/* ---- files ---- */
+
+char *vg_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    vg_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) vg_buf_putn(&b, chunk, n);
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        vg_buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    if (!b.s) b.s = vg_strdup("");
+    if (len) *len = b.len;
+    return b.s;
+}
+
+char *vg_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return vg_strdup(".");
+    if (slash == path) return vg_strdup("/");
+    return vg_strndup(path, (size_t)(slash - path));
+}
+
+char *vg_path_join(const char *dir, const char *name)
+{
+    if (name[0] == '/' || !dir || !dir[0]) return vg_strdup(name);
+    vg_buf b = {0};
+    vg_buf_printf(&b, "%s/%s", dir, name);
+    return b.s;
+}
+
+char *vg_trim(char *s)
+{
+    while (vg_isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && vg_isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    return s;
+}
+
+double vg_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,128 @@
+/* util.h -- small shared building blocks: growable buffers and arrays,
+ * an arena for long-lived strings, a string-keyed hash map, and the
+ * diagnostics list that every loader reports "file:line: reason" into.
+ *
+ * Everything here is allocation-checked: on out-of-memory the process
+ * aborts with a message (vg_oom), so callers never see NULL from these. */
+#ifndef VG_UTIL_H
+#define VG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+void vg_oom(void);
+void *vg_malloc(size_t n);
+void *vg_calloc(size_t n, size_t size);
+void *vg_realloc(void *p, size_t n);
+char *vg_strdup(const char *s);
+char *vg_strndup(const char *s, size_t n);
+
+/* Growable array of T: struct { T *v; size_t n, cap; }. */
+#define VG_VEC(T) struct { T *v; size_t n, cap; }
+#define vg_vec_reserve(vec, want) do { \
+        if ((want) > (vec)->cap) { \
+            size_t nc_ = (vec)->cap ? (vec)->cap * 2 : 8; \
+            while (nc_ < (want)) nc_ *= 2; \
+            (vec)->v = vg_realloc((vec)->v, nc_ * sizeof *(vec)->v); \
+            (vec)->cap = nc_; \
+        } } while (0)
+#define vg_vec_push(vec, x) do { \
+        vg_vec_reserve((vec), (vec)->n + 1); \
+        (vec)->v[(vec)->n++] = (x); } while (0)
+#define vg_vec_free(vec) do { free((vec)->v); (vec)->v = NULL; \
+        (vec)->n = (vec)->cap = 0; } while (0)
+
+/* Growable, always NUL-terminated byte buffer. */
+typedef struct vg_buf {
+    char *s;
+    size_t len, cap;
+} vg_buf;
+
+void vg_buf_reserve(vg_buf *b, size_t extra);
+void vg_buf_putn(vg_buf *b, const char *s, size_t n);
+void vg_buf_puts(vg_buf *b, const char *s);
+void vg_buf_putc(vg_buf *b, char c);
+void vg_buf_printf(vg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vg_buf_clear(vg_buf *b);
+void vg_buf_free(vg_buf *b);
+/* Appends s as a JSON string literal (with quotes), escaping as needed. */
+void vg_buf_json_str(vg_buf *b, const char *s);
+void vg_buf_json_strn(vg_buf *b, const char *s, size_t n);
+
+/* Bump allocator for strings and records that live as long as a dictionary. */
+typedef struct vg_arena_block vg_arena_block;
+typedef struct vg_arena {
+    vg_arena_block *head;
+    size_t used, size;
+} vg_arena;
+
+void *vg_arena_alloc(vg_arena *a, size_t n);
+char *vg_arena_strndup(vg_arena *a, const char *s, size_t n);
+char *vg_arena_strdup(vg_arena *a, const char *s);
+void vg_arena_free(vg_arena *a);
+
+/* Open-addressing hash map from NUL-terminated string to int.
+ * Keys are copied into the map's own arena. */
+typedef struct vg_strmap {
+    const char **keys;
+    int *vals;
+    size_t n, cap;
+    vg_arena keystore;
+} vg_strmap;
+
+uint64_t vg_hash_bytes(const char *s, size_t n);
+/* Returns the value for key, or -1. */
+int vg_strmap_get(const vg_strmap *m, const char *key);
+int vg_strmap_getn(const vg_strmap *m, const char *key, size_t n);
+/* Inserts or overwrites; returns the previous value or -1. */
+int vg_strmap_put(vg_strmap *m, const char *key, int val);
+void vg_strmap_free(vg_strmap *m);
+
+/* Diagnostics: "file:line: reason" messages collected by loaders and coders.
+ * Loading and coding never stop on a bad entry; they report and go on. */
+typedef enum { VG_DIAG_WARNING, VG_DIAG_ERROR } vg_diag_level;
+
+typedef struct vg_diag_msg {
+    vg_diag_level level;
+    char *text;  /* already formatted as "file:line: reason" */
+} vg_diag_msg;
+
+typedef struct vg_diag {
+    VG_VEC(vg_diag_msg) msgs;
+    size_t errors, warnings;
+    FILE *echo;  /* when set, messages are also printed here as they arrive */
+} vg_diag;
+
+void vg_diag_add(vg_diag *d, vg_diag_level lvl, const char *file, long line,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void vg_diag_free(vg_diag *d);
+
+/* Reads a whole file; returns NULL (with errno set) on failure. */
+char *vg_read_file(const char *path, size_t *len);
+/* Directory part of path ("." if none); caller frees. */
+char *vg_dirname(const char *path);
+/* Joins dir and name unless name is absolute; caller frees. */
+char *vg_path_join(const char *dir, const char *name);
+
+/* ASCII helpers that ignore the locale. */
+static inline bool vg_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline bool vg_isupper(int c) { return c >= 'A' && c <= 'Z'; }
+static inline bool vg_islower(int c) { return c >= 'a' && c <= 'z'; }
+static inline bool vg_isalpha(int c) { return vg_isupper(c) || vg_islower(c); }
+static inline bool vg_isalnum(int c) { return vg_isalpha(c) || vg_isdigit(c); }
+static inline bool vg_isspace(int c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+static inline int vg_toupper(int c) { return vg_islower(c) ? c - 32 : c; }
+
+/* Trims ASCII whitespace in place; returns s. */
+char *vg_trim(char *s);
+
+/* Monotonic clock in seconds. */
+double vg_now(void);
+
+#endif
