@@ -1,0 +1,262 @@
+/* ontology.c -- see ontology.h.  Both tables are parsed from the embedded
+ * TSV files once (pthread_once) into sorted arrays searched with bsearch. */
+#include "ontology.h"
+
+#include "embedded.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define VG_CAMEO_FILE "data/cameo.tsv"
+#define VG_COUNTRY_FILE "data/countries.tsv"
+
+static const char *const root_codes[20] = {
+    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
+    "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
+};
+
+/* The immutable tables, written only inside init_tables(). */
+static struct {
+    VG_VEC(vg_cameo) cameo;
+    VG_VEC(vg_country) country;
+} tables;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+/* ---- parsing helpers ---- */
+
+/* Splits line (modified in place) on tabs into at most max fields. */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        f[n++] = line;
+        char *tab = strchr(line, '\t');
+        if (!tab) break;
+        *tab = '\0';
+        line = tab + 1;
+    }
+    return n;
+}
+
+/* Locale-independent decimal: [-+]digits[.digits]. */
+static bool parse_decimal(const char *s, double *out)
+{
+    double sign = 1, mant = 0, div = 1;
+    bool any = false;
+    if (*s == '-' || *s == '+') sign = *s++ == '-' ? -1 : 1;
+    for (; vg_isdigit(*s); s++, any = true) mant = mant * 10 + (*s - '0');
+    if (*s == '.')
+        for (s++; vg_isdigit(*s); s++, any = true, div *= 10)
+            mant = mant * 10 + (*s - '0');
+    if (!any || *s) return false;
+    *out = sign * mant / div;   /* one rounding: "3.4" gives exactly 3.4 */
+    return true;
+}
+
+/* Root index 0..19 of a 2-4 digit code, or -1. */
+static int root_index(const char *code)
+{
+    size_t len = strlen(code);
+    if (len < 2 || len > 4) return -1;
+    for (size_t i = 0; i < len; i++)
+        if (!vg_isdigit(code[i])) return -1;
+    int r = (code[0] - '0') * 10 + (code[1] - '0');
+    return r >= 1 && r <= 20 ? r - 1 : -1;
+}
+
+/* Calls fn(fields, nfields) for each non-comment line of an embedded file;
+ * the text is copied and kept for the life of the process. */
+static void each_row(const char *file, void (*fn)(char **f, size_t n))
+{
+    const char *data = vg_embedded_get(file, NULL);
+    if (!data) return;
+    char *text = vg_strdup(data), *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\r') line[--len] = '\0';
+        if (!len || line[0] == '#') continue;
+        char *f[8];
+        fn(f, split_tabs(line, f, 8));
+    }
+}
+
+/* ---- the CAMEO table ---- */
+
+/* Row: code, name, goldstein[, plover, mode, context]; missing trailing
+ * PLOVER fields read as "".  Malformed rows are skipped (the unit test
+ * checks the count). */
+static void add_cameo(char **f, size_t n)
+{
+    int r = n >= 3 ? root_index(f[0]) : -1;
+    double g;
+    if (r < 0 || !parse_decimal(f[2], &g)) return;
+    vg_cameo c = {
+        .code = f[0], .name = f[1], .root = root_codes[r], .goldstein = g,
+        .quad = vg_cameo_quad_of_root(root_codes[r]),
+        .penta = vg_cameo_penta_of_root(root_codes[r]),
+        .plover = n > 3 ? f[3] : "", .plover_mode = n > 4 ? f[4] : "",
+        .plover_context = n > 5 ? f[5] : "",
+    };
+    vg_vec_push(&tables.cameo, c);
+}
+
+static int cmp_cameo(const void *a, const void *b)
+{
+    return strcmp(((const vg_cameo *)a)->code, ((const vg_cameo *)b)->code);
+}
+
+/* ---- the country table ---- */
+
+static bool is_alpha3(const char *s)
+{
+    return vg_isupper(s[0]) && vg_isupper(s[1]) && vg_isupper(s[2]) && !s[3];
+}
+
+static void add_country(char **f, size_t n)
+{
+    if (n < 3 || !is_alpha3(f[0])) return;
+    vg_country c = { f[0], f[1], f[2], !(n > 3 && !strcmp(f[3], "cameo")) };
+    vg_vec_push(&tables.country, c);
+}
+
+static int cmp_country(const void *a, const void *b)
+{
+    return strcmp(((const vg_country *)a)->alpha3, ((const vg_country *)b)->alpha3);
+}
+
+static void init_tables(void)
+{
+    each_row(VG_CAMEO_FILE, add_cameo);
+    each_row(VG_COUNTRY_FILE, add_country);
+    if (tables.cameo.n)
+        qsort(tables.cameo.v, tables.cameo.n, sizeof *tables.cameo.v, cmp_cameo);
+    if (tables.country.n)
+        qsort(tables.country.v, tables.country.n, sizeof *tables.country.v,
+              cmp_country);
+}
+
+static void ensure_tables(void) { pthread_once(&tables_once, init_tables); }
+
+/* ---- CAMEO API ---- */
+
+static const vg_cameo *find_exact(const char *code)
+{
+    vg_cameo key = { .code = code };
+    if (!tables.cameo.n) return NULL;
+    return bsearch(&key, tables.cameo.v, tables.cameo.n, sizeof key, cmp_cameo);
+}
+
+const vg_cameo *vg_cameo_get(const char *code)
+{
+    if (!code || root_index(code) < 0) return NULL;
+    ensure_tables();
+    char buf[5];
+    size_t len = strlen(code);
+    memcpy(buf, code, len + 1);
+    for (; len >= 2; buf[--len] = '\0') {
+        const vg_cameo *c = find_exact(buf);
+        if (c) return c;
+    }
+    return NULL;
+}
+
+bool vg_cameo_valid(const char *code)
+{
+    if (!code || root_index(code) < 0) return false;
+    ensure_tables();
+    return find_exact(code) != NULL;
+}
+
+size_t vg_cameo_count(void)
+{
+    ensure_tables();
+    return tables.cameo.n;
+}
+
+const vg_cameo *vg_cameo_at(size_t i)
+{
+    ensure_tables();
+    return i < tables.cameo.n ? &tables.cameo.v[i] : NULL;
+}
+
+/* GDELT QuadClass: 01-05 verbal cooperation, 06-09 material cooperation,
+ * 10-14 verbal conflict, 15-20 material conflict. */
+int vg_cameo_quad_of_root(const char *root)
+{
+    int r = root && strlen(root) == 2 ? root_index(root) + 1 : 0;
+    if (r <= 0) return 0;
+    return r <= 5 ? 1 : r <= 9 ? 2 : r <= 14 ? 3 : 4;
+}
+
+/* Phoenix PentaClass: QuadClass, with 01-02 split off as class 0. */
+int vg_cameo_penta_of_root(const char *root)
+{
+    int q = vg_cameo_quad_of_root(root);
+    if (!q) return -1;
+    return q == 1 && root[0] == '0' && root[1] <= '2' ? 0 : q;
+}
+
+static const char *const class_names[5] = {
+    "Neutral", "Verbal cooperation", "Material cooperation",
+    "Verbal conflict", "Material conflict",
+};
+
+const char *vg_quad_name(int quad)
+{
+    return quad >= 1 && quad <= 4 ? class_names[quad] : NULL;
+}
+
+const char *vg_penta_name(int penta)
+{
+    return penta >= 0 && penta <= 4 ? class_names[penta] : NULL;
+}
+
+/* ---- countries ---- */
+
+const vg_country *vg_country_get(const char *alpha3)
+{
+    if (!alpha3) return NULL;
+    char key3[4];
+    for (int i = 0; i < 3; i++) {
+        if (!vg_isalpha(alpha3[i])) return NULL;
+        key3[i] = (char)vg_toupper(alpha3[i]);
+    }
+    key3[3] = '\0';
+    if (alpha3[3]) return NULL;
+    ensure_tables();
+    vg_country key = { .alpha3 = key3 };
+    if (!tables.country.n) return NULL;
+    return bsearch(&key, tables.country.v, tables.country.n, sizeof key,
+                   cmp_country);
+}
+
+size_t vg_country_count(void)
+{
+    ensure_tables();
+    return tables.country.n;
+}
+
+const vg_country *vg_country_at(size_t i)
+{
+    ensure_tables();
+    return i < tables.country.n ? &tables.country.v[i] : NULL;
+}
+
+bool vg_actor_country(const char *actor_code, char out[4])
+{
+    out[0] = '\0';
+    if (!actor_code || strnlen(actor_code, 3) < 3) return false;
+    char lead[4];
+    memcpy(lead, actor_code, 3);
+    lead[3] = '\0';
+    for (int i = 0; i < 3; i++) lead[i] = (char)vg_toupper(lead[i]);
+    static const char *const non_state[] = { "IGO", "NGO", "IMG", "MNC" };
+    for (size_t i = 0; i < sizeof non_state / sizeof *non_state; i++)
+        if (!strcmp(lead, non_state[i])) return false;
+    const vg_country *c = vg_country_get(lead);
+    if (!c) return false;
+    memcpy(out, c->alpha3, 4);
+    return true;
+}
