@@ -1,0 +1,634 @@
+/* tagger.c -- averaged-perceptron part-of-speech tagger; see tagger.h and
+ * docs/tagger.md (features, model format). */
+#include "tagger.h"
+#include "util.h"
+#include "embedded.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* ---- tag names ---- */
+
+static const char *const pos_names[VG_POS_COUNT] = {
+    "NN", "NNS", "NNP", "NNPS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ",
+    "MD", "JJ", "RB", "DT", "IN", "CC", "PRP", "PRP$", "CD", "TO", "WDT",
+    "WP", "WRB", "POS", "RP", "EX", "UH", "SYM", ",", ".", ":", "\"",
+};
+
+const char *vg_pos_name(int tag)
+{
+    return tag >= 0 && tag < VG_POS_COUNT ? pos_names[tag] : "?";
+}
+
+int vg_pos_from_name(const char *name)
+{
+    for (int i = 0; i < VG_POS_COUNT; i++)
+        if (strcmp(pos_names[i], name) == 0) return i;
+    return -1;
+}
+
+/* ---- hashing ---- */
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t hash_str(uint64_t seed, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ seed;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    h = mix64(h);
+    return h ? h : 1;  /* 0 marks empty dictionary slots */
+}
+
+/* Feature key of template tpl with value v; never 0 (0 marks empty slots). */
+static uint64_t feat_key(unsigned tpl, uint64_t v)
+{
+    uint64_t h = mix64(v + (uint64_t)tpl * 0x9e3779b97f4a7c15ULL);
+    return h ? h : 1;
+}
+
+/* ---- token reduction ---- */
+
+enum {
+    SHAPE_CAP = 1,      /* first letter upper case */
+    SHAPE_ALLCAPS = 2,  /* two or more letters, none lower case */
+    SHAPE_DIGIT = 4,    /* contains a digit */
+    SHAPE_HYPHEN = 8,   /* contains '-' */
+    SHAPE_POSS = 16,    /* possessive 's or s' stripped */
+    SHAPE_FIRST = 32,   /* first word of the sentence */
+    SHAPE_NOALPHA = 64, /* no ASCII letter */
+    SHAPE_OTHER = 128,  /* contains a byte that is not alnum, '-' or '\'' */
+};
+
+enum { CASE_ASIS, CASE_LOWER, CASE_TITLE };
+#define TOK_MAX 96  /* longer tokens keep their first and last 48 bytes */
+
+static int lower(int c) { return vg_isupper(c) ? c + 32 : c; }
+
+/* Appends w[from..to) to buf at n with U+2019 folded to '\'', recased
+ * per mode; returns the new length. */
+static size_t tok_copy_range(char *buf, size_t n, const char *w, size_t from, size_t to,
+                             int mode)
+{
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c == 0xe2 && i + 2 < to && (unsigned char)w[i + 1] == 0x80 &&
+            (unsigned char)w[i + 2] == 0x99) {
+            buf[n++] = '\'';
+            i += 2;
+            continue;
+        }
+        if (mode == CASE_LOWER || (mode == CASE_TITLE && n > 0)) c = (unsigned char)lower(c);
+        else if (mode == CASE_TITLE) c = (unsigned char)vg_toupper(c);
+        buf[n++] = (char)c;
+    }
+    return n;
+}
+
+/* Copies w into buf (TOK_MAX bytes); see tok_copy_range. */
+static size_t tok_copy(char *buf, const char *w, size_t len, int mode)
+{
+    if (len <= TOK_MAX) return tok_copy_range(buf, 0, w, 0, len, mode);
+    size_t n = tok_copy_range(buf, 0, w, 0, TOK_MAX / 2, mode);
+    return tok_copy_range(buf, n, w, len - TOK_MAX / 2, len, mode);
+}
+
+/* Length of s without a possessive ending ('s or s'), or n if none. */
+static size_t poss_stem(const char *s, size_t n)
+{
+    if (n > 2 && s[n - 2] == '\'' && lower(s[n - 1]) == 's') return n - 2;
+    if (n > 2 && s[n - 1] == '\'' && lower(s[n - 2]) == 's') return n - 1;
+    return n;
+}
+
+uint64_t vg_tagger_lower_hash(const char *w, size_t len)
+{
+    char buf[TOK_MAX];
+    size_t n = tok_copy(buf, w, len, CASE_LOWER);
+    return hash_str(7, buf, poss_stem(buf, n));
+}
+
+static unsigned shape_of(const char *s, size_t n, size_t stem, bool first)
+{
+    unsigned sh = first ? SHAPE_FIRST : 0;
+    size_t letters = 0, uppers = 0;
+    if (stem < n) sh |= SHAPE_POSS;
+    for (size_t i = 0; i < stem; i++) {
+        int c = (unsigned char)s[i];
+        if (vg_isalpha(c)) {
+            letters++;
+            if (vg_isupper(c)) uppers++;
+            if (letters == 1 && vg_isupper(c)) sh |= SHAPE_CAP;
+        } else if (vg_isdigit(c)) sh |= SHAPE_DIGIT;
+        else if (c == '-') sh |= SHAPE_HYPHEN;
+        else if (c != '\'') sh |= SHAPE_OTHER;
+    }
+    if (!letters) sh |= SHAPE_NOALPHA;
+    if (letters >= 2 && uppers == letters) sh |= SHAPE_ALLCAPS;
+    return sh;
+}
+
+/* Normalised word hash: years and numbers collapse to one class each. */
+static uint64_t word_hash(const char *s, size_t n)
+{
+    if (n > 0 && vg_isdigit((unsigned char)s[0])) {
+        bool alld = true;
+        for (size_t i = 0; i < n; i++) alld = alld && vg_isdigit((unsigned char)s[i]);
+        return hash_str(1, alld && n == 4 ? "!YEAR" : "!DIGITS", alld && n == 4 ? 5 : 7);
+    }
+    return hash_str(1, s, n);
+}
+
+/* Recasing of a token in an all-caps sentence. */
+static bool lex_has(const vg_tagger *t, uint64_t key);
+
+/* Known lower-case words are lower-cased, other words title-cased, except
+ * short unknown words, which stay as acronyms ("UN", "EU"), and "US". */
+static int caps_mode(const vg_tagger *t, const char *w, size_t len, bool first)
+{
+    if (len == 2 && w[0] == 'U' && w[1] == 'S') return CASE_ASIS;
+    if (t && lex_has(t, vg_tagger_lower_hash(w, len))) return first ? CASE_TITLE : CASE_LOWER;
+    return len <= 3 ? CASE_ASIS : CASE_TITLE;
+}
+
+void vg_tagger_tok_init(const vg_tagger *t, vg_tagger_tok *tk,
+                        const char *w, size_t len, bool first, bool caps)
+{
+    char buf[TOK_MAX], lo[TOK_MAX];
+    size_t n = tok_copy(buf, w, len, caps ? caps_mode(t, w, len, first) : CASE_ASIS);
+    for (size_t i = 0; i < n; i++) lo[i] = (char)lower((unsigned char)buf[i]);
+    size_t stem = poss_stem(lo, n);
+    tk->form = hash_str(2, buf, n);
+    tk->word = word_hash(lo, stem);
+    tk->ctx = stem < n ? mix64(tk->word + 1) : tk->word;
+    tk->shape = shape_of(buf, n, stem, first);
+    size_t k1 = stem < 1 ? stem : 1, k2 = stem < 2 ? stem : 2, k3 = stem < 3 ? stem : 3;
+    tk->suf3 = hash_str(3, lo + stem - k3, k3);
+    tk->affix[0] = hash_str(4, lo + stem - k1, k1);
+    tk->affix[1] = hash_str(5, lo + stem - k2, k2);
+    tk->affix[2] = hash_str(6, lo, k1);
+    tk->affix[3] = hash_str(8, lo, k2);
+    tk->affix[4] = hash_str(9, lo, k3);
+}
+
+bool vg_tagger_caps_sentence(const char *const *words, const size_t *lens, size_t n)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < lens[i]; j++) {
+            int c = (unsigned char)words[i][j];
+            if (vg_islower(c)) return false;
+            if (vg_isupper(c)) letters++;
+        }
+    }
+    return letters >= 4;
+}
+
+/* ---- features ---- */
+
+enum {
+    F_BIAS = 1, F_WORD, F_SUF1, F_SUF2, F_SUF3, F_PRE1, F_PRE2, F_PRE3, F_SHAPE,
+    F_P1, F_P2, F_P1P2, F_P1W, F_P1SHAPE, F_W1, F_S1, F_W2, F_N1, F_NS1, F_N2,
+    F_NSHAPE, F_PSHAPE,
+};
+
+/* Context word of a neighbour, or a boundary marker. */
+static uint64_t ctx_of(const vg_tagger_tok *tk, uint64_t edge)
+{
+    return tk ? tk->ctx : edge;
+}
+
+size_t vg_tagger_features(const vg_tagger_tok *tk[5], int p1, int p2, uint64_t *out)
+{
+    const vg_tagger_tok *c = tk[2];
+    uint64_t t1 = (uint64_t)(p1 + 1), t2 = (uint64_t)(p2 + 1);
+    size_t n = 0;
+    out[n++] = feat_key(F_BIAS, 0);
+    out[n++] = feat_key(F_WORD, c->word);
+    out[n++] = feat_key(F_SUF1, c->affix[0]);
+    out[n++] = feat_key(F_SUF2, c->affix[1]);
+    out[n++] = feat_key(F_SUF3, c->suf3);
+    out[n++] = feat_key(F_PRE1, c->affix[2]);
+    out[n++] = feat_key(F_PRE2, c->affix[3]);
+    out[n++] = feat_key(F_PRE3, c->affix[4]);
+    out[n++] = feat_key(F_SHAPE, c->shape);
+    out[n++] = feat_key(F_P1, t1);
+    out[n++] = feat_key(F_P2, t2);
+    out[n++] = feat_key(F_P1P2, t1 * 64 + t2);
+    out[n++] = feat_key(F_P1W, mix64(c->word + t1));
+    out[n++] = feat_key(F_P1SHAPE, t1 * 256 + c->shape);
+    out[n++] = feat_key(F_W1, ctx_of(tk[1], 11));
+    out[n++] = feat_key(F_S1, tk[1] ? tk[1]->suf3 : 11);
+    out[n++] = feat_key(F_W2, ctx_of(tk[0], 12));
+    out[n++] = feat_key(F_N1, ctx_of(tk[3], 13));
+    out[n++] = feat_key(F_NS1, tk[3] ? tk[3]->suf3 : 13);
+    out[n++] = feat_key(F_N2, ctx_of(tk[4], 14));
+    out[n++] = feat_key(F_NSHAPE, tk[3] ? tk[3]->shape : 512);
+    out[n++] = feat_key(F_PSHAPE, tk[1] ? tk[1]->shape : 512);
+    return n;
+}
+
+/* ---- model format (docs/tagger.md) ----
+ *
+ *   0  "VGTAGGER"        magic
+ *   8  u32 version       TAGGER_VERSION
+ *  12  u32 ntags         VG_POS_COUNT
+ *  16  u32 featset       FEATSET: the feature extraction above
+ *  20  u32 dict_cap      tag dictionary slots (power of two)
+ *  24  u32 lex_cap       caps lexicon slots (power of two)
+ *  28  u32 feat_cap      feature slots (power of two)
+ *  32  u32 nentries      sparse weights
+ *  36  u32 0
+ *  40  u64 checksum      of every byte after the header
+ *  48  u64 dict_keys[dict_cap]           0 = empty
+ *      u32 lex_fp[lex_cap]               0 = empty
+ *      {u32 fp, u32 start}[feat_cap + 1] 0 = empty; weights of slot i are
+ *                                        entries[start[i] .. start[i+1])
+ *      u8  dict_tags[dict_cap]
+ *      {u8 tag, i8 weight}[nentries]
+ *      zero padding to a multiple of 8
+ * All integers little-endian.  Hash tables use linear probing from
+ * key & (cap - 1); lexicon and feature slots keep the top 32 bits of the
+ * 64-bit key as a fingerprint (never 0). */
+
+#define TAGGER_MAGIC "VGTAGGER"
+#define TAGGER_VERSION 1u
+#define FEATSET 1u
+#define HEADER 48u
+
+typedef struct tslot { uint32_t fp, start; } tslot;
+
+struct vg_tagger {
+    unsigned char *mem;
+    const uint64_t *dict_keys;
+    const unsigned char *dict_tags;
+    const uint32_t *lex;
+    const tslot *slots;
+    const unsigned char *entries;  /* tag, weight pairs */
+    uint32_t dict_mask, lex_mask, feat_mask, nentries;
+};
+
+static uint32_t fingerprint(uint64_t key)
+{
+    uint32_t fp = (uint32_t)(key >> 32);
+    return fp ? fp : 1;
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void put32(struct vg_buf *b, uint32_t v)
+{
+    char x[4] = {(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)};
+    vg_buf_putn(b, x, 4);
+}
+
+static void put64(struct vg_buf *b, uint64_t v)
+{
+    put32(b, (uint32_t)v);
+    put32(b, (uint32_t)(v >> 32));
+}
+
+/* Word-at-a-time FNV-style checksum. */
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) h = (h ^ rd64(p + i)) * 0x100000001b3ULL, h ^= h >> 29;
+    for (; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return mix64(h);
+}
+
+static bool host_le(void)
+{
+    uint16_t x = 1;
+    unsigned char c;
+    memcpy(&c, &x, 1);
+    return c == 1;
+}
+
+static bool lex_has(const vg_tagger *t, uint64_t key)
+{
+    uint32_t fp = fingerprint(key);
+    for (uint32_t i = (uint32_t)key & t->lex_mask;; i = (i + 1) & t->lex_mask) {
+        if (t->lex[i] == fp) return true;
+        if (!t->lex[i]) return false;
+    }
+}
+
+static int dict_get(const vg_tagger *t, uint64_t key)
+{
+    for (uint32_t i = (uint32_t)key & t->dict_mask;; i = (i + 1) & t->dict_mask) {
+        if (t->dict_keys[i] == key) return t->dict_tags[i];
+        if (!t->dict_keys[i]) return -1;
+    }
+}
+
+/* Weights of a feature: the slot, or NULL. */
+static const tslot *feat_get(const vg_tagger *t, uint64_t key)
+{
+    uint32_t fp = fingerprint(key);
+    for (uint32_t i = (uint32_t)key & t->feat_mask;; i = (i + 1) & t->feat_mask) {
+        if (t->slots[i].fp == fp) return &t->slots[i];
+        if (!t->slots[i].fp) return NULL;
+    }
+}
+
+/* ---- loading ---- */
+
+static vg_tagger *load_fail(vg_tagger *t, char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static vg_tagger *load_fail(vg_tagger *t, char *err, size_t errsz, const char *fmt, ...)
+{
+    if (err && errsz) {
+        int k = snprintf(err, errsz, "tagger model: ");
+        va_list ap;
+        va_start(ap, fmt);
+        if (k >= 0 && (size_t)k < errsz) vsnprintf(err + k, errsz - (size_t)k, fmt, ap);
+        va_end(ap);
+    }
+    vg_tagger_free(t);
+    return NULL;
+}
+
+static bool pow2(uint32_t x) { return x && !(x & (x - 1)); }
+
+/* Byte size of a model with these table sizes. */
+static uint64_t model_size(uint64_t dc, uint64_t lc, uint64_t fc, uint64_t ne)
+{
+    uint64_t n = HEADER + 8 * dc + 4 * lc + 8 * (fc + 1) + dc + 2 * ne;
+    return (n + 7) & ~(uint64_t)7;
+}
+
+/* Converts the little-endian u32/u64 arrays in place on big-endian hosts. */
+static void fix_endian(unsigned char *p, size_t n, size_t width)
+{
+    if (host_le()) return;
+    for (size_t i = 0; i + width <= n; i += width) {
+        uint64_t v = width == 8 ? rd64(p + i) : rd32(p + i);
+        if (width == 8) memcpy(p + i, &v, 8);
+        else { uint32_t w = (uint32_t)v; memcpy(p + i, &w, 4); }
+    }
+}
+
+/* Checks what tagging relies on: tags in range, entry ranges in bounds,
+ * a free slot in every table (so probing ends). */
+static const char *check_tables(const vg_tagger *t)
+{
+    uint32_t free_d = 0, free_l = 0, free_f = 0;
+    for (uint32_t i = 0; i <= t->dict_mask; i++) {
+        free_d += !t->dict_keys[i];
+        if (t->dict_keys[i] && t->dict_tags[i] >= VG_POS_COUNT) return "bad tag in dictionary";
+    }
+    for (uint32_t i = 0; i <= t->lex_mask; i++) free_l += !t->lex[i];
+    uint32_t prev = 0;
+    for (uint32_t i = 0; i <= t->feat_mask + 1; i++) {
+        if (i <= t->feat_mask) free_f += !t->slots[i].fp;
+        if (t->slots[i].start < prev) return "feature offsets out of order";
+        prev = t->slots[i].start;
+    }
+    if (t->slots[t->feat_mask + 1].start != t->nentries) return "feature offsets out of range";
+    if (!free_d || !free_l || !free_f) return "full hash table";
+    for (uint32_t k = 0; k < t->nentries; k++)
+        if (t->entries[2 * k] >= VG_POS_COUNT) return "bad tag in weights";
+    return NULL;
+}
+
+vg_tagger *vg_tagger_load(const void *data, size_t len, char *err, size_t errsz)
+{
+    const unsigned char *p = data;
+    if (!p || len < HEADER) return load_fail(NULL, err, errsz, "truncated (%zu bytes)", len);
+    if (memcmp(p, TAGGER_MAGIC, 8) != 0) return load_fail(NULL, err, errsz, "not a tagger model");
+    if (rd32(p + 8) != TAGGER_VERSION)
+        return load_fail(NULL, err, errsz, "version %u, expected %u", rd32(p + 8), TAGGER_VERSION);
+    if (rd32(p + 12) != VG_POS_COUNT || rd32(p + 16) != FEATSET || rd32(p + 36) != 0)
+        return load_fail(NULL, err, errsz, "made for another tagset or feature set");
+    uint32_t dc = rd32(p + 20), lc = rd32(p + 24), fc = rd32(p + 28), ne = rd32(p + 32);
+    if (!pow2(dc) || !pow2(lc) || !pow2(fc) || fc == UINT32_MAX)
+        return load_fail(NULL, err, errsz, "bad table sizes");
+    uint64_t want = model_size(dc, lc, fc, ne);
+    if (want != len)
+        return load_fail(NULL, err, errsz, "%zu bytes, expected %llu (truncated or corrupt)",
+                         len, (unsigned long long)want);
+    if (checksum(p + HEADER, len - HEADER) != rd64(p + 40))
+        return load_fail(NULL, err, errsz, "checksum mismatch (corrupt)");
+    vg_tagger *t = vg_calloc(1, sizeof *t);
+    t->mem = vg_malloc(len);
+    memcpy(t->mem, p, len);
+    unsigned char *q = t->mem + HEADER;
+    fix_endian(q, 8 * (size_t)dc, 8);
+    fix_endian(q + 8 * (size_t)dc, 4 * (size_t)lc + 8 * ((size_t)fc + 1), 4);
+    t->dict_keys = (const uint64_t *)(void *)q;
+    q += 8 * (size_t)dc;
+    t->lex = (const uint32_t *)(void *)q;
+    q += 4 * (size_t)lc;
+    t->slots = (const tslot *)(void *)q;
+    q += 8 * ((size_t)fc + 1);
+    t->dict_tags = q;
+    t->entries = q + dc;
+    t->dict_mask = dc - 1, t->lex_mask = lc - 1, t->feat_mask = fc - 1, t->nentries = ne;
+    const char *why = check_tables(t);
+    if (why) return load_fail(t, err, errsz, "%s", why);
+    return t;
+}
+
+void vg_tagger_free(vg_tagger *t)
+{
+    if (!t) return;
+    free(t->mem);
+    free(t);
+}
+
+static vg_tagger *default_model;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void load_default(void)
+{
+    size_t len;
+    const char *data = vg_embedded_get("data/tagger.bin", &len);
+    if (data) default_model = vg_tagger_load(data, len, NULL, 0);
+}
+
+vg_tagger *vg_tagger_default(void)
+{
+    pthread_once(&default_once, load_default);
+    return default_model;
+}
+
+/* ---- writing ---- */
+
+static uint32_t table_cap(size_t n, double load)
+{
+    uint32_t cap = 16;
+    while (cap * load < (double)n + 1) cap *= 2;
+    return cap;
+}
+
+/* Hash tables being written: slot contents before serialisation. */
+typedef struct wtables {
+    uint32_t dc, lc, fc;
+    uint64_t *dk;          /* dictionary keys */
+    unsigned char *dt;     /* dictionary tags */
+    uint32_t *lex, *fp;    /* lexicon and feature fingerprints */
+    uint32_t *row;         /* feature slot -> row in parts->weights + 1 */
+} wtables;
+
+static void fill_tables(const vg_tagger_parts *p, wtables *w)
+{
+    w->dc = table_cap(p->ndict, 0.5), w->lc = table_cap(p->nlex, 0.5);
+    w->fc = table_cap(p->nfeat, 0.6);
+    w->dk = vg_calloc(w->dc, 8), w->dt = vg_calloc(w->dc, 1);
+    w->lex = vg_calloc(w->lc, 4);
+    w->fp = vg_calloc(w->fc, 4), w->row = vg_calloc(w->fc, 4);
+    for (size_t k = 0; k < p->ndict; k++) {
+        uint32_t i = (uint32_t)p->dict_keys[k] & (w->dc - 1);
+        while (w->dk[i] && w->dk[i] != p->dict_keys[k]) i = (i + 1) & (w->dc - 1);
+        w->dk[i] = p->dict_keys[k];
+        w->dt[i] = p->dict_tags[k];
+    }
+    for (size_t k = 0; k < p->nlex; k++) {
+        uint32_t i = (uint32_t)p->lex_keys[k] & (w->lc - 1), f = fingerprint(p->lex_keys[k]);
+        while (w->lex[i] && w->lex[i] != f) i = (i + 1) & (w->lc - 1);
+        w->lex[i] = f;
+    }
+    for (size_t k = 0; k < p->nfeat; k++) {
+        uint32_t i = (uint32_t)p->feat_keys[k] & (w->fc - 1), f = fingerprint(p->feat_keys[k]);
+        while (w->fp[i] && w->fp[i] != f) i = (i + 1) & (w->fc - 1);
+        if (w->fp[i]) continue;  /* fingerprint clash: keep the first */
+        w->fp[i] = f;
+        w->row[i] = (uint32_t)k + 1;
+    }
+}
+
+/* Non-zero weights of feature slot i. */
+static uint32_t slot_entries(const vg_tagger_parts *p, const wtables *w, uint32_t i)
+{
+    uint32_t n = 0;
+    for (int c = 0; w->row[i] && c < VG_POS_COUNT; c++)
+        n += p->weights[(size_t)(w->row[i] - 1) * VG_POS_COUNT + c] != 0;
+    return n;
+}
+
+/* Everything after the header. */
+static uint32_t write_body(const vg_tagger_parts *p, const wtables *w, vg_buf *body)
+{
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < w->dc; i++) put64(body, w->dk[i]);
+    for (uint32_t i = 0; i < w->lc; i++) put32(body, w->lex[i]);
+    for (uint32_t i = 0; i <= w->fc; i++) {
+        put32(body, i < w->fc ? w->fp[i] : 0);
+        put32(body, start);
+        if (i < w->fc) start += slot_entries(p, w, i);
+    }
+    vg_buf_putn(body, (const char *)w->dt, w->dc);
+    for (uint32_t i = 0; i < w->fc; i++)
+        for (int c = 0; w->row[i] && c < VG_POS_COUNT; c++) {
+            int8_t x = p->weights[(size_t)(w->row[i] - 1) * VG_POS_COUNT + c];
+            char e[2] = {(char)c, (char)x};
+            if (x) vg_buf_putn(body, e, 2);
+        }
+    while ((HEADER + body->len) % 8) vg_buf_putc(body, 0);
+    return start;
+}
+
+void vg_tagger_write(const vg_tagger_parts *p, struct vg_buf *out)
+{
+    wtables w;
+    vg_buf body = {0};
+    fill_tables(p, &w);
+    uint32_t ne = write_body(p, &w, &body);
+    vg_buf_putn(out, TAGGER_MAGIC, 8);
+    put32(out, TAGGER_VERSION);
+    put32(out, VG_POS_COUNT);
+    put32(out, FEATSET);
+    put32(out, w.dc);
+    put32(out, w.lc);
+    put32(out, w.fc);
+    put32(out, ne);
+    put32(out, 0);
+    put64(out, checksum((const unsigned char *)body.s, body.len));
+    vg_buf_putn(out, body.s, body.len);
+    vg_buf_free(&body);
+    free(w.dk), free(w.dt), free(w.lex), free(w.fp), free(w.row);
+}
+
+/* ---- tagging ---- */
+
+/* Sums the weights of token i's features and returns the best tag.  The
+ * table lookups are cache misses, so all slots are prefetched first, then
+ * all weight runs, to overlap the memory accesses. */
+static int score_token(const vg_tagger *t, const vg_tagger_tok *w[5], int p1, int p2)
+{
+    uint64_t f[VG_TAGGER_MAX_FEATS];
+    const tslot *hit[VG_TAGGER_MAX_FEATS];
+    int32_t score[VG_POS_COUNT] = {0};
+    size_t nf = vg_tagger_features(w, p1, p2, f), nh = 0;
+    for (size_t k = 0; k < nf; k++) __builtin_prefetch(&t->slots[(uint32_t)f[k] & t->feat_mask]);
+    for (size_t k = 0; k < nf; k++) {
+        const tslot *s = feat_get(t, f[k]);
+        if (!s) continue;
+        __builtin_prefetch(&t->entries[2 * (size_t)s->start]);
+        hit[nh++] = s;
+    }
+    for (size_t k = 0; k < nh; k++)
+        for (uint32_t e = hit[k][0].start; e < hit[k][1].start; e++)
+            score[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+    int best = 0;
+    for (int c = 1; c < VG_POS_COUNT; c++)
+        if (score[c] > score[best]) best = c;
+    return best;
+}
+
+static bool has_alnum(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (vg_isalnum((unsigned char)w[i])) return true;
+    return false;
+}
+
+void vg_tagger_tag(const vg_tagger *t, const char *const *words,
+                   const size_t *lens, size_t n, unsigned char *tags)
+{
+    bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
+    vg_tagger_tok ring[5];
+    int p1 = -1, p2 = -1;
+    for (size_t j = 0; j < n && j < 2; j++) {
+        vg_tagger_tok_init(t, &ring[j], words[j], lens[j], first, caps);
+        first = first && !has_alnum(words[j], lens[j]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 < n) {
+            vg_tagger_tok_init(t, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
+            first = first && !has_alnum(words[i + 2], lens[i + 2]);
+        }
+        const vg_tagger_tok *w[5];
+        for (int d = 0; d < 5; d++) {
+            size_t j = i + (size_t)d - 2;
+            w[d] = (d < 2 && i < (size_t)(2 - d)) || j >= n ? NULL : &ring[j % 5];
+        }
+        int tag = dict_get(t, w[2]->form);
+        if (tag < 0) tag = score_token(t, w, p1, p2);
+        tags[i] = (unsigned char)tag;
+        p2 = p1;
+        p1 = tag;
+    }
+}
