@@ -1,0 +1,706 @@
+/* dates.c -- calendar helpers and time expressions (see post.h and
+ * docs/places.md for the rules chosen for ambiguous expressions). */
+#include "post.h"
+#include "text.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- calendar ---- */
+
+bool vg_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int vg_days_in_month(int y, int m)
+{
+    static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (m < 1 || m > 12) return 0;
+    return m == 2 && vg_is_leap(y) ? 29 : dm[m - 1];
+}
+
+bool vg_ymd_valid(vg_ymd d)
+{
+    return d.y >= 1 && d.y <= 9999 && d.m >= 1 && d.m <= 12 &&
+           d.d >= 1 && d.d <= vg_days_in_month(d.y, d.m);
+}
+
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+long vg_ymd_days(vg_ymd d)
+{
+    long y = d.y - (d.m <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long mp = (d.m + 9) % 12;
+    long doy = (153 * mp + 2) / 5 + d.d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+vg_ymd vg_ymd_from_days(long z)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    vg_ymd r;
+    r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    r.y = (int)(yoe + era * 400 + (r.m <= 2));
+    return r;
+}
+
+vg_ymd vg_ymd_add_days(vg_ymd d, long n) { return vg_ymd_from_days(vg_ymd_days(d) + n); }
+
+vg_ymd vg_ymd_add_months(vg_ymd d, int n)
+{
+    long mi = (long)d.y * 12 + (d.m - 1) + n;
+    vg_ymd r = { (int)(mi / 12), (int)(mi % 12) + 1, d.d };
+    int dim = vg_days_in_month(r.y, r.m);
+    if (r.d > dim) r.d = dim;
+    return r;
+}
+
+int vg_ymd_weekday(vg_ymd d)
+{
+    long w = (vg_ymd_days(d) + 4) % 7;   /* 1970-01-01 was a Thursday */
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+int vg_ymd_cmp(vg_ymd a, vg_ymd b)
+{
+    if (a.y != b.y) return a.y < b.y ? -1 : 1;
+    if (a.m != b.m) return a.m < b.m ? -1 : 1;
+    if (a.d != b.d) return a.d < b.d ? -1 : 1;
+    return 0;
+}
+
+static bool parse_digits(const char *s, size_t n, int *v)
+{
+    int x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!vg_isdigit((unsigned char)s[i])) return false;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = x;
+    return true;
+}
+
+bool vg_ymd_parse(const char *s, size_t n, vg_ymd *out)
+{
+    while (n && vg_isspace((unsigned char)*s)) { s++; n--; }
+    while (n && vg_isspace((unsigned char)s[n - 1])) n--;
+    vg_ymd d = { 0, 0, 0 };
+    bool ok;
+    if (n == 10 && s[4] == '-' && s[7] == '-')
+        ok = parse_digits(s, 4, &d.y) && parse_digits(s + 5, 2, &d.m) &&
+             parse_digits(s + 8, 2, &d.d);
+    else if (n == 8)
+        ok = parse_digits(s, 4, &d.y) && parse_digits(s + 4, 2, &d.m) &&
+             parse_digits(s + 6, 2, &d.d);
+    else if (n == 6) {
+        ok = parse_digits(s, 2, &d.y) && parse_digits(s + 2, 2, &d.m) &&
+             parse_digits(s + 4, 2, &d.d);
+        d.y += d.y <= 30 ? 2000 : 1900;
+    } else
+        ok = false;
+    if (!ok || !vg_ymd_valid(d)) return false;
+    *out = d;
+    return true;
+}
+
+int vg_ymd_format(vg_ymd d, char *buf, size_t bufsz)
+{
+    if (d.m == 0) return snprintf(buf, bufsz, "%04d", d.y);
+    if (d.d == 0) return snprintf(buf, bufsz, "%04d-%02d", d.y, d.m);
+    return snprintf(buf, bufsz, "%04d-%02d-%02d", d.y, d.m, d.d);
+}
+
+/* ---- clause distance ---- */
+
+#define DIST_SCAN 2048      /* bytes inspected for boundaries per call */
+
+static size_t boundary_penalty(const unsigned char *s, size_t len, size_t i)
+{
+    switch (s[i]) {
+    case ',': return 15;
+    case ';': return 80;
+    case ':': case '(': case ')': case '[': case ']': return 40;
+    case '\n': return 60;
+    case '.': case '?': case '!':
+        return (i + 1 >= len || vg_isspace(s[i + 1]) || s[i + 1] == '"') ? 200 : 0;
+    case 0xE2:   /* en and em dashes */
+        return i + 2 < len && s[i + 1] == 0x80 && (s[i + 2] == 0x93 || s[i + 2] == 0x94)
+               ? 40 : 0;
+    default: return 0;
+    }
+}
+
+/* Words that open a new clause ("police said that gunmen ..."). */
+static size_t clause_word(const unsigned char *s, size_t len, size_t i)
+{
+    static const char *const w[] = { "that", "which", "who", "whom", "where", "when",
+        "while", "after", "before", "because", "said", "says", "but", "although", NULL };
+    if ((i > 0 && vg_isalnum(s[i - 1])) || !vg_isalpha(s[i])) return 0;
+    for (int k = 0; w[k]; k++) {
+        size_t l = strlen(w[k]), j = 0;
+        while (j < l && i + j < len && (s[i + j] | 32) == w[k][j]) j++;
+        if (j == l && (i + l >= len || !vg_isalnum(s[i + l]))) return 40;
+    }
+    return 0;
+}
+
+size_t vg_post_distance(const char *sent, size_t len, size_t a, size_t b, size_t verb_off)
+{
+    if (verb_off == SIZE_MAX) return a;
+    if (verb_off >= a && verb_off < b) return 0;
+    size_t lo = verb_off < a ? verb_off : b, hi = verb_off < a ? a : verb_off;
+    if (hi > len) hi = len;
+    if (lo > hi) lo = hi;
+    size_t d = hi - lo;
+    if (d > DIST_SCAN) return d + 1000;   /* far away: not worth the scan */
+    const unsigned char *s = (const unsigned char *)sent;
+    for (size_t i = lo; i < hi; i++) d += boundary_penalty(s, len, i) + clause_word(s, len, i);
+    return d;
+}
+
+size_t vg_post_window(size_t len, size_t *verb_off, size_t *wlen)
+{
+    size_t base = 0;
+    if (len > VG_POST_WINDOW) {
+        if (*verb_off != SIZE_MAX && *verb_off < len && *verb_off > VG_POST_WINDOW / 2)
+            base = *verb_off - VG_POST_WINDOW / 2;
+        if (base > len - VG_POST_WINDOW) base = len - VG_POST_WINDOW;
+        len = VG_POST_WINDOW;
+    }
+    if (*verb_off != SIZE_MAX) *verb_off = *verb_off >= base ? *verb_off - base : SIZE_MAX;
+    *wlen = len;
+    return base;
+}
+
+/* ---- words ---- */
+
+typedef struct dctx {
+    const char *s;
+    size_t len;
+    const vg_tokens *tk;
+    vg_ymd art;
+    int aw;              /* weekday of the article date */
+} dctx;
+
+static const char *const weekdays[7] = {
+    "SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"
+};
+static const char *const months[12] = {
+    "JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+    "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"
+};
+static const char *const month_abbr[12] = {
+    "JAN", "FEB", "MAR", "APR", "", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"
+};
+
+static const vg_token *tok(const dctx *c, size_t i)
+{
+    return i < c->tk->t.n ? &c->tk->t.v[i] : NULL;
+}
+
+static bool is_w(const dctx *c, size_t i, const char *w)
+{
+    const vg_token *t = tok(c, i);
+    return t && t->kind == VG_TK_WORD && strcmp(vg_tok_norm(c->tk, i), w) == 0;
+}
+
+static bool is_any(const dctx *c, size_t i, const char *const *ws)
+{
+    for (; *ws; ws++)
+        if (is_w(c, i, *ws)) return true;
+    return false;
+}
+
+static int weekday_at(const dctx *c, size_t i)
+{
+    for (int k = 0; k < 7; k++) {
+        if (is_w(c, i, weekdays[k])) return k;
+        /* possessive: "Sunday's attack" */
+        const vg_token *t = tok(c, i);
+        if (t && t->kind == VG_TK_WORD) {
+            const char *n = vg_tok_norm(c->tk, i);
+            size_t wl = strlen(weekdays[k]);
+            if (!strncmp(n, weekdays[k], wl) && !strcmp(n + wl, "'S")) return k;
+        }
+    }
+    return -1;
+}
+
+/* Month number at token i (1-12) or 0.  "May", "March" and abbreviations
+ * must be capitalised; *abbr tells an abbreviation (needs a number next). */
+static int month_at(const dctx *c, size_t i, bool *abbr)
+{
+    const vg_token *t = tok(c, i);
+    if (!t || t->kind != VG_TK_WORD) return 0;
+    bool cap = (t->flags & VG_TF_CAP) != 0;
+    for (int k = 0; k < 12; k++) {
+        if (is_w(c, i, months[k])) {
+            if ((k == 2 || k == 4) && !cap) return 0;
+            *abbr = false;
+            return k + 1;
+        }
+        if (month_abbr[k][0] && cap && (is_w(c, i, month_abbr[k]) ||
+                                        (k == 8 && is_w(c, i, "SEPT")))) {
+            *abbr = true;
+            return k + 1;
+        }
+    }
+    return 0;
+}
+
+/* Number at token i: digits, optionally an ordinal suffix.  -1 if none. */
+static int number_at(const dctx *c, size_t i, bool *ordinal, size_t *ndigits)
+{
+    const vg_token *t = tok(c, i);
+    *ordinal = false;
+    if (!t || t->kind != VG_TK_NUM) return -1;
+    const char *n = vg_tok_norm(c->tk, i);
+    int v = 0;
+    size_t k = 0;
+    for (; vg_isdigit((unsigned char)n[k]); k++) {
+        if (k >= 5) return -1;
+        v = v * 10 + (n[k] - '0');
+    }
+    *ordinal = false;
+    if (ndigits) *ndigits = k;
+    if (!n[k]) return v;
+    if (!strcmp(n + k, "ST") || !strcmp(n + k, "ND") || !strcmp(n + k, "RD") ||
+        !strcmp(n + k, "TH")) {
+        *ordinal = true;
+        return v;
+    }
+    return -1;
+}
+
+static int numword_at(const dctx *c, size_t i)
+{
+    static const char *const w[] = { "A", "AN", "ONE", "TWO", "THREE", "FOUR", "FIVE",
+        "SIX", "SEVEN", "EIGHT", "NINE", "TEN", "ELEVEN", "TWELVE", NULL };
+    static const int v[] = { 1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+    for (int k = 0; w[k]; k++)
+        if (is_w(c, i, w[k])) return v[k];
+    bool ord;
+    int n = number_at(c, i, &ord, NULL);
+    return !ord && n > 0 && n < 10000 ? n : -1;
+}
+
+static bool year_at(const dctx *c, size_t i, int *y)
+{
+    bool ord;
+    size_t nd;
+    int v = number_at(c, i, &ord, &nd);
+    if (v < 1800 || v > 2100 || ord || nd != 4 || tok(c, i)->len != 4) return false;
+    *y = v;
+    return true;
+}
+
+/* Is there a future marker in the clause before token i? */
+static bool future_before(const dctx *c, size_t i)
+{
+    static const char *const fut[] = { "WILL", "SHALL", "DUE", "SCHEDULED", "PLANS",
+        "PLAN", "PLANNED", "EXPECTED", "UPCOMING", "WON'T", NULL };
+    for (size_t k = 0; k < 10 && k < i; k++) {
+        size_t j = i - 1 - k;
+        const vg_token *t = tok(c, j);
+        if (t->kind == VG_TK_QUOTE) break;
+        if (is_any(c, j, fut)) return true;
+        const char *n = vg_tok_norm(c->tk, j);
+        size_t nl = strlen(n);
+        if (t->kind == VG_TK_WORD && nl > 3 && !strcmp(n + nl - 3, "'LL")) return true;
+    }
+    return false;
+}
+
+/* ---- expressions ---- */
+
+typedef struct dmatch {
+    size_t t0, t1;          /* tokens [t0, t1) */
+    vg_date_expr e;
+} dmatch;
+
+static vg_ymd add(const dctx *c, long n) { return vg_ymd_add_days(c->art, n); }
+
+static void set_day(dmatch *m, vg_ymd d, const dctx *c, bool relative)
+{
+    m->e.date = d;
+    m->e.precision = VG_DATE_DAY;
+    m->e.relative = relative;
+    m->e.future = vg_ymd_cmp(d, c->art) > 0;
+}
+
+static void set_week(dmatch *m, const dctx *c, long weeks)
+{
+    vg_ymd d = add(c, -(long)((c->aw + 6) % 7) + 7 * weeks);
+    m->e.date = d;
+    m->e.precision = VG_DATE_WEEK;
+    m->e.relative = true;
+    m->e.future = weeks > 0;
+}
+
+static void set_month(dmatch *m, int y, int mo, bool relative, const dctx *c)
+{
+    m->e.date = (vg_ymd){ y, mo, 0 };
+    m->e.precision = VG_DATE_MONTH;
+    m->e.relative = relative;
+    m->e.future = y > c->art.y || (y == c->art.y && mo > c->art.m);
+}
+
+static void set_year(dmatch *m, int y, bool relative, const dctx *c)
+{
+    m->e.date = (vg_ymd){ y, 0, 0 };
+    m->e.precision = VG_DATE_YEAR;
+    m->e.relative = relative;
+    m->e.future = y > c->art.y;
+}
+
+/* Extends a match over a following part of the day ("Sunday night"). */
+static size_t part_of_day(const dctx *c, size_t i)
+{
+    static const char *const parts[] = { "MORNING", "AFTERNOON", "EVENING", "NIGHT",
+        "NIGHTS", "MORNINGS", NULL };
+    return is_any(c, i, parts) ? i + 1 : i;
+}
+
+/* yesterday, today, tonight, tomorrow, this morning, last night, ... */
+static bool m_day_word(const dctx *c, size_t i, dmatch *m)
+{
+    long off;
+    size_t j = i + 1;
+    if (is_w(c, i, "YESTERDAY")) off = -1;
+    else if (is_w(c, i, "TODAY") || is_w(c, i, "TONIGHT")) off = 0;
+    else if (is_w(c, i, "TOMORROW")) off = 1;
+    else if (is_w(c, i, "THIS") && part_of_day(c, i + 1) > i + 1) off = 0;
+    else if (is_w(c, i, "LAST") && (is_w(c, i + 1, "NIGHT") || is_w(c, i + 1, "EVENING")))
+        off = -1;
+    else if (is_w(c, i, "DAY") && is_w(c, i + 1, "BEFORE") && is_w(c, i + 2, "YESTERDAY"))
+        off = -2, j = i + 3;
+    else if (is_w(c, i, "DAY") && is_w(c, i + 1, "AFTER") && is_w(c, i + 2, "TOMORROW"))
+        off = 2, j = i + 3;
+    else return false;
+    if (is_w(c, i, "THIS") || is_w(c, i, "LAST")) j = i + 2;
+    m->t0 = i;
+    m->t1 = part_of_day(c, j);
+    set_day(m, add(c, off), c, true);
+    return true;
+}
+
+/* "Sunday Times", "Bloody Sunday", "Good Friday": a weekday in a name. */
+static bool weekday_in_name(const dctx *c, size_t i)
+{
+    static const char *const lead[] = { "ON", "LAST", "NEXT", "THIS", "SINCE", "BY",
+        "UNTIL", "TILL", "EARLY", "LATE", "PAST", "COMING", "PREVIOUS", NULL };
+    static const char *const names[] = { "GOOD", "BLACK", "BLOODY", "EASTER", "PALM",
+        "ASH", "HOLY", "SUPER", "CYBER", "MAUNDY", "WHIT", "SHROVE", "GREAT", "MANIC",
+        "FREEDOM", NULL };
+    if (c->tk->allcaps) return false;
+    if (i > 0) {
+        const vg_token *pv = tok(c, i - 1);
+        if ((pv->flags & VG_TF_CAP) && is_any(c, i - 1, names)) return true;
+        if (is_any(c, i - 1, lead)) return false;
+    }
+    const vg_token *nx = tok(c, i + 1);
+    bool ab;
+    return nx && nx->kind == VG_TK_WORD && (nx->flags & VG_TF_CAP) && !month_at(c, i + 1, &ab);
+}
+
+static bool m_explicit(const dctx *c, size_t i, dmatch *m);
+
+/* [last|next|this|on|...] WEEKDAY [morning|...], or a weekday before a date. */
+static bool m_weekday(const dctx *c, size_t i, dmatch *m)
+{
+    int mod = 0;                   /* -1 last, +1 next, 2 this/coming */
+    size_t w = i;
+    if (is_w(c, i, "LAST") || is_w(c, i, "PAST") || is_w(c, i, "PREVIOUS")) mod = -1, w++;
+    else if (is_w(c, i, "NEXT")) mod = 1, w++;
+    else if (is_w(c, i, "THIS") || is_w(c, i, "COMING")) mod = 2, w++;
+    int wd = weekday_at(c, w);
+    if (wd < 0 || weekday_in_name(c, w)) return false;
+    size_t j = w + 1;
+    if (tok(c, j) && tok(c, j)->kind == VG_TK_COMMA) j++;
+    dmatch dm;
+    if (m_explicit(c, j, &dm) && dm.e.precision == VG_DATE_DAY) {
+        *m = dm;
+        m->t0 = i;
+        return true;
+    }
+    bool fut = mod == 1 || (mod != -1 && future_before(c, i));
+    long delta;
+    if (fut) {
+        delta = (wd - c->aw + 7) % 7;
+        if (delta == 0 && mod == 1) delta = 7;
+    } else {
+        delta = -(long)((c->aw - wd + 7) % 7);
+        if (delta == 0 && mod == -1) delta = -7;
+    }
+    m->t0 = i;
+    m->t1 = part_of_day(c, w + 1);
+    set_day(m, add(c, delta), c, true);
+    return true;
+}
+
+/* weekend: Saturday of the weekend meant. */
+static vg_ymd weekend(const dctx *c, int mod, bool fut)
+{
+    long back = c->aw == 6 ? 0 : c->aw + 1;       /* to the last Saturday <= article */
+    if (mod == -1) return add(c, c->aw == 6 || c->aw == 0 ? -back - 7 : -back);
+    if (mod == 1) return add(c, 7 - back);
+    if (fut) return add(c, c->aw == 0 ? -1 : (6 - c->aw));
+    return add(c, -back);
+}
+
+/* this/last/next week, earlier this week, the weekend, last month, this year. */
+static bool m_period(const dctx *c, size_t i, dmatch *m)
+{
+    int mod;
+    size_t j = i;
+    if (is_w(c, i, "EARLIER") || is_w(c, i, "LATER")) {
+        if (!is_w(c, i + 1, "THIS")) return false;
+        mod = 0, j = i + 2;
+    } else if (is_w(c, i, "LAST") || is_w(c, i, "PAST") || is_w(c, i, "PREVIOUS"))
+        mod = -1, j = i + 1;
+    else if (is_w(c, i, "NEXT") || is_w(c, i, "COMING")) mod = 1, j = i + 1;
+    else if (is_w(c, i, "THIS")) mod = 0, j = i + 1;
+    else if (is_w(c, i, "THE") && is_w(c, i + 1, "WEEKEND")) mod = 0, j = i + 1;
+    else return false;
+    m->t0 = i;
+    m->t1 = j + 1;
+    if (is_w(c, j, "WEEK")) {
+        if (is_w(c, i, "PAST")) return false;       /* "the past week": a span */
+        set_week(m, c, mod);
+    } else if (is_w(c, j, "WEEKEND")) {
+        bool fut = mod == 0 && future_before(c, i);
+        set_day(m, weekend(c, mod, fut), c, true);
+    } else if (is_w(c, j, "MONTH")) {
+        if (is_w(c, i, "PAST")) return false;
+        vg_ymd d = vg_ymd_add_months((vg_ymd){ c->art.y, c->art.m, 1 }, mod);
+        set_month(m, d.y, d.m, true, c);
+    } else if (is_w(c, j, "YEAR")) {
+        if (is_w(c, i, "PAST")) return false;
+        set_year(m, c->art.y + mod, true, c);
+    } else return false;
+    return true;
+}
+
+/* N days/weeks/months/years ago. */
+static bool m_ago(const dctx *c, size_t i, dmatch *m)
+{
+    int n = numword_at(c, i);
+    if (n < 0 || !is_w(c, i + 2, "AGO")) return false;
+    m->t0 = i;
+    m->t1 = i + 3;
+    if (is_w(c, i + 1, "DAY") || is_w(c, i + 1, "DAYS")) set_day(m, add(c, -n), c, true);
+    else if (is_w(c, i + 1, "WEEK") || is_w(c, i + 1, "WEEKS"))
+        set_day(m, add(c, -7L * n), c, true);
+    else if (is_w(c, i + 1, "MONTH") || is_w(c, i + 1, "MONTHS")) {
+        vg_ymd d = vg_ymd_add_months((vg_ymd){ c->art.y, c->art.m, 1 }, -n);
+        set_month(m, d.y, d.m, true, c);
+    } else if (is_w(c, i + 1, "YEAR") || is_w(c, i + 1, "YEARS"))
+        set_year(m, c->art.y - n, true, c);
+    else return false;
+    return true;
+}
+
+/* The year of a day-month without a year: the latest one not after the
+ * article date, or the next one when the clause speaks of the future. */
+static int infer_year(const dctx *c, int mo, int day, size_t t0)
+{
+    vg_ymd d = { c->art.y, mo, day };
+    bool fut = future_before(c, t0);
+    if (!fut && vg_ymd_cmp(d, c->art) > 0) d.y--;
+    if (fut && vg_ymd_cmp(d, c->art) < 0) d.y++;
+    return d.y;
+}
+
+static bool day_month(const dctx *c, dmatch *m, size_t t0, size_t t1, int y, int mo,
+                      int day, bool has_year)
+{
+    if (!has_year) y = infer_year(c, mo, day, t0);
+    vg_ymd d = { y, mo, day };
+    if (!vg_ymd_valid(d)) return false;
+    m->t0 = t0;
+    m->t1 = t1;
+    set_day(m, d, c, false);
+    return true;
+}
+
+/* Optional ", YEAR" / "YEAR" at token j. */
+static size_t opt_year(const dctx *c, size_t j, int *y, bool *has)
+{
+    size_t k = j;
+    if (tok(c, k) && tok(c, k)->kind == VG_TK_COMMA) k++;
+    *has = year_at(c, k, y);
+    return *has ? k + 1 : j;
+}
+
+static bool sep_is(const dctx *c, size_t a, size_t b, char ch)
+{
+    const vg_token *ta = tok(c, a), *tb = tok(c, b);
+    return ta && tb && ta->off + ta->len + 1 == tb->off && c->s[tb->off - 1] == ch;
+}
+
+/* 2023-09-24 */
+static bool m_iso(const dctx *c, size_t i, dmatch *m)
+{
+    bool o;
+    size_t n0, n1, n2;
+    int y = number_at(c, i, &o, &n0), mo = number_at(c, i + 1, &o, &n1),
+        d = number_at(c, i + 2, &o, &n2);
+    if (y < 0 || mo < 0 || d < 0 || n0 != 4 || n1 != 2 || n2 != 2) return false;
+    if (!sep_is(c, i, i + 1, '-') || !sep_is(c, i + 1, i + 2, '-')) return false;
+    return day_month(c, m, i, i + 3, y, mo, d, true);
+}
+
+/* MONTH DAY[, YEAR] | DAY [of] MONTH [YEAR] | MONTH YEAR | on the DAYth */
+static bool m_explicit(const dctx *c, size_t i, dmatch *m)
+{
+    bool ab, ord, has;
+    int y = 0, mo = month_at(c, i, &ab), day;
+    if (mo) {
+        day = number_at(c, i + 1, &ord, NULL);
+        if (day >= 1 && day <= 31 && !year_at(c, i + 1, &y)) {
+            size_t e = opt_year(c, i + 2, &y, &has);
+            return day_month(c, m, i, e, y, mo, day, has);
+        }
+        if (year_at(c, i + 1, &y)) {
+            m->t0 = i, m->t1 = i + 2;
+            set_month(m, y, mo, false, c);
+            return true;
+        }
+        return false;
+    }
+    day = number_at(c, i, &ord, NULL);
+    if (day >= 1 && day <= 31) {
+        size_t j = is_w(c, i + 1, "OF") ? i + 2 : i + 1;
+        if ((mo = month_at(c, j, &ab))) {
+            size_t e = opt_year(c, j + 1, &y, &has);
+            return day_month(c, m, i, e, y, mo, day, has);
+        }
+        return false;
+    }
+    if (is_w(c, i, "THE") && i > 0 && is_w(c, i - 1, "ON")) {
+        day = number_at(c, i + 1, &ord, NULL);
+        const vg_token *nx = tok(c, i + 2);
+        static const char *const nouns[] = { "ANNIVERSARY", "TIME", "FLOOR", "ROUND",
+            "CENTURY", "BIRTHDAY", "DAY", "STREET", "STOREY", "AMENDMENT", "PLACE", "MINUTE",
+            "HOUR", "YEAR", "ANNUAL", NULL };
+        bool noun = nx && nx->kind == VG_TK_WORD &&
+                    ((nx->flags & VG_TF_CAP) || is_any(c, i + 2, nouns));
+        if (ord && day >= 1 && day <= 31 && !noun) {
+            vg_ymd d = { c->art.y, c->art.m, day };
+            if (day > c->art.d) d = vg_ymd_add_months((vg_ymd){ d.y, d.m, 1 }, -1), d.d = day;
+            if (!vg_ymd_valid(d)) return false;
+            m->t0 = i + 1, m->t1 = i + 2;
+            set_day(m, d, c, true);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* in|during|since|early|late|mid ... MONTH or YEAR (month or year precision). */
+static bool m_in_period(const dctx *c, size_t i, dmatch *m)
+{
+    static const char *const preps[] = { "IN", "DURING", "SINCE", "UNTIL", "BY", "OF",
+        "FROM", "THROUGHOUT", NULL };
+    static const char *const mods[] = { "EARLY", "LATE", "MID", NULL };
+    size_t j = i;
+    bool lead = is_any(c, i, preps);
+    if (lead) j++;
+    bool mod = is_any(c, j, mods);
+    if (mod) j++;
+    if (!lead && !mod) return false;
+    bool ab;
+    int y, mo = month_at(c, j, &ab);
+    m->t0 = mod ? j - 1 : j;
+    m->t1 = j + 1;
+    if (mo && year_at(c, j + 1, &y)) {
+        m->t1 = j + 2;
+        set_month(m, y, mo, false, c);
+        return true;
+    }
+    if (mo && !ab) {
+        bool fut = future_before(c, i);
+        int yy = c->art.y;
+        if (!fut && mo > c->art.m) yy--;
+        if (fut && mo < c->art.m) yy++;
+        set_month(m, yy, mo, false, c);
+        return true;
+    }
+    if (year_at(c, j, &y)) {
+        set_year(m, y, false, c);
+        return true;
+    }
+    return false;
+}
+
+typedef bool (*matcher)(const dctx *, size_t, dmatch *);
+
+static bool match_at(const dctx *c, size_t i, dmatch *m)
+{
+    static const matcher ms[] = { m_iso, m_day_word, m_weekday, m_period, m_ago,
+                                  m_explicit, m_in_period };
+    for (size_t k = 0; k < sizeof ms / sizeof *ms; k++) {
+        memset(m, 0, sizeof *m);
+        if (ms[k](c, i, m)) return true;
+    }
+    return false;
+}
+
+static void match_span(const dctx *c, dmatch *m)
+{
+    const vg_token *a = tok(c, m->t0), *b = tok(c, m->t1 - 1);
+    m->e.span[0] = a->off;
+    m->e.span[1] = b->off + b->len;
+}
+
+bool vg_date_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+                  vg_date_expr *out)
+{
+    memset(out, 0, sizeof *out);
+    out->date = article;
+    if (!sent || !len || !vg_ymd_valid(article)) return false;
+    size_t base = vg_post_window(len, &verb_off, &len);
+    sent += base;
+    vg_tokens tk = { 0 };
+    vg_tokenize(sent, len, &tk);
+    dctx c = { sent, len, &tk, article, vg_ymd_weekday(article) };
+    bool found = false;
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < tk.t.n;) {
+        dmatch m;
+        if (!match_at(&c, i, &m)) { i++; continue; }
+        match_span(&c, &m);
+        size_t d = vg_post_distance(sent, len, m.e.span[0], m.e.span[1], verb_off);
+        if (!found || d < best) {
+            *out = m.e;
+            best = d;
+            found = true;
+        }
+        i = m.t1 > i ? m.t1 : i + 1;
+    }
+    vg_tokens_free(&tk);
+    out->span[0] += base;
+    out->span[1] += base;
+    return found;
+}
+
+bool vg_date_resolve(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+                     vg_ymd *out, size_t span[2])
+{
+    vg_date_expr e;
+    bool ok = vg_date_find(article, sent, len, verb_off, &e);
+    *out = e.date;
+    if (span) {
+        span[0] = e.span[0];
+        span[1] = e.span[1];
+    }
+    return ok;
+}
