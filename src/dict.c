@@ -219,10 +219,10 @@ static bool parse_elems(vg_dict *d, const char *s, size_t n, bool tokens_ok,
 /* Ordering weight: letters plus '_' connectors; tokens and blanks excluded. */
 static uint16_t elems_weight(const vg_dict *d, const vg_elem *e, size_t n)
 {
+    (void)d;   /* synsets add nothing: a literal beats a synset (TABARI) */
     unsigned w = 0;
     for (size_t i = 0; i < n; i++) {
         if (e[i].type == VG_EL_WORD) w += e[i].len + (e[i].mode != VG_WM_STEM);
-        else if (e[i].type == VG_EL_SYNSET) w += d->synsets.v[e[i].synset].weight;
         if (e[i].adj_next && e[i].type != VG_EL_WORD) w++;
     }
     return (uint16_t)(w > 65535 ? 65535 : w);

@@ -148,11 +148,17 @@ static unit unit_at(const mctx *m, int i, bool comp_any)
     return unit_of_actor(a, i, i, comp_any);
 }
 
+/* The code a unit is compared by when sources and targets must differ.  A
+ * unit reached through a pronoun compares by its referent's dictionary
+ * code, without agents (as TABARI does). */
 static const char *unit_code(const mctx *m, const unit *u)
 {
+    const vg_analysis *a = m->a;
     if (u->kind == U_CODE) return u->code;
     if (u->kind == U_NONE) return NULL;
-    return vg_an_code(m->a, (size_t)u->tok, 0);
+    if (u->at >= 0 && a->w.v[u->at].type == VG_W_PRONOUN)
+        return a->codes.v[a->w.v[u->tok].base].code;
+    return vg_an_code(a, (size_t)u->tok, 0);
 }
 
 static bool distinct(const mctx *m, const unit *u, const unit *from)
@@ -206,9 +212,13 @@ static bool take_unit(mctx *m, const vg_elem *e, unit u)
     }
 }
 
-/* Matches element e starting exactly at s; returns its end or -1. */
-static int el_fwd(mctx *m, const vg_elem *e, int s, int hi)
+/* Matches element e starting exactly at s; returns its end or -1.  *open
+ * is set when the element was a synset matched by a multi-word member: the
+ * connector after such a member is its last word's, not the synset's
+ * (TABARI behaves so; the validation suite relies on it). */
+static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
 {
+    *open = false;
     const vg_analysis *a = m->a;
     if (s >= hi) return -1;
     switch (e->type) {
@@ -217,9 +227,13 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi)
     case VG_EL_SYNSET: {
         const vg_synset *ss = &m->c->d->synsets.v[e->synset];
         for (size_t k = 0; k < ss->members.n; k++) {
+            const vg_phrase *mb = &ss->members.v[k];
             slots sv = save(m);
-            int end = seq_fwd(m, ss->members.v[k].w, ss->members.v[k].n, s, true, hi);
-            if (end >= 0) return end;
+            int end = seq_fwd(m, mb->w, mb->n, s, true, hi);
+            if (end >= 0) {
+                *open = mb->n > 1 && !mb->w[mb->n - 1].adj_next;
+                return end;
+            }
             restore(m, sv);
         }
         return -1;
@@ -241,9 +255,10 @@ static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi)
     const vg_analysis *a = m->a;
     for (int s = next_live(a, pos, hi); s < hi; s = next_live(a, s + 1, hi)) {
         slots sv = save(m);
-        int end = el_fwd(m, &e[0], s, hi);
+        bool open;
+        int end = el_fwd(m, &e[0], s, hi, &open);
         if (end >= 0) {
-            int r = seq_fwd(m, e + 1, n - 1, end, e[0].adj_next, hi);
+            int r = seq_fwd(m, e + 1, n - 1, end, e[0].adj_next && !open, hi);
             if (r >= 0) return r;
         }
         restore(m, sv);
@@ -275,23 +290,26 @@ static int seq_bwd(mctx *m, const vg_elem *e, int n, int before, bool adj, int l
     const vg_analysis *a = m->a;
     const vg_elem *el = &e[n - 1];
     bool prev_adj = n >= 2 && e[n - 2].adj_next;
-    for (int q = prev_live(a, before - 1, lo); q >= lo; q = prev_live(a, q - 1, lo)) {
+    int nearest = prev_live(a, before - 1, lo);
+    for (int q = nearest; q >= lo; q = prev_live(a, q - 1, lo)) {
         int lowest = el->type == VG_EL_SYNSET ? lo : q;
         for (int s = q; s >= lowest; s--) {
             if (!live(a, s)) continue;
             slots sv = save(m);
             int start = -1;
+            bool open = false;
             if (el->type == VG_EL_WORD || el->type == VG_EL_SYNSET)
-                start = el_fwd(m, el, s, q + 1) == q + 1 ? s : -1;
+                start = el_fwd(m, el, s, q + 1, &open) == q + 1 ? s : -1;
             else
                 start = take_unit_ending_at(m, el, q, lo);
+            if (start >= 0 && adj && q != nearest && !open) start = -1;
             if (start >= 0) {
                 int r = seq_bwd(m, e, n - 1, start, prev_adj, lo);
                 if (r >= 0) return r;
             }
             restore(m, sv);
         }
-        if (adj) break;
+        if (adj && el->type != VG_EL_SYNSET) break;
     }
     return -1;
 }
@@ -350,11 +368,25 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
 
 /* ---- sources and targets ---- */
 
+/* The unit at token i for a default search; with tails, a later word of a
+ * multi-word actor stands for the actor (TABARI finds targets that way). */
+static unit search_unit(const mctx *m, int i, bool tails)
+{
+    const vg_analysis *a = m->a;
+    if (a->w.v[i].type == VG_W_TAIL) {
+        int h = a->w.v[i].head;
+        if (!tails || !live(a, i) || !vg_an_is_actor(a, (size_t)h)) return no_unit;
+        unit u = { U_ACTOR, h, -1, h, NULL };
+        return u;
+    }
+    return unit_at(m, i, false);
+}
+
 /* First unit in [lo,hi) (forward); skips units whose code equals `not`. */
-static unit first_unit(const mctx *m, int lo, int hi, const unit *not)
+static unit first_unit(const mctx *m, int lo, int hi, const unit *not, bool tails)
 {
     for (int i = lo; i < hi; i++) {
-        unit u = unit_at(m, i, false);
+        unit u = search_unit(m, i, tails);
         if (u.kind == U_NONE) continue;
         if (not && not->kind != U_NONE && !distinct(m, &u, not)) continue;
         return u;
@@ -365,10 +397,8 @@ static unit first_unit(const mctx *m, int lo, int hi, const unit *not)
 /* Nearest unit before hi, down to lo (backward); compound only if headed. */
 static unit last_unit(const mctx *m, int hi, int lo, const unit *not)
 {
-    const vg_analysis *a = m->a;
     for (int i = hi - 1; i >= lo; i--) {
-        if (a->w.v[i].type == VG_W_TAIL) continue;
-        unit u = unit_at(m, i, false);
+        unit u = search_unit(m, i, true);
         if (u.kind == U_NONE) continue;
         if (not && not->kind != U_NONE && !distinct(m, &u, not)) continue;
         return u;
@@ -409,22 +439,22 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
     if (m->cmp.kind != U_NONE) { m->src = m->tgt = m->cmp; return; }
     if (m->src.kind == U_NONE) {
         int lo = cl == 0 ? 0 : c->first;
-        m->src = first_unit(m, lo, v, &m->tgt);
+        m->src = first_unit(m, lo, v, &m->tgt, false);
         if (m->src.kind == U_NONE && cl > 0 && cs->prev_event) m->src = cs->kept;
         if (m->src.kind == U_NONE && o->def_prior && o->def_source[0]) {
             m->src = code_unit(o->def_source);
             *flags |= VG_EV_DEFSRC;
         }
-        if (m->src.kind == U_NONE) m->src = first_unit(m, vl + 1, cend, &m->tgt);
+        if (m->src.kind == U_NONE) m->src = first_unit(m, vl + 1, cend, &m->tgt, false);
         if (m->src.kind == U_NONE && cl > 0) m->src = cs->kept;
     }
     if (m->tgt.kind == U_NONE) {
-        m->tgt = first_unit(m, vl + 1, cend, &m->src);
+        m->tgt = first_unit(m, vl + 1, cend, &m->src, true);
         if (m->tgt.kind == U_NONE && o->def_after && o->def_target[0]) {
             m->tgt = code_unit(o->def_target);
             *flags |= VG_EV_DEFTGT;
         }
-        if (m->tgt.kind == U_NONE) m->tgt = last_unit(m, v, 0, &m->src);
+        if (m->tgt.kind == U_NONE) m->tgt = last_unit(m, v, c->first, &m->src);
         if (m->tgt.kind == U_NONE && m->src.kind == U_COMP) m->tgt = m->src;
     }
     if (m->src.kind == U_NONE && o->def_source[0]) {
@@ -556,9 +586,9 @@ static void complexity(const mctx *m, vg_result *r)
     int verbs = 0, conj = 0, actors = 0, prons = 0, first_verb = -1;
     for (int i = 0; i < (int)a->tk.t.n; i++) {
         const vg_aword *w = &a->w.v[i];
+        if (w->type == VG_W_CONJ && !w->conj_free) conj++;   /* even in dropped clauses */
         if (w->deleted) continue;
         if (w->type == VG_W_VERB) { verbs++; if (first_verb < 0) first_verb = i; }
-        if (w->type == VG_W_CONJ && !w->conj_free) conj++;
         if (w->type == VG_W_ACTOR) actors++;
         if (w->type == VG_W_PRONOUN) prons++;
     }
@@ -641,26 +671,26 @@ static void code_clauses(mctx *m, vg_result *r)
         size_t clause_start = r->events.n;
         bool got = false;
         vg_events sub = {0};
-        unit first_src = no_unit;
+        unit first_src = no_unit, sub_src = no_unit;
         for (int v = c->first; v <= c->last; v++) {
             if (a->w.v[v].type != VG_W_VERB || !live(a, v)) continue;
             tmp.n = 0;
             const vg_vcode *vc;
             if (!code_verb(m, &st, cl, v, r, &tmp, &vc)) { vg_vec_free(&sub); vg_vec_free(&tmp); return; }
             if (!tmp.n) continue;
-            bool dominant = vc->flags & VG_VC_DOMINANT;
-            if (got && !dominant && o->code_by != VG_CODEBY_ALL) continue;
             if ((vc->flags & VG_VC_SUBORD) && o->code_by != VG_CODEBY_ALL) {
-                if (!sub.n) append(&sub, &tmp, 0);
+                if (!sub.n) { append(&sub, &tmp, 0); sub_src = m->src; }
                 continue;
             }
             if (!got) first_src = m->src;
             got = true;
             append(&r->events, &tmp, 0);
+            if (o->code_by != VG_CODEBY_ALL) break;   /* the first event of the clause */
         }
         if (!got && sub.n) {
             append(&r->events, &sub, 0);
             got = true;
+            first_src = sub_src;
         }
         vg_vec_free(&sub);
         st.cs.prev_event = got;
