@@ -11,6 +11,7 @@ void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt)
     memset(a, 0, sizeof *a);
     a->d = d;
     a->opt = opt;
+    a->wc = vg_wordcache_new(d);
 }
 
 void vg_analysis_free(vg_analysis *a)
@@ -24,6 +25,8 @@ void vg_analysis_free(vg_analysis *a)
     vg_vec_free(&a->comp_members);
     vg_vec_free(&a->clauses);
     vg_vec_free(&a->skip);
+    vg_vec_free(&a->winfo);
+    vg_wordcache_free(a->wc);
 }
 
 static const char *norm(const vg_analysis *a, size_t i) { return vg_tok_norm(&a->tk, i); }
@@ -83,8 +86,10 @@ static void type_closed(vg_analysis *a, size_t i)
     default: break;
     }
     const char *t = norm(a, i);
+    size_t tl = a->tk.t.v[i].nlen;
+    if (tl > 5) return;
     for (size_t k = 0; k < sizeof closed / sizeof *closed; k++)
-        if (!strcmp(t, closed[k].w)) {
+        if (closed[k].w[0] == t[0] && !strcmp(t, closed[k].w)) {
             w->type = closed[k].type;
             w->pron = closed[k].pron;
             return;
@@ -149,12 +154,15 @@ static void type_hit(vg_analysis *a, size_t i, const vg_hit *h)
 static void classify(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
+    vg_vec_reserve(&a->winfo, n + 1);
+    a->winfo.n = n;
+    vg_dict_lookup(a->d, a->wc, &a->tk, a->winfo.v);
     const unsigned kinds = 1u << VG_PK_ACTOR | 1u << VG_PK_AGENT | 1u << VG_PK_VERB |
                            1u << VG_PK_NOUN | 1u << VG_PK_ADJ;
     for (size_t i = 0; i < n; i++) {
         if (a->w.v[i].type == VG_W_TAIL) continue;
         vg_hit h;
-        if (vg_dict_find(a->d, &a->tk, i, n, kinds, a->skip.v, &h)) {
+        if (vg_dict_find(a->d, a->wc, a->winfo.v, &a->tk, i, n, kinds, a->skip.v, &h)) {
             a->skip.v[i] = 1;
             type_hit(a, i, &h);
         } else {

@@ -100,6 +100,8 @@ typedef struct vg_analysis {
     VG_VEC(int16_t) comp_members;
     VG_VEC(vg_clause) clauses;
     VG_VEC(uint8_t) skip;    /* scratch for phrase lookup */
+    vg_wordcache *wc;        /* word -> dictionary matches, memoised */
+    VG_VEC(uint32_t) winfo;  /* per token: its entry in wc */
     bool time_active;        /* time-shift phrases apply */
     bool fwd;                /* a forwarded actor is available for pronouns */
     int status;              /* VG_AN_* */

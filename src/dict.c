@@ -4,11 +4,22 @@
 
 #include <string.h>
 
+typedef VG_VEC(int32_t) i32vec;
+typedef VG_VEC(uint32_t) u32vec;
+
 struct vg_dict_index {
     vg_strmap first;              /* first word -> bucket number */
-    VG_VEC(int32_t) items;        /* entry ids, grouped by bucket */
-    VG_VEC(uint32_t) bucket_at;   /* start of each bucket in items */
+    i32vec items;                 /* entry ids, grouped by bucket */
+    u32vec bucket_at;             /* start of each bucket in items */
     size_t maxlen;                /* longest first word */
+    /* pattern literals: distinct (word, mode, endings) */
+    VG_VEC(vg_elem) lits;
+    vg_strmap lit_ids;            /* "WORD\1mode\1endings" -> literal id */
+    vg_strmap lit_text;           /* word -> bucket in lit_items */
+    i32vec lit_items;
+    u32vec lit_at;
+    size_t lit_maxlen;
+    u32vec pat_lits;              /* per pattern: its literal ids */
 };
 
 void vg_options_default(vg_options *o)
@@ -40,6 +51,12 @@ static void index_free(vg_dict_index *ix)
     vg_strmap_free(&ix->first);
     vg_vec_free(&ix->items);
     vg_vec_free(&ix->bucket_at);
+    vg_vec_free(&ix->lits);
+    vg_strmap_free(&ix->lit_ids);
+    vg_strmap_free(&ix->lit_text);
+    vg_vec_free(&ix->lit_items);
+    vg_vec_free(&ix->lit_at);
+    vg_vec_free(&ix->pat_lits);
     free(ix);
 }
 
@@ -253,7 +270,7 @@ bool vg_parse_phrase(vg_dict *d, const char *s, size_t n, vg_phrase *out,
     elem_vec ev = {0};
     bool ok = parse_elems(d, s, n, false, &ev, why);
     if (ok && ev.n == 0) { *why = "empty phrase"; ok = false; }
-    if (ok && ev.n > 16) { *why = "phrase has more than 16 words"; ok = false; }
+    if (ok && ev.n > 32) { *why = "phrase has more than 32 words"; ok = false; }
     if (ok) {
         out->w = arena_elems(d, ev.v, ev.n);
         out->n = (uint16_t)ev.n;
@@ -748,10 +765,75 @@ static void build_index(vg_dict *d)
     d->index = ix;
 }
 
+/* Literal ids of every pattern, and a by-text index of the literals. */
+static void build_literals(vg_dict *d)
+{
+    vg_dict_index *ix = d->index;
+    for (size_t p = 0; p < d->patterns.n; p++) {
+        vg_pattern *pt = &d->patterns.v[p];
+        pt->lit = (uint32_t)ix->pat_lits.n;
+        pt->nlit = 0;
+        for (uint16_t k = 0; k < pt->n; k++) {
+            const vg_elem *e = &pt->e[k];
+            if (e->type != VG_EL_WORD) continue;
+            char key[300];
+            snprintf(key, sizeof key, "%.*s\1%d\1%d", (int)e->len, e->s, e->mode, e->endings);
+            int id = vg_strmap_get(&ix->lit_ids, key);
+            if (id < 0) {
+                id = (int)ix->lits.n;
+                vg_vec_push(&ix->lits, *e);
+                vg_strmap_put(&ix->lit_ids, key, id);
+            }
+            bool dup = false;
+            for (uint16_t j = 0; j < pt->nlit; j++)
+                dup |= ix->pat_lits.v[pt->lit + j] == (uint32_t)id;
+            if (!dup) { vg_vec_push(&ix->pat_lits, (uint32_t)id); pt->nlit++; }
+        }
+    }
+    /* group literal ids by their text */
+    u32vec count = {0};
+    i32vec bucket = {0};
+    for (size_t i = 0; i < ix->lits.n; i++) {
+        const vg_elem *e = &ix->lits.v[i];
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)e->len, e->s);
+        int b = vg_strmap_get(&ix->lit_text, key);
+        if (b < 0) { b = (int)count.n; vg_strmap_put(&ix->lit_text, key, b); vg_vec_push(&count, 0); }
+        count.v[b]++;
+        vg_vec_push(&bucket, b);
+        if (e->len > ix->lit_maxlen) ix->lit_maxlen = e->len;
+    }
+    vg_vec_reserve(&ix->lit_at, count.n + 1);
+    uint32_t at = 0;
+    for (size_t b = 0; b < count.n; b++) { ix->lit_at.v[b] = at; at += count.v[b]; count.v[b] = ix->lit_at.v[b]; }
+    ix->lit_at.v[count.n] = at;
+    ix->lit_at.n = count.n + 1;
+    vg_vec_reserve(&ix->lit_items, at);
+    ix->lit_items.n = at;
+    for (size_t i = 0; i < ix->lits.n; i++) ix->lit_items.v[count.v[bucket.v[i]]++] = (int32_t)i;
+    vg_vec_free(&count);
+    vg_vec_free(&bucket);
+}
+
 void vg_dict_compile(vg_dict *d)
 {
     sort_patterns(d);
     build_index(d);
+    build_literals(d);
+}
+
+size_t vg_dict_nliterals(const vg_dict *d)
+{
+    return d->index ? d->index->lits.n : 0;
+}
+
+bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const uint32_t *present,
+                       uint32_t stamp)
+{
+    const uint32_t *ids = d->index->pat_lits.v + p->lit;
+    for (uint16_t k = 0; k < p->nlit; k++)
+        if (present[ids[k]] != stamp) return false;
+    return true;
 }
 
 static bool token_matchable(const vg_tokens *tk, size_t i)
@@ -790,33 +872,135 @@ static bool match_rest(const vg_phrase *ph, const vg_tokens *tk, size_t i, size_
     return true;
 }
 
-bool vg_dict_find(const vg_dict *d, const vg_tokens *tk, size_t i, size_t lim,
-                  unsigned kinds, const uint8_t *skip, vg_hit *out)
+/* ---- word cache ---- */
+
+typedef struct wc_info {
+    uint32_t ent, lit;
+    uint32_t nent, nlit;
+} wc_info;
+
+struct vg_wordcache {
+    const vg_dict *d;
+    vg_strmap map;
+    VG_VEC(wc_info) infos;
+    i32vec ents;
+    u32vec lits;
+};
+
+vg_wordcache *vg_wordcache_new(const vg_dict *d)
+{
+    vg_wordcache *wc = vg_calloc(1, sizeof *wc);
+    wc->d = d;
+    return wc;
+}
+
+void vg_wordcache_free(vg_wordcache *wc)
+{
+    if (!wc) return;
+    vg_strmap_free(&wc->map);
+    vg_vec_free(&wc->infos);
+    vg_vec_free(&wc->ents);
+    vg_vec_free(&wc->lits);
+    free(wc);
+}
+
+/* Entries whose first word matches t, best first. */
+static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *out)
 {
     const vg_dict_index *ix = d->index;
-    if (!ix || i >= tk->t.n || !token_matchable(tk, i)) return false;
-    const char *t = vg_tok_norm(tk, i);
-    size_t tlen = tk->t.v[i].nlen;
-    int32_t best = -1;
-    vg_hit h;
+    size_t start = out->n;
     size_t maxk = tlen < ix->maxlen ? tlen : ix->maxlen;
-    for (size_t k = maxk; k >= 1; k--) {
-        int b = vg_strmap_getn(&ix->first, t, k);
+    uint64_t hv = VG_HASH_INIT;
+    for (size_t k = 1; k <= maxk; k++) {
+        hv = vg_hash_step(hv, (unsigned char)t[k - 1]);
+        int b = vg_strmap_getnh(&ix->first, t, k, hv);
         if (b < 0) continue;
         for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
             int32_t id = ix->items.v[q];
-            const vg_entry *e = &d->entries.v[id];
-            if (best >= 0 && entry_cmp_ctx_weight(d, best, id) < 0) break;
-            if (!(kinds & (1u << e->kind))) continue;
-            if (!vg_word_match(&e->ph.w[0], t, tlen)) continue;
-            if (!match_rest(&e->ph, tk, i, lim, skip, &h)) continue;
-            best = id;
-            h.entry = id;
-            *out = h;
-            break;
+            if (vg_word_match(&d->entries.v[id].ph.w[0], t, tlen)) vg_vec_push(out, id);
         }
     }
-    return best >= 0;
+    size_t n = out->n - start;
+    if (n > 1) {
+        /* insertion sort: lists are short; qsort's context would need a global */
+        int32_t *v = out->v + start;
+        for (size_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            size_t j = i;
+            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
+            v[j] = x;
+        }
+    }
+}
+
+static void word_literals(const vg_dict *d, const char *t, size_t tlen, u32vec *out)
+{
+    const vg_dict_index *ix = d->index;
+    size_t maxk = tlen < ix->lit_maxlen ? tlen : ix->lit_maxlen;
+    uint64_t hv = VG_HASH_INIT;
+    for (size_t k = 1; k <= maxk; k++) {
+        hv = vg_hash_step(hv, (unsigned char)t[k - 1]);
+        int b = vg_strmap_getnh(&ix->lit_text, t, k, hv);
+        if (b < 0) continue;
+        for (uint32_t q = ix->lit_at.v[b]; q < ix->lit_at.v[b + 1]; q++) {
+            int32_t id = ix->lit_items.v[q];
+            if (vg_word_match(&ix->lits.v[id], t, tlen)) vg_vec_push(out, (uint32_t)id);
+        }
+    }
+}
+
+static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
+{
+    int k = vg_strmap_getn(&wc->map, t, tlen);
+    if (k >= 0) return (uint32_t)k;
+    wc_info in = { (uint32_t)wc->ents.n, (uint32_t)wc->lits.n, 0, 0 };
+    word_entries(wc->d, t, tlen, &wc->ents);
+    word_literals(wc->d, t, tlen, &wc->lits);
+    in.nent = (uint32_t)wc->ents.n - in.ent;
+    in.nlit = (uint32_t)wc->lits.n - in.lit;
+    vg_strmap_putn(&wc->map, t, tlen, (int)wc->infos.n);
+    vg_vec_push(&wc->infos, in);
+    return (uint32_t)wc->infos.n - 1;
+}
+
+void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uint32_t *winfo)
+{
+    /* one sentence must not be split by a cache reset: make room first */
+    if (wc->infos.n + tk->t.n > 200000 || wc->ents.n > 4000000 || wc->lits.n > 4000000) {
+        vg_strmap_clear(&wc->map);
+        wc->infos.n = wc->ents.n = wc->lits.n = 0;
+    }
+    for (size_t i = 0; i < tk->t.n; i++)
+        winfo[i] = d->index && token_matchable(tk, i)
+                       ? word_info(wc, vg_tok_norm(tk, i), tk->t.v[i].nlen) : UINT32_MAX;
+}
+
+bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                  const vg_tokens *tk, size_t i, size_t lim, unsigned kinds,
+                  const uint8_t *skip, vg_hit *out)
+{
+    if (i >= tk->t.n || winfo[i] == UINT32_MAX) return false;
+    const wc_info *in = &wc->infos.v[winfo[i]];
+    for (uint32_t k = 0; k < in->nent; k++) {
+        int32_t id = wc->ents.v[in->ent + k];
+        const vg_entry *e = &d->entries.v[id];
+        if (!(kinds & (1u << e->kind))) continue;
+        if (!match_rest(&e->ph, tk, i, lim, skip, out)) continue;
+        out->entry = id;
+        return true;
+    }
+    return false;
+}
+
+void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                           const vg_tokens *tk, uint32_t *present, uint32_t stamp)
+{
+    (void)d;
+    for (size_t i = 0; i < tk->t.n; i++) {
+        if (winfo[i] == UINT32_MAX) continue;
+        const wc_info *in = &wc->infos.v[winfo[i]];
+        for (uint32_t k = 0; k < in->nlit; k++) present[wc->lits.v[in->lit + k]] = stamp;
+    }
 }
 
 const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date)

@@ -105,6 +105,8 @@ typedef struct vg_pattern {
     vg_elem *e;             /* elements in text order, including one VG_EL_VERB */
     uint16_t n, verb;       /* element count; index of the verb element */
     uint16_t weight;        /* ordering length */
+    uint16_t nlit;          /* distinct literal words (see vg_dict_mark_literals) */
+    uint32_t lit;           /* their ids, in vg_dict_index */
     vg_vcode code;
     int32_t block;
     const char *text;       /* as written, for explanations */
@@ -309,6 +311,21 @@ bool vg_load_tabari_options(vg_dict *d, const char *name, const char *text,
 /* Applies one .options command line (also used by validation records). */
 bool vg_tabari_option(vg_dict *d, const char *line, const char *file, long lineno,
                       vg_diag *diag);
+bool vg_load_petrarch_actors(vg_dict *d, const char *name, const char *text,
+                             size_t len, vg_diag *diag);
+bool vg_load_petrarch_agents(vg_dict *d, const char *name, const char *text,
+                             size_t len, vg_diag *diag);
+bool vg_load_petrarch_verbs(vg_dict *d, const char *name, const char *text,
+                            size_t len, vg_diag *diag);
+bool vg_load_petrarch_discards(vg_dict *d, const char *name, const char *text,
+                               size_t len, vg_diag *diag);
+bool vg_load_petrarch_issues(vg_dict *d, const char *name, const char *text,
+                             size_t len, vg_diag *diag);
+/* Loads the dictionaries a PETR_config.ini names (paths relative to it). */
+bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag);
+/* Vigil's default dictionaries: $VIGIL_DICT_DIR if set, else built in. */
+bool vg_load_defaults(vg_dict *d, vg_diag *diag);
+
 /* Reads a file from disk and runs a loader on it. */
 bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
 /* Loads every dictionary a .project names; appends its <textfile>s to texts. */
@@ -325,17 +342,39 @@ typedef struct vg_hit {
     int32_t entry;        /* index into d->entries */
     uint16_t first, last; /* token span (last = index of its final word) */
     uint16_t nwords;
-    uint16_t pos[16];     /* token index of each word of the phrase */
+    uint16_t pos[32];     /* token index of each word of the phrase */
 } vg_hit;
 
 /* Does folded token text t match word element w? */
 bool vg_word_match(const vg_elem *w, const char *t, size_t tlen);
 
+/* A per-thread memo of what each distinct word matches in a dictionary:
+ * the entries whose first word it is (best first) and the pattern literals
+ * it satisfies.  Bounded: it empties itself when it grows large. */
+typedef struct vg_wordcache vg_wordcache;
+vg_wordcache *vg_wordcache_new(const vg_dict *d);
+void vg_wordcache_free(vg_wordcache *wc);
+
+/* Looks every token up once (winfo[i] receives a handle used below; it
+ * stays valid until the next call on this cache). */
+void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uint32_t *winfo);
+
 /* Finds the best (longest) phrase of any kind starting at token i whose
  * later words are found in tokens i+1..lim-1 (skipping tokens for which
  * skip[] is set).  kinds: bitmask of 1<<vg_pkind.  Returns false if none. */
-bool vg_dict_find(const vg_dict *d, const vg_tokens *tk, size_t i, size_t lim,
-                  unsigned kinds, const uint8_t *skip, vg_hit *out);
+bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                  const vg_tokens *tk, size_t i, size_t lim, unsigned kinds,
+                  const uint8_t *skip, vg_hit *out);
+
+/* Pattern pre-filter: a pattern can only match if each of its literal words
+ * matches some token.  vg_dict_mark_literals sets present[id] = stamp for
+ * every literal a token matches (present has vg_dict_nliterals entries);
+ * vg_pattern_viable then checks a pattern in O(its literals). */
+size_t vg_dict_nliterals(const vg_dict *d);
+void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                           const vg_tokens *tk, uint32_t *present, uint32_t stamp);
+bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const uint32_t *present,
+                       uint32_t stamp);
 
 /* Resolves an actor's code alternative for a date (yyyymmdd). */
 const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date);

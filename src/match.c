@@ -10,6 +10,8 @@ struct vg_coder {
     vg_analysis an;
     char fwd_code[48];        /* first actor of the previous sentence */
     bool fwd_allowed;
+    uint32_t *lit_present;    /* pattern pre-filter (vg_dict_mark_literals) */
+    uint32_t stamp;
 };
 
 /* ---- dates ---- */
@@ -53,6 +55,7 @@ vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt)
     c->d = d;
     c->opt = opt;
     vg_analysis_init(&c->an, d, opt);
+    c->lit_present = vg_calloc(vg_dict_nliterals(d) + 1, sizeof *c->lit_present);
     return c;
 }
 
@@ -60,6 +63,7 @@ void vg_coder_free(vg_coder *c)
 {
     if (!c) return;
     vg_analysis_free(&c->an);
+    free(c->lit_present);
     free(c);
 }
 
@@ -69,6 +73,7 @@ void vg_coder_new_story(vg_coder *c)
 }
 
 const vg_analysis *vg_coder_analysis(const vg_coder *c) { return &c->an; }
+const vg_options *vg_coder_options(const vg_coder *c) { return c->opt; }
 
 void vg_result_free(vg_result *r) { vg_vec_free(&r->events); }
 
@@ -356,6 +361,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     int vl = h->last;
     for (uint32_t k = 0; k < b->npat; k++) {
         const vg_pattern *p = &d->patterns.v[b->pat + k];
+        if (!vg_pattern_viable(d, p, m->c->lit_present, m->c->stamp)) continue;
         if (match_pattern(m, p, v, vl)) {
             *pattern = (int)(b->pat + k);
             return &p->code;
@@ -507,6 +513,21 @@ static int32_t agent_entry(const vg_analysis *a, int tok)
     return a->w.v[a->w.v[tok].agent].entry;
 }
 
+static int phrase_last(const vg_analysis *a, int tok)
+{
+    int32_t h = a->hit_of.v[tok];
+    return h >= 0 ? a->hits.v[h].last : tok;
+}
+
+/* Byte span of tokens [first,last] in the coded text (0,0 if none). */
+static void token_span(const vg_analysis *a, int first, int last, uint32_t *off, uint32_t *len)
+{
+    if (first < 0 || last < first) { *off = *len = 0; return; }
+    const vg_token *f = &a->tk.t.v[first], *l = &a->tk.t.v[last];
+    *off = f->off;
+    *len = l->off + l->len - f->off;
+}
+
 static void push_event(mctx *m, vg_events *ev, const char *s, int stok, const char *t,
                        int ttok, const char *code, const vg_event *tmpl)
 {
@@ -526,6 +547,9 @@ static void push_event(mctx *m, vg_events *ev, const char *s, int stok, const ch
     e.tgt_entry = ttok >= 0 ? a->w.v[ttok].entry : -1;
     e.src_agent = agent_entry(a, stok);
     e.tgt_agent = agent_entry(a, ttok);
+    token_span(a, e.verb, e.verb_last, &e.verb_off, &e.verb_len);
+    token_span(a, stok, stok >= 0 ? phrase_last(a, stok) : -1, &e.src_off, &e.src_len);
+    token_span(a, ttok, ttok >= 0 ? phrase_last(a, ttok) : -1, &e.tgt_off, &e.tgt_len);
     vg_vec_push(ev, e);
 }
 
@@ -742,10 +766,16 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
     vg_analysis *a = &c->an;
     a->fwd = c->fwd_code[0] != '\0';
     vg_analyze(a, text, len, date);
+    out->truncated = a->truncated;
     mctx m = { c, a, no_unit, no_unit, no_unit };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {
+        if (++c->stamp == 0) {
+            memset(c->lit_present, 0, (vg_dict_nliterals(c->d) + 1) * sizeof *c->lit_present);
+            c->stamp = 1;
+        }
+        vg_dict_mark_literals(c->d, a->wc, a->winfo.v, &a->tk, c->lit_present, c->stamp);
         time_shift(&m, out);
         complexity(&m, out);
         if (out->status == VG_AN_OK) code_clauses(&m, out);

@@ -29,6 +29,8 @@ typedef struct vg_event {
     int32_t src_agent, tgt_agent;    /* agent entries, -1 if none */
     int16_t clause;
     uint8_t flags;
+    /* byte spans, relative to the coded text: verb, source and target words */
+    uint32_t verb_off, verb_len, src_off, src_len, tgt_off, tgt_len;
 } vg_event;
 
 typedef VG_VEC(vg_event) vg_events;
@@ -38,6 +40,7 @@ typedef struct vg_result {
     char why[128];
     int32_t date;             /* sentence date after time shift */
     bool shifted;
+    bool truncated;           /* the sentence was cut to its first words */
     vg_events events;
 } vg_result;
 
@@ -52,6 +55,8 @@ void vg_coder_new_story(vg_coder *c);
 /* Codes one sentence; date is yyyymmdd.  out is cleared first. */
 void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
                       vg_result *out);
+
+const vg_options *vg_coder_options(const vg_coder *c);
 
 /* The analysis of the last coded sentence (for explanations). */
 const vg_analysis *vg_coder_analysis(const vg_coder *c);

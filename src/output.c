@@ -11,15 +11,10 @@ void vg_format_date(int32_t d, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", y % 10000u, m % 100u, dd % 100u);
 }
 
-/* Text of tokens [first,last] as written. */
-static void span_text(vg_buf *b, const vg_analysis *a, int first, int last)
+static void span_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t len)
 {
-    if (!a || first < 0 || last < first || (size_t)last >= a->tk.t.n) {
-        vg_buf_puts(b, "null");
-        return;
-    }
-    const vg_token *f = &a->tk.t.v[first], *l = &a->tk.t.v[last];
-    vg_buf_json_strn(b, a->text + f->off, l->off + l->len - f->off);
+    if (!len || off + len > cx->sentence_len) { vg_buf_puts(b, "null"); return; }
+    vg_buf_json_strn(b, cx->sentence + off, len);
 }
 
 static void src_json(vg_buf *b, const vg_dict *d, const vg_entry *e)
@@ -31,15 +26,8 @@ static void src_json(vg_buf *b, const vg_dict *d, const vg_entry *e)
     vg_buf_printf(b, ",\"line\":%d", e->src.line);
 }
 
-static int phrase_last(const vg_analysis *a, int tok)
-{
-    if (tok < 0) return tok;
-    int32_t h = a->hit_of.v[tok];
-    return h >= 0 ? a->hits.v[h].last : tok;
-}
-
-static void actor_json(vg_buf *b, const vg_event_ctx *cx, int tok, int32_t entry,
-                       int32_t agent, bool deflt)
+static void actor_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t len,
+                       int32_t entry, int32_t agent, bool deflt)
 {
     if (deflt || entry < 0) {
         vg_buf_puts(b, "{\"default\":true}");
@@ -47,7 +35,7 @@ static void actor_json(vg_buf *b, const vg_event_ctx *cx, int tok, int32_t entry
     }
     const vg_dict *d = cx->d;
     vg_buf_puts(b, "{\"text\":");
-    span_text(b, cx->a, tok, phrase_last(cx->a, tok));
+    span_json(b, cx, off, len);
     vg_buf_putc(b, ',');
     src_json(b, d, &d->entries.v[entry]);
     if (agent >= 0) {
@@ -62,7 +50,7 @@ static void matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
 {
     const vg_dict *d = cx->d;
     vg_buf_puts(b, "\"matched\":{\"verb\":{\"text\":");
-    span_text(b, cx->a, e->verb, e->verb_last);
+    span_json(b, cx, e->verb_off, e->verb_len);
     if (e->verb_entry >= 0) {
         vg_buf_putc(b, ',');
         src_json(b, d, &d->entries.v[e->verb_entry]);
@@ -79,9 +67,9 @@ static void matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
         vg_buf_puts(b, "null");
     }
     vg_buf_puts(b, ",\"source\":");
-    actor_json(b, cx, e->src_tok, e->src_entry, e->src_agent, e->flags & VG_EV_DEFSRC);
+    actor_json(b, cx, e->src_off, e->src_len, e->src_entry, e->src_agent, e->flags & VG_EV_DEFSRC);
     vg_buf_puts(b, ",\"target\":");
-    actor_json(b, cx, e->tgt_tok, e->tgt_entry, e->tgt_agent, e->flags & VG_EV_DEFTGT);
+    actor_json(b, cx, e->tgt_off, e->tgt_len, e->tgt_entry, e->tgt_agent, e->flags & VG_EV_DEFTGT);
     vg_buf_putc(b, '}');
 }
 
@@ -125,25 +113,18 @@ void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     opt_str(b, "url", cx->url);
     opt_str(b, "title", cx->title);
     vg_buf_puts(b, ",\"sentence\":");
-    vg_buf_json_str(b, cx->sentence);
+    vg_buf_json_strn(b, cx->sentence, cx->sentence_len);
     vg_buf_putc(b, ',');
     matched_json(b, cx, e);
     vg_buf_putc(b, '}');
 }
 
-void vg_write_events_jsonl(FILE *f, const vg_dict *d, const vg_analysis *a,
-                           const char *record, const char *sentence, int sentence_no,
-                           const vg_result *r)
+void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r)
 {
-    vg_event_ctx cx = { d, a, record, sentence, sentence_no, NULL, NULL, NULL };
-    vg_buf b = {0};
     for (size_t i = 0; i < r->events.n; i++) {
-        vg_buf_clear(&b);
-        vg_event_json(&b, &cx, &r->events.v[i]);
-        vg_buf_putc(&b, '\n');
-        fwrite(b.s, 1, b.len, f);
+        vg_event_json(b, cx, &r->events.v[i]);
+        vg_buf_putc(b, '\n');
     }
-    vg_buf_free(&b);
 }
 
 void vg_tsv_header(FILE *f)
@@ -169,17 +150,14 @@ void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);
     if (c) vg_buf_printf(b, "%s\t%d\t%.1f\t%s\t", c->root, c->quad, c->goldstein, c->plover);
     else vg_buf_puts(b, "\t\t\t\t");
-    const vg_analysis *a = cx->a;
-    if (a && e->verb >= 0) {
-        const vg_token *f = &a->tk.t.v[e->verb], *l = &a->tk.t.v[e->verb_last];
-        tsv_field(b, a->text + f->off, l->off + l->len - f->off);
-    }
+    if (e->verb_len && e->verb_off + e->verb_len <= cx->sentence_len)
+        tsv_field(b, cx->sentence + e->verb_off, e->verb_len);
     vg_buf_putc(b, '\t');
     if (e->pattern >= 0) {
         const char *p = cx->d->patterns.v[e->pattern].text;
         tsv_field(b, p, strlen(p));
     }
     vg_buf_putc(b, '\t');
-    tsv_field(b, cx->sentence, strlen(cx->sentence));
+    tsv_field(b, cx->sentence, cx->sentence_len);
     vg_buf_putc(b, '\n');
 }

@@ -9,9 +9,9 @@
 
 typedef struct vg_event_ctx {
     const vg_dict *d;
-    const vg_analysis *a;    /* the sentence's analysis (for matched text) */
     const char *record;      /* record or article id */
-    const char *sentence;    /* the sentence as written */
+    const char *sentence;    /* the sentence as written (event spans refer to it) */
+    size_t sentence_len;
     int sentence_no;         /* 0-based within the record */
     const char *source_name, *url, *title;   /* article metadata, may be NULL */
 } vg_event_ctx;
@@ -19,10 +19,8 @@ typedef struct vg_event_ctx {
 /* Appends one event as a JSON object (no newline). */
 void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
 
-/* Writes every event of a coded sentence as JSON lines. */
-void vg_write_events_jsonl(FILE *f, const vg_dict *d, const vg_analysis *a,
-                           const char *record, const char *sentence, int sentence_no,
-                           const vg_result *r);
+/* Appends every event of a coded sentence as JSON lines. */
+void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r);
 
 /* TSV: the header row, then one row per event (tabs and newlines in text
  * fields are replaced by spaces). */

@@ -206,23 +206,28 @@ uint64_t vg_hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static size_t strmap_slot(const vg_strmap *m, const char *key, size_t n)
+static size_t strmap_slot_h(const vg_strmap *m, const char *key, size_t n, uint64_t h)
 {
     size_t mask = m->cap - 1;
-    size_t i = vg_hash_bytes(key, n) & mask;
+    size_t i = h & mask;
     while (m->keys[i]) {
-        if (strncmp(m->keys[i], key, n) == 0 && m->keys[i][n] == '\0')
+        if (m->hashes[i] == h && m->lens[i] == n && memcmp(m->keys[i], key, n) == 0)
             return i;
         i = (i + 1) & mask;
     }
     return i;
 }
 
-int vg_strmap_getn(const vg_strmap *m, const char *key, size_t n)
+int vg_strmap_getnh(const vg_strmap *m, const char *key, size_t n, uint64_t h)
 {
     if (!m->cap) return -1;
-    size_t i = strmap_slot(m, key, n);
+    size_t i = strmap_slot_h(m, key, n, h);
     return m->keys[i] ? m->vals[i] : -1;
+}
+
+int vg_strmap_getn(const vg_strmap *m, const char *key, size_t n)
+{
+    return vg_strmap_getnh(m, key, n, vg_hash_bytes(key, n));
 }
 
 int vg_strmap_get(const vg_strmap *m, const char *key)
@@ -234,42 +239,70 @@ static void strmap_grow(vg_strmap *m)
 {
     size_t oc = m->cap;
     const char **ok = m->keys;
+    uint32_t *ol = m->lens;
+    uint64_t *oh = m->hashes;
     int *ov = m->vals;
     m->cap = oc ? oc * 2 : 64;
     m->keys = vg_calloc(m->cap, sizeof *m->keys);
+    m->lens = vg_calloc(m->cap, sizeof *m->lens);
+    m->hashes = vg_calloc(m->cap, sizeof *m->hashes);
     m->vals = vg_calloc(m->cap, sizeof *m->vals);
     for (size_t i = 0; i < oc; i++) {
         if (!ok[i]) continue;
-        size_t j = strmap_slot(m, ok[i], strlen(ok[i]));
+        size_t j = strmap_slot_h(m, ok[i], ol[i], oh[i]);
         m->keys[j] = ok[i];
+        m->lens[j] = ol[i];
+        m->hashes[j] = oh[i];
         m->vals[j] = ov[i];
     }
     free(ok);
+    free(ol);
+    free(oh);
     free(ov);
 }
 
-int vg_strmap_put(vg_strmap *m, const char *key, int val)
+int vg_strmap_putn(vg_strmap *m, const char *key, size_t n, int val)
 {
-    if ((m->n + 1) * 4 >= m->cap * 3) strmap_grow(m);
-    size_t n = strlen(key);
-    size_t i = strmap_slot(m, key, n);
+    if ((m->n + 1) * 2 >= m->cap) strmap_grow(m);
+    uint64_t h = vg_hash_bytes(key, n);
+    size_t i = strmap_slot_h(m, key, n, h);
     if (m->keys[i]) {
         int old = m->vals[i];
         m->vals[i] = val;
         return old;
     }
     m->keys[i] = vg_arena_strndup(&m->keystore, key, n);
+    m->lens[i] = (uint32_t)n;
+    m->hashes[i] = h;
     m->vals[i] = val;
     m->n++;
     return -1;
 }
 
+int vg_strmap_put(vg_strmap *m, const char *key, int val)
+{
+    return vg_strmap_putn(m, key, strlen(key), val);
+}
+
+void vg_strmap_clear(vg_strmap *m)
+{
+    if (m->cap) {
+        memset(m->keys, 0, m->cap * sizeof *m->keys);
+    }
+    m->n = 0;
+    vg_arena_free(&m->keystore);
+}
+
 void vg_strmap_free(vg_strmap *m)
 {
     free(m->keys);
+    free(m->lens);
+    free(m->hashes);
     free(m->vals);
     vg_arena_free(&m->keystore);
     m->keys = NULL;
+    m->lens = NULL;
+    m->hashes = NULL;
     m->vals = NULL;
     m->n = m->cap = 0;
 }

@@ -69,6 +69,8 @@ void vg_arena_free(vg_arena *a);
  * Keys are copied into the map's own arena. */
 typedef struct vg_strmap {
     const char **keys;
+    uint32_t *lens;
+    uint64_t *hashes;
     int *vals;
     size_t n, cap;
     vg_arena keystore;
@@ -78,8 +80,19 @@ uint64_t vg_hash_bytes(const char *s, size_t n);
 /* Returns the value for key, or -1. */
 int vg_strmap_get(const vg_strmap *m, const char *key);
 int vg_strmap_getn(const vg_strmap *m, const char *key, size_t n);
+/* As vg_strmap_getn, with h = vg_hash_bytes(key, n) already computed. */
+int vg_strmap_getnh(const vg_strmap *m, const char *key, size_t n, uint64_t h);
+/* FNV-1a, one byte at a time: h = vg_hash_step(h, c) from VG_HASH_INIT. */
+#define VG_HASH_INIT 1469598103934665603ULL
+static inline uint64_t vg_hash_step(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 1099511628211ULL;
+}
 /* Inserts or overwrites; returns the previous value or -1. */
 int vg_strmap_put(vg_strmap *m, const char *key, int val);
+int vg_strmap_putn(vg_strmap *m, const char *key, size_t n, int val);
+/* Removes every key (keeps the table's capacity). */
+void vg_strmap_clear(vg_strmap *m);
 void vg_strmap_free(vg_strmap *m);
 
 /* Diagnostics: "file:line: reason" messages collected by loaders and coders.

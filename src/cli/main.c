@@ -9,6 +9,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *help;
 } commands[] = {
+    { "code", cli_code, "code records into events (JSON lines or TSV)" },
     { "validate", cli_validate, "run a TABARI validation file" },
     { "version", cli_version, "print the version" },
 };

@@ -200,9 +200,14 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
     } else {
         forward_control(v, id);
         vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
-        if (v->events)
-            vg_write_events_jsonl(v->events, v->d, vg_coder_analysis(v->coder), id,
-                                  rec->text.s ? rec->text.s : "", 0, &v->res);
+        if (v->events) {
+            vg_event_ctx cx = { v->d, id, rec->text.s ? rec->text.s : "", rec->text.len, 0,
+                                NULL, NULL, NULL };
+            vg_buf b = {0};
+            vg_events_jsonl(&b, &cx, &v->res);
+            if (b.len) fwrite(b.s, 1, b.len, v->events);
+            vg_buf_free(&b);
+        }
     }
     if (scored(&x)) {
         v->nscored++;

@@ -1,0 +1,117 @@
+/* code.c -- `vigil code`: records in, events out (JSON lines or TSV). */
+#include "cli.h"
+#include "output.h"
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+    "usage: vigil code [--project F | --config F | --actors F... --verbs F --agents F...\n"
+    "                   --options F --discards F --issues F]\n"
+    "                  [--format tabari|jsonl|text|petrarch] [--output jsonl|tsv]\n"
+    "                  [--date YYYY-MM-DD] [--lede N] [-j N] [FILE...|-]\n";
+
+typedef struct code_ctx {
+    const vg_dict *d;
+    bool tsv;
+} code_ctx;
+
+static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
+{
+    const code_ctx *cc = ctx;
+    if (!cr->ok) return true;
+    for (size_t i = 0; i < cr->ns; i++) {
+        const vg_coded_sentence *s = &cr->s.v[i];
+        vg_event_ctx cx = { cc->d, rec->id.s ? rec->id.s : "", cr->text.s + s->off, s->len,
+                            (int)i, rec->source.s, rec->url.s, rec->title.s };
+        for (size_t k = 0; k < s->r.events.n; k++) {
+            if (cc->tsv) vg_event_tsv(out, &cx, &s->r.events.v[k]);
+            else {
+                vg_event_json(out, &cx, &s->r.events.v[k]);
+                vg_buf_putc(out, '\n');
+            }
+        }
+    }
+    return true;
+}
+
+static vg_format guess_format(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || !strcmp(path, "-")) return VG_FMT_JSONL;
+    if (!strcmp(dot, ".jsonl") || !strcmp(dot, ".json")) return VG_FMT_JSONL;
+    if (!strcmp(dot, ".xml")) return VG_FMT_PETRARCH;
+    return VG_FMT_TEXT;
+}
+
+static int32_t today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+int cli_code(int argc, char **argv)
+{
+    cli_dictspec sp = {0};
+    VG_VEC(char *) files = {0};
+    vg_format fmt = VG_FMT_JSONL;
+    bool fmt_given = false, tsv = false;
+    vg_code_opts co = { today(), 0 };
+    int threads = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has = i + 1 < argc;
+        if (cli_dict_arg(&sp, argc, argv, &i)) continue;
+        if (!strcmp(a, "--format") && has) {
+            if (!vg_format_parse(argv[++i], &fmt)) { fprintf(stderr, "vigil code: unknown format '%s'\n", argv[i]); return 2; }
+            fmt_given = true;
+        } else if (!strcmp(a, "--output") && has) {
+            const char *o = argv[++i];
+            if (!strcmp(o, "tsv")) tsv = true;
+            else if (strcmp(o, "jsonl")) { fprintf(stderr, "vigil code: unknown output '%s'\n", o); return 2; }
+        } else if (!strcmp(a, "--date") && has) {
+            if (!vg_parse_record_date(argv[++i], true, &co.default_date)) {
+                fprintf(stderr, "vigil code: bad date '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--lede") && has) {
+            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { fputs(usage, stderr); return 2; }
+        } else if (!strcmp(a, "-j") && has) {
+            if (!cli_int(argv[++i], 1, 256, &threads)) { fputs(usage, stderr); return 2; }
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "vigil code: unknown option '%s'\n%s", a, usage);
+            return 2;
+        } else {
+            vg_vec_push(&files, argv[i]);
+        }
+    }
+    if (!files.n) vg_vec_push(&files, "-");
+    if (!fmt_given) fmt = guess_format(files.v[0]);
+    vg_diag diag = {0};
+    diag.echo = stderr;
+    vg_dict *d = cli_dict_load(&sp, &diag);
+    size_t dict_errors = diag.errors;
+    code_ctx cc = { d, tsv };
+    if (tsv) vg_tsv_header(stdout);
+    vg_pipeline_stats st;
+    bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, emit, &cc,
+                              stdout, &diag, &st);
+    fflush(stdout);
+    fprintf(stderr, "vigil code: %zu records, %zu sentences, %zu events", st.records,
+            st.sentences, st.events);
+    if (st.bad_records) fprintf(stderr, ", %zu records failed", st.bad_records);
+    if (dict_errors) fprintf(stderr, ", %zu dictionary errors", dict_errors);
+    fputc('\n', stderr);
+    vg_dict_free(d);
+    vg_diag_free(&diag);
+    vg_vec_free(&files);
+    cli_dictspec_free(&sp);
+    return ok && !st.bad_records ? 0 : 1;
+}

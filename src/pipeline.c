@@ -1,0 +1,235 @@
+/* pipeline.c -- see pipeline.h. */
+#include "pipeline.h"
+#include "text.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void vg_coded_record_free(vg_coded_record *cr)
+{
+    for (size_t i = 0; i < cr->s.n; i++) vg_result_free(&cr->s.v[i].r);
+    vg_vec_free(&cr->s);
+    vg_buf_free(&cr->text);
+}
+
+static vg_coded_sentence *next_sentence(vg_coded_record *cr)
+{
+    if (cr->ns == cr->s.n) {
+        vg_coded_sentence z = {0};
+        vg_vec_push(&cr->s, z);
+    }
+    return &cr->s.v[cr->ns++];
+}
+
+static bool record_date(const vg_record *rec, const vg_options *opt, const vg_code_opts *o,
+                        vg_coded_record *out)
+{
+    const char *dt = rec->date_text.s;
+    if (!dt || !*dt) {
+        if (!o->default_date) {
+            snprintf(out->error, sizeof out->error, "no date");
+            return false;
+        }
+        out->date = o->default_date;
+        return true;
+    }
+    if (vg_parse_record_date(dt, opt->yyyy || strlen(dt) >= 8, &out->date)) return true;
+    snprintf(out->error, sizeof out->error, "bad date '%.40s'", dt);
+    return false;
+}
+
+void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
+                    vg_coded_record *out)
+{
+    const vg_options *opt = vg_coder_options(c);
+    vg_buf_clear(&out->text);
+    out->ns = 0;
+    out->error[0] = '\0';
+    out->repaired = vg_utf8_repair(rec->text.s ? rec->text.s : "", rec->text.len, &out->text);
+    out->ok = record_date(rec, opt, o, out);
+    if (!out->ok) return;
+    if (!(opt->tabari_compat && opt->forward)) vg_coder_new_story(c);
+    const char *t = out->text.s ? out->text.s : "";
+    if (rec->sentence_level) {
+        vg_coded_sentence *s = next_sentence(out);
+        s->off = 0;
+        s->len = (uint32_t)out->text.len;
+        vg_code_sentence(c, t, out->text.len, out->date, &s->r);
+        return;
+    }
+    vg_spans spans = {0};
+    vg_split_sentences(t, out->text.len, &spans);
+    for (size_t i = 0; i < spans.n && (!o->lede || (int)i < o->lede); i++) {
+        vg_coded_sentence *s = next_sentence(out);
+        s->off = spans.v[i].off;
+        s->len = spans.v[i].len;
+        vg_code_sentence(c, t + s->off, s->len, out->date, &s->r);
+    }
+    vg_vec_free(&spans);
+}
+
+/* ---- batches on threads ---- */
+
+typedef struct slot {
+    vg_record rec;
+    vg_coded_record cr;
+    vg_buf out;
+    bool keep;              /* emit returned true */
+} slot;
+
+typedef struct batch {
+    slot *slots;
+    size_t n;
+    atomic_size_t next;
+    const vg_code_opts *co;
+    vg_emit_fn emit;
+    void *ctx;
+} batch;
+
+typedef struct worker {
+    batch *b;
+    vg_coder *coder;
+    pthread_t th;
+} worker;
+
+static void work(batch *b, vg_coder *coder)
+{
+    size_t i;
+    while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
+        slot *s = &b->slots[i];
+        vg_buf_clear(&s->out);
+        vg_code_record(coder, &s->rec, b->co, &s->cr);
+        s->keep = b->emit(b->ctx, &s->rec, &s->cr, &s->out);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    work(w->b, w->coder);
+    return NULL;
+}
+
+static void run_batch(batch *b, worker *ws, int nthreads)
+{
+    atomic_store(&b->next, 0);
+    if (nthreads <= 1) { work(b, ws[0].coder); return; }
+    for (int t = 1; t < nthreads; t++) {
+        ws[t].b = b;
+        if (pthread_create(&ws[t].th, NULL, worker_main, &ws[t]) != 0) ws[t].b = NULL;
+    }
+    work(b, ws[0].coder);
+    for (int t = 1; t < nthreads; t++)
+        if (ws[t].b) pthread_join(ws[t].th, NULL);
+}
+
+/* Reads a file (or stdin for "-") whole. */
+static char *slurp(const char *path, size_t *len)
+{
+    if (strcmp(path, "-") != 0) return vg_read_file(path, len);
+    vg_buf b = {0};
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(0, chunk, sizeof chunk)) > 0) vg_buf_putn(&b, chunk, (size_t)n);
+    if (!b.s) b.s = vg_strdup("");
+    *len = b.len;
+    return b.s;
+}
+
+typedef struct source {
+    char *const *files;
+    size_t nfiles, at;
+    char *text;
+    vg_reader *rd;
+    vg_format fmt;
+    bool ok;
+} source;
+
+static bool source_next(source *src, vg_record *rec, vg_diag *diag)
+{
+    while (1) {
+        if (src->rd && vg_reader_next(src->rd, rec, diag)) return true;
+        vg_reader_free(src->rd);
+        free(src->text);
+        src->rd = NULL;
+        src->text = NULL;
+        if (src->at >= src->nfiles) return false;
+        const char *path = src->files[src->at++];
+        size_t len;
+        src->text = slurp(path, &len);
+        if (!src->text) {
+            vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+            src->ok = false;
+            continue;
+        }
+        src->rd = vg_reader_new(src->fmt, strcmp(path, "-") ? path : "<stdin>", src->text, len);
+    }
+}
+
+static void report(vg_diag *diag, const vg_record *rec, const vg_coded_record *cr)
+{
+    const char *id = rec->id.s ? rec->id.s : "?";
+    if (!cr->ok)
+        vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "record %s (line %ld): %s, skipped",
+                    id, rec->line, cr->error);
+    else if (cr->repaired)
+        vg_diag_add(diag, VG_DIAG_WARNING, NULL, 0,
+                    "record %s: %zu invalid UTF-8 or control bytes replaced", id, cr->repaired);
+    for (size_t i = 0; i < cr->ns; i++)
+        if (cr->s.v[i].r.truncated)
+            vg_diag_add(diag, VG_DIAG_WARNING, NULL, 0,
+                        "record %s: sentence %zu is longer than %d words; coded its start",
+                        id, i, 127);
+}
+
+static void count(vg_pipeline_stats *st, const vg_coded_record *cr)
+{
+    st->records++;
+    if (!cr->ok) { st->bad_records++; return; }
+    st->sentences += cr->ns;
+    for (size_t i = 0; i < cr->ns; i++) st->events += cr->s.v[i].r.events.n;
+}
+
+bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts *co,
+                     vg_format fmt, char *const *files, size_t nfiles, int nthreads,
+                     vg_emit_fn emit, void *ctx, FILE *f, vg_diag *diag,
+                     vg_pipeline_stats *stats)
+{
+    if (nthreads < 1) nthreads = 1;
+    if (opt->tabari_compat && opt->forward) nthreads = 1;   /* records depend on each other */
+    size_t cap = nthreads == 1 ? 64 : (size_t)nthreads * 256;
+    batch b = { vg_calloc(cap, sizeof(slot)), 0, 0, co, emit, ctx };
+    worker *ws = vg_calloc((size_t)nthreads, sizeof *ws);
+    for (int t = 0; t < nthreads; t++) ws[t].coder = vg_coder_new(d, opt);
+    source src = { files, nfiles, 0, NULL, NULL, fmt, true };
+    memset(stats, 0, sizeof *stats);
+    bool more = true, stop = false;
+    while (more && !stop) {
+        b.n = 0;
+        while (b.n < cap && (more = source_next(&src, &b.slots[b.n].rec, diag))) b.n++;
+        if (!b.n) break;
+        run_batch(&b, ws, nthreads);
+        for (size_t i = 0; i < b.n && !stop; i++) {
+            slot *s = &b.slots[i];
+            count(stats, &s->cr);
+            report(diag, &s->rec, &s->cr);
+            if (s->out.len && f) fwrite(s->out.s, 1, s->out.len, f);
+            if (!s->keep) stop = true;
+        }
+    }
+    for (size_t i = 0; i < cap; i++) {
+        vg_record_free(&b.slots[i].rec);
+        vg_coded_record_free(&b.slots[i].cr);
+        vg_buf_free(&b.slots[i].out);
+    }
+    free(b.slots);
+    for (int t = 0; t < nthreads; t++) vg_coder_free(ws[t].coder);
+    free(ws);
+    vg_reader_free(src.rd);
+    free(src.text);
+    return src.ok;
+}

@@ -1,0 +1,58 @@
+/* pipeline.h -- from records to coded sentences, on one or many threads.
+ *
+ * A record (an article, or a TABARI sentence record) is repaired (UTF-8),
+ * dated, split into sentences (articles only) and coded sentence by
+ * sentence.  vg_pipeline_run reads records from readers, codes them on N
+ * worker threads and hands the results to an emit callback in input order,
+ * so that output is the same whatever N is. */
+#ifndef VG_PIPELINE_H
+#define VG_PIPELINE_H
+
+#include "input.h"
+#include "match.h"
+
+typedef struct vg_coded_sentence {
+    uint32_t off, len;        /* in vg_coded_record.text */
+    vg_result r;
+} vg_coded_sentence;
+
+typedef struct vg_coded_record {
+    vg_buf text;              /* the record's text after UTF-8 repair */
+    int32_t date;             /* yyyymmdd */
+    bool ok;                  /* false: the record was rejected (see error) */
+    char error[160];
+    size_t repaired;          /* invalid bytes replaced */
+    VG_VEC(vg_coded_sentence) s;
+    size_t ns;                /* sentences used in s */
+} vg_coded_record;
+
+void vg_coded_record_free(vg_coded_record *cr);
+
+typedef struct vg_code_opts {
+    int32_t default_date;     /* for records without a date (0: reject them) */
+    int lede;                 /* code only the first N sentences (0: all) */
+} vg_code_opts;
+
+/* Codes one record. */
+void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
+                    vg_coded_record *out);
+
+/* Called in input order for every record; may write to out (which the
+ * pipeline then writes to the output stream).  Returns false to stop. */
+typedef bool (*vg_emit_fn)(void *ctx, const vg_record *rec, const vg_coded_record *cr,
+                           vg_buf *out);
+
+typedef struct vg_pipeline_stats {
+    size_t records, bad_records, sentences, events;
+} vg_pipeline_stats;
+
+/* Reads every record of the given files (or stdin for "-"), codes them on
+ * nthreads threads and emits them in order; output buffers are written to
+ * f.  Reader errors go to diag.  Returns false if an input file could not
+ * be read. */
+bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts *co,
+                     vg_format fmt, char *const *files, size_t nfiles, int nthreads,
+                     vg_emit_fn emit, void *ctx, FILE *f, vg_diag *diag,
+                     vg_pipeline_stats *stats);
+
+#endif
