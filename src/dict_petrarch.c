@@ -201,7 +201,8 @@ bool vg_load_petrarch_actors(vg_dict *d, const char *name, const char *text, siz
         }
         bool syn = *p == '+';
         if (syn && !pa.open) { PERR(&c, "synonym without an actor"); continue; }
-        if (!syn) {
+        /* phrase lines before a record's codes are all names of that record */
+        if (!syn && !(pa.open && pa.codes.n == 0)) {
             pactor_finish(&c, &pa);
             pa.open = true;
             pa.line = c.line;
@@ -243,7 +244,7 @@ static void subst_define(pctx *c, subst_vec *sv, char *p)
     if (!eq || !end || end > eq || end - p - 1 >= 31) { PERR(c, "bad substitution marker"); return; }
     subst s = {0};
     memcpy(s.name, p + 1, (size_t)(end - p - 1));
-    for (char *tok = strtok(eq + 1, ","); tok; tok = strtok(NULL, ",")) {
+    for (char *sv_ = NULL, *tok = strtok_r(eq + 1, ",", &sv_); tok; tok = strtok_r(NULL, ",", &sv_)) {
         char *t = rtrim(ltrim(tok));
         if (*t) vg_vec_push(&s.items, vg_strdup(t));
     }
@@ -310,7 +311,7 @@ bool vg_load_petrarch_agents(vg_dict *d, const char *name, const char *text, siz
             *close = '\0';
             *brace = '\0';
             plurals = false;
-            for (char *tok = strtok(brace + 1, " \t"); tok; tok = strtok(NULL, " \t"))
+            for (char *sv_ = NULL, *tok = strtok_r(brace + 1, " \t", &sv_); tok; tok = strtok_r(NULL, " \t", &sv_))
                 agent_phrases(&c, &sv, tok, code, false);
         }
         p = rtrim(p);
@@ -336,7 +337,8 @@ static void pverb_block(pverb *v, char *p)
 {
     pctx *c = &v->c;
     p += 3;
-    char *end = strstr(p, "---");
+    char *rb = strrchr(p, ']');
+    char *end = strstr(rb ? rb : p, "---");
     if (end) *end = '\0';
     char *code;
     if (!take_bracket(p, &code)) { PERR(c, "missing ]"); v->block = -1; return; }
@@ -398,7 +400,7 @@ static void pverb_verb(pverb *v, char *p)
         if (!close) { PERR(c, "missing }"); return; }
         *close = '\0';
         *brace = '\0';
-        for (char *tok = strtok(brace + 1, " \t"); tok; tok = strtok(NULL, " \t"))
+        for (char *sv_ = NULL, *tok = strtok_r(brace + 1, " \t", &sv_); tok; tok = strtok_r(NULL, " \t", &sv_))
             pverb_form(v, tok, &vc);
     }
     p = rtrim(ltrim(p));
@@ -552,7 +554,7 @@ static bool issue_phrase(pctx *c, char *p, vg_phrase *out)
     vg_buf b = {0};
     uint8_t endings[16] = {0};
     int word = 0;
-    for (char *tok = strtok(p, " \t"); tok; tok = strtok(NULL, " \t")) {
+    for (char *sv_ = NULL, *tok = strtok_r(p, " \t", &sv_); tok; tok = strtok_r(NULL, " \t", &sv_)) {
         if (word) vg_buf_putc(&b, '_');
         for (char *part = tok; *part;) {
             uint8_t e = VG_END_NONE;
@@ -629,7 +631,7 @@ bool vg_load_petrarch_issues(vg_dict *d, const char *name, const char *text, siz
 
 static void config_files(vg_dict *d, const char *dir, char *val, vg_loader fn, vg_diag *diag)
 {
-    for (char *tok = strtok(val, ","); tok; tok = strtok(NULL, ",")) {
+    for (char *sv_ = NULL, *tok = strtok_r(val, ",", &sv_); tok; tok = strtok_r(NULL, ",", &sv_)) {
         char *t = rtrim(ltrim(tok));
         if (!*t) continue;
         char *full = vg_path_join(dir, t);

@@ -376,7 +376,7 @@ static void verb_forms(verbctx *v, char *p)
     const vg_vblock *b = &c->d->blocks.v[v->block];
     vg_vcode code = b->code;
     int nforms = 0;
-    for (char *tok = strtok(p + 1, " \t"); tok; tok = strtok(NULL, " \t")) {
+    for (char *sv_ = NULL, *tok = strtok_r(p + 1, " \t", &sv_); tok; tok = strtok_r(NULL, " \t", &sv_)) {
         vg_phrase ph;
         if (!phrase_ok(c, tok, strlen(tok), &ph)) continue;
         vg_src src = { c->fileid, (int32_t)c->line };

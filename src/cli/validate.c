@@ -231,30 +231,120 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
     expectation_free(&x);
 }
 
+/* ---- PETRARCH XML validation records ---- */
+
+typedef struct pscore {
+    int scored, exact, gold_events, coded_events, matched_events;
+} pscore;
+
+static void parse_petrarch_expected(const char *s, expectation *x)
+{
+    for (const char *p = s; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char line[160];
+        trim_copy(line, sizeof line, p, n);
+        if (!strcmp(line, "NOEVENTS")) x->none = true;
+        else if (!strcmp(line, "DISCARD")) x->discard = true;
+        else if (*line) {
+            expect_ev e = {0};
+            if (sscanf(line, "%47s %47s %15s", e.src, e.tgt, e.code) == 3) vg_vec_push(&x->ev, e);
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
+{
+    expectation x = {0};
+    parse_petrarch_expected(rec->expected.s, &x);
+    if (!x.ev.n && !x.none && !x.discard) { expectation_free(&x); return; }
+    int32_t date;
+    const char *id = rec->id.s ? rec->id.s : "";
+    if (!vg_parse_record_date(rec->date_text.s ? rec->date_text.s : "", true, &date)) {
+        vg_diag_add(&v->diag, VG_DIAG_ERROR, NULL, 0, "record %s: bad date", id);
+        date = 20000101;
+    }
+    vg_coder_new_story(v->coder);
+    vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
+    if (v->events) {
+        vg_event_ctx cx = { v->d, id, rec->text.s ? rec->text.s : "", rec->text.len, 0,
+                            NULL, NULL, NULL };
+        vg_buf b = {0};
+        vg_events_jsonl(&b, &cx, &v->res);
+        if (b.len) fwrite(b.s, 1, b.len, v->events);
+        vg_buf_free(&b);
+    }
+    /* a discard expects no events; so does "noevents" */
+    bool ok;
+    if (x.discard || x.none) ok = v->res.events.n == 0;
+    else ok = check(&x, &v->res, false) && v->res.status == VG_AN_OK;
+    ps->scored++;
+    if (ok) ps->exact++;
+    ps->gold_events += (int)x.ev.n;
+    ps->coded_events += (int)v->res.events.n;
+    for (size_t i = 0; i < x.ev.n; i++) ps->matched_events += has_event(&v->res, &x.ev.v[i]);
+    if (!ok || v->verbose) {
+        vg_buf b = {0}, want = {0};
+        describe(&b, &v->res);
+        for (size_t i = 0; i < x.ev.n; i++)
+            vg_buf_printf(&want, "{%s/%s/%s} ", x.ev.v[i].src, x.ev.v[i].tgt, x.ev.v[i].code);
+        if (x.none) vg_buf_puts(&want, "{noevents} ");
+        if (x.discard) vg_buf_puts(&want, "{discard} ");
+        printf("%s %s: want %s got %s\n", ok ? "ok  " : "FAIL", id, want.s ? want.s : "",
+               b.s ? b.s : "");
+        vg_buf_free(&b);
+        vg_buf_free(&want);
+    }
+    expectation_free(&x);
+}
+
+static void petrarch_summary(const pscore *ps)
+{
+    double p = ps->coded_events ? (double)ps->matched_events / ps->coded_events : 0;
+    double r = ps->gold_events ? (double)ps->matched_events / ps->gold_events : 0;
+    printf("%d scored records: %d exactly right (%.1f%%); events: precision %.3f, recall %.3f "
+           "(%d coded, %d gold, %d matched)\n", ps->scored, ps->exact,
+           ps->scored ? 100.0 * ps->exact / ps->scored : 0, p, r, ps->coded_events,
+           ps->gold_events, ps->matched_events);
+    printf("%d passed, %d failed\n", ps->exact, ps->scored - ps->exact);
+}
+
 int cli_validate(int argc, char **argv)
 {
     const char *file = NULL, *project = NULL, *events = NULL, *stop = "FINAL-01";
     bool verbose = false;
+    cli_dictspec sp = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--project") && i + 1 < argc) project = argv[++i];
+        else if (cli_dict_arg(&sp, argc, argv, &i)) continue;
         else if (!strcmp(argv[i], "--events") && i + 1 < argc) events = argv[++i];
         else if (!strcmp(argv[i], "--all")) stop = NULL;
         else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) verbose = true;
         else if (argv[i][0] != '-' && !file) file = argv[i];
         else { fprintf(stderr, "vigil validate: unknown argument '%s'\n", argv[i]); return 2; }
     }
-    if (!file || !project) {
-        fputs("usage: vigil validate FILE --project P [--events OUT.jsonl] [--all] [-v]\n", stderr);
+    size_t flen = file ? strlen(file) : 0;
+    bool xml = flen > 4 && !strcmp(file + flen - 4, ".xml");
+    if (!file || (!project && !xml)) {
+        fputs("usage: vigil validate FILE --project P [--events OUT.jsonl] [--all] [-v]\n"
+              "       vigil validate FILE.xml [--config PETR_config.ini | dictionary options]\n",
+              stderr);
         return 2;
     }
     vstate v = {0};
     v.verbose = verbose;
     v.diag.echo = stderr;
     v.prev_story = v.prev_sent = -1;
-    v.d = vg_dict_new();
-    v.d->opt.tabari_compat = true;
-    vg_load_tabari_project(v.d, project, &v.diag, NULL);
-    vg_dict_compile(v.d);
+    if (project) {
+        v.d = vg_dict_new();
+        v.d->opt.tabari_compat = true;
+        vg_load_tabari_project(v.d, project, &v.diag, NULL);
+        vg_dict_compile(v.d);
+    } else {
+        v.d = cli_dict_load(&sp, &v.diag);
+    }
+    cli_dictspec_free(&sp);
     v.coder = vg_coder_new(v.d, &v.d->opt);
     if (events && !(v.events = fopen(events, "w"))) {
         perror(events);
@@ -263,13 +353,21 @@ int cli_validate(int argc, char **argv)
     size_t len;
     char *text = vg_read_file(file, &len);
     if (!text) { perror(file); return 2; }
-    vg_reader *rd = vg_reader_new(VG_FMT_TABARI, file, text, len);
+    vg_reader *rd = vg_reader_new(xml ? VG_FMT_PETRARCH : VG_FMT_TABARI, file, text, len);
     vg_record rec = {0};
+    pscore ps = {0};
     while (vg_reader_next(rd, &rec, &v.diag)) {
+        if (xml) { petrarch_record(&v, &rec, &ps); continue; }
         if (stop && rec.id.s && !strcmp(rec.id.s, stop)) break;
         run_record(&v, &rec, file);
     }
-    printf("%d scored records: %d passed, %d failed\n", v.nscored, v.npass, v.nscored - v.npass);
+    if (xml) {
+        petrarch_summary(&ps);
+        v.nscored = ps.scored;
+        v.npass = ps.exact;
+    } else {
+        printf("%d scored records: %d passed, %d failed\n", v.nscored, v.npass, v.nscored - v.npass);
+    }
     vg_record_free(&rec);
     vg_reader_free(rd);
     free(text);
