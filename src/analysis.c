@@ -1,5 +1,6 @@
 /* analysis.c -- see analysis.h. */
 #include "analysis.h"
+#include "tagger.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@ void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt)
     a->d = d;
     a->opt = opt;
     a->wc = vg_wordcache_new(d);
+    vg_litset_init(&a->lits, d);
 }
 
 void vg_analysis_free(vg_analysis *a)
@@ -26,6 +28,7 @@ void vg_analysis_free(vg_analysis *a)
     vg_vec_free(&a->clauses);
     vg_vec_free(&a->skip);
     vg_vec_free(&a->winfo);
+    vg_litset_free(&a->lits);
     vg_wordcache_free(a->wc);
 }
 
@@ -157,12 +160,13 @@ static void classify(vg_analysis *a)
     vg_vec_reserve(&a->winfo, n + 1);
     a->winfo.n = n;
     vg_dict_lookup(a->d, a->wc, &a->tk, a->winfo.v);
+    vg_litset_mark(&a->lits, a->d, a->wc, a->winfo.v, &a->tk);
     const unsigned kinds = 1u << VG_PK_ACTOR | 1u << VG_PK_AGENT | 1u << VG_PK_VERB |
                            1u << VG_PK_NOUN | 1u << VG_PK_ADJ;
     for (size_t i = 0; i < n; i++) {
         if (a->w.v[i].type == VG_W_TAIL) continue;
         vg_hit h;
-        if (vg_dict_find(a->d, a->wc, a->winfo.v, &a->tk, i, n, kinds, a->skip.v, &h)) {
+        if (vg_dict_find(a->d, a->wc, a->winfo.v, &a->lits, &a->tk, i, n, kinds, a->skip.v, &h)) {
             a->skip.v[i] = 1;
             type_hit(a, i, &h);
         } else {
@@ -173,11 +177,6 @@ static void classify(vg_analysis *a)
 
 /* ---- verbs and nouns ---- */
 
-static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
-{
-    const vg_entry *e = &a->d->entries.v[a->w.v[i].entry];
-    return &a->d->verbforms.v[e->ref];
-}
 
 static bool first_word(const vg_analysis *a, size_t i)
 {
@@ -186,19 +185,99 @@ static bool first_word(const vg_analysis *a, size_t i)
     return true;
 }
 
-/* A determiner or a mid-sentence capital makes a verb a noun; a null-coded
- * verb without patterns is no verb at all. */
+static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
+{
+    const vg_entry *e = &a->d->entries.v[a->w.v[i].entry];
+    return &a->d->verbforms.v[e->ref];
+}
+
+/* Part-of-speech tags around each dictionary verb (only when an event is
+ * possible).  The tagger reads two words either side and the two previous
+ * tags, so a window from five words before to two after tags the verb as
+ * the whole sentence would, for a fraction of the work. */
+static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
+{
+    const char *words[64];
+    size_t lens[64];
+    unsigned char tags[64];
+    while (lo < hi) {
+        size_t n = hi - lo < 64 ? hi - lo : 64;
+        for (size_t k = 0; k < n; k++) {
+            words[k] = a->text + a->tk.t.v[lo + k].off;
+            lens[k] = a->tk.t.v[lo + k].len;
+        }
+        vg_tagger_tag(tg, words, lens, n, tags);
+        for (size_t k = 0; k < n; k++) a->w.v[lo + k].pos = tags[k];
+        lo += n;
+    }
+}
+
+/* Can the dictionary verb at i yield a code in this sentence?  Its own code
+ * is not null, or one of its patterns can match. */
+static bool verb_can_code(const vg_analysis *a, size_t i)
+{
+    const vg_verbform *vf = verbform_of(a, i);
+    if (vf->code.special != VG_CODE_NULL) return true;
+    const vg_vblock *b = &a->d->blocks.v[vf->block];
+    for (uint32_t k = 0; k < b->npat; k++) {
+        const vg_pattern *p = &a->d->patterns.v[b->pat + k];
+        if (p->code.special != VG_CODE_NULL && vg_pattern_viable(a->d, p, &a->lits)) return true;
+    }
+    return false;
+}
+
+static void tag(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    bool actor = false;
+    for (size_t i = 0; i < n && !actor; i++)
+        actor = a->w.v[i].type == VG_W_ACTOR || a->w.v[i].type == VG_W_AGENT;
+    if (!actor) return;                     /* no event is possible: save the work */
+    const vg_tagger *tg = vg_tagger_default();
+    if (!tg) return;
+    size_t lo = 0, hi = 0;                  /* pending window */
+    for (size_t i = 0; i <= n; i++) {
+        bool verb = i < n && a->w.v[i].type == VG_W_VERB;
+        if (verb && !verb_can_code(a, i)) {
+            a->w.v[i].pos = VG_POS_VB;      /* untagged: it cannot code anyway */
+            continue;
+        }
+        if (verb && !a->tk.allcaps && !(a->tk.t.v[i].flags & VG_TF_CAP)) {
+            int t = vg_tagger_fixed(tg, a->text + a->tk.t.v[i].off, a->tk.t.v[i].len);
+            if (t >= 0) { a->w.v[i].pos = (uint8_t)t; continue; }   /* no context needed */
+        }
+        if (!verb && i < n) continue;
+        size_t wlo = i < n ? (i > 5 ? i - 5 : 0) : n, whi = i + 3 < n ? i + 3 : n;
+        if (hi > lo && (i == n || wlo > hi)) {
+            tag_span(tg, a, lo, hi);
+            lo = hi = 0;
+        }
+        if (i == n) break;
+        if (hi == lo) lo = wlo;
+        hi = whi;
+    }
+    a->tagged = true;
+}
+
+/* Is the dictionary verb at i used as a noun?  With the tagger, its part of
+ * speech decides; TABARI's rules: a determiner before it, or a capital in
+ * mid-sentence. */
+static bool verb_is_noun(const vg_analysis *a, size_t i)
+{
+    if (a->tagged) return !vg_pos_is_verb(a->w.v[i].pos);
+    if (i > 0 && a->w.v[i - 1].type == VG_W_DETERM) return true;
+    return !a->tk.allcaps && (a->tk.t.v[i].flags & VG_TF_CAP) && !first_word(a, i);
+}
+
+/* A verb used as a noun becomes a noun; a null-coded verb without patterns
+ * is no verb at all. */
 static void mark_nouns(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
     for (size_t i = 0; i < n; i++) {
         vg_aword *w = &a->w.v[i];
         if (w->type != VG_W_VERB) continue;
-        if (i > 0 && a->w.v[i - 1].type == VG_W_DETERM) { w->type = VG_W_NOUN; continue; }
-        if (!a->tk.allcaps && (a->tk.t.v[i].flags & VG_TF_CAP) && !first_word(a, i)) {
-            w->type = VG_W_NOUN;
-            continue;
-        }
+        if (verb_is_noun(a, i)) { w->type = VG_W_NOUN; continue; }
         const vg_verbform *vf = verbform_of(a, i);
         const vg_vblock *b = &a->d->blocks.v[vf->block];
         if (vf->code.special == VG_CODE_NULL && b->npat == 0) w->type = VG_W_NULL;
@@ -461,7 +540,8 @@ static void attach_agents(vg_analysis *a)
         if (w->type != VG_W_AGENT || used.v[i]) continue;
         const vg_agent *ag = agent_rec(a, i);
         char c[48];
-        snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", ag->code);
+        if (a->opt->agent_dashes) snprintf(c, sizeof c, "---%s", ag->code);
+        else snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", ag->code);
         w->codes = w->base = (uint32_t)a->codes.n;
         w->ncodes = 1;
         add_code(a, c);
@@ -666,6 +746,8 @@ void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
     if (a->opt->tabari_compat && has_control_chars(text, len))
         set_status(a, VG_AN_COMPLEX, "non-printing characters");
     classify(a);
+    a->tagged = false;
+    if (a->opt->use_tagger) tag(a);
     mark_nouns(a);
     check_roots(a);
     attach_agents(a);

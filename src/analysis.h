@@ -102,8 +102,10 @@ typedef struct vg_analysis {
     VG_VEC(uint8_t) skip;    /* scratch for phrase lookup */
     vg_wordcache *wc;        /* word -> dictionary matches, memoised */
     VG_VEC(uint32_t) winfo;  /* per token: its entry in wc */
+    vg_litset lits;          /* which dictionary literals occur in the sentence */
     bool time_active;        /* time-shift phrases apply */
     bool fwd;                /* a forwarded actor is available for pronouns */
+    bool tagged;             /* w[].pos holds part-of-speech tags */
     int status;              /* VG_AN_* */
     char why[128];           /* why complex / discarded / short */
     bool truncated;

@@ -19,7 +19,11 @@ struct vg_dict_index {
     i32vec lit_items;
     u32vec lit_at;
     size_t lit_maxlen;
-    u32vec pat_lits;              /* per pattern: its literal ids */
+    u32vec pat_lits;              /* per pattern: its literal ids, then synset ids */
+    u32vec syn_first;             /* per synset member: first literal id or UINT32_MAX */
+    u32vec ent_lits;              /* per entry: literal ids of words 1..n-1 */
+    u32vec ent_at;                /* per entry: start in ent_lits */
+    u32vec syn_at;                /* per synset: start in syn_first */
 };
 
 void vg_options_default(vg_options *o)
@@ -57,6 +61,10 @@ static void index_free(vg_dict_index *ix)
     vg_vec_free(&ix->lit_items);
     vg_vec_free(&ix->lit_at);
     vg_vec_free(&ix->pat_lits);
+    vg_vec_free(&ix->syn_first);
+    vg_vec_free(&ix->ent_lits);
+    vg_vec_free(&ix->ent_at);
+    vg_vec_free(&ix->syn_at);
     free(ix);
 }
 
@@ -765,31 +773,62 @@ static void build_index(vg_dict *d)
     d->index = ix;
 }
 
-/* Literal ids of every pattern, and a by-text index of the literals. */
+static int literal_id(vg_dict_index *ix, const vg_elem *e)
+{
+    char key[300];
+    snprintf(key, sizeof key, "%.*s\1%d\1%d", (int)e->len, e->s, e->mode, e->endings);
+    int id = vg_strmap_get(&ix->lit_ids, key);
+    if (id < 0) {
+        id = (int)ix->lits.n;
+        vg_vec_push(&ix->lits, *e);
+        vg_strmap_put(&ix->lit_ids, key, id);
+    }
+    return id;
+}
+
+static void push_unique(u32vec *v, size_t from, uint32_t x, uint16_t *count)
+{
+    for (size_t j = from; j < v->n; j++)
+        if (v->v[j] == x) return;
+    vg_vec_push(v, x);
+    (*count)++;
+}
+
+/* Literal and synset ids of every pattern, first-word literals of synset
+ * members, and a by-text index of the literals. */
 static void build_literals(vg_dict *d)
 {
     vg_dict_index *ix = d->index;
     for (size_t p = 0; p < d->patterns.n; p++) {
         vg_pattern *pt = &d->patterns.v[p];
         pt->lit = (uint32_t)ix->pat_lits.n;
-        pt->nlit = 0;
-        for (uint16_t k = 0; k < pt->n; k++) {
-            const vg_elem *e = &pt->e[k];
-            if (e->type != VG_EL_WORD) continue;
-            char key[300];
-            snprintf(key, sizeof key, "%.*s\1%d\1%d", (int)e->len, e->s, e->mode, e->endings);
-            int id = vg_strmap_get(&ix->lit_ids, key);
-            if (id < 0) {
-                id = (int)ix->lits.n;
-                vg_vec_push(&ix->lits, *e);
-                vg_strmap_put(&ix->lit_ids, key, id);
-            }
-            bool dup = false;
-            for (uint16_t j = 0; j < pt->nlit; j++)
-                dup |= ix->pat_lits.v[pt->lit + j] == (uint32_t)id;
-            if (!dup) { vg_vec_push(&ix->pat_lits, (uint32_t)id); pt->nlit++; }
+        pt->nlit = pt->nsyn = 0;
+        for (uint16_t k = 0; k < pt->n; k++)
+            if (pt->e[k].type == VG_EL_WORD)
+                push_unique(&ix->pat_lits, pt->lit, (uint32_t)literal_id(ix, &pt->e[k]), &pt->nlit);
+        size_t syn_from = ix->pat_lits.n;
+        for (uint16_t k = 0; k < pt->n; k++)
+            if (pt->e[k].type == VG_EL_SYNSET)
+                push_unique(&ix->pat_lits, syn_from, (uint32_t)pt->e[k].synset, &pt->nsyn);
+    }
+    for (size_t sidx = 0; sidx < d->synsets.n; sidx++) {
+        const vg_synset *ss = &d->synsets.v[sidx];
+        vg_vec_push(&ix->syn_at, (uint32_t)ix->syn_first.n);
+        for (size_t k = 0; k < ss->members.n; k++) {
+            const vg_elem *e = &ss->members.v[k].w[0];
+            uint32_t id = e->type == VG_EL_WORD ? (uint32_t)literal_id(ix, e) : UINT32_MAX;
+            vg_vec_push(&ix->syn_first, id);
         }
     }
+    vg_vec_push(&ix->syn_at, (uint32_t)ix->syn_first.n);
+    for (size_t e = 0; e < d->entries.n; e++) {
+        const vg_phrase *ph = &d->entries.v[e].ph;
+        vg_vec_push(&ix->ent_at, (uint32_t)ix->ent_lits.n);
+        for (uint16_t k = 1; k < ph->n; k++)
+            if (ph->w[k].type == VG_EL_WORD)
+                vg_vec_push(&ix->ent_lits, (uint32_t)literal_id(ix, &ph->w[k]));
+    }
+    vg_vec_push(&ix->ent_at, (uint32_t)ix->ent_lits.n);
     /* group literal ids by their text */
     u32vec count = {0};
     i32vec bucket = {0};
@@ -822,17 +861,62 @@ void vg_dict_compile(vg_dict *d)
     build_literals(d);
 }
 
-size_t vg_dict_nliterals(const vg_dict *d)
+static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                                  const vg_tokens *tk, uint32_t *present, uint32_t stamp);
+
+
+void vg_litset_init(vg_litset *ls, const vg_dict *d)
 {
-    return d->index ? d->index->lits.n : 0;
+    size_t nl = (d->index ? d->index->lits.n : 0) + 1, ns = d->synsets.n + 1;
+    ls->lit = vg_calloc(nl, sizeof *ls->lit);
+    ls->syn_yes = vg_calloc(ns, sizeof *ls->syn_yes);
+    ls->syn_no = vg_calloc(ns, sizeof *ls->syn_no);
+    ls->stamp = 0;
 }
 
-bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const uint32_t *present,
-                       uint32_t stamp)
+void vg_litset_free(vg_litset *ls)
+{
+    free(ls->lit);
+    free(ls->syn_yes);
+    free(ls->syn_no);
+}
+
+void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
+                    const uint32_t *winfo, const vg_tokens *tk)
+{
+    if (++ls->stamp == 0) {
+        memset(ls->lit, 0, ((d->index ? d->index->lits.n : 0) + 1) * sizeof *ls->lit);
+        memset(ls->syn_yes, 0, (d->synsets.n + 1) * sizeof *ls->syn_yes);
+        memset(ls->syn_no, 0, (d->synsets.n + 1) * sizeof *ls->syn_no);
+        ls->stamp = 1;
+    }
+    vg_dict_mark_literals(d, wc, winfo, tk, ls->lit, ls->stamp);
+}
+
+bool vg_synset_member_viable(const vg_dict *d, int32_t s, size_t k, const vg_litset *ls)
+{
+    uint32_t id = d->index->syn_first.v[d->index->syn_at.v[s] + k];
+    return id == UINT32_MAX || ls->lit[id] == ls->stamp;
+}
+
+static bool synset_viable(const vg_dict *d, int32_t s, const vg_litset *ls)
+{
+    if (ls->syn_yes[s] == ls->stamp) return true;
+    if (ls->syn_no[s] == ls->stamp) return false;
+    size_t n = d->synsets.v[s].members.n;
+    for (size_t k = 0; k < n; k++)
+        if (vg_synset_member_viable(d, s, k, ls)) { ls->syn_yes[s] = ls->stamp; return true; }
+    ls->syn_no[s] = ls->stamp;
+    return false;
+}
+
+bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls)
 {
     const uint32_t *ids = d->index->pat_lits.v + p->lit;
     for (uint16_t k = 0; k < p->nlit; k++)
-        if (present[ids[k]] != stamp) return false;
+        if (ls->lit[ids[k]] != ls->stamp) return false;
+    for (uint16_t k = 0; k < p->nsyn; k++)
+        if (!synset_viable(d, (int32_t)ids[p->nlit + k], ls)) return false;
     return true;
 }
 
@@ -904,49 +988,75 @@ void vg_wordcache_free(vg_wordcache *wc)
     free(wc);
 }
 
-/* Entries whose first word matches t, best first. */
-static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *out)
+/* Dictionary words a token can match are its prefixes, plus the bases of
+ * endings that change the last letter: FACILITIES <- FACILITY, TRIED <- TRY,
+ * DEPLORING <- DEPLORE.  Calls fn(key, len, hash) for each candidate. */
+typedef void (*key_fn)(const vg_dict *d, const char *k, size_t n, uint64_t h,
+                       const char *t, size_t tlen, void *out);
+
+static void each_key(const vg_dict *d, const char *t, size_t tlen, size_t maxlen,
+                     key_fn fn, void *out)
 {
-    const vg_dict_index *ix = d->index;
-    size_t start = out->n;
-    size_t maxk = tlen < ix->maxlen ? tlen : ix->maxlen;
+    size_t maxk = tlen < maxlen ? tlen : maxlen;
     uint64_t hv = VG_HASH_INIT;
     for (size_t k = 1; k <= maxk; k++) {
         hv = vg_hash_step(hv, (unsigned char)t[k - 1]);
-        int b = vg_strmap_getnh(&ix->first, t, k, hv);
-        if (b < 0) continue;
-        for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
-            int32_t id = ix->items.v[q];
-            if (vg_word_match(&d->entries.v[id].ph.w[0], t, tlen)) vg_vec_push(out, id);
-        }
+        fn(d, t, k, hv, t, tlen, out);
     }
+    if (tlen < 5 || tlen > 200) return;
+    char base[208];
+    const char *end = t + tlen - 3;
+    if (!memcmp(end, "IES", 3) || !memcmp(end, "IED", 3) || !memcmp(end, "ING", 3)) {
+        memcpy(base, t, tlen - 3);
+        base[tlen - 3] = end[1] == 'N' ? 'E' : 'Y';
+        size_t bn = tlen - 2;
+        if (bn <= maxlen) fn(d, base, bn, vg_hash_bytes(base, bn), t, tlen, out);
+    }
+}
+
+static void entry_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
+                      const char *t, size_t tlen, void *out)
+{
+    const vg_dict_index *ix = d->index;
+    int b = vg_strmap_getnh(&ix->first, k, n, h);
+    if (b < 0) return;
+    for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
+        int32_t id = ix->items.v[q];
+        if (vg_word_match(&d->entries.v[id].ph.w[0], t, tlen)) vg_vec_push((i32vec *)out, id);
+    }
+}
+
+static void literal_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
+                        const char *t, size_t tlen, void *out)
+{
+    const vg_dict_index *ix = d->index;
+    int b = vg_strmap_getnh(&ix->lit_text, k, n, h);
+    if (b < 0) return;
+    for (uint32_t q = ix->lit_at.v[b]; q < ix->lit_at.v[b + 1]; q++) {
+        int32_t id = ix->lit_items.v[q];
+        if (vg_word_match(&ix->lits.v[id], t, tlen)) vg_vec_push((u32vec *)out, (uint32_t)id);
+    }
+}
+
+/* Entries whose first word matches t, best first. */
+static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *out)
+{
+    size_t start = out->n;
+    each_key(d, t, tlen, d->index->maxlen, entry_key, out);
+    /* insertion sort: lists are short */
+    int32_t *v = out->v + start;
     size_t n = out->n - start;
-    if (n > 1) {
-        /* insertion sort: lists are short; qsort's context would need a global */
-        int32_t *v = out->v + start;
-        for (size_t i = 1; i < n; i++) {
-            int32_t x = v[i];
-            size_t j = i;
-            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
-            v[j] = x;
-        }
+    for (size_t i = 1; i < n; i++) {
+        int32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
+        v[j] = x;
     }
 }
 
 static void word_literals(const vg_dict *d, const char *t, size_t tlen, u32vec *out)
 {
-    const vg_dict_index *ix = d->index;
-    size_t maxk = tlen < ix->lit_maxlen ? tlen : ix->lit_maxlen;
-    uint64_t hv = VG_HASH_INIT;
-    for (size_t k = 1; k <= maxk; k++) {
-        hv = vg_hash_step(hv, (unsigned char)t[k - 1]);
-        int b = vg_strmap_getnh(&ix->lit_text, t, k, hv);
-        if (b < 0) continue;
-        for (uint32_t q = ix->lit_at.v[b]; q < ix->lit_at.v[b + 1]; q++) {
-            int32_t id = ix->lit_items.v[q];
-            if (vg_word_match(&ix->lits.v[id], t, tlen)) vg_vec_push(out, (uint32_t)id);
-        }
-    }
+    each_key(d, t, tlen, d->index->lit_maxlen, literal_key, out);
 }
 
 static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
@@ -975,9 +1085,17 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
                        ? word_info(wc, vg_tok_norm(tk, i), tk->t.v[i].nlen) : UINT32_MAX;
 }
 
+/* Can the later words of entry e occur in the sentence at all? */
+static bool entry_viable(const vg_dict_index *ix, int32_t e, const vg_litset *ls)
+{
+    for (uint32_t k = ix->ent_at.v[e]; k < ix->ent_at.v[e + 1]; k++)
+        if (ls->lit[ix->ent_lits.v[k]] != ls->stamp) return false;
+    return true;
+}
+
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                  const vg_tokens *tk, size_t i, size_t lim, unsigned kinds,
-                  const uint8_t *skip, vg_hit *out)
+                  const vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,
+                  unsigned kinds, const uint8_t *skip, vg_hit *out)
 {
     if (i >= tk->t.n || winfo[i] == UINT32_MAX) return false;
     const wc_info *in = &wc->infos.v[winfo[i]];
@@ -985,6 +1103,7 @@ bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
         int32_t id = wc->ents.v[in->ent + k];
         const vg_entry *e = &d->entries.v[id];
         if (!(kinds & (1u << e->kind))) continue;
+        if (ls && e->ph.n > 1 && !entry_viable(d->index, id, ls)) continue;
         if (!match_rest(&e->ph, tk, i, lim, skip, out)) continue;
         out->entry = id;
         return true;
@@ -992,8 +1111,8 @@ bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
     return false;
 }
 
-void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                           const vg_tokens *tk, uint32_t *present, uint32_t stamp)
+static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                                  const vg_tokens *tk, uint32_t *present, uint32_t stamp)
 {
     (void)d;
     for (size_t i = 0; i < tk->t.n; i++) {

@@ -105,8 +105,9 @@ typedef struct vg_pattern {
     vg_elem *e;             /* elements in text order, including one VG_EL_VERB */
     uint16_t n, verb;       /* element count; index of the verb element */
     uint16_t weight;        /* ordering length */
-    uint16_t nlit;          /* distinct literal words (see vg_dict_mark_literals) */
-    uint32_t lit;           /* their ids, in vg_dict_index */
+    uint16_t nlit;          /* distinct literal words (see vg_litset) */
+    uint16_t nsyn;          /* synsets used */
+    uint32_t lit;           /* literal ids then synset ids, in vg_dict_index */
     vg_vcode code;
     int32_t block;
     const char *text;       /* as written, for explanations */
@@ -186,7 +187,8 @@ typedef struct vg_options {
     /* DEFAULT: */
     char def_source[24], def_target[24];
     bool def_prior, def_after;
-    bool convert_agents;
+    bool convert_agents;                  /* an agent alone is an actor */
+    bool agent_dashes;                    /* ...coded ---CODE (PETRARCH) not ~CODE */
     int time_shift;                       /* -1 = as the .verbs file says */
     bool yyyy;
     bool fbis;
@@ -362,19 +364,29 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
 /* Finds the best (longest) phrase of any kind starting at token i whose
  * later words are found in tokens i+1..lim-1 (skipping tokens for which
  * skip[] is set).  kinds: bitmask of 1<<vg_pkind.  Returns false if none. */
+struct vg_litset;
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                  const vg_tokens *tk, size_t i, size_t lim, unsigned kinds,
-                  const uint8_t *skip, vg_hit *out);
+                  const struct vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,
+                  unsigned kinds, const uint8_t *skip, vg_hit *out);
 
-/* Pattern pre-filter: a pattern can only match if each of its literal words
- * matches some token.  vg_dict_mark_literals sets present[id] = stamp for
- * every literal a token matches (present has vg_dict_nliterals entries);
- * vg_pattern_viable then checks a pattern in O(its literals). */
-size_t vg_dict_nliterals(const vg_dict *d);
-void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                           const vg_tokens *tk, uint32_t *present, uint32_t stamp);
-bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const uint32_t *present,
-                       uint32_t stamp);
+/* Pattern pre-filter.  A pattern can only match if each of its literal
+ * words matches some token of the sentence, and each synset it uses has a
+ * member whose first word does.  A vg_litset records, for one sentence,
+ * which literals occur; mark it once per sentence, then ask. */
+struct vg_litset {
+    uint32_t *lit;           /* lit[id] == stamp: the literal occurs */
+    uint32_t *syn_yes, *syn_no;   /* memo of synset checks for this stamp */
+    uint32_t stamp;
+};
+typedef struct vg_litset vg_litset;
+
+void vg_litset_init(vg_litset *ls, const vg_dict *d);
+void vg_litset_free(vg_litset *ls);
+void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
+                    const uint32_t *winfo, const vg_tokens *tk);
+bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls);
+/* Can member k of synset s occur (its first word is in the sentence)? */
+bool vg_synset_member_viable(const vg_dict *d, int32_t s, size_t k, const vg_litset *ls);
 
 /* Resolves an actor's code alternative for a date (yyyymmdd). */
 const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date);

@@ -653,8 +653,19 @@ static void config_option(vg_dict *d, const char *key, const char *val)
     else if (!strcmp(key, "comma_emax")) o->comma_emax = v;
 }
 
+/* How PETRARCH-style dictionaries are coded: with the tagger, no minimum
+ * sentence length, and agents without an actor coded ---CODE. */
+static void petrarch_mode(vg_options *o)
+{
+    o->use_tagger = true;
+    o->min_words = 0;
+    o->convert_agents = true;
+    o->agent_dashes = true;
+}
+
 bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
 {
+    petrarch_mode(&d->opt);
     size_t len;
     char *text = vg_read_file(path, &len);
     if (!text) {
@@ -688,7 +699,6 @@ bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
         }
         free(ln);
     }
-    d->opt.use_tagger = true;
     free(dir);
     free(text);
     return true;
@@ -715,7 +725,7 @@ static int cmp_str(const void *a, const void *b)
 bool vg_load_defaults(vg_dict *d, vg_diag *diag)
 {
     const char *dir = getenv("VIGIL_DICT_DIR");
-    d->opt.use_tagger = true;
+    petrarch_mode(&d->opt);
     d->opt.require_dyad = true;
     if (dir && *dir) {
         DIR *dp = opendir(dir);

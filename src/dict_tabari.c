@@ -196,6 +196,8 @@ bool vg_load_tabari_actors(vg_dict *d, const char *name, const char *text,
         if (!*p) continue;
         char *blocks[32], *pend;
         int nb = split_brackets(p, &pend, blocks, 32);
+        bool primary = *p != '+' && !(indented && *p == '[');
+        if (primary) actor_finish(&c, &ab);     /* even a broken line ends the record */
         if (nb < 0) { LOAD_ERR(&c, "missing bracket"); continue; }
         if (indented && *p == '[') {          /* a dated code for the open actor */
             if (!ab.open) { LOAD_ERR(&c, "date restriction without an actor"); continue; }

@@ -1,6 +1,7 @@
 /* input.c -- see input.h.  PETRARCH XML is read by input_xml.c. */
 #include "input.h"
 #include "dict.h"
+#include "text.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -11,6 +12,7 @@ struct vg_reader {
     const char *text;
     size_t len;
     vg_lines lines;
+    vg_buf scratch;
     bool done;
     void *xml;              /* input_xml.c state */
 };
@@ -45,6 +47,7 @@ static void record_clear(vg_record *r)
                     &r->url, &r->title, &r->parse, &r->expected };
     for (size_t i = 0; i < sizeof b / sizeof *b; i++) vg_buf_clear(b[i]);
     r->line = 0;
+    r->repaired = 0;
     r->sentence_level = false;
 }
 
@@ -82,6 +85,7 @@ void vg_reader_free(vg_reader *r)
 {
     if (!r) return;
     if (r->xml) vg_reader_free_xml(r->xml);
+    vg_buf_free(&r->scratch);
     free(r);
 }
 
@@ -172,8 +176,10 @@ static bool next_jsonl(vg_reader *r, vg_record *rec, vg_diag *diag)
     size_t n;
     while (vg_lines_next(&r->lines, &s, &n)) {
         if (blank(s, n)) continue;
+        vg_buf_clear(&r->scratch);
+        size_t bad = vg_utf8_repair(s, n, &r->scratch);
         json_error_t err;
-        json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES, &err);
+        json_t *o = json_loadb(r->scratch.s, r->scratch.len, JSON_REJECT_DUPLICATES, &err);
         if (!o || !json_is_object(o)) {
             vg_diag_add(diag, VG_DIAG_ERROR, r->name, r->lines.lineno,
                         "bad JSON record: %s", o ? "not an object" : err.text);
@@ -181,6 +187,7 @@ static bool next_jsonl(vg_reader *r, vg_record *rec, vg_diag *diag)
             continue;
         }
         rec->line = r->lines.lineno;
+        rec->repaired = bad;
         json_field(o, "id", &rec->id);
         json_field(o, "date", &rec->date_text);
         json_field(o, "text", &rec->text);

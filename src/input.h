@@ -30,6 +30,7 @@ typedef struct vg_record {
     vg_buf parse;           /* PETRARCH: <Parse> tree, if any */
     vg_buf expected;        /* PETRARCH: EventCoding records, "src tgt code;" */
     long line;              /* where the record starts in its file */
+    size_t repaired;        /* invalid UTF-8 bytes replaced while reading */
     bool sentence_level;    /* the text is one sentence (TABARI, PETRARCH) */
 } vg_record;
 

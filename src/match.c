@@ -10,8 +10,6 @@ struct vg_coder {
     vg_analysis an;
     char fwd_code[48];        /* first actor of the previous sentence */
     bool fwd_allowed;
-    uint32_t *lit_present;    /* pattern pre-filter (vg_dict_mark_literals) */
-    uint32_t stamp;
 };
 
 /* ---- dates ---- */
@@ -55,7 +53,6 @@ vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt)
     c->d = d;
     c->opt = opt;
     vg_analysis_init(&c->an, d, opt);
-    c->lit_present = vg_calloc(vg_dict_nliterals(d) + 1, sizeof *c->lit_present);
     return c;
 }
 
@@ -63,7 +60,6 @@ void vg_coder_free(vg_coder *c)
 {
     if (!c) return;
     vg_analysis_free(&c->an);
-    free(c->lit_present);
     free(c);
 }
 
@@ -233,6 +229,7 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
         const vg_synset *ss = &m->c->d->synsets.v[e->synset];
         for (size_t k = 0; k < ss->members.n; k++) {
             const vg_phrase *mb = &ss->members.v[k];
+            if (!vg_synset_member_viable(m->c->d, e->synset, k, &m->a->lits)) continue;
             slots sv = save(m);
             int end = seq_fwd(m, mb->w, mb->n, s, true, hi);
             if (end >= 0) {
@@ -361,7 +358,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     int vl = h->last;
     for (uint32_t k = 0; k < b->npat; k++) {
         const vg_pattern *p = &d->patterns.v[b->pat + k];
-        if (!vg_pattern_viable(d, p, m->c->lit_present, m->c->stamp)) continue;
+        if (!vg_pattern_viable(d, p, &m->a->lits)) continue;
         if (match_pattern(m, p, v, vl)) {
             *pattern = (int)(b->pat + k);
             return &p->code;
@@ -771,11 +768,6 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {
-        if (++c->stamp == 0) {
-            memset(c->lit_present, 0, (vg_dict_nliterals(c->d) + 1) * sizeof *c->lit_present);
-            c->stamp = 1;
-        }
-        vg_dict_mark_literals(c->d, a->wc, a->winfo.v, &a->tk, c->lit_present, c->stamp);
         time_shift(&m, out);
         complexity(&m, out);
         if (out->status == VG_AN_OK) code_clauses(&m, out);

@@ -49,7 +49,8 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
     vg_buf_clear(&out->text);
     out->ns = 0;
     out->error[0] = '\0';
-    out->repaired = vg_utf8_repair(rec->text.s ? rec->text.s : "", rec->text.len, &out->text);
+    out->repaired = rec->repaired +
+                    vg_utf8_repair(rec->text.s ? rec->text.s : "", rec->text.len, &out->text);
     out->ok = record_date(rec, opt, o, out);
     if (!out->ok) return;
     if (!(opt->tabari_compat && opt->forward)) vg_coder_new_story(c);

@@ -632,3 +632,10 @@ void vg_tagger_tag(const vg_tagger *t, const char *const *words,
         p1 = tag;
     }
 }
+
+int vg_tagger_fixed(const vg_tagger *t, const char *word, size_t len)
+{
+    vg_tagger_tok tk;
+    vg_tagger_tok_init(t, &tk, word, len, false, false);
+    return dict_get(t, tk.form);
+}

@@ -49,6 +49,10 @@ void vg_tagger_tag(const vg_tagger *t, const char *const *words,
                    const size_t *lens, size_t n, unsigned char *tags);
 
 /* "NN", "PRP$", ",", "." ...; "?" for an out-of-range tag. */
+/* The tag of a word the model always tags the same way (mid-sentence,
+ * mixed case), or -1 when context decides. */
+int vg_tagger_fixed(const vg_tagger *t, const char *word, size_t len);
+
 const char *vg_pos_name(int tag);
 /* Inverse of vg_pos_name; -1 if unknown. */
 int vg_pos_from_name(const char *name);

@@ -378,9 +378,10 @@ static bool period_ends_sentence(const unsigned char *s, size_t n, size_t p)
     if (!vg_isspace(s[q])) return false;
     while (q < n && vg_isspace(s[q])) q++;
     if (q >= n) return true;
-    /* "U.S. officials": an abbreviation with inner periods before a lower-case word */
+    /* "U.S. officials", "U.S. Secretary": two-letter abbreviations such as
+     * U.S., U.N., U.K. and E.U. are nearly always adjectives */
     bool inner = memchr(s + w, '.', wlen) != NULL;
-    if (inner && vg_islower(s[q])) return false;
+    if (inner && (vg_islower(s[q]) || wlen == 3)) return false;
     return !vg_islower(s[q]);
 }
 

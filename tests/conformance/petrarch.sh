@@ -1,0 +1,18 @@
+#!/bin/bash
+# PETRARCH unit-test records coded from raw <Text> (parses ignored) with the
+# PETR.Validate dictionaries: a record passes when its event set equals the
+# <EventCoding> set exactly.  PETRARCH2 with gold parses: 49 of 169.
+# Also reports the GSR sample (79 AFP sentences) with the Phoenix set.
+source "$(dirname "$0")/../lib.sh"
+FLOOR=126
+if ! have_shared; then skip petrarch_unit "../shared absent"; skip petrarch_gsr "../shared absent"; exit 0; fi
+P=$SHARED/suites/petrarch
+line=$("$VIGIL" validate "$P/PETR.UnitTest.dev.xml" --config "$P/PETR_config.validate.ini" 2>/dev/null \
+       | grep 'scored records')
+echo "# unit tests: $line"
+n=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) exactly right.*/\1/p')
+if [ "${n:-0}" -ge "$FLOOR" ]; then ok "petrarch_unit ($n >= $FLOOR)"; else fail "petrarch_unit ($n < $FLOOR)"; fi
+g=$("$VIGIL" validate "$P/PETR2_GSR_validation.xml" \
+     --config "$SHARED/dictionaries/phoenix/PETR_config.vigil.ini" 2>/dev/null | grep 'scored records')
+echo "# GSR with Phoenix dictionaries: $g"
+case "$g" in *"scored records"*) ok petrarch_gsr_runs ;; *) fail petrarch_gsr_runs ;; esac

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Bad input never crashes or hangs: binary junk, malformed UTF-8, a 10 MB
+# sentence, truncated records and XML, broken dictionary lines.  Each gets
+# a clear message and the rest of the batch is still coded.
+source "$(dirname "$0")/../lib.sh"
+F=$ROOT/tests/fixtures
+D="--project $F/mini.project"
+T() { timeout 60 "$@"; }
+
+head -c 200000 /dev/urandom >"$TMP/junk.bin"
+T "$VIGIL" code $D --format text --date 2023-09-29 "$TMP/junk.bin" >/dev/null 2>"$TMP/e"; rc=$?
+[ $rc -le 1 ] && ok junk_text_no_crash || fail junk_text_no_crash "rc=$rc"
+T "$VIGIL" code $D --format jsonl "$TMP/junk.bin" >/dev/null 2>"$TMP/e"; rc=$?
+[ $rc -le 1 ] && ok junk_jsonl_no_crash || fail junk_jsonl_no_crash "rc=$rc"
+T "$VIGIL" code $D --format tabari "$TMP/junk.bin" >/dev/null 2>&1; rc=$?
+[ $rc -le 1 ] && ok junk_tabari_no_crash || fail junk_tabari_no_crash "rc=$rc"
+T "$VIGIL" code $D --format petrarch "$TMP/junk.bin" >/dev/null 2>&1; rc=$?
+[ $rc -le 1 ] && ok junk_xml_no_crash || fail junk_xml_no_crash "rc=$rc"
+
+# malformed UTF-8 inside a good record: replaced, reported, still coded
+printf '{"id":"u","date":"2023-09-29","text":"Serbian troops \xff\xfe attacked Kosovo police near the border."}\n' >"$TMP/u.jsonl"
+T "$VIGIL" code $D "$TMP/u.jsonl" >"$TMP/o" 2>"$TMP/e"
+grep -q '"code":"190"' "$TMP/o" && grep -q 'record u: 2 invalid UTF-8' "$TMP/e" && ok bad_utf8_replaced || fail bad_utf8_replaced
+
+# a 10 MB sentence, then a good record: linear time, a warning, the batch goes on
+python3 -c "
+import json
+print(json.dumps({'id':'huge','date':'2023-09-29','text':'Serbian troops attacked ' + 'very ' * 2000000 + 'Kosovo.'}))
+print(json.dumps({'id':'after','date':'2023-09-29','text':'Serbian troops attacked Kosovo police near the border.'}))
+" >"$TMP/huge.jsonl"
+start=$(date +%s)
+T "$VIGIL" code $D "$TMP/huge.jsonl" >"$TMP/o" 2>"$TMP/e"; rc=$?
+secs=$(( $(date +%s) - start ))
+[ $rc -eq 0 ] && grep -q '"record":"after"' "$TMP/o" && ok huge_sentence_batch_goes_on || fail huge_sentence_batch_goes_on "rc=$rc"
+grep -q 'record huge: sentence 0 is longer than' "$TMP/e" && ok huge_sentence_warning || fail huge_sentence_warning
+[ $secs -lt 20 ] && ok huge_sentence_fast || fail huge_sentence_fast "$secs s"
+
+# a truncated TABARI file: the complete records are coded
+printf '230929 T-1\nSerbian troops attacked Kosovo police near the border today.\n\n230930 T-2\nSerbian tro' >"$TMP/t.tabari"
+T "$VIGIL" code $D --format tabari "$TMP/t.tabari" 2>/dev/null | grep -q '"record":"T-1"' && ok truncated_tabari || fail truncated_tabari
+
+# truncated and malformed PETRARCH XML
+cat >"$TMP/p.xml" <<'XML'
+<Sentences>
+<Sentence date="20230929" id="P-1"><Text>Serbian troops attacked Kosovo police near the border.</Text></Sentence>
+<Sentence date="20230929" id="P-2"/><Text>Serbian troops attacked Kosovo police again.</Text></Sentence>
+<Sentence date="20230929" id="P-3"><Text>Serbian troops atta
+XML
+T "$VIGIL" code $D --format petrarch "$TMP/p.xml" >"$TMP/o" 2>"$TMP/e"
+grep -q '"record":"P-1"' "$TMP/o" && grep -q '"record":"P-2"' "$TMP/o" && ok xml_records_before_fault || fail xml_records_before_fault
+grep -q 'record P-3: malformed or truncated, skipped' "$TMP/e" && ok xml_truncation_reported || fail xml_truncation_reported
+printf '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Sentence date="20230929" id="E"><Text>&e; Serbia attacked Kosovo.</Text></Sentence>' >"$TMP/xxe.xml"
+T "$VIGIL" code $D --format petrarch "$TMP/xxe.xml" 2>/dev/null | grep -q 'root:' && fail xml_no_entity_expansion || ok xml_no_entity_expansion
+
+# broken dictionary lines: file:line, the other entries still load
+printf 'SERBIA_ [SRB]\nKOSOVO_ [KSV\n[X]\nPOLICE_ [~COP]\n  [SRB 2023]\n' >"$TMP/broken.actors"
+printf 'ATTACK_ [190]\n- * [\n- NO STAR [100]\n' >"$TMP/broken.verbs"
+echo "Serbia attacked Kosovo police near the border on Sunday." >"$TMP/s.txt"
+T "$VIGIL" code --actors "$TMP/broken.actors" --verbs "$TMP/broken.verbs" --format text --date 2023-09-29 "$TMP/s.txt" >"$TMP/o" 2>"$TMP/e"
+grep -q 'broken.actors:2: missing bracket' "$TMP/e" && grep -q 'broken.verbs:3: missing verb marker' "$TMP/e" \
+    && ok broken_dictionary_lines_reported || fail broken_dictionary_lines_reported
+grep -q '"source":"SRB"' "$TMP/o" && ok broken_dictionary_still_codes || fail broken_dictionary_still_codes

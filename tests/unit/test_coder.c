@@ -1,0 +1,142 @@
+/* Unit tests for sentence analysis and matching on a small dictionary. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "match.h"
+
+static const char actors[] =
+    "<ADJECTIVE>\nEVIL\n</ADJECTIVE>\n"
+    "SERBIA_ [SRB]\nSERBIAN_ [SRB]\nKOSOVO_ [KSV]\nALBANIA_ [ALB]\nNATO_ [IGOWSTNAT]\n"
+    "VUCIC_\n\t[SRBGOV >20170531]\n\t[SRBELI]\n"
+    "SOCCER_ [###]\nVOLLEYBALL_ [+++]\nBIG_THREE_ [USA/GBR/FRA]\n";
+static const char agents[] = "POLICE_ [~COP]\nTROOPS_ [~MIL]\nPRESIDENT_ [~GOV]\n";
+static const char verbs[] =
+    "ATTACK_ [190]\n"
+    "ACCUSE_ [112]\n"
+    "MEET_ [036:036]\n{ MET_ }\n"
+    "SAID_ [010?]\n"
+    "REJECT_ [120]\n- % * [121]\n"
+    "HOST_ [043!]\n";
+
+typedef struct fx { vg_dict *d; vg_coder *c; vg_result r; } fx;
+
+static int setup(void **st)
+{
+    fx *f = vg_calloc(1, sizeof *f);
+    vg_diag diag = {0};
+    f->d = vg_dict_new();
+    f->d->opt.tabari_compat = true;
+    f->d->opt.min_words = 3;
+    vg_load_tabari_actors(f->d, "a", actors, strlen(actors), &diag);
+    vg_load_tabari_agents(f->d, "g", agents, strlen(agents), &diag);
+    vg_load_tabari_verbs(f->d, "v", verbs, strlen(verbs), &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_diag_free(&diag);
+    vg_dict_compile(f->d);
+    f->c = vg_coder_new(f->d, &f->d->opt);
+    *st = f;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    fx *f = *st;
+    vg_result_free(&f->r);
+    vg_coder_free(f->c);
+    vg_dict_free(f->d);
+    free(f);
+    return 0;
+}
+
+/* Codes s and returns "SRC/TGT/CODE ..." sorted as produced. */
+static const char *code(fx *f, const char *s, int32_t date)
+{
+    static char out[512];
+    vg_coder_new_story(f->c);
+    vg_code_sentence(f->c, s, strlen(s), date, &f->r);
+    out[0] = '\0';
+    if (f->r.status == VG_AN_DISCARD) return "###";
+    if (f->r.status == VG_AN_COMPLEX) return "+++";
+    for (size_t i = 0; i < f->r.events.n; i++) {
+        const vg_event *e = &f->r.events.v[i];
+        size_t n = strlen(out);
+        snprintf(out + n, sizeof out - n, "%s%s/%s/%s", i ? " " : "", e->source, e->target, e->code);
+    }
+    return out;
+}
+
+static void test_basic(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia attacked Kosovo on Sunday.", 20230929), "SRB/KSV/190");
+    assert_string_equal(code(f, "Serbian troops attacked Kosovo police near the border.", 20230929),
+                        "SRBMIL/KSVCOP/190");
+    /* passive voice swaps source and target */
+    assert_string_equal(code(f, "Kosovo was attacked by Serbia on Sunday.", 20230929), "SRB/KSV/190");
+    /* the first event of the clause wins */
+    assert_string_equal(code(f, "Serbia accused Kosovo and attacked Albania yesterday.", 20230929),
+                        "SRB/KSV/112 SRB/ALB/190");
+}
+
+static void test_compounds_and_pairs(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia and Albania attacked Kosovo on Sunday.", 20230929),
+                        "SRB/KSV/190 ALB/KSV/190");
+    assert_string_equal(code(f, "Vucic met Kosovo officials on Sunday in Brussels.", 20230929),
+                        "SRBGOV/KSV/036 KSV/SRBGOV/036");
+    /* % takes a compound as source and target */
+    assert_string_equal(code(f, "Serbia and Kosovo rejected the plan on Sunday.", 20230929),
+                        "SRB/KSV/121 KSV/SRB/121");
+    /* a coded compound expands */
+    assert_string_equal(code(f, "The Big Three attacked Serbia on Sunday.", 20230929),
+                        "USA/SRB/190 GBR/SRB/190 FRA/SRB/190");
+}
+
+static void test_dates_and_specials(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Vucic accused Kosovo of lying on Sunday.", 20100101), "SRBELI/KSV/112");
+    assert_string_equal(code(f, "Serbia attacked Kosovo after the soccer match.", 20230929), "###");
+    assert_string_equal(code(f, "Serbia attacked Kosovo after the volleyball match.", 20230929), "+++");
+    /* subordinate codes only when nothing else is found; dominant codes win */
+    assert_string_equal(code(f, "Serbia said Kosovo was to blame for it.", 20230929), "SRB/KSV/010");
+    assert_string_equal(code(f, "Serbia said Kosovo attacked Albania on Sunday.", 20230929), "SRB/ALB/190");
+    /* a comma clause of three to ten words is dropped */
+    assert_string_equal(code(f, "Serbia, in a statement on Sunday, accused Kosovo of lying.", 20230929),
+                        "SRB/KSV/112");
+    /* too short */
+    vg_code_sentence(f->c, "Serbia attacked.", 16, 20230929, &f->r);
+    assert_int_equal(f->r.status, VG_AN_SHORT);
+}
+
+static void test_pronouns(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia accused Kosovo and then it attacked Albania.", 20230929),
+                        "SRB/KSV/112 SRB/ALB/190");
+}
+
+static void test_date_shift(void **st)
+{
+    assert_int_equal(vg_date_add_days(20230929, -5), 20230924);
+    assert_int_equal(vg_date_add_days(20240301, -1), 20240229);
+    assert_int_equal(vg_date_add_days(20231231, 1), 20240101);
+    (void)st;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_basic),
+        cmocka_unit_test(test_compounds_and_pairs),
+        cmocka_unit_test(test_dates_and_specials),
+        cmocka_unit_test(test_pronouns),
+        cmocka_unit_test(test_date_shift),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

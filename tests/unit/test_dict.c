@@ -1,0 +1,182 @@
+/* Unit tests for the dictionary model: phrases, codes, patterns, loaders. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "dict.h"
+
+static vg_phrase phrase(vg_dict *d, const char *s)
+{
+    vg_phrase ph;
+    const char *why = NULL;
+    assert_true(vg_parse_phrase(d, s, strlen(s), &ph, &why));
+    return ph;
+}
+
+static void test_phrase_modes(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_phrase p = phrase(d, "UNITED_ARAB EMIRATES_");
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.w[0].mode, VG_WM_EXACT);
+    assert_true(p.w[0].adj_next);
+    assert_int_equal(p.w[1].mode, VG_WM_STEM);
+    assert_false(p.w[1].adj_next);
+    assert_int_equal(p.w[2].mode, VG_WM_EXACT);
+    p = phrase(d, "MOUSE=");
+    assert_int_equal(p.w[0].mode, VG_WM_NOEND);
+    p = phrase(d, "AL-ASSAD_");       /* a hyphen is an underscore */
+    assert_int_equal(p.n, 2);
+    assert_true(p.w[0].adj_next);
+    p = phrase(d, "Vučić_");
+    assert_memory_equal(p.w[0].s, "VUCIC", 5);
+    /* longer phrases and '_' connectors weigh more */
+    assert_true(phrase(d, "AL_GORE").weight > phrase(d, "AL GORE").weight);
+    vg_dict_free(d);
+}
+
+static void test_word_match(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_phrase p = phrase(d, "DEPART_");
+    p.w[0].endings = VG_END_VERB;
+    const char *yes[] = { "DEPART", "DEPARTS", "DEPARTED", "DEPARTING", "DEPARTEN", NULL };
+    const char *no[] = { "DEPARTX", "DEPARTINK", "DEPARTMENT", NULL };
+    for (int i = 0; yes[i]; i++) assert_true(vg_word_match(&p.w[0], yes[i], strlen(yes[i])));
+    for (int i = 0; no[i]; i++) assert_false(vg_word_match(&p.w[0], no[i], strlen(no[i])));
+    p = phrase(d, "DEPLORE_");
+    p.w[0].endings = VG_END_VERB;
+    assert_true(vg_word_match(&p.w[0], "DEPLORED", 8));
+    assert_true(vg_word_match(&p.w[0], "DEPLORING", 9));
+    p = phrase(d, "ESTONIA_");
+    p.w[0].endings = VG_END_NOUN;
+    assert_true(vg_word_match(&p.w[0], "ESTONIA'S", 9));
+    assert_true(vg_word_match(&p.w[0], "ESTONIAS", 8));
+    assert_false(vg_word_match(&p.w[0], "ESTONIAXS", 9));
+    p = phrase(d, "SYRI");
+    assert_true(vg_word_match(&p.w[0], "SYRIAN", 6));
+    assert_false(vg_word_match(&p.w[0], "SYRACUSE", 8));
+    vg_dict_free(d);
+}
+
+static void test_dated_codes(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_dated dt;
+    const char *why;
+    assert_true(vg_parse_dated(d, "SRBGOV 170531-", 14, &dt, &why));
+    assert_int_equal(dt.from, 20170531);
+    assert_int_equal(dt.to, 99999999);
+    assert_true(vg_parse_dated(d, "HOB < 950601", 12, &dt, &why));
+    assert_int_equal(dt.to, 19950601);
+    assert_true(vg_parse_dated(d, "KSVGOV >20210322", 16, &dt, &why));
+    assert_int_equal(dt.from, 20210322);
+    assert_true(vg_parse_dated(d, "USA/GMW/FRN", 11, &dt, &why));
+    assert_int_equal(dt.ncodes, 3);
+    assert_true(vg_parse_dated(d, "--- <950630", 11, &dt, &why));
+    assert_int_equal(dt.special, VG_CODE_NULL);
+    assert_false(vg_parse_dated(d, "950601-990815", 13, &dt, &why));
+    assert_false(vg_parse_dated(d, "X 990231", 8, &dt, &why));
+    assert_false(vg_parse_dated(d, "", 0, &dt, &why));
+    vg_vcode vc;
+    assert_true(vg_parse_vcode(d, "032:033", 7, &vc, &why));
+    assert_true(vc.flags & VG_VC_PAIRED);
+    assert_string_equal(vc.pair, "033");
+    assert_true(vg_parse_vcode(d, "023?", 4, &vc, &why));
+    assert_true(vc.flags & VG_VC_SUBORD);
+    assert_true(vg_parse_vcode(d, "- - -", 5, &vc, &why));
+    assert_int_equal(vc.special, VG_CODE_NULL);
+    vg_dict_free(d);
+}
+
+static void test_patterns(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_vcode vc = { "100", NULL, 0, 0 };
+    vg_src src = { vg_dict_file(d, "t"), 1 };
+    int32_t b = vg_add_block(d, "V", &vc, VG_VK_VERB, src);
+    const char *why;
+    const char *p = "SUGGESTED_+ * DEMAND_{ GENEVA_ | INTERNATIONAL }_CONVENTIONS";
+    assert_true(vg_add_patterns(d, p, strlen(p), &vc, b, src, &why));
+    assert_int_equal(d->patterns.n, 2);          /* alternatives expand */
+    const vg_pattern *pt = &d->patterns.v[0];
+    assert_int_equal(pt->e[pt->verb].type, VG_EL_VERB);
+    assert_int_equal(pt->e[1].type, VG_EL_TGT);
+    assert_true(pt->e[pt->verb + 1].adj_next);  /* DEMAND_ joined to the group */
+    assert_false(vg_add_patterns(d, "NO STAR", 7, &vc, b, src, &why));
+    assert_false(vg_add_patterns(d, "* { A | B", 9, &vc, b, src, &why));
+    assert_false(vg_add_patterns(d, "* &NOSUCH", 9, &vc, b, src, &why));
+    vg_dict_free(d);
+}
+
+static void test_loader_errors(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    const char *actors = "SERBIA_ [SRB]\nKOSOVO_ [KSV\n+SYN_WITHOUT\nGOLLUM\n+SMEAGOL\n\t[HOB <950601]\n\t[HOBGOV 950601-990815]\n";
+    vg_load_tabari_actors(d, "a.actors", actors, strlen(actors), &diag);
+    assert_int_equal(diag.errors, 2);           /* missing bracket; synonym without actor */
+    assert_non_null(strstr(diag.msgs.v[0].text, "a.actors:2:"));
+    assert_int_equal(d->actors.n, 2);           /* SERBIA and GOLLUM still load */
+    const char *verbs = "- * ORPHAN [100]\nATTACK [190]\n- * WITH ARTILLERY [195]\n- BAD [100]\n";
+    vg_load_tabari_verbs(d, "v.verbs", verbs, strlen(verbs), &diag);
+    assert_int_equal(diag.errors, 4);
+    vg_dict_compile(d);
+    const vg_dated *c = vg_actor_code(d, 1, 19990101);
+    assert_non_null(c);
+    assert_string_equal(d->codelist.v[c->codes], "HOBGOV");
+    assert_null(vg_actor_code(d, 1, 20200101));   /* no default: not coded */
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
+static void test_petrarch_loaders(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    const char *verbs =
+        "&TROOPS\n+TROOPS\n+SOLDIERS\n"
+        "--- SEND  [---] ---\n"
+        "SEND {SENDS SENT SENDING}\n"
+        "+CALL_ON {+CALLS_ON +CALLED_ON +CALLING_ON} [102]\n"
+        "- * &TROOPS (TO BORDER) [154]  # a comment\n"
+        "- $ * + {PEACE TALKS} [036]\n"
+        "~ a (a b ATTACK) SAY = a b 138\n";
+    vg_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
+    assert_int_equal(diag.errors, 0);
+    assert_int_equal(diag.warnings, 1);         /* transformations not supported */
+    assert_int_equal(d->blocks.n, 1);
+    assert_int_equal(d->patterns.n, 2);
+    assert_int_equal(d->verbforms.n, 8);
+    const char *agents = "!MIN! = MINISTER, MINISTRY\nPOLICE {} [~COP]\n!MIN!_OF_DEFENCE [~GOV]\nATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~GOV]\nNOCODE\n";
+    vg_load_petrarch_agents(d, "ag.txt", agents, strlen(agents), &diag);
+    assert_int_equal(diag.errors, 1);
+    assert_int_equal(d->agents.n, 5);
+    const char *actors = "THE_UNITED_NATIONS\nUN\nU.N.\n\t[IGOUNO]\nKOSOVO [KSV]\n";
+    size_t before = d->actors.n;
+    vg_load_petrarch_actors(d, "ac.txt", actors, strlen(actors), &diag);
+    assert_int_equal(d->actors.n - before, 2);  /* three names share one record */
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phrase_modes),
+        cmocka_unit_test(test_word_match),
+        cmocka_unit_test(test_dated_codes),
+        cmocka_unit_test(test_patterns),
+        cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_petrarch_loaders),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

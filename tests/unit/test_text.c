@@ -1,0 +1,129 @@
+/* Unit tests for the text layer: repair, folding, tokens, sentences. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "text.h"
+
+static void fold_is(const char *in, const char *want)
+{
+    vg_buf b = {0};
+    vg_fold(in, strlen(in), &b);
+    assert_string_equal(b.s ? b.s : "", want);
+    vg_buf_free(&b);
+}
+
+static void test_fold(void **st)
+{
+    (void)st;
+    fold_is("Vučić", "VUCIC");
+    fold_is("Đukanović", "DUKANOVIC");
+    fold_is("Priština", "PRISTINA");
+    fold_is("Kosovo’s", "KOSOVO'S");
+    fold_is("Straße", "STRASSE");
+    fold_is("Łódź", "LODZ");
+}
+
+static void test_repair(void **st)
+{
+    (void)st;
+    vg_buf b = {0};
+    const char in[] = "ok \xff\xfe bad \xc3\x28 \xe2\x82 end\x01";
+    size_t bad = vg_utf8_repair(in, sizeof in - 1, &b);
+    assert_true(bad >= 5);
+    for (size_t i = 0; i < b.len; i++) assert_true((unsigned char)b.s[i] >= 0x20 || b.s[i] == '\n');
+    vg_buf_free(&b);
+}
+
+static const char *tok(const vg_tokens *t, size_t i) { return vg_tok_norm(t, i); }
+
+static void test_tokens(void **st)
+{
+    (void)st;
+    vg_tokens t = {0};
+    const char *s = "The U.S.-led force, Kosovo's police and al-Assad's men paid 1,500 dollars (3.5 each).";
+    vg_tokens_clear(&t);
+    vg_tokenize(s, strlen(s), &t);
+    const char *want[] = { "THE", "U.S.", "LED", "FORCE", ",", "KOSOVO'S", "POLICE", "AND",
+                           "AL", "ASSAD'S", "MEN", "PAID", "1500", "DOLLARS", "(", "3.5",
+                           "EACH", ")" };
+    assert_int_equal(t.t.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < t.t.n; i++) assert_string_equal(tok(&t, i), want[i]);
+    assert_int_equal(t.t.v[4].kind, VG_TK_COMMA);
+    assert_int_equal(t.t.v[12].kind, VG_TK_NUM);
+    assert_int_equal(t.t.v[14].kind, VG_TK_PUNCT);
+    assert_true(t.t.v[5].flags & VG_TF_CAP);
+    /* offsets point back at the text as written */
+    assert_memory_equal(s + t.t.v[5].off, "Kosovo's", 8);
+    vg_tokens_free(&t);
+}
+
+static void test_quotes_and_long_words(void **st)
+{
+    (void)st;
+    vg_tokens t = {0};
+    char s[200];
+    memset(s, 'a', 150);
+    strcpy(s + 150, " said \u201cvery sophisticated\u201d");
+    vg_tokens_clear(&t);
+    vg_tokenize(s, strlen(s), &t);
+    assert_int_equal(t.t.v[0].nlen, VG_MAX_WORD);
+    assert_true(t.t.v[0].flags & VG_TF_SPLIT);
+    size_t q = 0;
+    for (size_t i = 0; i < t.t.n; i++) q += t.t.v[i].kind == VG_TK_QUOTE;
+    assert_int_equal(q, 2);
+    vg_tokens_free(&t);
+}
+
+static void split_is(const char *s, size_t n)
+{
+    vg_spans sp = {0};
+    vg_split_sentences(s, strlen(s), &sp);
+    assert_int_equal(sp.n, n);
+    vg_vec_free(&sp);
+}
+
+static void test_sentences(void **st)
+{
+    (void)st;
+    split_is("Gen. Smith met U.S. officials on Jan. 5. They agreed.", 2);
+    split_is("The rate was 3.5 percent. Prices rose.", 2);
+    split_is("John F. Kennedy spoke. \"We will go,\" he said. Then he left.", 3);
+    split_is("\"It doesn't look like a bunch of people just got together.\" Kirby said so.", 2);
+    split_is("Headline without a stop\n\nFirst sentence of the body.", 2);
+    split_is("The U.S. Secretary of State spoke.", 1);
+    split_is("", 0);
+}
+
+static void test_linear(void **st)
+{
+    (void)st;
+    size_t n = 4 << 20;
+    char *s = vg_malloc(n + 1);
+    for (size_t i = 0; i < n; i++) s[i] = "ab. "[i % 4];
+    s[n] = 0;
+    vg_spans sp = {0};
+    vg_split_sentences(s, n, &sp);
+    vg_tokens t = {0};
+    vg_tokens_clear(&t);
+    vg_tokenize(s, n, &t);
+    assert_true(t.t.n > 0);
+    vg_vec_free(&sp);
+    vg_tokens_free(&t);
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_repair),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_quotes_and_long_words),
+        cmocka_unit_test(test_sentences),
+        cmocka_unit_test(test_linear),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
