@@ -423,6 +423,9 @@ static bool passive(const vg_analysis *a, int v, int vl)
 typedef struct clause_state {
     unit kept;            /* source carried from the previous clause */
     bool prev_event;      /* the previous clause produced an event */
+    unit forced;          /* the previous clause opened with an uncoded verb and
+                           * had no event: its first actor is this clause's
+                           * source (TABARI, validation record DEBUG-12) */
 } clause_state;
 
 static unit code_unit(const char *code)
@@ -440,6 +443,7 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
     const vg_clause *c = &a->clauses.v[cl];
     int cend = c->last + 1;
     if (m->cmp.kind != U_NONE) { m->src = m->tgt = m->cmp; return; }
+    if (m->src.kind == U_NONE && cs->forced.kind != U_NONE) m->src = cs->forced;
     if (m->src.kind == U_NONE) {
         int lo = cl == 0 ? 0 : c->first;
         m->src = first_unit(m, lo, v, &m->tgt, false);
@@ -685,7 +689,7 @@ static void code_clauses(mctx *m, vg_result *r)
 {
     const vg_analysis *a = m->a;
     const vg_options *o = m->c->opt;
-    sent_state st = { { no_unit, false }, false };
+    sent_state st = { { no_unit, false, no_unit }, false };
     vg_events tmp = {0};
     for (int cl = 0; cl < (int)a->clauses.n; cl++) {
         const vg_clause *c = &a->clauses.v[cl];
@@ -693,11 +697,14 @@ static void code_clauses(mctx *m, vg_result *r)
         bool got = false;
         vg_events sub = {0};
         unit first_src = no_unit, sub_src = no_unit;
+        int nverbs = 0;
+        bool opened_uncoded = false;
         for (int v = c->first; v <= c->last; v++) {
             if (a->w.v[v].type != VG_W_VERB || !live(a, v)) continue;
             tmp.n = 0;
             const vg_vcode *vc;
             if (!code_verb(m, &st, cl, v, r, &tmp, &vc)) { vg_vec_free(&sub); vg_vec_free(&tmp); return; }
+            if (nverbs++ == 0) opened_uncoded = vc->special == VG_CODE_NULL;
             if (!tmp.n) continue;
             if ((vc->flags & VG_VC_SUBORD) && o->code_by != VG_CODEBY_ALL) {
                 if (!sub.n) { append(&sub, &tmp, 0); sub_src = m->src; }
@@ -714,6 +721,8 @@ static void code_clauses(mctx *m, vg_result *r)
             first_src = sub_src;
         }
         vg_vec_free(&sub);
+        st.cs.forced = !got && opened_uncoded ? first_unit(m, c->first, c->last + 1, NULL, false)
+                                               : no_unit;
         st.cs.prev_event = got;
         if (got && first_src.kind != U_NONE) st.cs.kept = first_src;
         else if (got && r->events.n > clause_start) st.cs.kept = no_unit;
