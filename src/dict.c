@@ -865,20 +865,33 @@ static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint
                                   const vg_tokens *tk, uint32_t *present, uint32_t stamp);
 
 
+struct vg_synmemo {
+    uint32_t *stamp;          /* per synset: members listed for this stamp */
+    uint32_t *at, *n;         /* per synset: its list in members */
+    u32vec members;
+};
+
 void vg_litset_init(vg_litset *ls, const vg_dict *d)
 {
     size_t nl = (d->index ? d->index->lits.n : 0) + 1, ns = d->synsets.n + 1;
     ls->lit = vg_calloc(nl, sizeof *ls->lit);
-    ls->syn_yes = vg_calloc(ns, sizeof *ls->syn_yes);
-    ls->syn_no = vg_calloc(ns, sizeof *ls->syn_no);
+    ls->syn = vg_calloc(1, sizeof *ls->syn);
+    ls->syn->stamp = vg_calloc(ns, sizeof *ls->syn->stamp);
+    ls->syn->at = vg_calloc(ns, sizeof *ls->syn->at);
+    ls->syn->n = vg_calloc(ns, sizeof *ls->syn->n);
     ls->stamp = 0;
 }
 
 void vg_litset_free(vg_litset *ls)
 {
     free(ls->lit);
-    free(ls->syn_yes);
-    free(ls->syn_no);
+    if (ls->syn) {
+        free(ls->syn->stamp);
+        free(ls->syn->at);
+        free(ls->syn->n);
+        vg_vec_free(&ls->syn->members);
+        free(ls->syn);
+    }
 }
 
 void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
@@ -886,28 +899,29 @@ void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
 {
     if (++ls->stamp == 0) {
         memset(ls->lit, 0, ((d->index ? d->index->lits.n : 0) + 1) * sizeof *ls->lit);
-        memset(ls->syn_yes, 0, (d->synsets.n + 1) * sizeof *ls->syn_yes);
-        memset(ls->syn_no, 0, (d->synsets.n + 1) * sizeof *ls->syn_no);
+        memset(ls->syn->stamp, 0, (d->synsets.n + 1) * sizeof *ls->syn->stamp);
         ls->stamp = 1;
     }
+    ls->syn->members.n = 0;
     vg_dict_mark_literals(d, wc, winfo, tk, ls->lit, ls->stamp);
 }
 
-bool vg_synset_member_viable(const vg_dict *d, int32_t s, size_t k, const vg_litset *ls)
+const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *ls, size_t *n)
 {
-    uint32_t id = d->index->syn_first.v[d->index->syn_at.v[s] + k];
-    return id == UINT32_MAX || ls->lit[id] == ls->stamp;
-}
-
-static bool synset_viable(const vg_dict *d, int32_t s, const vg_litset *ls)
-{
-    if (ls->syn_yes[s] == ls->stamp) return true;
-    if (ls->syn_no[s] == ls->stamp) return false;
-    size_t n = d->synsets.v[s].members.n;
-    for (size_t k = 0; k < n; k++)
-        if (vg_synset_member_viable(d, s, k, ls)) { ls->syn_yes[s] = ls->stamp; return true; }
-    ls->syn_no[s] = ls->stamp;
-    return false;
+    struct vg_synmemo *sm = ls->syn;
+    if (sm->stamp[s] != ls->stamp) {
+        const vg_dict_index *ix = d->index;
+        sm->stamp[s] = ls->stamp;
+        sm->at[s] = (uint32_t)sm->members.n;
+        size_t count = d->synsets.v[s].members.n;
+        const uint32_t *first = ix->syn_first.v + ix->syn_at.v[s];
+        for (size_t k = 0; k < count; k++)
+            if (first[k] == UINT32_MAX || ls->lit[first[k]] == ls->stamp)
+                vg_vec_push(&sm->members, (uint32_t)k);
+        sm->n[s] = (uint32_t)(sm->members.n - sm->at[s]);
+    }
+    *n = sm->n[s];
+    return sm->members.v + sm->at[s];
 }
 
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls)
@@ -915,8 +929,11 @@ bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *l
     const uint32_t *ids = d->index->pat_lits.v + p->lit;
     for (uint16_t k = 0; k < p->nlit; k++)
         if (ls->lit[ids[k]] != ls->stamp) return false;
-    for (uint16_t k = 0; k < p->nsyn; k++)
-        if (!synset_viable(d, (int32_t)ids[p->nlit + k], ls)) return false;
+    for (uint16_t k = 0; k < p->nsyn; k++) {
+        size_t n;
+        vg_synset_members(d, (int32_t)ids[p->nlit + k], ls, &n);
+        if (!n) return false;
+    }
     return true;
 }
 
@@ -1022,7 +1039,10 @@ static void entry_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
     if (b < 0) return;
     for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
         int32_t id = ix->items.v[q];
-        if (vg_word_match(&d->entries.v[id].ph.w[0], t, tlen)) vg_vec_push((i32vec *)out, id);
+        const vg_entry *e = &d->entries.v[id];
+        /* discards and issues are looked up apart (vg_dict_scan) */
+        if (e->kind == VG_PK_DISCARD || e->kind == VG_PK_ISSUE) continue;
+        if (vg_word_match(&e->ph.w[0], t, tlen)) vg_vec_push((i32vec *)out, id);
     }
 }
 

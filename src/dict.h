@@ -373,9 +373,10 @@ bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
  * words matches some token of the sentence, and each synset it uses has a
  * member whose first word does.  A vg_litset records, for one sentence,
  * which literals occur; mark it once per sentence, then ask. */
+struct vg_synmemo;
 struct vg_litset {
     uint32_t *lit;           /* lit[id] == stamp: the literal occurs */
-    uint32_t *syn_yes, *syn_no;   /* memo of synset checks for this stamp */
+    struct vg_synmemo *syn;  /* per sentence: each synset's possible members */
     uint32_t stamp;
 };
 typedef struct vg_litset vg_litset;
@@ -385,8 +386,9 @@ void vg_litset_free(vg_litset *ls);
 void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
                     const uint32_t *winfo, const vg_tokens *tk);
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls);
-/* Can member k of synset s occur (its first word is in the sentence)? */
-bool vg_synset_member_viable(const vg_dict *d, int32_t s, size_t k, const vg_litset *ls);
+/* The members of synset s that can occur in the sentence (their first
+ * word is in it): their indices, *n of them. */
+const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *ls, size_t *n);
 
 /* Resolves an actor's code alternative for a date (yyyymmdd). */
 const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date);

@@ -227,9 +227,10 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
         return word_at(a, s, e) ? s + 1 : -1;
     case VG_EL_SYNSET: {
         const vg_synset *ss = &m->c->d->synsets.v[e->synset];
-        for (size_t k = 0; k < ss->members.n; k++) {
-            const vg_phrase *mb = &ss->members.v[k];
-            if (!vg_synset_member_viable(m->c->d, e->synset, k, &m->a->lits)) continue;
+        size_t nm;
+        const uint32_t *mem = vg_synset_members(m->c->d, e->synset, &m->a->lits, &nm);
+        for (size_t i = 0; i < nm; i++) {
+            const vg_phrase *mb = &ss->members.v[mem[i]];
             slots sv = save(m);
             int end = seq_fwd(m, mb->w, mb->n, s, true, hi);
             if (end >= 0) {
