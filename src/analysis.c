@@ -28,6 +28,8 @@ void vg_analysis_free(vg_analysis *a)
     vg_vec_free(&a->clauses);
     vg_vec_free(&a->skip);
     vg_vec_free(&a->winfo);
+    vg_vec_free(&a->issues);
+    vg_vec_free(&a->issue_hits);
     vg_litset_free(&a->lits);
     vg_wordcache_free(a->wc);
 }
@@ -154,6 +156,62 @@ static void type_hit(vg_analysis *a, size_t i, const vg_hit *h)
     }
 }
 
+/* ---- discards and issues ---- */
+
+static void count_issue(vg_analysis *a, const char *code)
+{
+    for (size_t i = 0; i < a->issues.n; i++)
+        if (!strcmp(a->issues.v[i].code, code)) { a->issues.v[i].count++; return; }
+    vg_issue_count ic = { code, 1 };
+    vg_vec_push(&a->issues, ic);
+}
+
+static void on_scan(void *ctx, const vg_hit *h)
+{
+    vg_analysis *a = ctx;
+    const vg_entry *e = &a->d->entries.v[h->entry];
+    if (e->kind == VG_PK_DISCARD) {
+        char why[128];
+        snprintf(why, sizeof why, "%s discard '%.80s'", e->story ? "story" : "sentence", e->text);
+        set_status(a, VG_AN_DISCARD, why);
+        a->story_discard |= e->story;
+        return;
+    }
+    vg_vec_push(&a->issue_hits, *h);
+}
+
+static const vg_issue *issue_of(const vg_analysis *a, const vg_hit *h)
+{
+    return &a->d->issues.v[a->d->entries.v[h->entry].ref];
+}
+
+/* An issue phrase counts unless an ignore phrase ("~") of its category
+ * overlaps it ("~european union" under LABOR_UNIONS keeps UNION from coding
+ * there); a "~~" phrase cancels every issue of the sentence. */
+static bool issue_masked(const vg_analysis *a, const vg_hit *h)
+{
+    int32_t cat = issue_of(a, h)->category;
+    for (size_t k = 0; k < a->issue_hits.n; k++) {
+        const vg_hit *x = &a->issue_hits.v[k];
+        const vg_issue *ig = issue_of(a, x);
+        if (ig->ignore == 2) return true;
+        if (ig->ignore == 1 && (ig->category == cat || ig->category < 0) &&
+            x->first <= h->last && h->first <= x->last)
+            return true;
+    }
+    return false;
+}
+
+static void scan_discards_and_issues(vg_analysis *a)
+{
+    a->issue_hits.n = 0;
+    vg_dict_scan(a->d, a->wc, a->winfo.v, &a->tk, on_scan, a);
+    for (size_t k = 0; k < a->issue_hits.n; k++) {
+        const vg_issue *is = issue_of(a, &a->issue_hits.v[k]);
+        if (!is->ignore && !issue_masked(a, &a->issue_hits.v[k])) count_issue(a, is->code);
+    }
+}
+
 static void classify(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
@@ -161,6 +219,7 @@ static void classify(vg_analysis *a)
     a->winfo.n = n;
     vg_dict_lookup(a->d, a->wc, &a->tk, a->winfo.v);
     vg_litset_mark(&a->lits, a->d, a->wc, a->winfo.v, &a->tk);
+    scan_discards_and_issues(a);
     const unsigned kinds = 1u << VG_PK_ACTOR | 1u << VG_PK_AGENT | 1u << VG_PK_VERB |
                            1u << VG_PK_NOUN | 1u << VG_PK_ADJ;
     for (size_t i = 0; i < n; i++) {
@@ -733,6 +792,8 @@ void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
     a->status = VG_AN_OK;
     a->why[0] = '\0';
     a->truncated = false;
+    a->issues.n = 0;
+    a->story_discard = false;
     a->date = date;
     a->text = text;
     a->time_active = a->opt->time_shift == 1 || (a->opt->time_shift < 0 && a->d->has_time);

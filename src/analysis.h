@@ -79,6 +79,13 @@ typedef struct vg_clause {
     int16_t first, last;     /* token span, inclusive */
 } vg_clause;
 
+/* An issue code and how many of its phrases the sentence has. */
+typedef struct vg_issue_count {
+    const char *code;
+    uint16_t count;
+} vg_issue_count;
+typedef VG_VEC(vg_issue_count) vg_issue_counts;
+
 enum {
     VG_AN_OK = 0,
     VG_AN_SHORT,        /* fewer words than SET: MINIMUM WORDS */
@@ -109,6 +116,9 @@ typedef struct vg_analysis {
     int status;              /* VG_AN_* */
     char why[128];           /* why complex / discarded / short */
     bool truncated;
+    bool story_discard;      /* a story discard phrase occurs */
+    VG_VEC(vg_hit) issue_hits;
+    vg_issue_counts issues;  /* issue phrases found, by code */
 } vg_analysis;
 
 void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt);

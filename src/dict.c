@@ -595,8 +595,9 @@ int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref
         endings = VG_END_VERB;
         int16_t vw = d->verbforms.v[ref].verb_word;
         if (vw >= 0) at = (size_t)vw;
-    } else if (kind == VG_PK_DISCARD || kind == VG_PK_ISSUE) {
-        endings = VG_END_NOUN;
+    } else if (kind == VG_PK_ISSUE) {
+        vg_vec_push(&d->entries, e);          /* issue phrases carry their own endings */
+        return (int32_t)d->entries.n - 1;
     }
     vg_elem *w = e.ph.w;
     for (size_t i = 0; i < ph->n; i++) w[i].endings = VG_END_NONE;
@@ -976,15 +977,16 @@ static bool match_rest(const vg_phrase *ph, const vg_tokens *tk, size_t i, size_
 /* ---- word cache ---- */
 
 typedef struct wc_info {
-    uint32_t ent, lit;
-    uint32_t nent, nlit;
+    uint32_t ent, lit, scan;
+    uint32_t nent, nlit, nscan;
 } wc_info;
 
 struct vg_wordcache {
     const vg_dict *d;
     vg_strmap map;
     VG_VEC(wc_info) infos;
-    i32vec ents;
+    i32vec ents;              /* actors, agents, verbs, nouns, adjectives */
+    i32vec scans;             /* discards and issues (vg_dict_scan) */
     u32vec lits;
 };
 
@@ -1001,6 +1003,7 @@ void vg_wordcache_free(vg_wordcache *wc)
     vg_strmap_free(&wc->map);
     vg_vec_free(&wc->infos);
     vg_vec_free(&wc->ents);
+    vg_vec_free(&wc->scans);
     vg_vec_free(&wc->lits);
     free(wc);
 }
@@ -1031,18 +1034,21 @@ static void each_key(const vg_dict *d, const char *t, size_t tlen, size_t maxlen
     }
 }
 
+typedef struct entry_lists { i32vec *ents, *scans; } entry_lists;
+
 static void entry_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
                       const char *t, size_t tlen, void *out)
 {
     const vg_dict_index *ix = d->index;
+    entry_lists *el = out;
     int b = vg_strmap_getnh(&ix->first, k, n, h);
     if (b < 0) return;
     for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
         int32_t id = ix->items.v[q];
         const vg_entry *e = &d->entries.v[id];
-        /* discards and issues are looked up apart (vg_dict_scan) */
-        if (e->kind == VG_PK_DISCARD || e->kind == VG_PK_ISSUE) continue;
-        if (vg_word_match(&e->ph.w[0], t, tlen)) vg_vec_push((i32vec *)out, id);
+        if (!vg_word_match(&e->ph.w[0], t, tlen)) continue;
+        bool scan = e->kind == VG_PK_DISCARD || e->kind == VG_PK_ISSUE;
+        vg_vec_push(scan ? el->scans : el->ents, id);
     }
 }
 
@@ -1058,14 +1064,17 @@ static void literal_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
     }
 }
 
-/* Entries whose first word matches t, best first. */
-static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *out)
+/* Entries whose first word matches t: phrases best first, then discards
+ * and issues. */
+static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *ents,
+                         i32vec *scans)
 {
-    size_t start = out->n;
-    each_key(d, t, tlen, d->index->maxlen, entry_key, out);
+    size_t start = ents->n;
+    entry_lists el = { ents, scans };
+    each_key(d, t, tlen, d->index->maxlen, entry_key, &el);
     /* insertion sort: lists are short */
-    int32_t *v = out->v + start;
-    size_t n = out->n - start;
+    int32_t *v = ents->v + start;
+    size_t n = ents->n - start;
     for (size_t i = 1; i < n; i++) {
         int32_t x = v[i];
         size_t j = i;
@@ -1083,11 +1092,12 @@ static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
 {
     int k = vg_strmap_getn(&wc->map, t, tlen);
     if (k >= 0) return (uint32_t)k;
-    wc_info in = { (uint32_t)wc->ents.n, (uint32_t)wc->lits.n, 0, 0 };
-    word_entries(wc->d, t, tlen, &wc->ents);
+    wc_info in = { (uint32_t)wc->ents.n, (uint32_t)wc->lits.n, (uint32_t)wc->scans.n, 0, 0, 0 };
+    word_entries(wc->d, t, tlen, &wc->ents, &wc->scans);
     word_literals(wc->d, t, tlen, &wc->lits);
     in.nent = (uint32_t)wc->ents.n - in.ent;
     in.nlit = (uint32_t)wc->lits.n - in.lit;
+    in.nscan = (uint32_t)wc->scans.n - in.scan;
     vg_strmap_putn(&wc->map, t, tlen, (int)wc->infos.n);
     vg_vec_push(&wc->infos, in);
     return (uint32_t)wc->infos.n - 1;
@@ -1096,9 +1106,10 @@ static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
 void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uint32_t *winfo)
 {
     /* one sentence must not be split by a cache reset: make room first */
-    if (wc->infos.n + tk->t.n > 200000 || wc->ents.n > 4000000 || wc->lits.n > 4000000) {
+    if (wc->infos.n + tk->t.n > 200000 || wc->ents.n > 4000000 || wc->lits.n > 4000000 ||
+        wc->scans.n > 4000000) {
         vg_strmap_clear(&wc->map);
-        wc->infos.n = wc->ents.n = wc->lits.n = 0;
+        wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = 0;
     }
     for (size_t i = 0; i < tk->t.n; i++)
         winfo[i] = d->index && token_matchable(tk, i)
@@ -1129,6 +1140,26 @@ bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
         return true;
     }
     return false;
+}
+
+size_t vg_dict_scan(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                    const vg_tokens *tk, vg_scan_fn fn, void *ctx)
+{
+    (void)d;
+    size_t found = 0;
+    for (size_t i = 0; i < tk->t.n; i++) {
+        if (winfo[i] == UINT32_MAX) continue;
+        const wc_info *in = &wc->infos.v[winfo[i]];
+        for (uint32_t k = 0; k < in->nscan; k++) {
+            vg_hit h;
+            int32_t id = wc->scans.v[in->scan + k];
+            if (!match_rest(&d->entries.v[id].ph, tk, i, tk->t.n, NULL, &h)) continue;
+            h.entry = id;
+            fn(ctx, &h);
+            found++;
+        }
+    }
+    return found;
 }
 
 static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,

@@ -137,7 +137,7 @@ typedef struct vg_verbform {
 typedef struct vg_issue {
     const char *code;
     int32_t category;       /* index into vg_dict.issue_cats */
-    uint8_t ignore;         /* "~phrase": an ignore phrase */
+    uint8_t ignore;         /* 1: "~phrase" masks issues it overlaps; 2: "~~" all */
     vg_src src;
 } vg_issue;
 
@@ -368,6 +368,12 @@ struct vg_litset;
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
                   const struct vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,
                   unsigned kinds, const uint8_t *skip, vg_hit *out);
+
+/* Calls fn for every discard and issue phrase found in the sentence (in
+ * token order); returns how many. */
+typedef void (*vg_scan_fn)(void *ctx, const vg_hit *h);
+size_t vg_dict_scan(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
+                    const vg_tokens *tk, vg_scan_fn fn, void *ctx);
 
 /* Pattern pre-filter.  A pattern can only match if each of its literal
  * words matches some token of the sentence, and each synset it uses has a

@@ -555,6 +555,7 @@ static bool issue_phrase(pctx *c, char *p, vg_phrase *out)
     uint8_t endings[16] = {0};
     int word = 0;
     for (char *sv_ = NULL, *tok = strtok_r(p, " \t", &sv_); tok; tok = strtok_r(NULL, " \t", &sv_)) {
+        if (!strcmp(tok, "&")) continue;    /* punctuation is not a token */
         if (word) vg_buf_putc(&b, '_');
         for (char *part = tok; *part;) {
             uint8_t e = VG_END_NONE;
@@ -611,17 +612,19 @@ bool vg_load_petrarch_issues(vg_dict *d, const char *name, const char *text, siz
         if (!*p) continue;
         if (!strncmp(p, "<ISSUE", 6)) { issue_category(&c, p); cat = (int32_t)d->issue_cats.n - 1; continue; }
         if (!strncmp(p, "</ISSUE", 7)) { cat = -1; continue; }
-        bool ignore = *p == '~';
-        while (*p == '~') p++;
+        uint8_t ignore = 0;          /* ~: masks what it overlaps; ~~: the sentence */
+        while (*p == '~' && ignore < 2) { p++; ignore++; }
         char *code;
         if (!take_bracket(p, &code)) { PERR(&c, "missing ]"); continue; }
+        /* a phrase without a code takes its category's */
+        if (!code && cat >= 0 && *d->issue_cats.v[cat].name) code = (char *)d->issue_cats.v[cat].name;
         if (!code && !ignore) { PERR(&c, "issue has no code"); continue; }
         vg_phrase ph;
+        const char *as_written = vg_dict_strdup(d, p, strlen(p));   /* strtok cuts p */
         if (!issue_phrase(&c, p, &ph)) continue;
         vg_issue is = { code ? vg_dict_strdup(d, code, strlen(code)) : NULL, cat, ignore, psrc(&c) };
         vg_vec_push(&d->issues, is);
-        vg_add_entry(d, VG_PK_ISSUE, &ph, (int32_t)d->issues.n - 1, psrc(&c),
-                     vg_dict_strdup(d, p, strlen(p)));
+        vg_add_entry(d, VG_PK_ISSUE, &ph, (int32_t)d->issues.n - 1, psrc(&c), as_written);
     }
     vg_buf_free(&pl.buf);
     return true;

@@ -71,7 +71,20 @@ void vg_coder_new_story(vg_coder *c)
 const vg_analysis *vg_coder_analysis(const vg_coder *c) { return &c->an; }
 const vg_options *vg_coder_options(const vg_coder *c) { return c->opt; }
 
-void vg_result_free(vg_result *r) { vg_vec_free(&r->events); }
+void vg_result_free(vg_result *r)
+{
+    vg_vec_free(&r->events);
+    vg_vec_free(&r->issues);
+}
+
+static void copy_issues(vg_result *r, const vg_analysis *a)
+{
+    r->issues.n = 0;
+    vg_vec_reserve(&r->issues, a->issues.n);
+    if (a->issues.n) memcpy(r->issues.v, a->issues.v, a->issues.n * sizeof *a->issues.v);
+    r->issues.n = a->issues.n;
+    r->story_discard = a->story_discard;
+}
 
 /* ---- actor units: what a source or target can be ---- */
 
@@ -774,6 +787,7 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
     a->fwd = c->fwd_code[0] != '\0';
     vg_analyze(a, text, len, date);
     out->truncated = a->truncated;
+    copy_issues(out, a);
     mctx m = { c, a, no_unit, no_unit, no_unit };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);

@@ -41,6 +41,8 @@ typedef struct vg_result {
     int32_t date;             /* sentence date after time shift */
     bool shifted;
     bool truncated;           /* the sentence was cut to its first words */
+    bool story_discard;       /* a story discard phrase: drop the whole story */
+    vg_issue_counts issues;   /* issue codes found in the sentence */
     vg_events events;
 } vg_result;
 

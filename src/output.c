@@ -95,6 +95,35 @@ static void opt_str(vg_buf *b, const char *key, const char *v)
     vg_buf_json_str(b, v);
 }
 
+static void tsv_field(vg_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        vg_buf_putc(b, c == '\t' || c == '\n' || c == '\r' ? ' ' : c);
+    }
+}
+
+static void issues_json(vg_buf *b, const vg_issue_counts *is)
+{
+    vg_buf_puts(b, ",\"issues\":[");
+    for (size_t i = 0; is && i < is->n; i++) {
+        vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+        vg_buf_json_str(b, is->v[i].code);
+        vg_buf_printf(b, ",\"count\":%u}", is->v[i].count);
+    }
+    vg_buf_putc(b, ']');
+}
+
+/* PETRARCH's form: "CODE n, CODE n" */
+static void issues_text(vg_buf *b, const vg_issue_counts *is)
+{
+    for (size_t i = 0; is && i < is->n; i++) {
+        if (i) vg_buf_puts(b, ", ");
+        tsv_field(b, is->v[i].code, strlen(is->v[i].code));
+        vg_buf_printf(b, " %u", is->v[i].count);
+    }
+}
+
 void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
 {
     char date[11];
@@ -108,6 +137,7 @@ void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_puts(b, ",\"code\":");
     vg_buf_json_str(b, e->code);
     ontology_json(b, e->code);
+    issues_json(b, cx->issues);
     if (e->flags & VG_EV_PASSIVE) vg_buf_puts(b, ",\"passive\":true");
     opt_str(b, "source_name", cx->source_name);
     opt_str(b, "url", cx->url);
@@ -130,16 +160,9 @@ void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r)
 void vg_tsv_header(FILE *f)
 {
     fputs("record\tsentence_no\tdate\tsource\ttarget\tcode\troot\tquad\tgoldstein\tplover"
-          "\tverb\tpattern\tsentence\n", f);
+          "\tissues\tverb\tpattern\tsentence\n", f);
 }
 
-static void tsv_field(vg_buf *b, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        vg_buf_putc(b, c == '\t' || c == '\n' || c == '\r' ? ' ' : c);
-    }
-}
 
 void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
 {
@@ -150,6 +173,8 @@ void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);
     if (c) vg_buf_printf(b, "%s\t%d\t%.1f\t%s\t", c->root, c->quad, c->goldstein, c->plover);
     else vg_buf_puts(b, "\t\t\t\t");
+    issues_text(b, cx->issues);
+    vg_buf_putc(b, '\t');
     if (e->verb_len && e->verb_off + e->verb_len <= cx->sentence_len)
         tsv_field(b, cx->sentence + e->verb_off, e->verb_len);
     vg_buf_putc(b, '\t');

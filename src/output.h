@@ -14,6 +14,7 @@ typedef struct vg_event_ctx {
     size_t sentence_len;
     int sentence_no;         /* 0-based within the record */
     const char *source_name, *url, *title;   /* article metadata, may be NULL */
+    const vg_issue_counts *issues;           /* the sentence's issues, may be NULL */
 } vg_event_ctx;
 
 /* Appends one event as a JSON object (no newline). */

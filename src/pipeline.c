@@ -42,6 +42,23 @@ static bool record_date(const vg_record *rec, const vg_options *opt, const vg_co
     return false;
 }
 
+/* A story discard phrase in any sentence drops every event of the record. */
+static void apply_story_discard(vg_coded_record *out)
+{
+    const char *why = NULL;
+    for (size_t i = 0; i < out->ns && !why; i++)
+        if (out->s.v[i].r.story_discard) why = out->s.v[i].r.why;
+    if (!why) return;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", why);
+    for (size_t i = 0; i < out->ns; i++) {
+        vg_result *r = &out->s.v[i].r;
+        r->events.n = 0;
+        r->status = VG_AN_DISCARD;
+        snprintf(r->why, sizeof r->why, "%s", buf);
+    }
+}
+
 void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out)
 {
@@ -60,6 +77,7 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
         s->off = 0;
         s->len = (uint32_t)out->text.len;
         vg_code_sentence(c, t, out->text.len, out->date, &s->r);
+        apply_story_discard(out);
         return;
     }
     vg_spans spans = {0};
@@ -71,6 +89,7 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
         vg_code_sentence(c, t + s->off, s->len, out->date, &s->r);
     }
     vg_vec_free(&spans);
+    apply_story_discard(out);
 }
 
 /* ---- batches on threads ---- */

@@ -25,7 +25,7 @@ static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_
     for (size_t i = 0; i < cr->ns; i++) {
         const vg_coded_sentence *s = &cr->s.v[i];
         vg_event_ctx cx = { cc->d, rec->id.s ? rec->id.s : "", cr->text.s + s->off, s->len,
-                            (int)i, rec->source.s, rec->url.s, rec->title.s };
+                            (int)i, rec->source.s, rec->url.s, rec->title.s, &s->r.issues };
         for (size_t k = 0; k < s->r.events.n; k++) {
             if (cc->tsv) vg_event_tsv(out, &cx, &s->r.events.v[k]);
             else {

@@ -121,6 +121,44 @@ static void test_pronouns(void **st)
                         "SRB/KSV/112 SRB/ALB/190");
 }
 
+static const char discards[] = "WORLD CUP\n+HOROSCOPE\nGOLF_\n";
+static const char issues[] =
+    "<ISSUE CATEGORY=\"NUCLEAR\">\nnuclear n:weapon [NUCLEAR]\nnuclear v:test\n</ISSUE>\n"
+    "<ISSUE CATEGORY=\"LABOR\">\nn:union [LABOR]\n~european union\n</ISSUE>\n"
+    "<ISSUE CATEGORY=\"EU\">\neuropean union [EU]\n~~historic n:union\n</ISSUE>\n";
+
+static void test_discards_and_issues(void **st)
+{
+    fx *f = *st;
+    vg_diag diag = {0};
+    vg_load_petrarch_discards(f->d, "d", discards, strlen(discards), &diag);
+    vg_load_petrarch_issues(f->d, "i", issues, strlen(issues), &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_diag_free(&diag);
+    vg_dict_compile(f->d);
+    vg_coder_free(f->c);
+    f->c = vg_coder_new(f->d, &f->d->opt);
+    assert_string_equal(code(f, "Serbia attacked Kosovo after the World Cup final.", 20230929), "###");
+    assert_false(f->r.story_discard);
+    assert_string_equal(code(f, "Serbia attacked Kosovo, the horoscopes say.", 20230929), "###");
+    assert_true(f->r.story_discard);
+    /* a whole-word discard ("GOLF_") does not match a longer word */
+    assert_string_equal(code(f, "Serbia attacked Kosovo over the golfers.", 20230929), "SRB/KSV/190");
+    /* issues: counts per code, n: plurals, a category code for bare phrases */
+    code(f, "Serbia accused Kosovo of nuclear tests and nuclear weapons and a nuclear weapon.",
+         20230929);
+    assert_int_equal(f->r.issues.n, 1);
+    assert_string_equal(f->r.issues.v[0].code, "NUCLEAR");
+    assert_int_equal(f->r.issues.v[0].count, 3);
+    /* "~european union" masks LABOR's "union" there, not EU's phrase */
+    code(f, "Serbia accused the European Union of lying.", 20230929);
+    assert_int_equal(f->r.issues.n, 1);
+    assert_string_equal(f->r.issues.v[0].code, "EU");
+    /* "~~" cancels every issue of the sentence */
+    code(f, "Serbia accused the European Union over the historic union.", 20230929);
+    assert_int_equal(f->r.issues.n, 0);
+}
+
 static void test_date_shift(void **st)
 {
     assert_int_equal(vg_date_add_days(20230929, -5), 20230924);
@@ -137,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_dates_and_specials),
         cmocka_unit_test(test_pronouns),
         cmocka_unit_test(test_date_shift),
+        cmocka_unit_test(test_discards_and_issues),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
