@@ -55,9 +55,12 @@ static void tokenize(vg_analysis *a, const char *text, size_t len)
 {
     vg_tokens_clear(&a->tk);
     vg_tokenize(text, len, &a->tk);
+    /* a dateline names where the story was filed, not an actor */
+    size_t skip = a->opt->tabari_compat ? 0 : vg_dateline_len(text, len);
     size_t k = 0;
     for (size_t i = 0; i < a->tk.t.n; i++)
-        if (a->tk.t.v[i].kind != VG_TK_PUNCT) a->tk.t.v[k++] = a->tk.t.v[i];
+        if (a->tk.t.v[i].kind != VG_TK_PUNCT && a->tk.t.v[i].off >= skip)
+            a->tk.t.v[k++] = a->tk.t.v[i];
     a->tk.t.n = k;
     if (k > VG_MAX_TOKENS) {
         a->tk.t.n = VG_MAX_TOKENS;
@@ -328,8 +331,18 @@ static bool verb_is_noun(const vg_analysis *a, size_t i)
     return !a->tk.allcaps && (a->tk.t.v[i].flags & VG_TF_CAP) && !first_word(a, i);
 }
 
-/* A verb used as a noun becomes a noun; a null-coded verb without patterns
- * is no verb at all. */
+/* A participle that premodifies a noun: "30 armed men", "its wounded
+ * soldiers" (a determiner, number, adjective or possessive before it). */
+static bool verb_is_adjective(const vg_analysis *a, size_t i)
+{
+    if (!a->tagged || a->w.v[i].pos != VG_POS_VBN || i == 0) return false;
+    const vg_aword *p = &a->w.v[i - 1];
+    return p->type == VG_W_DETERM || p->type == VG_W_NUMBER || p->type == VG_W_ADJ ||
+           (p->type == VG_W_PRONOUN && p->pron != VG_PRON_FIRST);
+}
+
+/* A verb used as a noun becomes a noun, a premodifying participle an
+ * adjective; a null-coded verb without patterns is no verb at all. */
 static void mark_nouns(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
@@ -337,6 +350,7 @@ static void mark_nouns(vg_analysis *a)
         vg_aword *w = &a->w.v[i];
         if (w->type != VG_W_VERB) continue;
         if (verb_is_noun(a, i)) { w->type = VG_W_NOUN; continue; }
+        if (verb_is_adjective(a, i)) { w->type = VG_W_ADJ; continue; }
         const vg_verbform *vf = verbform_of(a, i);
         const vg_vblock *b = &a->d->blocks.v[vf->block];
         if (vf->code.special == VG_CODE_NULL && b->npat == 0) w->type = VG_W_NULL;
@@ -468,7 +482,15 @@ static bool nounish(const vg_analysis *a, size_t i)
     return a->w.v[i].type == VG_W_NOUN;
 }
 
-/* Conjunctions inside "bombs and rockets" or "black and white" don't split clauses. */
+static bool adjectival(const vg_analysis *a, size_t i)
+{
+    uint8_t pos = a->w.v[i].pos;
+    return a->w.v[i].type == VG_W_ADJ ||
+           (a->w.v[i].type == VG_W_NULL && (pos == VG_POS_JJ || pos == VG_POS_VBN));
+}
+
+/* Conjunctions inside "bombs and rockets", "black and white" or "armed
+ * and masked" don't split clauses. */
 static void noun_compounds(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
@@ -477,7 +499,7 @@ static void noun_compounds(vg_analysis *a)
         size_t p = c - 1;
         while (p > 0 && a->w.v[p].type == VG_W_TAIL) p = (size_t)a->w.v[p].head;
         size_t k = c + 1;
-        if (a->w.v[p].type == VG_W_ADJ && a->w.v[k].type == VG_W_ADJ) {
+        if (a->w.v[p].type == VG_W_ADJ && adjectival(a, k)) {
             a->w.v[c].conj_free = 1;
             continue;
         }
@@ -676,6 +698,27 @@ static void delete_span(vg_analysis *a, size_t lo, size_t hi)
     for (size_t k = lo; k < hi && k < a->tk.t.n; k++) a->w.v[k].deleted = 1;
 }
 
+/* Words that open a fronted phrase: "After the attack on a Kosovo police
+ * patrol, the USA expressed concern" has its subject after the comma. */
+static bool fronting_word(const char *w)
+{
+    static const char *const words[] = {
+        "AFTER", "BEFORE", "FOLLOWING", "ACCORDING", "DURING", "DESPITE", "AMID", "AMIDST",
+        "IN", "ON", "AT", "SINCE", "WHILE", "WHEN", "AS", "ALTHOUGH", "THOUGH", "IF",
+        "UNLIKE", "UNDER", "WITHIN", "WITH", "WITHOUT", "AGAINST", "FOR", "OVER",
+        "EARLIER", "LATER", "MEANWHILE", "HOWEVER", "THROUGH", "BY", "AHEAD", "UPON",
+        "WHEREAS", "ONCE", "UNTIL", "NEAR", "OUTSIDE", "INSIDE", "ACROSS", "ALONG",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(w, words[i])) return true;
+    return false;
+}
+
+bool vg_an_fronting(const vg_analysis *a, size_t i)
+{
+    return a->tk.t.v[i].kind == VG_TK_WORD && fronting_word(norm(a, i));
+}
+
 static void drop_comma_clauses(vg_analysis *a)
 {
     const vg_options *o = a->opt;
@@ -684,8 +727,10 @@ static void drop_comma_clauses(vg_analysis *a)
     VG_VEC(size_t) c = {0};
     for (size_t i = 0; i < n; i++)
         if (a->w.v[i].type == VG_W_COMMA && !in_compound(a, i)) vg_vec_push(&c, i);
-    /* a comma that closes an eliminated clause cannot open the next one */
-    bool used = false;
+    /* a comma that closes an eliminated clause cannot open the next one;
+     * after a fronted phrase ("After the attack, Serbia said") the next
+     * segment is the main clause and stays */
+    bool used = !o->tabari_compat && n && vg_an_fronting(a, 0);
     if (c.n) {
         size_t len = c.v[0];
         if ((int)len > o->comma_bmin && (int)len <= o->comma_bmax) {
@@ -781,6 +826,7 @@ static void reset(vg_analysis *a, size_t n)
         vg_aword z = {0};
         z.head = z.last = z.ref = z.comp = z.clause = z.agent = -1;
         z.entry = -1;
+        z.pos = VG_POS_NONE;
         a->w.v[i] = z;
         a->hit_of.v[i] = -1;
         a->skip.v[i] = 0;
@@ -833,6 +879,8 @@ void vg_analysis_dump(const vg_analysis *a, vg_buf *b)
         const vg_aword *w = &a->w.v[i];
         vg_buf_printf(b, "%2zu %-14s %-7s cl=%d", i, vg_tok_norm(&a->tk, i),
                       type_names[w->type], w->clause);
+        if (a->tagged && (w->type == VG_W_VERB || w->type == VG_W_NOUN))
+            vg_buf_printf(b, " %s", vg_pos_name(w->pos));
         if (w->deleted) vg_buf_puts(b, " DELETED");
         if (w->conj_free) vg_buf_puts(b, " free");
         if (w->type == VG_W_TAIL) vg_buf_printf(b, " head=%d", w->head);

@@ -45,6 +45,8 @@ enum {
     VG_PRON_PLURAL       /* THEY THEM THEIR: first compound, else first actor */
 };
 
+#define VG_POS_NONE 0xFF
+
 /* One code an actor token stands for (coded compounds have several). */
 typedef struct vg_acode {
     char code[48];
@@ -55,7 +57,7 @@ typedef struct vg_aword {
     uint8_t deleted;     /* inside an eliminated comma clause */
     uint8_t conj_free;   /* conjunction that belongs to a compound */
     uint8_t pron;        /* VG_PRON_* */
-    uint8_t pos;         /* tagger part of speech */
+    uint8_t pos;         /* tagger part of speech, VG_POS_NONE if untagged */
     uint8_t former;      /* "former" precedes: agent becomes ELI */
     int16_t head;        /* TAIL: the phrase's head token */
     int16_t last;        /* head: last token of the phrase */
@@ -133,6 +135,8 @@ static inline bool vg_an_live(const vg_analysis *a, size_t i)
     return !a->w.v[i].deleted && a->w.v[i].type != VG_W_TAIL;
 }
 bool vg_an_is_actor(const vg_analysis *a, size_t i);
+/* Does token i open a fronted phrase ("After", "According", "In")? */
+bool vg_an_fronting(const vg_analysis *a, size_t i);
 /* Actor token -> its compound (or -1); pronouns follow their reference. */
 int vg_an_compound_of(const vg_analysis *a, size_t i);
 /* Resolves a pronoun to its actor token (or returns i itself). */

@@ -1,5 +1,6 @@
 /* match.c -- see match.h. */
 #include "match.h"
+#include "tagger.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -423,7 +424,21 @@ static unit last_unit(const mctx *m, int hi, int lo, const unit *not)
     return no_unit;
 }
 
-static bool passive(const vg_analysis *a, int v, int vl)
+static bool be_or_get(const vg_analysis *a, int i)
+{
+    static const char *const words[] = {
+        "IS", "ARE", "AM", "BE", "BEING", "GET", "GETS", "GOT", "GOTTEN", "GETTING",
+    };
+    if (a->w.v[i].type == VG_W_AUXIL) return true;
+    const char *w = vg_tok_norm(&a->tk, (size_t)i);
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (!strcmp(w, words[k])) return true;
+    return false;
+}
+
+/* TABARI's passive: WAS/WERE/BEEN one or two words before the verb and BY
+ * one or two after; source and target swap. */
+static bool tabari_passive(const vg_analysis *a, int v, int vl)
 {
     int n = (int)a->tk.t.n;
     int p1 = prev_live(a, v - 1, 0), p2 = p1 > 0 ? prev_live(a, p1 - 1, 0) : -1;
@@ -432,6 +447,53 @@ static bool passive(const vg_analysis *a, int v, int vl)
     int n1 = next_live(a, vl + 1, n), n2 = n1 < n ? next_live(a, n1 + 1, n) : n;
     bool by = (n1 < n && a->w.v[n1].type == VG_W_BY) || (n2 < n && a->w.v[n2].type == VG_W_BY);
     return aux && by;
+}
+
+/* Otherwise: a past participle after a form of BE or GET at most three
+ * words before it ("is being pressured", "has been repeatedly attacked"). */
+static bool passive(const vg_analysis *a, int v)
+{
+    if (a->tagged && a->w.v[v].pos != VG_POS_VBN && a->w.v[v].pos != VG_POS_NONE) return false;
+    for (int k = 0, p = prev_live(a, v - 1, 0); k < 3 && p >= 0;
+         k++, p = p > 0 ? prev_live(a, p - 1, 0) : -1) {
+        if (be_or_get(a, p)) return true;
+        if (a->w.v[p].type == VG_W_VERB || vg_an_is_actor(a, (size_t)p)) return false;
+    }
+    return false;
+}
+
+static bool attack_noun(const char *w)
+{
+    static const char *const words[] = {
+        "ATTACK", "ATTACKS", "SHELLING", "AIRSTRIKE", "AIRSTRIKES", "STRIKE", "STRIKES",
+        "BOMBING", "BOMBINGS", "BOMBARDMENT", "FIRE", "GUNFIRE", "RAID", "RAIDS",
+        "ASSAULT", "OFFENSIVE", "AMBUSH", "SHOOTING", "BARRAGE",
+    };
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (!strcmp(w, words[k])) return true;
+    return false;
+}
+
+/* The agent of a passive: the first unit after BY in the clause ("were
+ * killed in an attack by rebels"); else the actor of an attack noun ("in
+ * Israeli tank shelling", "under the fire of the air force"); else none
+ * ("were killed in Baghdad"). */
+static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
+{
+    const vg_analysis *a = m->a;
+    for (int i = vl + 1; i < cend; i++)
+        if (live(a, i) && a->w.v[i].type == VG_W_BY)
+            return first_unit(m, i + 1, i + 6 < cend ? i + 6 : cend, not, false);
+    for (int i = vl + 1; i < cend; i++) {
+        if (!live(a, i) || a->tk.t.v[i].kind != VG_TK_WORD || !attack_noun(vg_tok_norm(&a->tk, (size_t)i)))
+            continue;
+        unit u = last_unit(m, i, i - 3 > vl ? i - 3 : vl + 1, not);
+        if (u.kind != U_NONE) return u;
+        int of = next_live(a, i + 1, cend);
+        if (of < cend && a->tk.t.v[of].kind == VG_TK_WORD && !strcmp(vg_tok_norm(&a->tk, (size_t)of), "OF"))
+            return first_unit(m, of + 1, of + 5 < cend ? of + 5 : cend, not, false);
+    }
+    return no_unit;
 }
 
 typedef struct clause_state {
@@ -448,6 +510,17 @@ static unit code_unit(const char *code)
     return u;
 }
 
+/* Where the subject search before verb v starts: past a fronted phrase
+ * that opens the clause at lo and ends in a comma. */
+static int subject_start(const vg_analysis *a, int lo, int v)
+{
+    int f = next_live(a, lo, v);
+    if (f >= v || !vg_an_fronting(a, (size_t)f)) return lo;
+    for (int i = v - 1; i > f; i--)
+        if (live(a, i) && a->w.v[i].type == VG_W_COMMA) return i + 1;
+    return lo;
+}
+
 /* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6). */
 static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
                         bool designated, uint8_t *flags)
@@ -460,13 +533,17 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
     if (m->src.kind == U_NONE && cs->forced.kind != U_NONE) m->src = cs->forced;
     if (m->src.kind == U_NONE) {
         int lo = cl == 0 ? 0 : c->first;
+        if (!o->tabari_compat) lo = subject_start(a, lo, v);
         m->src = first_unit(m, lo, v, &m->tgt, false);
         if (m->src.kind == U_NONE && cl > 0 && cs->prev_event) m->src = cs->kept;
         if (m->src.kind == U_NONE && o->def_prior && o->def_source[0]) {
             m->src = code_unit(o->def_source);
             *flags |= VG_EV_DEFSRC;
         }
-        if (m->src.kind == U_NONE) m->src = first_unit(m, vl + 1, cend, &m->tgt, false);
+        /* TABARI takes a source after the verb; that reverses "Gunmen
+         * opened fire on the police" when the gunmen are uncoded */
+        if (m->src.kind == U_NONE && o->tabari_compat)
+            m->src = first_unit(m, vl + 1, cend, &m->tgt, false);
         if (m->src.kind == U_NONE && cl > 0) m->src = cs->kept;
     }
     if (m->tgt.kind == U_NONE) {
@@ -477,6 +554,10 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         }
         if (m->tgt.kind == U_NONE) m->tgt = last_unit(m, v, c->first, &m->src);
         if (m->tgt.kind == U_NONE && m->src.kind == U_COMP) m->tgt = m->src;
+        /* "The US, Russia and Switzerland met": every pair, not the last member */
+        if (!o->tabari_compat && m->src.kind == U_COMP && m->tgt.kind == U_ACTOR &&
+            a->w.v[m->tgt.tok].comp == m->src.comp)
+            m->tgt = m->src;
     }
     if (m->src.kind == U_NONE && o->def_source[0]) {
         m->src = code_unit(o->def_source);
@@ -486,10 +567,11 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         m->tgt = code_unit(o->def_target);
         *flags |= VG_EV_DEFTGT;
     }
-    if (!designated && !(*flags & (VG_EV_DEFSRC | VG_EV_DEFTGT)) && passive(a, v, vl)) {
-        unit t = m->src;
-        m->src = m->tgt;
-        m->tgt = t;
+    if (designated || (*flags & (VG_EV_DEFSRC | VG_EV_DEFTGT))) return;
+    if (o->tabari_compat ? tabari_passive(a, v, vl) : passive(a, v)) {
+        unit subject = m->src;
+        m->src = o->tabari_compat ? m->tgt : passive_agent(m, vl, cend, &subject);
+        m->tgt = subject;
         *flags |= VG_EV_PASSIVE;
     }
 }
@@ -764,15 +846,26 @@ static void filter_events(vg_events *ev)
     ev->n = k;
 }
 
-static void remember_first_actor(vg_coder *c)
+/* What a pronoun opening the next sentence refers to.  TABARI: the first
+ * actor.  Otherwise the subject: the source of the first event, or else an
+ * actor standing before the first verb ("They" after "Gunmen opened fire
+ * on the police" is not the police). */
+static void remember_antecedent(vg_coder *c, const vg_result *r)
 {
     const vg_analysis *a = &c->an;
     c->fwd_code[0] = '\0';
-    for (size_t i = 0; i < a->tk.t.n; i++)
+    bool compat = c->opt->tabari_compat;
+    if (!compat && r->events.n && !(r->events.v[0].flags & VG_EV_DEFSRC)) {
+        snprintf(c->fwd_code, sizeof c->fwd_code, "%s", r->events.v[0].source);
+        return;
+    }
+    for (size_t i = 0; i < a->tk.t.n; i++) {
+        if (!compat && a->w.v[i].type == VG_W_VERB) return;
         if (a->w.v[i].type == VG_W_ACTOR) {
             snprintf(c->fwd_code, sizeof c->fwd_code, "%s", a->codes.v[a->w.v[i].base].code);
             return;
         }
+    }
 }
 
 void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
@@ -798,5 +891,5 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
         if (out->status == VG_AN_OK) filter_events(&out->events);
         else out->events.n = 0;
     }
-    if (a->status != VG_AN_SHORT) remember_first_actor(c);
+    if (a->status != VG_AN_SHORT) remember_antecedent(c, out);
 }

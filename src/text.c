@@ -326,6 +326,43 @@ void vg_tokenize(const char *str, size_t n, vg_tokens *tk)
     }
 }
 
+/* ---- datelines ---- */
+
+static bool dash_at(const unsigned char *s, size_t n, size_t i, size_t *len)
+{
+    if (s[i] == '-') { *len = 1; return i + 1 >= n || s[i + 1] == ' ' || s[i + 1] == '-'; }
+    if (i + 2 < n && s[i] == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0x94 || s[i + 2] == 0x93)) {
+        *len = 3;
+        return true;
+    }
+    return false;
+}
+
+size_t vg_dateline_len(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, words = 0, dl;
+    int first_caps = 0;
+    bool marked = false;      /* a comma or parenthesis: "NATO:" alone is no dateline */
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == ',' || c == '(') marked = true;
+        if (c == ' ' || c == ',' || c == '(' || c == ')' || c == '.' || c == '\t') { i++; continue; }
+        if (c == ':') return words && marked ? i + 1 : 0;
+        if (dash_at(s, n, i, &dl)) return words && marked ? i + dl : 0;
+        if (!vg_isupper(c) && !vg_isdigit(c) && c < 0x80) return 0;
+        size_t start = i, upper = 0, lower = 0;
+        while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != ':' && s[i] != '(' && s[i] != ')') {
+            if (vg_isupper(s[i])) upper++;
+            else if (vg_islower(s[i])) lower++;
+            i++;
+        }
+        if (words == 0) first_caps = upper >= 2 && !lower;
+        if (!first_caps || ++words > 10 || i - start > 40) return 0;
+    }
+    return 0;
+}
+
 /* ---- sentences ---- */
 
 static const char *const abbrevs[] = {

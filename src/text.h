@@ -67,6 +67,12 @@ typedef struct vg_tokens {
  * abbreviation with inner periods ("U.S.") or an initial ("F."). */
 void vg_tokenize(const char *s, size_t n, vg_tokens *out);
 void vg_tokens_clear(vg_tokens *tk);
+
+/* Length in bytes of a wire-story dateline opening s ("GAZA CITY,
+ * Palestinian Territories:", "KYIV, Nov 26 (Reuters) -", "PRISTINA (AP) —"):
+ * an upper-case first word, then at most ten capitalised words, numbers,
+ * commas and parentheses up to a colon or a dash.  0 if there is none. */
+size_t vg_dateline_len(const char *s, size_t n);
 void vg_tokens_free(vg_tokens *tk);
 
 static inline const char *vg_tok_norm(const vg_tokens *tk, size_t i)

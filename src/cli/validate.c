@@ -168,6 +168,17 @@ typedef struct vstate {
     vg_diag diag;
 } vstate;
 
+/* VIGIL_TRACE=ID prints the analysis of record ID (tokens, types, clauses). */
+static void trace(vstate *v, const char *id)
+{
+    const char *want = getenv("VIGIL_TRACE");
+    if (!want || strcmp(want, id)) return;
+    vg_buf t = {0};
+    vg_analysis_dump(vg_coder_analysis(v->coder), &t);
+    fputs(t.s ? t.s : "", stdout);
+    vg_buf_free(&t);
+}
+
 static void forward_control(vstate *v, const char *id)
 {
     if (!v->d->opt.forward) {
@@ -214,13 +225,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
         bool dates = v->d->opt.time_shift == 1 || (v->d->opt.time_shift < 0 && v->d->has_time);
         bool ok = date_ok && check(&x, &v->res, dates);
         if (ok) v->npass++;
-        const char *trace = getenv("VIGIL_TRACE");
-        if (trace && !strcmp(trace, id)) {
-            vg_buf t = {0};
-            vg_analysis_dump(vg_coder_analysis(v->coder), &t);
-            fputs(t.s ? t.s : "", stdout);
-            vg_buf_free(&t);
-        }
+        trace(v, id);
         if (!ok || v->verbose) {
             vg_buf b = {0};
             describe(&b, &v->res);
@@ -275,6 +280,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
         if (b.len) fwrite(b.s, 1, b.len, v->events);
         vg_buf_free(&b);
     }
+    trace(v, id);
     /* a discard expects no events; so does "noevents" */
     bool ok;
     if (x.discard || x.none) ok = v->res.events.n == 0;

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "match.h"
@@ -65,6 +66,12 @@ static const char *code(fx *f, const char *s, int32_t date)
         const vg_event *e = &f->r.events.v[i];
         size_t n = strlen(out);
         snprintf(out + n, sizeof out - n, "%s%s/%s/%s", i ? " " : "", e->source, e->target, e->code);
+    }
+    if (getenv("VIGIL_TEST_DUMP")) {
+        vg_buf b = {0};
+        vg_analysis_dump(vg_coder_analysis(f->c), &b);
+        fprintf(stderr, "%s\n%s", s, b.s ? b.s : "");
+        vg_buf_free(&b);
     }
     return out;
 }
@@ -167,6 +174,61 @@ static void test_date_shift(void **st)
     (void)st;
 }
 
+/* Vigil's own analysis (not TABARI-compatible): the tagger, subjects,
+ * passives, datelines. */
+static int setup_vigil(void **st)
+{
+    setup(st);
+    fx *f = *st;
+    f->d->opt.tabari_compat = false;
+    f->d->opt.use_tagger = true;
+    vg_coder_free(f->c);
+    f->c = vg_coder_new(f->d, &f->d->opt);
+    return 0;
+}
+
+static void test_fronted_phrase(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "After the attack on Kosovo, Serbia accused Albania of lying.", 20230929),
+                        "SRB/ALB/112");
+    assert_string_equal(code(f, "PRISTINA, Kosovo (AP) - Serbia accused Albania of lying.", 20230929),
+                        "SRB/ALB/112");
+}
+
+static void test_passives(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Kosovo police were attacked by Serbia on Sunday.", 20230929),
+                        "SRB/KSVCOP/190");
+    /* no agent: no source, and a place after the verb is not one */
+    assert_string_equal(code(f, "Kosovo police were attacked on Sunday in Albania.", 20230929), "");
+    /* the actor of an attack noun is the agent */
+    assert_string_equal(code(f, "Kosovo police were attacked in a Serbian raid on Sunday.", 20230929),
+                        "SRB/KSVCOP/190");
+    /* without a source before the verb, none is taken after it */
+    assert_string_equal(code(f, "Masked men attacked Kosovo police near Albania.", 20230929), "");
+}
+
+static void test_compound_meeting(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia, Kosovo and Albania met in Brussels on Sunday.", 20230929),
+                        "SRB/KSV/036 KSV/SRB/036 SRB/ALB/036 ALB/SRB/036 KSV/ALB/036 ALB/KSV/036");
+}
+
+static void test_pronoun_subject(void **st)
+{
+    fx *f = *st;
+    const char *s1 = "In Kosovo on Sunday, Serbian troops attacked Albania.";
+    const char *s2 = "They then accused Kosovo of lying.";
+    vg_coder_new_story(f->c);
+    vg_code_sentence(f->c, s1, strlen(s1), 20230929, &f->r);
+    vg_code_sentence(f->c, s2, strlen(s2), 20230929, &f->r);
+    assert_int_equal(f->r.events.n, 1);
+    assert_string_equal(f->r.events.v[0].source, "SRBMIL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,5 +239,12 @@ int main(void)
         cmocka_unit_test(test_date_shift),
         cmocka_unit_test(test_discards_and_issues),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest vigil[] = {
+        cmocka_unit_test(test_fronted_phrase),
+        cmocka_unit_test(test_passives),
+        cmocka_unit_test(test_compound_meeting),
+        cmocka_unit_test(test_pronoun_subject),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown) |
+           cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown);
 }

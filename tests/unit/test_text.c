@@ -115,6 +115,20 @@ static void test_linear(void **st)
     free(s);
 }
 
+static size_t dl(const char *s) { return vg_dateline_len(s, strlen(s)); }
+
+static void test_datelines(void **st)
+{
+    (void)st;
+    assert_int_equal(dl("GAZA CITY, Palestinian Territories: Four children were killed."), 35);
+    assert_int_equal(dl("KYIV, Nov 26 (Reuters) - Russia attacked."), 24);
+    assert_int_equal(dl("PRISTINA (AP) \xe2\x80\x94 Police said."), 17);
+    assert_int_equal(dl("NATO: Serbia must withdraw."), 0);
+    assert_int_equal(dl("NATO increases in Kosovo: USA worried"), 0);
+    assert_int_equal(dl("The USA, NATO said: fine."), 0);
+    assert_int_equal(dl("US-Serbia talks, officials said - today"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +138,7 @@ int main(void)
         cmocka_unit_test(test_quotes_and_long_words),
         cmocka_unit_test(test_sentences),
         cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_datelines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
