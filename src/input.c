@@ -222,6 +222,17 @@ static bool next_text(vg_reader *r, vg_record *rec)
 bool vg_reader_next_xml(void *r, void **state, const char *name, const char *text,
                         size_t len, vg_record *rec, vg_diag *diag);
 
+size_t vg_xml_offset(const void *state, const char *text);
+
+size_t vg_reader_offset(const vg_reader *r)
+{
+    switch (r->fmt) {
+    case VG_FMT_TEXT: return r->done ? r->len : 0;
+    case VG_FMT_PETRARCH: return r->xml ? vg_xml_offset(r->xml, r->text) : 0;
+    default: return r->lines.p ? (size_t)(r->lines.p - r->text) : 0;
+    }
+}
+
 bool vg_reader_next(vg_reader *r, vg_record *rec, vg_diag *diag)
 {
     record_clear(rec);

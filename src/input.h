@@ -30,6 +30,8 @@ typedef struct vg_record {
     vg_buf parse;           /* PETRARCH: <Parse> tree, if any */
     vg_buf expected;        /* PETRARCH: EventCoding records, "src tgt code;" */
     long line;              /* where the record starts in its file */
+    size_t file_no;         /* which input file (set by the pipeline) */
+    size_t end_off;         /* byte offset in its file just after the record */
     size_t repaired;        /* invalid UTF-8 bytes replaced while reading */
     bool sentence_level;    /* the text is one sentence (TABARI, PETRARCH) */
 } vg_record;
@@ -50,5 +52,7 @@ void vg_reader_free(vg_reader *r);
 /* Reads the next record; false at the end.  Problems with a record are
  * reported to diag with the record's id and the record is skipped. */
 bool vg_reader_next(vg_reader *r, vg_record *rec, vg_diag *diag);
+/* Bytes of the file consumed so far. */
+size_t vg_reader_offset(const vg_reader *r);
 
 #endif

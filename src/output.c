@@ -17,13 +17,20 @@ static void span_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t 
     vg_buf_json_strn(b, cx->sentence + off, len);
 }
 
-static void src_json(vg_buf *b, const vg_dict *d, const vg_entry *e)
+static void file_json(vg_buf *b, const vg_event_ctx *cx, vg_src src)
+{
+    const char *f = vg_dict_file_name(cx->d, src);
+    const char *slash = cx->base_names && f ? strrchr(f, '/') : NULL;
+    vg_buf_puts(b, ",\"file\":");
+    vg_buf_json_str(b, slash ? slash + 1 : f);
+    vg_buf_printf(b, ",\"line\":%d", src.line);
+}
+
+static void src_json(vg_buf *b, const vg_event_ctx *cx, const vg_entry *e)
 {
     vg_buf_puts(b, "\"entry\":");
     vg_buf_json_str(b, e->text);
-    vg_buf_puts(b, ",\"file\":");
-    vg_buf_json_str(b, vg_dict_file_name(d, e->src));
-    vg_buf_printf(b, ",\"line\":%d", e->src.line);
+    file_json(b, cx, e->src);
 }
 
 static void actor_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t len,
@@ -37,32 +44,31 @@ static void actor_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t
     vg_buf_puts(b, "{\"text\":");
     span_json(b, cx, off, len);
     vg_buf_putc(b, ',');
-    src_json(b, d, &d->entries.v[entry]);
+    src_json(b, cx, &d->entries.v[entry]);
     if (agent >= 0) {
         vg_buf_puts(b, ",\"agent\":{");
-        src_json(b, d, &d->entries.v[agent]);
+        src_json(b, cx, &d->entries.v[agent]);
         vg_buf_putc(b, '}');
     }
     vg_buf_putc(b, '}');
 }
 
-static void matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+void vg_event_matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
 {
     const vg_dict *d = cx->d;
-    vg_buf_puts(b, "\"matched\":{\"verb\":{\"text\":");
+    vg_buf_puts(b, "{\"verb\":{\"text\":");
     span_json(b, cx, e->verb_off, e->verb_len);
     if (e->verb_entry >= 0) {
         vg_buf_putc(b, ',');
-        src_json(b, d, &d->entries.v[e->verb_entry]);
+        src_json(b, cx, &d->entries.v[e->verb_entry]);
     }
     vg_buf_puts(b, "},\"pattern\":");
     if (e->pattern >= 0) {
         const vg_pattern *p = &d->patterns.v[e->pattern];
         vg_buf_puts(b, "{\"text\":");
         vg_buf_json_str(b, p->text);
-        vg_buf_puts(b, ",\"file\":");
-        vg_buf_json_str(b, vg_dict_file_name(d, p->src));
-        vg_buf_printf(b, ",\"line\":%d}", p->src.line);
+        file_json(b, cx, p->src);
+        vg_buf_putc(b, '}');
     } else {
         vg_buf_puts(b, "null");
     }
@@ -144,8 +150,8 @@ void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     opt_str(b, "title", cx->title);
     vg_buf_puts(b, ",\"sentence\":");
     vg_buf_json_strn(b, cx->sentence, cx->sentence_len);
-    vg_buf_putc(b, ',');
-    matched_json(b, cx, e);
+    vg_buf_puts(b, ",\"matched\":");
+    vg_event_matched_json(b, cx, e);
     vg_buf_putc(b, '}');
 }
 

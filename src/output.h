@@ -15,10 +15,15 @@ typedef struct vg_event_ctx {
     int sentence_no;         /* 0-based within the record */
     const char *source_name, *url, *title;   /* article metadata, may be NULL */
     const vg_issue_counts *issues;           /* the sentence's issues, may be NULL */
+    bool base_names;                         /* dictionary files without directories */
 } vg_event_ctx;
 
 /* Appends one event as a JSON object (no newline). */
 void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
+
+/* Appends the "matched" object alone: the verb, pattern, source and target
+ * with the dictionary entries (file and line) that produced them. */
+void vg_event_matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
 
 /* Appends every event of a coded sentence as JSON lines. */
 void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r);

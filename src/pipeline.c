@@ -92,7 +92,11 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
     apply_story_discard(out);
 }
 
-/* ---- batches on threads ---- */
+/* ---- batches on threads ----
+ *
+ * Two batches alternate: while the workers code one, the calling thread
+ * reads the next records before it and commits the one before that, in
+ * input order. */
 
 typedef struct slot {
     vg_record rec;
@@ -106,14 +110,14 @@ typedef struct batch {
     size_t n;
     atomic_size_t next;
     const vg_code_opts *co;
-    vg_emit_fn emit;
-    void *ctx;
+    const vg_pipeline_io *io;
 } batch;
 
 typedef struct worker {
     batch *b;
     vg_coder *coder;
     pthread_t th;
+    bool running;
 } worker;
 
 static void work(batch *b, vg_coder *coder)
@@ -123,7 +127,7 @@ static void work(batch *b, vg_coder *coder)
         slot *s = &b->slots[i];
         vg_buf_clear(&s->out);
         vg_code_record(coder, &s->rec, b->co, &s->cr);
-        s->keep = b->emit(b->ctx, &s->rec, &s->cr, &s->out);
+        s->keep = b->io->emit ? b->io->emit(b->io->ctx, &s->rec, &s->cr, &s->out) : true;
     }
 }
 
@@ -134,17 +138,22 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void run_batch(batch *b, worker *ws, int nthreads)
+/* Starts coding b on the workers (on this thread if none can start). */
+static void start_batch(batch *b, worker *ws, int nthreads)
 {
     atomic_store(&b->next, 0);
-    if (nthreads <= 1) { work(b, ws[0].coder); return; }
-    for (int t = 1; t < nthreads; t++) {
+    for (int t = 0; t < nthreads; t++) {
         ws[t].b = b;
-        if (pthread_create(&ws[t].th, NULL, worker_main, &ws[t]) != 0) ws[t].b = NULL;
+        ws[t].running = pthread_create(&ws[t].th, NULL, worker_main, &ws[t]) == 0;
     }
-    work(b, ws[0].coder);
-    for (int t = 1; t < nthreads; t++)
-        if (ws[t].b) pthread_join(ws[t].th, NULL);
+    if (!ws[0].running) work(b, ws[0].coder);   /* the others finish what is left */
+}
+
+static void finish_batch(worker *ws, int nthreads)
+{
+    for (int t = 0; t < nthreads; t++)
+        if (ws[t].running) pthread_join(ws[t].th, NULL);
+    for (int t = 0; t < nthreads; t++) ws[t].running = false;
 }
 
 /* Reads a file (or stdin for "-") whole. */
@@ -172,7 +181,11 @@ typedef struct source {
 static bool source_next(source *src, vg_record *rec, vg_diag *diag)
 {
     while (1) {
-        if (src->rd && vg_reader_next(src->rd, rec, diag)) return true;
+        if (src->rd && vg_reader_next(src->rd, rec, diag)) {
+            rec->file_no = src->at - 1;
+            rec->end_off = vg_reader_offset(src->rd);
+            return true;
+        }
         vg_reader_free(src->rd);
         free(src->text);
         src->rd = NULL;
@@ -214,39 +227,70 @@ static void count(vg_pipeline_stats *st, const vg_coded_record *cr)
     for (size_t i = 0; i < cr->ns; i++) st->events += cr->s.v[i].r.events.n;
 }
 
+/* Fills b with the next records; false when there are none. */
+static bool fill(batch *b, size_t cap, source *src, vg_diag *diag)
+{
+    b->n = 0;
+    while (b->n < cap && source_next(src, &b->slots[b->n].rec, diag)) b->n++;
+    return b->n > 0;
+}
+
+/* Writes, counts and commits a coded batch in order; false to stop. */
+static bool commit_batch(batch *b, const vg_pipeline_io *io, vg_diag *diag,
+                         vg_pipeline_stats *stats)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        slot *s = &b->slots[i];
+        count(stats, &s->cr);
+        report(diag, &s->rec, &s->cr);
+        if (s->out.len && io->out) fwrite(s->out.s, 1, s->out.len, io->out);
+        if (!s->keep) return false;
+        if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out)) return false;
+    }
+    return true;
+}
+
+static void free_batch(batch *b, size_t cap)
+{
+    for (size_t i = 0; i < cap; i++) {
+        vg_record_free(&b->slots[i].rec);
+        vg_coded_record_free(&b->slots[i].cr);
+        vg_buf_free(&b->slots[i].out);
+    }
+    free(b->slots);
+}
+
 bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts *co,
                      vg_format fmt, char *const *files, size_t nfiles, int nthreads,
-                     vg_emit_fn emit, void *ctx, FILE *f, vg_diag *diag,
-                     vg_pipeline_stats *stats)
+                     const vg_pipeline_io *io, vg_diag *diag, vg_pipeline_stats *stats)
 {
     if (nthreads < 1) nthreads = 1;
     if (opt->tabari_compat && opt->forward) nthreads = 1;   /* records depend on each other */
-    size_t cap = nthreads == 1 ? 64 : (size_t)nthreads * 256;
-    batch b = { vg_calloc(cap, sizeof(slot)), 0, 0, co, emit, ctx };
+    size_t cap = (size_t)nthreads * 256;
+    batch bs[2];
+    for (int k = 0; k < 2; k++) {
+        bs[k].slots = vg_calloc(cap, sizeof(slot));
+        bs[k].n = 0;
+        bs[k].co = co;
+        bs[k].io = io;
+    }
     worker *ws = vg_calloc((size_t)nthreads, sizeof *ws);
     for (int t = 0; t < nthreads; t++) ws[t].coder = vg_coder_new(d, opt);
     source src = { files, nfiles, 0, NULL, NULL, fmt, true };
     memset(stats, 0, sizeof *stats);
-    bool more = true, stop = false;
-    while (more && !stop) {
-        b.n = 0;
-        while (b.n < cap && (more = source_next(&src, &b.slots[b.n].rec, diag))) b.n++;
-        if (!b.n) break;
-        run_batch(&b, ws, nthreads);
-        for (size_t i = 0; i < b.n && !stop; i++) {
-            slot *s = &b.slots[i];
-            count(stats, &s->cr);
-            report(diag, &s->rec, &s->cr);
-            if (s->out.len && f) fwrite(s->out.s, 1, s->out.len, f);
-            if (!s->keep) stop = true;
-        }
+    int cur = 0;
+    bool coding = fill(&bs[cur], cap, &src, diag);
+    if (coding) start_batch(&bs[cur], ws, nthreads);
+    while (coding) {
+        finish_batch(ws, nthreads);
+        batch *done = &bs[cur];
+        cur ^= 1;
+        coding = fill(&bs[cur], cap, &src, diag);
+        if (coding) start_batch(&bs[cur], ws, nthreads);
+        if (!commit_batch(done, io, diag, stats)) break;
     }
-    for (size_t i = 0; i < cap; i++) {
-        vg_record_free(&b.slots[i].rec);
-        vg_coded_record_free(&b.slots[i].cr);
-        vg_buf_free(&b.slots[i].out);
-    }
-    free(b.slots);
+    finish_batch(ws, nthreads);
+    for (int k = 0; k < 2; k++) free_batch(&bs[k], cap);
     for (int t = 0; t < nthreads; t++) vg_coder_free(ws[t].coder);
     free(ws);
     vg_reader_free(src.rd);

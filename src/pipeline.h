@@ -3,8 +3,8 @@
  * A record (an article, or a TABARI sentence record) is repaired (UTF-8),
  * dated, split into sentences (articles only) and coded sentence by
  * sentence.  vg_pipeline_run reads records from readers, codes them on N
- * worker threads and hands the results to an emit callback in input order,
- * so that output is the same whatever N is. */
+ * worker threads (emit runs there) and commits the results on the calling
+ * thread in input order, so that output is the same whatever N is. */
 #ifndef VG_PIPELINE_H
 #define VG_PIPELINE_H
 
@@ -37,22 +37,33 @@ typedef struct vg_code_opts {
 void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out);
 
-/* Called in input order for every record; may write to out (which the
- * pipeline then writes to the output stream).  Returns false to stop. */
+/* Called on a worker thread for every record, as soon as it is coded; may
+ * append to out.  Returns false to stop. */
 typedef bool (*vg_emit_fn)(void *ctx, const vg_record *rec, const vg_coded_record *cr,
                            vg_buf *out);
+/* Called on the calling thread for every record, in input order, after its
+ * emit (out holds what emit wrote).  Returns false to stop. */
+typedef bool (*vg_commit_fn)(void *ctx, const vg_record *rec, const vg_coded_record *cr,
+                             const vg_buf *out);
+
+typedef struct vg_pipeline_io {
+    vg_emit_fn emit;          /* may be NULL */
+    vg_commit_fn commit;      /* may be NULL */
+    void *ctx;                /* passed to both */
+    FILE *out;                /* emit output is written here in order; may be NULL */
+} vg_pipeline_io;
 
 typedef struct vg_pipeline_stats {
     size_t records, bad_records, sentences, events;
 } vg_pipeline_stats;
 
 /* Reads every record of the given files (or stdin for "-"), codes them on
- * nthreads threads and emits them in order; output buffers are written to
- * f.  Reader errors go to diag.  Returns false if an input file could not
+ * nthreads threads while the calling thread reads ahead and commits, and
+ * writes emitted output in input order.  Reader and record problems go to
+ * diag (on the calling thread).  Returns false if an input file could not
  * be read. */
 bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts *co,
                      vg_format fmt, char *const *files, size_t nfiles, int nthreads,
-                     vg_emit_fn emit, void *ctx, FILE *f, vg_diag *diag,
-                     vg_pipeline_stats *stats);
+                     const vg_pipeline_io *io, vg_diag *diag, vg_pipeline_stats *stats);
 
 #endif

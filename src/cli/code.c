@@ -24,8 +24,10 @@ static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_
     if (!cr->ok) return true;
     for (size_t i = 0; i < cr->ns; i++) {
         const vg_coded_sentence *s = &cr->s.v[i];
-        vg_event_ctx cx = { cc->d, rec->id.s ? rec->id.s : "", cr->text.s + s->off, s->len,
-                            (int)i, rec->source.s, rec->url.s, rec->title.s, &s->r.issues };
+        vg_event_ctx cx = { .d = cc->d, .record = rec->id.s ? rec->id.s : "",
+                            .sentence = cr->text.s + s->off, .sentence_len = s->len,
+                            .sentence_no = (int)i, .source_name = rec->source.s,
+                            .url = rec->url.s, .title = rec->title.s, .issues = &s->r.issues };
         for (size_t k = 0; k < s->r.events.n; k++) {
             if (cc->tsv) vg_event_tsv(out, &cx, &s->r.events.v[k]);
             else {
@@ -101,8 +103,8 @@ int cli_code(int argc, char **argv)
     code_ctx cc = { d, tsv };
     if (tsv) vg_tsv_header(stdout);
     vg_pipeline_stats st;
-    bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, emit, &cc,
-                              stdout, &diag, &st);
+    vg_pipeline_io io = { emit, NULL, &cc, stdout };
+    bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, &io, &diag, &st);
     fflush(stdout);
     fprintf(stderr, "vigil code: %zu records, %zu sentences, %zu events", st.records,
             st.sentences, st.events);

@@ -212,8 +212,8 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
         forward_control(v, id);
         vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
         if (v->events) {
-            vg_event_ctx cx = { v->d, id, rec->text.s ? rec->text.s : "", rec->text.len, 0,
-                                NULL, NULL, NULL, &v->res.issues };
+            vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
+                            .sentence_len = rec->text.len, .issues = &v->res.issues };
             vg_buf b = {0};
             vg_events_jsonl(&b, &cx, &v->res);
             if (b.len) fwrite(b.s, 1, b.len, v->events);
@@ -273,8 +273,8 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
     vg_coder_new_story(v->coder);
     vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
     if (v->events) {
-        vg_event_ctx cx = { v->d, id, rec->text.s ? rec->text.s : "", rec->text.len, 0,
-                            NULL, NULL, NULL, &v->res.issues };
+        vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
+                            .sentence_len = rec->text.len, .issues = &v->res.issues };
         vg_buf b = {0};
         vg_events_jsonl(&b, &cx, &v->res);
         if (b.len) fwrite(b.s, 1, b.len, v->events);
