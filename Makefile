@@ -3,7 +3,7 @@
 # `make check` runs every test in both builds (see tests/run.sh).
 
 CC      ?= cc
-PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson
+PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

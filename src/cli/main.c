@@ -11,6 +11,8 @@ static const struct {
 } commands[] = {
     { "code", cli_code, "code records into events (JSON lines or TSV)" },
     { "validate", cli_validate, "run a TABARI validation file" },
+    { "ingest", cli_ingest, "code articles into the event store (SQLite or PostgreSQL)" },
+    { "export", cli_export, "write stored events as Phoenix, GDELT, ICEWS, PLOVER or CSV" },
     { "version", cli_version, "print the version" },
 };
 

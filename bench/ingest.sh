@@ -1,0 +1,65 @@
+#!/bin/bash
+# ingest.sh -- end-to-end `vigil ingest` throughput into SQLite:
+# news-sentences.jsonl x 6 (8,108 sentences per copy, ids made unique per
+# copy, article date 2023-09-29), -j 2, dictionary loading, gazetteer and
+# all.  Prints sentences/s and the database size per million events and per
+# million mentions (extrapolated from what was stored).
+#
+#   bench/ingest.sh [tabari|phoenix|both]     (default: both; the target,
+#                                              >= 40,000 sentences/s, is for
+#                                              the TABARI set)
+# Needs ../shared (or $VIGIL_SHARED); uses build/vigil (or $VIGIL).
+set -eu
+cd "$(dirname "$0")/.."
+VIGIL=${VIGIL:-build/vigil}
+SHARED=${VIGIL_SHARED:-../shared}
+CORPUS=$SHARED/corpora/news-sentences.jsonl
+[ -f "$CORPUS" ] || { echo "bench/ingest.sh: $CORPUS not found (set VIGIL_SHARED)"; exit 0; }
+[ -x "$VIGIL" ] || { echo "bench/ingest.sh: build $VIGIL first (make)"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+for i in 1 2 3 4 5 6; do sed "s/\"id\": \"/\"id\": \"c$i-/" "$CORPUS"; done >"$T/in.jsonl"
+TAB=$SHARED/dictionaries/tabari
+declare -A DICTS=(
+    [tabari]="--verbs $TAB/CAMEO.091003.master.verbs --actors $TAB/Phoenix.Countries.tabari.actors --options $TAB/CAMEO.09b5.options"
+    [phoenix]="--config $SHARED/dictionaries/phoenix/PETR_config.vigil.ini"
+)
+run() {  # NAME
+    local db=$T/$1.db secs u s sent ev men size
+    rm -f "$db"*
+    local TIMEFORMAT='%R %U %S' cpu
+    # shellcheck disable=SC2086
+    { time "$VIGIL" ingest --db "$db" -j 2 -v --date 2023-09-29 ${DICTS[$1]} "$T/in.jsonl" \
+        2>"$T/err"; } 2>"$T/time" || true
+    if ! grep -q "sentences," "$T/err"; then echo "$1: ingest failed:"; tail -3 "$T/err"; return; fi
+    sent=$(sed -n 's/.* \([0-9]*\) sentences,.*/\1/p' "$T/err" | tail -1)
+    ev=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c.execute('SELECT count(*), sum(num_mentions) FROM events').fetchone())" "$db")
+    read -r ev men <<<"$ev"
+    size=$(stat -c %s "$db")
+    read -r secs u s <"$T/time"
+    cpu=$(echo "$u + $s" | bc -l)
+    printf '%-8s %7d sentences in %5.2f s (CPU %.2f s) = %6.0f sentences/s | %6d events, %6d mentions, %5.1f MB: %6.0f MB per million events, %5.0f MB per million mentions\n' \
+        "$1" "$sent" "$secs" "$cpu" "$(echo "$sent / $secs" | bc -l)" "$ev" "$men" \
+        "$(echo "$size / 1048576" | bc -l)" "$(echo "$size / $ev" | bc -l)" "$(echo "$size / $men" | bc -l)"
+    python3 - "$db" <<'PY' || true
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+try:
+    rows = dict(c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"))
+except sqlite3.Error:
+    sys.exit(0)
+idx = {n: t for n, t in c.execute("SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index'")}
+per = {}
+for n, sz in rows.items():
+    t = idx.get(n, n)
+    per[t] = per.get(t, 0) + sz
+na, nm, ne = (c.execute("SELECT count(*) FROM %s" % t).fetchone()[0] for t in ("articles", "mentions", "events"))
+print("         bytes (tables with their indexes) per article %.0f, per mention %.0f + %.0f of sentence text, per event %.0f"
+      % (per.get("articles", 0) / max(na, 1), per.get("mentions", 0) / max(nm, 1),
+         per.get("sentences", 0) / max(nm, 1), per.get("events", 0) / max(ne, 1)))
+PY
+}
+case "${1:-both}" in
+    tabari|phoenix) run "$1" ;;
+    *) run tabari; run phoenix ;;
+esac

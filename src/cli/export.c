@@ -1,0 +1,88 @@
+/* export.c -- `vigil export`: the store's events as Phoenix, GDELT, ICEWS,
+ * PLOVER or CSV on standard output. */
+#include "cli.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: vigil export [--db PATH|postgresql://...] --format phoenix|gdelt|icews|plover|csv\n"
+    "                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dyad SRC-TGT] [--one-a-day]\n"
+    "--dyad: actor code prefixes, either may be empty or * (SRB-KSV, USA-, -RUS).\n";
+
+typedef struct export_args {
+    const char *db;
+    bool fmt_given;
+    vg_export_opts o;
+    char dyad[2][64];
+} export_args;
+
+static bool parse_dyad(const char *s, export_args *a)
+{
+    const char *dash = strchr(s, '-');
+    if (!dash || strchr(dash + 1, '-')) return false;
+    snprintf(a->dyad[0], sizeof a->dyad[0], "%.*s", (int)(dash - s), s);
+    snprintf(a->dyad[1], sizeof a->dyad[1], "%s", dash + 1);
+    a->o.dyad_source = a->dyad[0];
+    a->o.dyad_target = a->dyad[1];
+    return true;
+}
+
+static int parse_args(int argc, char **argv, export_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        bool has = i + 1 < argc;
+        bool bad = false;
+        if (!strcmp(s, "--db") && has) a->db = argv[++i];
+        else if (!strcmp(s, "--format") && has) {
+            bad = !vg_export_fmt_parse(argv[++i], &a->o.fmt);
+            a->fmt_given = true;
+        } else if (!strcmp(s, "--from") && has) bad = !vg_parse_record_date(argv[++i], true, &a->o.from);
+        else if (!strcmp(s, "--to") && has) bad = !vg_parse_record_date(argv[++i], true, &a->o.to);
+        else if (!strcmp(s, "--dyad") && has) bad = !parse_dyad(argv[++i], a);
+        else if (!strcmp(s, "--one-a-day")) a->o.one_a_day = true;
+        else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "vigil export: unknown argument '%s'\n%s", s, usage);
+            return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "vigil export: bad value for %s: '%s'\n", s, argv[i]);
+            return 2;
+        }
+    }
+    if (!a->fmt_given) {
+        fprintf(stderr, "vigil export: --format is required\n%s", usage);
+        return 2;
+    }
+    return -1;
+}
+
+int cli_export(int argc, char **argv)
+{
+    export_args a = { .db = "vigil.db" };
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0) return rc;
+    bool pg = strstr(a.db, "://") || strstr(a.db, "dbname=");
+    if (!pg && access(a.db, R_OK) != 0) {
+        fprintf(stderr, "vigil export: %s: no such database (run vigil ingest first)\n", a.db);
+        return 2;
+    }
+    char err[600];
+    vg_store *st = vg_store_open(a.db, NULL, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, "vigil export: %s\n", err);
+        return 2;
+    }
+    bool ok = vg_store_export(st, &a.o, stdout);
+    if (!ok)
+        fprintf(stderr, "vigil export: %s\n",
+                vg_store_error(st)[0] ? vg_store_error(st) : "cannot write the output");
+    vg_store_close(st);
+    return ok ? 0 : 2;
+}

@@ -1,0 +1,202 @@
+/* ingest.c -- `vigil ingest`: code articles into the event store. */
+#include "cli.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: vigil ingest [--db PATH|postgresql://...] [-j N] [--lede N] [--batch N]\n"
+    "                    [--format tabari|jsonl|text|petrarch] [--date YYYY-MM-DD]\n"
+    "                    [--gazetteer FILE] [--lock-timeout SECONDS] [-v]\n"
+    "                    [--project F | --config F | --actors F... --verbs F ...]\n"
+    "                    [INPUT...|-]\n"
+    "INPUT: files, directories (recursively; format by extension) or - for stdin.\n";
+
+typedef struct ingest_args {
+    cli_dictspec sp;
+    VG_VEC(char *) inputs;
+    const char *db, *gazetteer;
+    vg_format fmt;
+    bool fmt_given, verbose;
+    vg_code_opts co;
+    int threads;
+    vg_store_opts so;
+} ingest_args;
+
+static int32_t today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* Returns -1 when the arguments are fine, else the exit status. */
+static int parse_args(int argc, char **argv, ingest_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        bool has = i + 1 < argc;
+        int secs;
+        if (cli_dict_arg(&a->sp, argc, argv, &i)) continue;
+        if (!strcmp(s, "--db") && has) a->db = argv[++i];
+        else if (!strcmp(s, "--gazetteer") && has) a->gazetteer = argv[++i];
+        else if (!strcmp(s, "--format") && has) {
+            if (!vg_format_parse(argv[++i], &a->fmt)) {
+                fprintf(stderr, "vigil ingest: unknown format '%s'\n", argv[i]);
+                return 2;
+            }
+            a->fmt_given = true;
+        } else if (!strcmp(s, "--date") && has) {
+            if (!vg_parse_record_date(argv[++i], true, &a->co.default_date)) {
+                fprintf(stderr, "vigil ingest: bad date '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(s, "--lede") && has) {
+            if (!cli_int(argv[++i], 1, 1000000, &a->co.lede)) return fputs(usage, stderr), 2;
+        } else if (!strcmp(s, "-j") && has) {
+            if (!cli_int(argv[++i], 1, 256, &a->threads)) return fputs(usage, stderr), 2;
+        } else if (!strcmp(s, "--batch") && has) {
+            if (!cli_int(argv[++i], 1, 1000000, &a->so.batch)) return fputs(usage, stderr), 2;
+        } else if (!strcmp(s, "--lock-timeout") && has) {
+            if (!cli_int(argv[++i], 0, 86400, &secs)) return fputs(usage, stderr), 2;
+            a->so.lock_timeout_ms = secs ? secs * 1000 : 1;
+        } else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
+            a->verbose = true;
+        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "vigil ingest: unknown option '%s'\n%s", s, usage);
+            return 2;
+        } else {
+            vg_vec_push(&a->inputs, argv[i]);
+        }
+    }
+    return -1;
+}
+
+/* ---- progress bar ---- */
+
+static void thousands(char *out, size_t n, size_t v)
+{
+    char raw[32];
+    int k = snprintf(raw, sizeof raw, "%zu", v), o = 0;
+    for (int i = 0; i < k && (size_t)o + 2 < n; i++) {
+        if (i && (k - i) % 3 == 0) out[o++] = ',';
+        out[o++] = raw[i];
+    }
+    out[o] = '\0';
+}
+
+static void show_progress(void *ctx, const vg_ingest_progress *p, bool final)
+{
+    (void)ctx;
+    double t = vg_now() - p->started;
+    double rate = t > 0 ? p->sentences / t : 0;
+    double frac = p->bytes_total ? (double)p->bytes_done / (double)p->bytes_total : 0;
+    char a[32], s[32], e[32], r[32], eta[32] = "--:--";
+    thousands(a, sizeof a, p->articles);
+    thousands(s, sizeof s, p->sentences);
+    thousands(e, sizeof e, p->events);
+    thousands(r, sizeof r, (size_t)rate);
+    if (frac > 0.001 && !final) {
+        long left = (long)(t / frac * (1 - frac));
+        snprintf(eta, sizeof eta, "%ld:%02ld", left / 60, left % 60);
+    }
+    char bar[21];
+    int fill = (int)(frac * 20 + 0.5);
+    if (final) fill = 20;
+    for (int i = 0; i < 20; i++) bar[i] = i < fill ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(stderr, "\r[%s] %3.0f%%  %s articles  %s sentences  %s events  %s sent/s  ",
+            bar, final ? 100.0 : frac * 100, a, s, e, r);
+    if (final) fprintf(stderr, "in %.1fs\033[K", t);
+    else fprintf(stderr, "ETA %s\033[K", eta);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Record and reader errors (at most 20), after the run. */
+static void print_errors(const vg_diag *d)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < d->msgs.n; i++) {
+        if (d->msgs.v[i].level != VG_DIAG_ERROR) continue;
+        if (shown++ < 20) fprintf(stderr, "vigil ingest: %s\n", d->msgs.v[i].text);
+    }
+    if (shown > 20) fprintf(stderr, "vigil ingest: ... and %zu more errors\n", shown - 20);
+}
+
+static vg_gazetteer *open_gazetteer(const char *given)
+{
+    char *path = given ? vg_strdup(given) : vg_gazetteer_default_path();
+    char err[256] = "";
+    vg_gazetteer *g = path ? vg_gazetteer_open(path, err, sizeof err) : NULL;
+    if (!g)
+        fprintf(stderr, "vigil ingest: %s%s: places in the text are not located; events get "
+                        "their actors' country (build the gazetteer with `make`, or set "
+                        "VIGIL_GAZETTEER)\n",
+                path ? "cannot open the gazetteer: " : "no gazetteer found",
+                path ? err : "");
+    free(path);
+    return g;
+}
+
+static void summary(const vg_store *st, const vg_ingest_progress *p, const vg_diag *d,
+                    size_t dict_errors)
+{
+    vg_store_stats s;
+    vg_store_get_stats(st, &s);
+    fprintf(stderr, "vigil ingest: %zu articles (%zu new, %zu replaced, %zu unchanged), "
+                    "%zu sentences, %zu mentions, %zu new events",
+            p->articles, s.added, s.replaced, s.unchanged, p->sentences, s.mentions,
+            s.events_new);
+    if (p->bad) fprintf(stderr, ", %zu records failed", p->bad);
+    if (dict_errors) fprintf(stderr, ", %zu dictionary errors", dict_errors);
+    if (d->warnings) fprintf(stderr, ", %zu warnings", d->warnings);
+    fputc('\n', stderr);
+}
+
+static int run(ingest_args *a)
+{
+    char err[600];
+    vg_store *st = vg_store_open(a->db, &a->so, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, "vigil ingest: %s\n", err);
+        return 2;
+    }
+    vg_diag diag = { 0 };
+    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    size_t dict_errors = diag.errors;
+    vg_gazetteer *g = open_gazetteer(a->gazetteer);
+    bool tty = isatty(2);
+    vg_ingest_opts o = { d, a->co, a->threads, g, a->fmt_given, a->fmt,
+                         tty ? show_progress : NULL, NULL };
+    vg_ingest_progress prog;
+    bool ok = vg_ingest_run(st, &o, a->inputs.v, a->inputs.n, &diag, &prog);
+    print_errors(&diag);
+    bool stored = !vg_store_error(st)[0];
+    if (!stored)
+        fprintf(stderr, "vigil ingest: %s; the batch in progress was rolled back, earlier "
+                        "batches are committed (rerun to complete)\n", vg_store_error(st));
+    if (tty || a->verbose) summary(st, &prog, &diag, dict_errors);
+    vg_store_close(st);
+    vg_gazetteer_close(g);
+    vg_dict_free(d);
+    vg_diag_free(&diag);
+    return !stored ? 2 : ok && !prog.bad ? 0 : 1;
+}
+
+int cli_ingest(int argc, char **argv)
+{
+    ingest_args a = { .db = "vigil.db", .co = { today(), 0 }, .threads = 1 };
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0) rc = run(&a);
+    vg_vec_free(&a.inputs);
+    cli_dictspec_free(&a.sp);
+    return rc;
+}

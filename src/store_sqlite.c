@@ -1,0 +1,431 @@
+/* store_sqlite.c -- the SQLite back end of the event store: WAL mode,
+ * BEGIN IMMEDIATE transactions (one per batch), prepared statements. */
+#include "store.h"
+#include "ontology.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define SCHEMA_VERSION "1"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS articles (\n"
+    "  id TEXT PRIMARY KEY, date TEXT NOT NULL, source TEXT, url TEXT, title TEXT,\n"
+    "  text_hash TEXT NOT NULL, n_sentences INTEGER NOT NULL, ingested_at TEXT NOT NULL)\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS sentences (\n"
+    "  article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    "  sentence_no INTEGER NOT NULL, text TEXT NOT NULL,\n"
+    "  PRIMARY KEY (article_id, sentence_no)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS events (\n"
+    "  id INTEGER PRIMARY KEY, date TEXT NOT NULL, date_precision TEXT NOT NULL,\n"
+    "  source TEXT NOT NULL, target TEXT NOT NULL, source_country TEXT, target_country TEXT,\n"
+    "  code TEXT NOT NULL, root TEXT NOT NULL, quad INTEGER, penta INTEGER, goldstein REAL,\n"
+    "  plover TEXT, place_name TEXT, place_adm1 TEXT, place_country TEXT, lat REAL, lon REAL,\n"
+    "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
+    "  num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,\n"
+    "  num_sources INTEGER NOT NULL, first_seen TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS mentions (\n"
+    "  id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES events(id),\n"
+    "  article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    "  sentence_no INTEGER NOT NULL, event_no INTEGER NOT NULL,\n"
+    "  source TEXT NOT NULL, target TEXT NOT NULL, code TEXT NOT NULL,\n"
+    "  date TEXT NOT NULL, date_precision TEXT NOT NULL, date_expr TEXT,\n"
+    "  place_name TEXT, place_adm1 TEXT, place_country TEXT, lat REAL, lon REAL,\n"
+    "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
+    "  article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date);\n"
+    "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n"
+    "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n"
+    "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n"
+    "CREATE INDEX IF NOT EXISTS events_root ON events (root, date);\n"
+    "CREATE INDEX IF NOT EXISTS events_place ON events (place_country, date);\n"
+    "CREATE INDEX IF NOT EXISTS events_geo ON events (lat, lon);\n"
+    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
+    "INSERT OR IGNORE INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "');\n";
+
+enum {
+    S_LOOKUP, S_CAND, S_ARTICLE, S_SENTENCE, S_EVENT, S_MENTION, S_HAS_SOURCE, S_BUMP, S_N
+};
+
+static const char *const stmt_sql[S_N] = {
+    "SELECT text_hash FROM articles WHERE id = ?",
+    "SELECT " VG_STORE_EVENT_COLS " FROM events WHERE source = ? AND target = ? AND root = ? "
+    "AND date BETWEEN ? AND ? ORDER BY id",
+    "INSERT INTO articles (id, date, source, url, title, text_hash, n_sentences, ingested_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO sentences (article_id, sentence_no, text) VALUES (?, ?, ?)",
+    "INSERT INTO events (id, date, date_precision, source, target, source_country, "
+    "target_country, code, root, quad, penta, goldstein, plover, place_name, place_adm1, "
+    "place_country, lat, lon, place_precision, place_from_actor, place_raw, num_mentions, "
+    "num_articles, num_sources, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO mentions (event_id, article_id, sentence_no, event_no, source, target, code, "
+    "date, date_precision, date_expr, place_name, place_adm1, place_country, lat, lon, "
+    "place_precision, place_from_actor, place_raw, article_source, matched) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "SELECT 1 FROM mentions WHERE event_id = ? AND article_source = ? LIMIT 1",
+    "UPDATE events SET num_mentions = num_mentions + ?2, num_articles = num_articles + ?3, "
+    "num_sources = num_sources + ?4, first_seen = min(first_seen, ?5) WHERE id = ?1",
+};
+
+typedef struct sq_be {
+    vg_store_be base;
+    sqlite3 *db;
+    sqlite3_stmt *st[S_N];
+    int timeout_ms;
+    bool in_tx;
+} sq_be;
+
+/* Records a SQLite error with a plain explanation of the usual causes. */
+static bool fail(sq_be *b, int rc, const char *what)
+{
+    const char *hint = "";
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        hint = " (another process holds the write lock; it was waited for)";
+        break;
+    case SQLITE_FULL: hint = " (no space left on the device, or the file size limit)"; break;
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM: hint = " (is the database or its directory writable?)"; break;
+    case SQLITE_IOERR: hint = " (I/O error: disk full or failing?)"; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: hint = " (not a Vigil database, or damaged)"; break;
+    default: break;
+    }
+    snprintf(b->base.err, sizeof b->base.err, "%s: %s%s", what,
+             b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc), hint);
+    return false;
+}
+
+static bool exec(sq_be *b, const char *sql)
+{
+    int rc = sqlite3_exec(b->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK || fail(b, rc, "sqlite");
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
+static void bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+    bind_text(s, i, v && *v ? v : NULL);
+}
+
+static void bind_date(sqlite3_stmt *s, int i, int32_t d)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_coord(sqlite3_stmt *s, int i, double x)
+{
+    if (isnan(x)) sqlite3_bind_null(s, i);
+    else sqlite3_bind_double(s, i, x);
+}
+
+/* Runs a prepared statement to completion. */
+static bool step_done(sq_be *b, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE || fail(b, rc, what);
+}
+
+static bool sq_begin(vg_store_be *be)
+{
+    sq_be *b = (sq_be *)be;
+    int rc = sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "cannot lock the database");
+    b->in_tx = true;
+    return true;
+}
+
+static bool sq_commit(vg_store_be *be)
+{
+    sq_be *b = (sq_be *)be;
+    if (!exec(b, "COMMIT")) return false;
+    b->in_tx = false;
+    return true;
+}
+
+static void sq_rollback(vg_store_be *be)
+{
+    sq_be *b = (sq_be *)be;
+    if (sqlite3_get_autocommit(b->db)) { b->in_tx = false; return; }
+    sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    b->in_tx = false;
+}
+
+static bool sq_lookup(vg_store_be *be, const char *const *ids, size_t n, char (*hashes)[33])
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_LOOKUP];
+    for (size_t i = 0; i < n; i++) {
+        bind_text(s, 1, ids[i]);
+        int rc = sqlite3_step(s);
+        hashes[i][0] = '\0';
+        if (rc == SQLITE_ROW) {
+            const unsigned char *h = sqlite3_column_text(s, 0);
+            snprintf(hashes[i], 33, "%s", h ? (const char *)h : "");
+            rc = sqlite3_step(s);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) return fail(b, rc, "article lookup");
+    }
+    return true;
+}
+
+static bool sq_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_CAND];
+    const char *v[VG_STORE_NEVENT_COLS];
+    for (size_t i = 0; i < n; i++) {
+        bind_text(s, 1, k[i].source);
+        bind_text(s, 2, k[i].target);
+        bind_text(s, 3, k[i].root);
+        bind_date(s, 4, k[i].lo);
+        bind_date(s, 5, k[i].hi);
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            for (int c = 0; c < VG_STORE_NEVENT_COLS; c++)
+                v[c] = (const char *)sqlite3_column_text(s, c);
+            vg_vec_reserve(out, out->n + 1);
+            vg_store_event_from_row(&out->v[out->n++], v);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) return fail(b, rc, "event lookup");
+    }
+    return true;
+}
+
+static bool sq_put_article(vg_store_be *be, const vg_article *a, const char *now)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_ARTICLE];
+    bind_text(s, 1, a->id);
+    bind_date(s, 2, a->date);
+    bind_text(s, 3, a->source);
+    bind_text(s, 4, a->url);
+    bind_text(s, 5, a->title);
+    bind_text(s, 6, a->hash);
+    sqlite3_bind_int(s, 7, a->n_sentences);
+    bind_text(s, 8, now);
+    if (!step_done(b, s, "article insert")) return false;
+    s = b->st[S_SENTENCE];
+    for (size_t i = 0; i < a->nsent; i++) {
+        bind_text(s, 1, a->id);
+        sqlite3_bind_int(s, 2, a->sent[i].no);
+        bind_text(s, 3, a->sent[i].text ? a->sent[i].text : "");
+        if (!step_done(b, s, "sentence insert")) return false;
+    }
+    return true;
+}
+
+/* Binds the 8 place columns from index i. */
+static void bind_place(sqlite3_stmt *s, int i, const vg_place *p)
+{
+    bool has = p->precision != VG_PLACE_NONE;
+    bind_opt(s, i, has ? p->name : NULL);
+    bind_opt(s, i + 1, has ? p->adm1 : NULL);
+    bind_opt(s, i + 2, has ? p->country : NULL);
+    bind_coord(s, i + 3, has ? p->lat : NAN);
+    bind_coord(s, i + 4, has ? p->lon : NAN);
+    bind_text(s, i + 5, vg_place_prec_name(p->precision));
+    sqlite3_bind_int(s, i + 6, has && p->from_actor);
+    bind_opt(s, i + 7, has ? p->raw : NULL);
+}
+
+static bool sq_put_event(vg_store_be *be, const vg_store_event *e)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_EVENT];
+    char sc[4], tc[4];
+    const vg_cameo *c = vg_cameo_get(e->code);
+    sqlite3_bind_int64(s, 1, e->id);
+    bind_date(s, 2, e->date);
+    bind_text(s, 3, vg_date_prec_name(e->date_prec));
+    bind_text(s, 4, e->source);
+    bind_text(s, 5, e->target);
+    bind_text(s, 6, vg_actor_country(e->source, sc) ? sc : NULL);
+    bind_text(s, 7, vg_actor_country(e->target, tc) ? tc : NULL);
+    bind_text(s, 8, e->code);
+    bind_text(s, 9, e->root);
+    if (c) {
+        sqlite3_bind_int(s, 10, c->quad);
+        sqlite3_bind_int(s, 11, c->penta);
+        sqlite3_bind_double(s, 12, c->goldstein);
+        bind_opt(s, 13, c->plover);
+    }
+    bind_place(s, 14, &e->place);
+    sqlite3_bind_int(s, 22, e->add_mentions);
+    sqlite3_bind_int(s, 23, e->add_articles);
+    sqlite3_bind_int(s, 24, e->add_sources);
+    bind_date(s, 25, e->add_first ? e->add_first : e->date);
+    return step_done(b, s, "event insert");
+}
+
+static bool sq_put_mention(vg_store_be *be, const vg_article *a, const vg_mention *m,
+                           int64_t event)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_MENTION];
+    sqlite3_bind_int64(s, 1, event);
+    bind_text(s, 2, a->id);
+    sqlite3_bind_int(s, 3, m->sentence_no);
+    sqlite3_bind_int(s, 4, m->event_no);
+    bind_text(s, 5, m->source);
+    bind_text(s, 6, m->target);
+    bind_text(s, 7, m->code);
+    bind_date(s, 8, m->date);
+    bind_text(s, 9, vg_date_prec_name(m->date_prec));
+    bind_text(s, 10, m->date_expr);
+    bind_place(s, 11, &m->place);
+    bind_text(s, 19, a->source ? a->source : "");
+    bind_text(s, 20, m->matched);
+    return step_done(b, s, "mention insert");
+}
+
+static bool sq_sync(vg_store_be *be)
+{
+    (void)be;
+    return true;
+}
+
+static bool sq_has_source(vg_store_be *be, const int64_t *ids, const char *const *sources,
+                          size_t n, bool *present)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_HAS_SOURCE];
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(s, 1, ids[i]);
+        bind_text(s, 2, sources[i]);
+        int rc = sqlite3_step(s);
+        present[i] = rc == SQLITE_ROW;
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(b, rc, "source lookup");
+    }
+    return true;
+}
+
+static bool sq_bump(vg_store_be *be, const vg_store_event *const *ev, size_t n)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s = b->st[S_BUMP];
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(s, 1, ev[i]->id);
+        sqlite3_bind_int(s, 2, ev[i]->add_mentions);
+        sqlite3_bind_int(s, 3, ev[i]->add_articles);
+        sqlite3_bind_int(s, 4, ev[i]->add_sources);
+        bind_date(s, 5, ev[i]->add_first);
+        if (!step_done(b, s, "event counts")) return false;
+    }
+    return true;
+}
+
+static bool sq_query(vg_store_be *be, const char *sql, const char *const *params, int np,
+                     vg_row_fn fn, void *ctx)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(b->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "query");
+    for (int i = 0; i < np; i++) bind_text(s, i + 1, params[i]);
+    int nc = sqlite3_column_count(s);
+    const char **v = vg_calloc((size_t)nc + 1, sizeof *v);
+    bool go = true;
+    while (go && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int c = 0; c < nc; c++) v[c] = (const char *)sqlite3_column_text(s, c);
+        if (fn) go = fn(ctx, nc, v);
+    }
+    free(v);
+    sqlite3_finalize(s);
+    return !go || rc == SQLITE_DONE || fail(b, rc, "query");
+}
+
+static void sq_close(vg_store_be *be)
+{
+    sq_be *b = (sq_be *)be;
+    if (b->in_tx) sq_rollback(be);
+    for (int i = 0; i < S_N; i++) sqlite3_finalize(b->st[i]);
+    sqlite3_close(b->db);
+    free(b);
+}
+
+static const vg_store_ops sq_ops = {
+    "sqlite", sq_begin, sq_commit, sq_rollback, sq_lookup, sq_candidates, sq_put_article,
+    sq_put_event, sq_put_mention, sq_sync, sq_has_source, sq_bump, sq_query, sq_close
+};
+
+static bool check_version(void *ctx, int ncols, const char *const *v)
+{
+    *(bool *)ctx = ncols == 1 && v[0] && !strcmp(v[0], SCHEMA_VERSION);
+    return false;
+}
+
+static bool has_schema(sq_be *b)
+{
+    bool ver = false;
+    int rc = sqlite3_exec(b->db, "SELECT 1 FROM meta LIMIT 0", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        sq_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
+                 check_version, &ver);
+    b->base.err[0] = '\0';
+    return ver;
+}
+
+/* WAL, the schema (unless it is there: readers take no write lock), the
+ * prepared statements. */
+static bool sq_setup(sq_be *b)
+{
+    sqlite3_busy_timeout(b->db, b->timeout_ms);
+    bool ver = false;
+    if (!exec(b, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                 "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"))
+        return false;
+    if (!has_schema(b)) {
+        if (!exec(b, "BEGIN IMMEDIATE") || !exec(b, schema) ||
+            !sq_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
+                      check_version, &ver))
+            return false;
+        if (!ver) {
+            snprintf(b->base.err, sizeof b->base.err,
+                     "the database has another schema version (want %s)", SCHEMA_VERSION);
+            return false;
+        }
+        if (!exec(b, "COMMIT")) return false;
+    }
+    for (int i = 0; i < S_N; i++) {
+        int rc = sqlite3_prepare_v3(b->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &b->st[i], NULL);
+        if (rc != SQLITE_OK) return fail(b, rc, "prepare");
+    }
+    return true;
+}
+
+vg_store_be *vg_store_sqlite_open(const char *path, const vg_store_opts *o, char *err,
+                                  size_t errsz)
+{
+    sq_be *b = vg_calloc(1, sizeof *b);
+    b->base.ops = &sq_ops;
+    b->timeout_ms = o->lock_timeout_ms;
+    int rc = sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                               SQLITE_OPEN_NOMUTEX, NULL);
+    bool ok = rc == SQLITE_OK ? sq_setup(b) : fail(b, rc, "cannot open");
+    if (ok) return &b->base;
+    snprintf(err, errsz, "%s: %s", path, b->base.err);
+    if (!sqlite3_get_autocommit(b->db)) sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    sq_close(&b->base);
+    return NULL;
+}
