@@ -597,8 +597,8 @@ static void attach_agents(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
     VG_VEC(uint8_t) used = {0};
-    vg_vec_reserve(&used, n);
-    memset(used.v, 0, n);
+    vg_vec_reserve(&used, n + 1);
+    memset(used.v, 0, n + 1);
     for (size_t i = 0; i < n; i++) {
         vg_aword *w = &a->w.v[i];
         if (w->type != VG_W_ACTOR) continue;

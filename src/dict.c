@@ -705,7 +705,7 @@ static void sort_patterns(vg_dict *d)
         memcpy(order, buf, n * sizeof *order);
     }
     for (size_t i = 0; i < n; i++) tmp[i] = d->patterns.v[order[i]];
-    memcpy(d->patterns.v, tmp, n * sizeof *tmp);
+    if (n) memcpy(d->patterns.v, tmp, n * sizeof *tmp);
     free(tmp);
     free(order);
     free(buf);

@@ -11,6 +11,7 @@ int cli_validate(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_ingest(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_dict(int argc, char **argv);
 
 /* Dictionary options shared by subcommands (dictargs.c). */
 typedef VG_VEC(const char *) cli_strs;

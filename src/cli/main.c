@@ -14,6 +14,7 @@ static const struct {
     { "ingest", cli_ingest, "code articles into the event store (SQLite or PostgreSQL)" },
     { "export", cli_export, "write stored events as Phoenix, GDELT, ICEWS, PLOVER or CSV" },
     { "version", cli_version, "print the version" },
+    { "dict", cli_dict, "check, look up and measure dictionaries; find uncoded names" },
 };
 
 static void usage(FILE *f)

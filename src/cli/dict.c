@@ -1,0 +1,266 @@
+/* dict.c -- `vigil dict`: check, look up and measure dictionaries; find
+ * uncoded names in a corpus.  The work is done by dict_check.c and
+ * unknown.c; this file parses arguments and prints. */
+#include "cli.h"
+#include "pipeline.h"
+#include "unknown.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+    "usage: vigil dict check [--expired YYYY-MM-DD] [DICT]\n"
+    "       vigil dict lookup PHRASE [--date YYYY-MM-DD] [--json] [DICT]\n"
+    "       vigil dict stats [--json] [DICT]\n"
+    "       vigil dict unknown CORPUS... [--format jsonl|text|tabari|petrarch]\n"
+    "                          [--date YYYY-MM-DD] [--top N] [--min N] [DICT]\n"
+    "DICT: --project F | --config F | --actors F... --agents F... --verbs F\n"
+    "      --options F --discards F --issues F   (default: Vigil's own dictionaries)\n";
+
+typedef struct dict_args {
+    cli_dictspec sp;
+    VG_VEC(char *) pos;       /* positional arguments after the subcommand */
+    int32_t date, expired;
+    bool json;
+    int top, min;
+    vg_format fmt;
+    bool fmt_given;
+} dict_args;
+
+static int32_t today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+static bool date_arg(const char *s, int32_t *out)
+{
+    if (vg_parse_record_date(s, true, out)) return true;
+    fprintf(stderr, "vigil dict: bad date '%s'\n", s);
+    return false;
+}
+
+/* Returns 0 to go on, or an exit status. */
+static int parse_one(dict_args *a, int argc, char **argv, int *i)
+{
+    const char *s = argv[*i];
+    bool has = *i + 1 < argc;
+    if (cli_dict_arg(&a->sp, argc, argv, i)) return 0;
+    if (!strcmp(s, "--json")) a->json = true;
+    else if (!strcmp(s, "--date") && has) { if (!date_arg(argv[++*i], &a->date)) return 2; }
+    else if (!strcmp(s, "--expired") && has) { if (!date_arg(argv[++*i], &a->expired)) return 2; }
+    else if (!strcmp(s, "--top") && has) { if (!cli_int(argv[++*i], 1, 1000000, &a->top)) return 2; }
+    else if (!strcmp(s, "--min") && has) { if (!cli_int(argv[++*i], 1, 1000000, &a->min)) return 2; }
+    else if (!strcmp(s, "--format") && has) {
+        if (!vg_format_parse(argv[++*i], &a->fmt)) return 2;
+        a->fmt_given = true;
+    } else if (s[0] == '-' && s[1] && strcmp(s, "-")) {
+        fprintf(stderr, "vigil dict: unknown option '%s'\n", s);
+        return 2;
+    } else {
+        vg_vec_push(&a->pos, argv[*i]);
+    }
+    return 0;
+}
+
+static void free_args(dict_args *a)
+{
+    cli_dictspec_free(&a->sp);
+    vg_vec_free(&a->pos);
+}
+
+/* Loads the dictionaries; load problems are summarised on stderr. */
+static vg_dict *load(const dict_args *a, const char *cmd)
+{
+    vg_diag diag = {0};
+    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    if (diag.errors)
+        fprintf(stderr, "vigil dict %s: %zu dictionary errors (see `vigil dict check`)\n", cmd,
+                diag.errors);
+    vg_diag_free(&diag);
+    return d;
+}
+
+/* ---- check ---- */
+
+static void print_gcc(const vg_diag *diag)
+{
+    for (size_t i = 0; i < diag->msgs.n; i++) {
+        const vg_diag_msg *m = &diag->msgs.v[i];
+        size_t k = vg_diag_prefix_len(m->text);
+        printf("%.*s%s: %s\n", (int)k, m->text, m->level == VG_DIAG_ERROR ? "error" : "warning",
+               m->text + k);
+    }
+}
+
+static int cmd_check(dict_args *a)
+{
+    vg_diag diag = {0};
+    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_check_opts o = { a->expired };
+    vg_dict_check(d, &o, &diag);
+    print_gcc(&diag);
+    printf("vigil dict check: %zu error%s, %zu warning%s in %zu file%s\n", diag.errors,
+           diag.errors == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s", d->files.n,
+           d->files.n == 1 ? "" : "s");
+    int rc = diag.errors ? 1 : 0;
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+    return rc;
+}
+
+/* ---- lookup ---- */
+
+static int cmd_lookup(dict_args *a)
+{
+    if (!a->pos.n) { fputs(usage, stderr); return 2; }
+    vg_buf phrase = {0};
+    for (size_t i = 0; i < a->pos.n; i++) {
+        if (i) vg_buf_putc(&phrase, ' ');
+        vg_buf_puts(&phrase, a->pos.v[i]);
+    }
+    vg_dict *d = load(a, "lookup");
+    vg_buf out = {0};
+    size_t n = vg_dict_explain(d, phrase.s, phrase.len, a->date ? a->date : today(), a->json, &out);
+    fwrite(out.s, 1, out.len, stdout);
+    vg_buf_free(&out);
+    vg_buf_free(&phrase);
+    vg_dict_free(d);
+    return n ? 0 : 1;
+}
+
+/* ---- stats ---- */
+
+/* Resident memory in kB (Linux), 0 if unknown. */
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return 0;
+    char line[256];
+    long kb = 0;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6)) kb = atol(line + 6);
+    fclose(f);
+    return kb;
+}
+
+static void print_stats(const vg_dict_counts *c, double ms, long kb, bool json)
+{
+    const struct { const char *k; size_t v; } rows[] = {
+        { "files", c->files }, { "actors", c->actors }, { "actor_phrases", c->actor_phrases },
+        { "dated_codes", c->dated }, { "undated_codes", c->undated },
+        { "actors_with_dates", c->dated_actors }, { "agent_phrases", c->agent_phrases },
+        { "agent_codes", c->agent_codes }, { "verb_blocks", c->blocks },
+        { "verb_forms", c->verb_forms }, { "patterns", c->patterns }, { "synsets", c->synsets },
+        { "synset_members", c->synset_members }, { "nouns", c->nouns },
+        { "adjectives", c->adjectives }, { "discards", c->discards },
+        { "story_discards", c->story_discards }, { "issues", c->issues },
+        { "issue_categories", c->issue_categories }, { "countries", c->countries },
+        { "code_prefixes", c->prefixes },
+    };
+    size_t n = sizeof rows / sizeof *rows;
+    if (json) putchar('{');
+    for (size_t i = 0; i < n; i++) {
+        if (json) printf("%s\"%s\":%zu", i ? "," : "", rows[i].k, rows[i].v);
+        else printf("%-18s %zu\n", rows[i].k, rows[i].v);
+    }
+    if (json) printf(",\"load_ms\":%.1f,\"memory_kb\":%ld}\n", ms, kb);
+    else printf("%-18s %.1f ms (load and compile)\n%-18s %.1f MB (resident memory added by loading)\n",
+                "load_time", ms, "memory", kb / 1024.0);
+}
+
+static int cmd_stats(dict_args *a)
+{
+    long kb0 = rss_kb();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    vg_dict *d = load(a, "stats");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    long kb = rss_kb() - kb0;
+    vg_dict_counts c;
+    vg_dict_count(d, &c);
+    print_stats(&c, ms, kb > 0 ? kb : 0, a->json);
+    vg_dict_free(d);
+    return 0;
+}
+
+/* ---- unknown ---- */
+
+/* Runs on the pipeline's (single) thread: re-analyses each coded sentence. */
+static bool collect(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
+{
+    (void)rec;
+    (void)out;
+    if (!cr->ok) return true;
+    for (size_t i = 0; i < cr->ns; i++)
+        vg_unknown_sentence(ctx, cr->text.s + cr->s.v[i].off, cr->s.v[i].len, cr->date);
+    return true;
+}
+
+static vg_format guess_format(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || !strcmp(path, "-") || !strcmp(dot, ".jsonl") || !strcmp(dot, ".json"))
+        return VG_FMT_JSONL;
+    return !strcmp(dot, ".xml") ? VG_FMT_PETRARCH : VG_FMT_TEXT;
+}
+
+static void print_unknown(vg_unknown *u, const dict_args *a)
+{
+    const vg_unknown_name *v;
+    size_t n = vg_unknown_list(u, (size_t)(a->min ? a->min : 2), &v);
+    size_t top = (size_t)(a->top ? a->top : 50);
+    for (size_t i = 0; i < n && i < top; i++)
+        printf("%zu\t%s\t%s\n", v[i].count, v[i].name, v[i].example);
+    fprintf(stderr, "vigil dict unknown: %zu sentences, %zu candidates (showing %zu)\n",
+            vg_unknown_sentences(u), n, n < top ? n : top);
+}
+
+static int cmd_unknown(dict_args *a)
+{
+    if (!a->pos.n) { fputs(usage, stderr); return 2; }
+    vg_dict *d = load(a, "unknown");
+    vg_unknown *u = vg_unknown_new(d);
+    vg_code_opts co = { a->date ? a->date : today(), 0 };
+    vg_diag diag = {0};
+    diag.echo = stderr;
+    vg_pipeline_stats st;
+    vg_pipeline_io io = { collect, NULL, u, NULL };   /* one worker: collect may write u */
+    bool ok = vg_pipeline_run(d, &d->opt, &co, a->fmt_given ? a->fmt : guess_format(a->pos.v[0]),
+                              a->pos.v, a->pos.n, 1, &io, &diag, &st);
+    print_unknown(u, a);
+    vg_unknown_free(u);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+    return ok ? 0 : 1;
+}
+
+int cli_dict(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    dict_args a = {0};
+    for (int i = 2; i < argc; i++) {
+        int rc = parse_one(&a, argc, argv, &i);
+        if (rc) { fputs(usage, stderr); free_args(&a); return rc; }
+    }
+    const char *cmd = argv[1];
+    bool no_pos = !strcmp(cmd, "check") || !strcmp(cmd, "stats");
+    int rc;
+    if (no_pos && a.pos.n) {
+        fprintf(stderr, "vigil dict %s: unexpected '%s'\n%s", cmd, a.pos.v[0], usage);
+        rc = 2;
+    } else if (!strcmp(cmd, "check")) rc = cmd_check(&a);
+    else if (!strcmp(cmd, "lookup")) rc = cmd_lookup(&a);
+    else if (!strcmp(cmd, "stats")) rc = cmd_stats(&a);
+    else if (!strcmp(cmd, "unknown")) rc = cmd_unknown(&a);
+    else { fprintf(stderr, "vigil dict: unknown subcommand '%s'\n%s", cmd, usage); rc = 2; }
+    free_args(&a);
+    return rc;
+}
