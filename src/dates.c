@@ -209,7 +209,9 @@ static const vg_token *tok(const dctx *c, size_t i)
 static bool is_w(const dctx *c, size_t i, const char *w)
 {
     const vg_token *t = tok(c, i);
-    return t && t->kind == VG_TK_WORD && strcmp(vg_tok_norm(c->tk, i), w) == 0;
+    if (!t || t->kind != VG_TK_WORD) return false;
+    const char *n = vg_tok_norm(c->tk, i);
+    return n[0] == w[0] && strcmp(n, w) == 0;     /* most words differ at once */
 }
 
 static bool is_any(const dctx *c, size_t i, const char *const *ws)

@@ -50,7 +50,7 @@ typedef struct cand {
 static bool in_list(const char *w, const char *const *list)
 {
     for (; *list; list++)
-        if (!strcmp(w, *list)) return true;
+        if (w[0] == (*list)[0] && !strcmp(w, *list)) return true;   /* most differ at once */
     return false;
 }
 
