@@ -27,6 +27,9 @@ bool cli_dict_given(const cli_dictspec *sp);
 vg_dict *cli_dict_load(const cli_dictspec *sp, vg_diag *diag);
 void cli_dictspec_free(cli_dictspec *sp);
 
+/* -j's default: the online processors (at most 16). */
+int cli_default_threads(void);
+
 /* Parses a positive integer option value; returns false on junk. */
 bool cli_int(const char *s, int lo, int hi, int *out);
 

@@ -63,7 +63,7 @@ int cli_code(int argc, char **argv)
     vg_format fmt = VG_FMT_JSONL;
     bool fmt_given = false, tsv = false;
     vg_code_opts co = { today(), 0 };
-    int threads = 1;
+    int threads = cli_default_threads();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;

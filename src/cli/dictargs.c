@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool is_tabari_name(const char *p, const char *ext)
 {
@@ -98,4 +99,10 @@ bool cli_int(const char *s, int lo, int hi, int *out)
     if (!*s || *end || v < lo || v > hi) return false;
     *out = (int)v;
     return true;
+}
+
+int cli_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }

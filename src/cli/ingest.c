@@ -193,7 +193,8 @@ static int run(ingest_args *a)
 
 int cli_ingest(int argc, char **argv)
 {
-    ingest_args a = { .db = "vigil.db", .co = { today(), 0 }, .threads = 1 };
+    ingest_args a = { .db = "vigil.db", .co = { today(), 0 },
+                      .threads = cli_default_threads() };
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) rc = run(&a);
     vg_vec_free(&a.inputs);
