@@ -489,8 +489,20 @@ static bool adjectival(const vg_analysis *a, size_t i)
            (a->w.v[i].type == VG_W_NULL && (pos == VG_POS_JJ || pos == VG_POS_VBN));
 }
 
+/* Is there a verb from i up to the next comma or conjunction? */
+static bool verb_before_boundary(const vg_analysis *a, size_t i)
+{
+    for (; i < a->tk.t.n; i++) {
+        uint8_t t = a->w.v[i].type;
+        if (t == VG_W_VERB) return true;
+        if (t == VG_W_COMMA || t == VG_W_CONJ) return false;
+    }
+    return false;
+}
+
 /* Conjunctions inside "bombs and rockets", "black and white" or "armed
- * and masked" don't split clauses. */
+ * and masked" don't split clauses; outside TABARI compatibility neither
+ * does one with no verb after it. */
 static void noun_compounds(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
@@ -501,6 +513,10 @@ static void noun_compounds(vg_analysis *a)
         size_t k = c + 1;
         if (a->w.v[p].type == VG_W_ADJ && adjectival(a, k)) {
             a->w.v[c].conj_free = 1;
+            continue;
+        }
+        if (!a->opt->tabari_compat && !verb_before_boundary(a, c + 1)) {
+            a->w.v[c].conj_free = 1;      /* "de-escalation and a return to dialogue" */
             continue;
         }
         if (!nounish(a, p)) continue;
