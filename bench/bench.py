@@ -7,8 +7,9 @@
                             discards, issues (issue 3)
   bench/bench.py defaults   Vigil's own dictionaries (issue 4)
 
-Single thread, whole process including dictionary loading; the median of
---runs runs.  Prints sentences/s, peak RSS, events, load time, and -j 2
+One coding thread (-j 1; the main thread reads input and writes output
+alongside), whole process including dictionary loading; the median of
+--runs runs.  CPU seconds are reported too.  Prints sentences/s, peak RSS, events, load time, and -j 2
 scaling.  Needs ../shared (or VIGIL_SHARED)."""
 import argparse, os, statistics, subprocess, sys, tempfile, time
 
@@ -28,13 +29,13 @@ def dicts(name):
     return []
 
 def run(args, stdin=None):
-    """Runs args; returns (seconds, peak RSS in MB, stderr)."""
+    """Runs args; returns (seconds, peak RSS in MB, stderr, CPU seconds)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=stdin)
     _, ru = os.wait4(p.pid, 0)[1:]
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
-    return time.perf_counter() - t0, ru.ru_maxrss / 1024.0, err
+    return time.perf_counter() - t0, ru.ru_maxrss / 1024.0, err, ru.ru_utime + ru.ru_stime
 
 def main():
     ap = argparse.ArgumentParser()
@@ -53,12 +54,13 @@ def main():
     base = [VIGIL, "code", *dicts(a.set), "--date", "2015-06-01"]
     try:
         load = statistics.median(run(base + [empty])[0] for _ in range(a.runs))
-        times, rss, err = [], 0, ""
+        times, cpus, rss, err = [], [], 0, ""
         for _ in range(a.runs):
-            s, r, err = run(base + ["-j", "1", inp])
+            s, r, err, c = run(base + ["-j", "1", inp])
             times.append(s)
+            cpus.append(c)
             rss = max(rss, r)
-        t1 = statistics.median(times)
+        t1, cpu1 = statistics.median(times), statistics.median(cpus)
         t2 = statistics.median(run(base + ["-j", "2", inp])[0] for _ in range(a.runs))
         summary = [l for l in err.splitlines() if l.startswith("vigil code:")][-1]
         records = int(summary.split()[2])
@@ -69,6 +71,8 @@ def main():
         print(f"load only: {load*1000:.0f} ms")
         print(f"-j 1: {t1:.3f} s, {records/t1:,.0f} records/s, {sentences/t1:,.0f} sentences/s, "
               f"peak RSS {rss:.0f} MB, {events} events")
+        print(f"      {cpu1:.3f} CPU s: {sentences/cpu1:,.0f} sentences per CPU second "
+              f"(one coding thread; the main thread reads and writes alongside)")
         print(f"-j 2: {t2:.3f} s, {sentences/t2:,.0f} sentences/s (x{t1/t2:.2f})")
     finally:
         os.unlink(inp)
