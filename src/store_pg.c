@@ -39,7 +39,7 @@ static const char schema[] =
     "  place_name TEXT, place_adm1 TEXT, place_country TEXT, lat DOUBLE PRECISION,\n"
     "  lon DOUBLE PRECISION, place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0,\n"
     "  place_raw TEXT, article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date);\n"
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date, quad, goldstein);\n"
     "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n"
     "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n"
     "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n"
