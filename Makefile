@@ -72,6 +72,13 @@ clean:
 
 # ---- tools ----
 
+# Dashboard (docs/dashboard.md), only when the npm packages are installed.
+ifneq ($(wildcard node_modules/.bin/esbuild),)
+all: $(BUILD)/web/app.js
+$(BUILD)/web/app.js: web/build.sh $(wildcard web/*.js web/*.html web/*.css)
+	web/build.sh $(BUILD)/web
+endif
+
 # Tagger model trainer (docs/tagger.md); the model itself is shipped in data/.
 $(BUILD)/train_tagger: tools/train_tagger.c $(BUILD)/libvigil.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS)

@@ -11,6 +11,10 @@ int cli_validate(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_ingest(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_series(int argc, char **argv);
+int cli_alerts(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_serve(int argc, char **argv);
 int cli_dict(int argc, char **argv);
 
 /* Dictionary options shared by subcommands (dictargs.c). */

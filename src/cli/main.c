@@ -14,6 +14,10 @@ static const struct {
     { "ingest", cli_ingest, "code articles into the event store (SQLite or PostgreSQL)" },
     { "export", cli_export, "write stored events as Phoenix, GDELT, ICEWS, PLOVER or CSV" },
     { "version", cli_version, "print the version" },
+    { "series", cli_series, "a dyad's event counts per day, week or month (CSV or JSON)" },
+    { "alerts", cli_alerts, "escalation alerts (CUSUM on conflict intensity)" },
+    { "report", cli_report, "a dyad's report for the terminal: sparklines, alerts, top events" },
+    { "serve", cli_serve, "JSON API and dashboard over HTTP (read-only)" },
     { "dict", cli_dict, "check, look up and measure dictionaries; find uncoded names" },
 };
 

@@ -1,0 +1,97 @@
+/* alerts.c -- `vigil alerts`: escalation alerts of every dyad (or one). */
+#include "cli.h"
+#include "watch.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage_head[] =
+    "usage: vigil alerts [--since YYYY-MM-DD] [--dyad A-B] [--format text|json] [--db PATH]\n"
+    "                    [detector options]\n"
+    "Alerts whose episode starts on or after --since (default: all), newest first.\n"
+    "Without --dyad every pair of 3-letter actor prefixes is watched.  Detector\n"
+    "(CUSUM on daily conflict intensity, docs/watch.md):\n";
+
+static int fail(const char *what, const char *arg)
+{
+    fprintf(stderr, "vigil alerts: %s '%s'\n%s%s", what, arg, usage_head, vg_watch_params_usage());
+    return 2;
+}
+
+static void print_text(const vg_alerts *al)
+{
+    printf("%-10s  %-10s  %-10s  %-15s %6s %6s %6s  %-36s %s\n", "start", "trigger", "end", "dyad",
+           "events", "peak7", "base7", "severity", "drivers");
+    for (size_t i = 0; i < al->n; i++) {
+        const vg_alert *x = &al->v[i];
+        char s[11], t[11], e[11], sev[96], dy[2 * VG_ACTOR_MAX + 2];
+        vg_day_format(x->start, s);
+        vg_day_format(x->trigger, t);
+        vg_day_format(x->end, e);
+        vg_alert_severity(x, sev, sizeof sev);
+        snprintf(dy, sizeof dy, "%s-%s", x->dyad.a, x->dyad.b);
+        printf("%-10s  %-10s  %-10s%s %-15s %6d %6.1f %6.1f  %-36s", s, t, e, x->ongoing ? "+" : " ",
+               dy, x->n_events, x->peak7, 7 * x->baseline, sev);
+        for (size_t k = 0; k < x->drivers.n && k < 5; k++)
+            printf("%s%lld", k ? "," : " ", (long long)x->drivers.v[k]);
+        puts(x->drivers.n > 5 ? ",..." : "");
+    }
+}
+
+int cli_alerts(int argc, char **argv)
+{
+    const char *db_path = "vigil.db", *why = NULL;
+    vg_dyad d;
+    bool have_dyad = false, json = false;
+    long since = LONG_MIN;
+    vg_watch_params p;
+    vg_watch_params_default(&p);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            printf("%s%s", usage_head, vg_watch_params_usage());
+            return 0;
+        }
+        if (!v) return fail("missing value or unknown option", a);
+        i++;
+        int r = vg_watch_param_arg(&p, a, v, &why);
+        if (r < 0) return fail(why, v);
+        if (r > 0) continue;
+        if (!strcmp(a, "--dyad")) {
+            if (!vg_dyad_parse(v, &d, &why)) return fail(why, v);
+            have_dyad = true;
+        } else if (!strcmp(a, "--since")) {
+            if (!vg_day_parse(v, &since)) return fail("bad date", v);
+        } else if (!strcmp(a, "--format")) {
+            if (strcmp(v, "text") && strcmp(v, "json")) return fail("bad format", v);
+            json = !strcmp(v, "json");
+        } else if (!strcmp(a, "--db")) {
+            db_path = v;
+        } else {
+            return fail("unknown option", a);
+        }
+    }
+    char err[256];
+    sqlite3 *db = vg_watch_open(db_path, err, sizeof err);
+    if (!db) { fprintf(stderr, "vigil alerts: %s\n", err); return 2; }
+    vg_alerts al = {0};
+    bool ok = have_dyad ? vg_watch_dyad_alerts(db, &p, &d, since, &al, err, sizeof err)
+                        : vg_watch_scan(db, &p, since, &al, err, sizeof err);
+    if (ok) {
+        vg_alerts_sort(&al);
+        if (json) {
+            vg_buf out = {0};
+            vg_alerts_json(&al, &out);
+            puts(out.s);
+            vg_buf_free(&out);
+        } else {
+            print_text(&al);
+        }
+    } else {
+        fprintf(stderr, "vigil alerts: %s\n", err);
+    }
+    vg_alerts_free(&al);
+    sqlite3_close(db);
+    return ok ? 0 : 2;
+}

@@ -1,0 +1,207 @@
+/* watch.h -- the escalation watch: per-period time series of a dyad (a pair
+ * of actor-code prefixes, "SRB-KSV") read from the event store, and
+ * escalation alerts from a CUSUM on the daily conflict intensity of a dyad
+ * against a trailing baseline (method and parameters: docs/watch.md).
+ *
+ * Everything counts deduplicated events (the events table), never mentions:
+ * a story reported a thousand times is one event.  The detector itself
+ * (vg_watch_detect) is a pure function of an event list, so it is tested on
+ * synthetic series; the loaders (vg_watch_load, vg_watch_scan...) read a SQLite
+ * store opened read-only with vg_watch_open.  No global state; a sqlite3
+ * handle must be used by one thread at a time. */
+#ifndef VG_WATCH_H
+#define VG_WATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "util.h"
+
+#define VG_ACTOR_MAX 32          /* longest actor-code prefix accepted */
+
+/* A dyad: two actor-code prefixes.  "SRB" selects SRB, SRBMIL, SRBGOV... */
+typedef struct vg_dyad {
+    char a[VG_ACTOR_MAX + 1], b[VG_ACTOR_MAX + 1];
+} vg_dyad;
+
+/* Parses "A-B" (1..32 letters/digits each, folded to upper case).  On
+ * failure returns false and sets *why (static text). */
+bool vg_dyad_parse(const char *s, vg_dyad *out, const char **why);
+/* Parses a single actor prefix the same way; out has VG_ACTOR_MAX+1 bytes. */
+bool vg_actor_parse(const char *s, char *out, const char **why);
+/* True when code starts with prefix. */
+bool vg_actor_match(const char *code, const char *prefix);
+
+/* Dates are day numbers (days since 1970-01-01, as vg_ymd_days). */
+bool vg_day_parse(const char *s, long *day);      /* strict "YYYY-MM-DD" */
+void vg_day_format(long day, char buf[11]);
+
+typedef enum vg_period { VG_BY_DAY, VG_BY_WEEK, VG_BY_MONTH } vg_period;
+
+bool vg_period_parse(const char *s, vg_period *out);  /* day|week|month */
+const char *vg_period_name(vg_period by);
+long vg_period_floor(vg_period by, long day);   /* week: its Monday; month: the 1st */
+long vg_period_next(vg_period by, long start);
+/* "YYYY-MM-DD" (day, week = its Monday) or "YYYY-MM" (month). */
+void vg_period_label(vg_period by, long start, char buf[11]);
+
+/* An event as the watch sees it. */
+typedef struct vg_wevent {
+    int64_t id;
+    long day;
+    int quad;            /* QuadClass 1..4, 0 if unknown */
+    double goldstein;    /* NAN if unknown */
+    int dir;             /* bit 0: a->b, bit 1: b->a (set by the loaders) */
+    bool exact;          /* date precision 'day' or 'article', not week/month/year */
+    int num_mentions;    /* reports of this event; never used as a weight */
+} vg_wevent;
+
+typedef VG_VEC(vg_wevent) vg_wevents;
+
+/* ------------------------------------------------------------ series */
+
+enum { VG_DIR_AB, VG_DIR_BA, VG_DIR_BOTH, VG_NDIR };
+
+typedef struct vg_cell {
+    int events;
+    int quad[5];          /* [1..4] by QuadClass, [0] unknown */
+    double gold_sum;
+    int gold_n;           /* events with a Goldstein score */
+} vg_cell;
+
+double vg_cell_gold_mean(const vg_cell *c);   /* 0 when no score */
+/* Conflict-cooperation index: (conflict - cooperation) / events, in [-1, 1];
+ * conflict = QuadClass 3 + 4, cooperation = 1 + 2; 0 for an empty period. */
+double vg_cell_cci(const vg_cell *c);
+
+typedef struct vg_series {
+    vg_dyad dyad;
+    vg_period by;
+    long from, to;        /* first period's start; last day covered */
+    size_t n;             /* periods */
+    long *start;          /* n period starts */
+    vg_cell *cell[VG_NDIR];
+} vg_series;
+
+#define VG_SERIES_MAX_PERIODS 100000
+
+/* Buckets events into periods from floor(from) to to (every period present,
+ * empty ones as zeros).  Returns false when to < from or the range has more
+ * than max_periods periods. */
+bool vg_series_build(vg_series *s, const vg_dyad *d, vg_period by, long from, long to,
+                     const vg_wevent *ev, size_t n, size_t max_periods);
+void vg_series_free(vg_series *s);
+/* Long CSV: period,direction,events,q1,q2,q3,q4,material_conflict,
+ * goldstein_sum,goldstein_mean,cci; direction is "A>B", "B>A" or "both". */
+void vg_series_csv(const vg_series *s, vg_buf *out);
+/* Columnar JSON (docs/dashboard.md). */
+void vg_series_json(const vg_series *s, vg_buf *out);
+
+/* --------------------------------------------------------- detection */
+
+typedef struct vg_watch_params {
+    int baseline_days;       /* trailing baseline window (90) */
+    int guard_days;          /* gap between baseline and today (7) */
+    int min_history;         /* days of baseline needed before watching (30) */
+    double k;                /* CUSUM reference value, in baseline sd (1) */
+    double h;                /* CUSUM decision threshold, in baseline sd (8) */
+    double sigma_min;        /* floor of the baseline sd, in events/day (1) */
+    double material_weight;  /* intensity weight of QuadClass 4 (2); 3 weighs 1 */
+    int min_events;          /* distinct conflict events needed for an alert (3) */
+    int max_drivers;         /* event ids kept per alert (20) */
+} vg_watch_params;
+
+void vg_watch_params_default(vg_watch_params *p);
+/* Applies a command-line option ("--k", "0.5").  Returns 1 if opt is a
+ * watch option and val is valid, 0 if opt is not a watch option, -1 for a
+ * bad value (then *why is set). */
+int vg_watch_param_arg(vg_watch_params *p, const char *opt, const char *val, const char **why);
+bool vg_watch_params_check(const vg_watch_params *p, const char **why);
+/* Usage text of the options above (one per line). */
+const char *vg_watch_params_usage(void);
+
+typedef VG_VEC(int64_t) vg_watch_ids;
+
+typedef struct vg_alert {
+    vg_dyad dyad;
+    long start;          /* estimated change point: the day the CUSUM left 0 */
+    long trigger;        /* the day it crossed h */
+    long end;            /* last day with CUSUM > 0 (or the last day watched) */
+    bool ongoing;        /* still above 0 on the last day watched */
+    double peak_cusum;   /* highest CUSUM value (uncapped) */
+    double baseline;     /* conflict events per day in the baseline at the trigger */
+    double peak7;        /* most conflict events in 7 days within the episode */
+    long peak_day;
+    int months;          /* peak7 is the highest in `months` months; -1: on record */
+    long record_since;   /* first day of the data watched (for "on record") */
+    int n_events;        /* conflict events in [start, end] */
+    vg_watch_ids drivers;      /* the heaviest of them (material first, then Goldstein) */
+} vg_alert;
+
+typedef VG_VEC(vg_alert) vg_alerts;
+
+/* Daily conflict intensity of ev over days [day0, day0 + ndays): QuadClass 3
+ * weighs 1, 4 weighs material_weight, other events and events whose date is
+ * not exact weigh 0.  x must hold ndays doubles. */
+void vg_watch_intensity(const vg_watch_params *p, const vg_wevent *ev, size_t n,
+                        long day0, long ndays, double *x);
+/* Runs the detector over [first, last] on ev (sorted or not, any range;
+ * events outside the range only serve as history) and appends to out the
+ * alerts whose start is >= report_from. */
+void vg_watch_detect(const vg_watch_params *p, const vg_dyad *d, const vg_wevent *ev,
+                     size_t n, long first, long last, long report_from, vg_alerts *out);
+void vg_alerts_free(vg_alerts *a);
+/* "highest in 11 months" / "highest on record (since 2023-01-01)". */
+void vg_alert_severity(const vg_alert *al, char *buf, size_t bufsz);
+void vg_alerts_json(const vg_alerts *a, vg_buf *out);
+/* Sorts by start date, newest first. */
+void vg_alerts_sort(vg_alerts *a);
+
+/* --------------------------------------------------------- the store */
+
+/* Opens a SQLite store read-only (query_only, busy timeout).  On failure
+ * returns NULL and writes a reason into err. */
+sqlite3 *vg_watch_open(const char *path, char *err, size_t errsz);
+/* Events of the dyad (both directions, dir set) with from <= day <= to
+ * (LONG_MIN/LONG_MAX for no bound); conflict_only keeps QuadClass 3-4. */
+bool vg_watch_load(sqlite3 *db, const vg_dyad *d, long from, long to, bool conflict_only,
+                   vg_wevents *out, char *err, size_t errsz);
+/* Alerts of every pair of 3-character actor prefixes (unordered, A != B)
+ * that start on or after since. */
+bool vg_watch_scan(sqlite3 *db, const vg_watch_params *p, long since, vg_alerts *out,
+                   char *err, size_t errsz);
+/* Alerts of one dyad starting on or after since. */
+bool vg_watch_dyad_alerts(sqlite3 *db, const vg_watch_params *p, const vg_dyad *d,
+                          long since, vg_alerts *out, char *err, size_t errsz);
+/* Series of a dyad; from/to default (LONG_MIN/LONG_MAX) to its first/last
+ * event.  An empty series (n == 0) when it has no events and no range. */
+bool vg_watch_series(sqlite3 *db, const vg_dyad *d, vg_period by, long from, long to,
+                     size_t max_periods, vg_series *s, char *err, size_t errsz);
+
+
+/* --------------------------------------------------------- the report */
+
+typedef struct vg_report_opts {
+    vg_dyad dyad;
+    long from, to;          /* LONG_MIN / LONG_MAX: the dyad's first / last event */
+    bool by_given;          /* else day, week or month: whichever fits width */
+    vg_period by;
+    int width;              /* sparkline columns (72) */
+    int top;                /* top events listed (10) */
+    int sentences;          /* source sentences per top event (2) */
+    vg_watch_params params;
+} vg_report_opts;
+
+/* "▁▂▃▄▅▆▇█" sparkline of v[0..n) (zero -> ▁, max -> █) appended to out. */
+void vg_sparkline(const double *v, size_t n, vg_buf *out);
+/* Ids of the n most reported events of the dyad in [from, to]: by distinct
+ * sources, then mentions, then the lowest Goldstein. */
+bool vg_watch_top_events(sqlite3 *db, const vg_dyad *d, long from, long to, int n,
+                         vg_watch_ids *out, char *err, size_t errsz);
+/* The plain-text report of `vigil report` (UTF-8). */
+bool vg_watch_report(sqlite3 *db, const vg_report_opts *o, vg_buf *out, char *err, size_t errsz);
+
+#endif
