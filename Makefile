@@ -57,7 +57,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS) -lcmocka
 
-tests: $(UNIT_BIN)
+tests: $(UNIT_BIN) $(BUILD)/tools/places_eval
 
 check:
 	$(MAKE) all tests

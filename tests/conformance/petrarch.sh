@@ -16,3 +16,9 @@ g=$("$VIGIL" validate "$P/PETR2_GSR_validation.xml" \
      --config "$SHARED/dictionaries/phoenix/PETR_config.vigil.ini" 2>/dev/null | grep 'scored records')
 echo "# GSR with Phoenix dictionaries: $g"
 case "$g" in *"scored records"*) ok petrarch_gsr_runs ;; *) fail petrarch_gsr_runs ;; esac
+d=$("$VIGIL" validate "$P/PETR2_GSR_validation.xml" 2>/dev/null | grep 'scored records')
+echo "# GSR with Vigil's default dictionaries: $d"
+n=$(printf '%s' "$d" | sed -n 's/.*: \([0-9]*\) exactly right.*/\1/p')
+GSR_DEFAULTS_FLOOR=10
+if [ "${n:-0}" -ge "$GSR_DEFAULTS_FLOOR" ]; then ok "petrarch_gsr_defaults ($n >= $GSR_DEFAULTS_FLOOR)"
+else fail "petrarch_gsr_defaults ($n < $GSR_DEFAULTS_FLOOR)"; fi
