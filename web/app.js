@@ -255,7 +255,7 @@ async function loadEvents(append) {
   const tb = $('events').tBodies[0];
   if (!append) tb.replaceChildren();
   for (const e of r.events) {
-    const place = e.place && e.place.name ? `${e.place.name}, ${e.place.country || ''}` : '';
+    const place = e.place && e.place.name ? [e.place.name, e.place.country].filter(Boolean).join(', ') : '';
     tb.append(el('tr', { 'data-id': e.id, onclick: () => explain(e.id) },
       el('td', {}, e.date),
       el('td', {}, `${e.source} → ${e.target}`),
@@ -315,7 +315,7 @@ async function explain(id) {
   body.replaceChildren(
     el('h3', {}, `#${e.id} ${e.source} → ${e.target}: ${e.code} ${e.code_name}`),
     kv([['date', `${e.date} (${e.date_precision})`], ['QuadClass', e.quad], ['Goldstein', e.goldstein],
-      ['PLOVER', e.plover], ['place', e.place.name ? `${e.place.name}${e.place.adm1 ? ', ' + e.place.adm1 : ''}, ${e.place.country || ''} (${e.place.precision || '?'}${e.place.from_actor ? ', from the actors' : ''})` : 'none'],
+      ['PLOVER', e.plover], ['place', e.place.name ? `${[e.place.name, e.place.adm1, e.place.country].filter(Boolean).join(', ')} (${e.place.precision || '?'}${e.place.from_actor ? ', from the actors' : ''})` : 'none'],
       ['reports', `${e.num_mentions} mentions in ${e.num_articles} articles from ${e.num_sources} sources; first seen ${e.first_seen}`]]),
     el('h4', {}, `Mentions (${r.mentions.length}${r.mentions_total > r.mentions.length ? ' of ' + r.mentions_total : ''})`));
   for (const m of r.mentions) {
