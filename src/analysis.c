@@ -601,7 +601,10 @@ static void combine(char *out, size_t cap, const char *actor, const vg_agent *ag
         size_t bl = strlen(buf);
         snprintf(buf + bl, sizeof buf - bl, "%s", chunk);
     }
-    snprintf(out, cap, "%s", buf);
+    size_t n = strlen(buf);
+    if (n >= cap) n = cap - 1;      /* codes longer than the slot are cut */
+    memcpy(out, buf, n);
+    out[n] = '\0';
 }
 
 static const vg_agent *agent_rec(const vg_analysis *a, size_t g)
