@@ -233,6 +233,18 @@ vg_store_be *vg_store_sqlite_open(const char *path, const vg_store_opts *o, char
 vg_store_be *vg_store_pg_open(const char *conninfo, const vg_store_opts *o, char *err,
                               size_t errsz);
 
+/* The indexes of both back ends' schemas (docs/store.md). */
+#define VG_STORE_INDEX_SQL \
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date, quad, goldstein);\n" \
+    "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n" \
+    "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n" \
+    "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n" \
+    "CREATE INDEX IF NOT EXISTS events_root ON events (root, date);\n" \
+    "CREATE INDEX IF NOT EXISTS events_place ON events (place_country, date);\n" \
+    "CREATE INDEX IF NOT EXISTS events_geo ON events (lat, lon);\n" \
+    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n" \
+    "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
+
 /* Shared by back ends: yyyymmdd <-> "YYYY-MM-DD" (false on junk). */
 bool vg_store_parse_date(const char *s, int32_t *out);
 /* Fills an event from a row of VG_STORE_EVENT_COLS (text values). */

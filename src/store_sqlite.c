@@ -36,15 +36,7 @@ static const char schema[] =
     "  place_name TEXT, place_adm1 TEXT, place_country TEXT, lat REAL, lon REAL,\n"
     "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
     "  article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date, quad, goldstein);\n"
-    "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n"
-    "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n"
-    "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n"
-    "CREATE INDEX IF NOT EXISTS events_root ON events (root, date);\n"
-    "CREATE INDEX IF NOT EXISTS events_place ON events (place_country, date);\n"
-    "CREATE INDEX IF NOT EXISTS events_geo ON events (lat, lon);\n"
-    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n"
-    "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
+    VG_STORE_INDEX_SQL
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "');\n";
 
 enum {
