@@ -7,9 +7,8 @@
                             discards, issues (issue 3)
   bench/bench.py defaults   Vigil's own dictionaries (issue 4)
 
-One coding thread (-j 1; the main thread reads input and writes output
-alongside), whole process including dictionary loading; the median of
---runs runs.  CPU seconds are reported too.  Prints sentences/s, peak RSS, events, load time, and -j 2
+Single thread (-j 1), whole process including dictionary loading; the
+median of --runs runs.  CPU seconds are reported too.  Prints sentences/s, peak RSS, events, load time, and -j 2
 scaling.  Needs ../shared (or VIGIL_SHARED)."""
 import argparse, os, statistics, subprocess, sys, tempfile, time
 
@@ -71,8 +70,7 @@ def main():
         print(f"load only: {load*1000:.0f} ms")
         print(f"-j 1: {t1:.3f} s, {records/t1:,.0f} records/s, {sentences/t1:,.0f} sentences/s, "
               f"peak RSS {rss:.0f} MB, {events} events")
-        print(f"      {cpu1:.3f} CPU s: {sentences/cpu1:,.0f} sentences per CPU second "
-              f"(one coding thread; the main thread reads and writes alongside)")
+        print(f"      {cpu1:.3f} CPU s: {sentences/cpu1:,.0f} sentences per CPU second")
         print(f"-j 2: {t2:.3f} s, {sentences/t2:,.0f} sentences/s (x{t1/t2:.2f})")
     finally:
         os.unlink(inp)

@@ -138,10 +138,15 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Starts coding b on the workers (on this thread if none can start). */
+/* Starts coding b on the workers.  With one thread (-j 1) everything runs
+ * on the calling thread; so it does if no worker can start. */
 static void start_batch(batch *b, worker *ws, int nthreads)
 {
     atomic_store(&b->next, 0);
+    if (nthreads == 1) {
+        work(b, ws[0].coder);
+        return;
+    }
     for (int t = 0; t < nthreads; t++) {
         ws[t].b = b;
         ws[t].running = pthread_create(&ws[t].th, NULL, worker_main, &ws[t]) == 0;

@@ -58,7 +58,8 @@ typedef struct vg_pipeline_stats {
 } vg_pipeline_stats;
 
 /* Reads every record of the given files (or stdin for "-"), codes them on
- * nthreads threads while the calling thread reads ahead and commits, and
+ * nthreads threads while the calling thread reads ahead and commits (with
+ * nthreads == 1 all on the calling thread), and
  * writes emitted output in input order.  Reader and record problems go to
  * diag (on the calling thread).  Returns false if an input file could not
  * be read. */
