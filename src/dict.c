@@ -606,6 +606,22 @@ int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref
     return (int32_t)d->entries.n - 1;
 }
 
+int32_t vg_add_actor(vg_dict *d, const vg_dated *codes, size_t ncodes,
+                     const int32_t *phrases, size_t nphrases, vg_src src)
+{
+    vg_actor a = { (uint32_t)d->dated.n, 0, nphrases ? phrases[0] : -1, src };
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < ncodes; i++)
+            if (codes[i].has_date == (pass == 0)) {
+                vg_vec_push(&d->dated, codes[i]);
+                a.ndated++;
+            }
+    vg_vec_push(&d->actors, a);
+    int32_t id = (int32_t)d->actors.n - 1;
+    for (size_t i = 0; i < nphrases; i++) d->entries.v[phrases[i]].ref = id;
+    return id;
+}
+
 /* ---- word matching ---- */
 
 static bool ends_with(const char *s, size_t n, const char *suf)

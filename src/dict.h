@@ -266,6 +266,12 @@ bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
 int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
                      vg_src src, const char *text);
 
+/* Adds an actor with its code alternatives (dated ones are tried first, in
+ * order; the undated default last) and points its phrase entries at it;
+ * the first phrase is the primary one.  Returns the actor's index. */
+int32_t vg_add_actor(vg_dict *d, const vg_dated *codes, size_t ncodes,
+                     const int32_t *phrases, size_t nphrases, vg_src src);
+
 typedef VG_VEC(vg_elem) vg_elems;
 
 /* Parses pattern-style elements (tokens $ + % ^ @ * and &SYNSET allowed). */

@@ -138,16 +138,8 @@ static void pactor_finish(pctx *c, pactor *pa)
         pa->phrases.n = 0;
         return;
     }
-    vg_actor a = { (uint32_t)d->dated.n, 0, pa->phrases.v[0], { c->fileid, (int32_t)pa->line } };
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < pa->codes.n; i++)
-            if (pa->codes.v[i].has_date == (pass == 0)) {
-                vg_vec_push(&d->dated, pa->codes.v[i]);
-                a.ndated++;
-            }
-    vg_vec_push(&d->actors, a);
-    for (size_t i = 0; i < pa->phrases.n; i++)
-        d->entries.v[pa->phrases.v[i]].ref = (int32_t)d->actors.n - 1;
+    vg_src src = { c->fileid, (int32_t)pa->line };
+    vg_add_actor(d, pa->codes.v, pa->codes.n, pa->phrases.v, pa->phrases.n, src);
     pa->phrases.n = pa->codes.n = 0;
 }
 

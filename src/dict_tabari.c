@@ -112,18 +112,8 @@ static void actor_finish(loadctx *c, actor_build *ab)
         ab->phrases.n = 0;
         return;
     }
-    vg_actor a = { (uint32_t)d->dated.n, 0, -1, { c->fileid, (int32_t)ab->line } };
-    /* dated alternatives first, in order; the undated default last */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < ab->codes.n; i++)
-            if (ab->codes.v[i].has_date == (pass == 0)) {
-                vg_vec_push(&d->dated, ab->codes.v[i]);
-                a.ndated++;
-            }
-    a.parent = ab->phrases.v[0];
-    vg_vec_push(&d->actors, a);
-    for (size_t i = 0; i < ab->phrases.n; i++)
-        d->entries.v[ab->phrases.v[i]].ref = (int32_t)d->actors.n - 1;
+    vg_src src = { c->fileid, (int32_t)ab->line };
+    vg_add_actor(d, ab->codes.v, ab->codes.n, ab->phrases.v, ab->phrases.n, src);
     ab->phrases.n = 0;
     ab->codes.n = 0;
 }
