@@ -31,6 +31,9 @@ bool cli_dict_given(const cli_dictspec *sp);
 vg_dict *cli_dict_load(const cli_dictspec *sp, vg_diag *diag);
 void cli_dictspec_free(cli_dictspec *sp);
 
+/* Today (UTC) as yyyymmdd: the date of undated records. */
+int32_t cli_today(void);
+
 /* -j's default: the online processors (at most 16). */
 int cli_default_threads(void);
 

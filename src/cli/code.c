@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
     "usage: vigil code [--project F | --config F | --actors F... --verbs F --agents F...\n"
@@ -48,21 +47,13 @@ static vg_format guess_format(const char *path)
     return VG_FMT_TEXT;
 }
 
-static int32_t today(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 int cli_code(int argc, char **argv)
 {
     cli_dictspec sp = {0};
     VG_VEC(char *) files = {0};
     vg_format fmt = VG_FMT_JSONL;
     bool fmt_given = false, tsv = false;
-    vg_code_opts co = { today(), 0 };
+    vg_code_opts co = { cli_today(), 0 };
     int threads = cli_default_threads();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -28,14 +28,6 @@ typedef struct dict_args {
     bool fmt_given;
 } dict_args;
 
-static int32_t today(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 static bool date_arg(const char *s, int32_t *out)
 {
     if (vg_parse_record_date(s, true, out)) return true;
@@ -124,7 +116,7 @@ static int cmd_lookup(dict_args *a)
     }
     vg_dict *d = load(a, "lookup");
     vg_buf out = {0};
-    size_t n = vg_dict_explain(d, phrase.s, phrase.len, a->date ? a->date : today(), a->json, &out);
+    size_t n = vg_dict_explain(d, phrase.s, phrase.len, a->date ? a->date : cli_today(), a->json, &out);
     fwrite(out.s, 1, out.len, stdout);
     vg_buf_free(&out);
     vg_buf_free(&phrase);
@@ -225,7 +217,7 @@ static int cmd_unknown(dict_args *a)
     if (!a->pos.n) { fputs(usage, stderr); return 2; }
     vg_dict *d = load(a, "unknown");
     vg_unknown *u = vg_unknown_new(d);
-    vg_code_opts co = { a->date ? a->date : today(), 0 };
+    vg_code_opts co = { a->date ? a->date : cli_today(), 0 };
     vg_diag diag = {0};
     diag.echo = stderr;
     vg_pipeline_stats st;

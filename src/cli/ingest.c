@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -25,14 +24,6 @@ typedef struct ingest_args {
     int threads;
     vg_store_opts so;
 } ingest_args;
-
-static int32_t today(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
 
 /* Returns -1 when the arguments are fine, else the exit status. */
 static int parse_args(int argc, char **argv, ingest_args *a)
@@ -193,7 +184,7 @@ static int run(ingest_args *a)
 
 int cli_ingest(int argc, char **argv)
 {
-    ingest_args a = { .db = "vigil.db", .co = { today(), 0 },
+    ingest_args a = { .db = "vigil.db", .co = { cli_today(), 0 },
                       .threads = cli_default_threads() };
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) rc = run(&a);

@@ -168,6 +168,18 @@ typedef struct vstate {
     vg_diag diag;
 } vstate;
 
+/* --events FILE: the record's events as JSON lines. */
+static void write_events(vstate *v, const char *id, const vg_record *rec)
+{
+    if (!v->events) return;
+    vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
+                        .sentence_len = rec->text.len, .issues = &v->res.issues };
+    vg_buf b = {0};
+    vg_events_jsonl(&b, &cx, &v->res);
+    if (b.len) fwrite(b.s, 1, b.len, v->events);
+    vg_buf_free(&b);
+}
+
 /* VIGIL_TRACE=ID prints the analysis of record ID (tokens, types, clauses). */
 static void trace(vstate *v, const char *id)
 {
@@ -211,14 +223,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
     } else {
         forward_control(v, id);
         vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
-        if (v->events) {
-            vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
-                            .sentence_len = rec->text.len, .issues = &v->res.issues };
-            vg_buf b = {0};
-            vg_events_jsonl(&b, &cx, &v->res);
-            if (b.len) fwrite(b.s, 1, b.len, v->events);
-            vg_buf_free(&b);
-        }
+        write_events(v, id, rec);
     }
     if (scored(&x)) {
         v->nscored++;
@@ -272,14 +277,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
     }
     vg_coder_new_story(v->coder);
     vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
-    if (v->events) {
-        vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
-                            .sentence_len = rec->text.len, .issues = &v->res.issues };
-        vg_buf b = {0};
-        vg_events_jsonl(&b, &cx, &v->res);
-        if (b.len) fwrite(b.s, 1, b.len, v->events);
-        vg_buf_free(&b);
-    }
+    write_events(v, id, rec);
     trace(v, id);
     /* a discard expects no events; so does "noevents" */
     bool ok;
