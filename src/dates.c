@@ -663,24 +663,31 @@ static void match_span(const dctx *c, dmatch *m)
     m->e.span[1] = b->off + b->len;
 }
 
-bool vg_date_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
-                  vg_date_expr *out)
+void vg_post_text_init(vg_post_text *pt, const char *sent, size_t len, size_t verb_off)
+{
+    if (!sent) sent = "", len = 0;
+    pt->base = vg_post_window(len, &verb_off, &pt->len);
+    pt->s = sent + pt->base;
+    pt->verb_off = verb_off;
+    vg_tokens_clear(&pt->tk);
+    if (pt->len) vg_tokenize(pt->s, pt->len, &pt->tk);
+}
+
+void vg_post_text_free(vg_post_text *pt) { vg_tokens_free(&pt->tk); }
+
+bool vg_date_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out)
 {
     memset(out, 0, sizeof *out);
     out->date = article;
-    if (!sent || !len || !vg_ymd_valid(article)) return false;
-    size_t base = vg_post_window(len, &verb_off, &len);
-    sent += base;
-    vg_tokens tk = { 0 };
-    vg_tokenize(sent, len, &tk);
-    dctx c = { sent, len, &tk, article, vg_ymd_weekday(article) };
+    if (!pt->len || !vg_ymd_valid(article)) return false;
+    dctx c = { pt->s, pt->len, &pt->tk, article, vg_ymd_weekday(article) };
     bool found = false;
     size_t best = SIZE_MAX;
-    for (size_t i = 0; i < tk.t.n;) {
+    for (size_t i = 0; i < pt->tk.t.n;) {
         dmatch m;
         if (!match_at(&c, i, &m)) { i++; continue; }
         match_span(&c, &m);
-        size_t d = vg_post_distance(sent, len, m.e.span[0], m.e.span[1], verb_off);
+        size_t d = vg_post_distance(pt->s, pt->len, m.e.span[0], m.e.span[1], pt->verb_off);
         if (!found || d < best) {
             *out = m.e;
             best = d;
@@ -688,9 +695,18 @@ bool vg_date_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
         }
         i = m.t1 > i ? m.t1 : i + 1;
     }
-    vg_tokens_free(&tk);
-    out->span[0] += base;
-    out->span[1] += base;
+    out->span[0] += pt->base;
+    out->span[1] += pt->base;
+    return found;
+}
+
+bool vg_date_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+                  vg_date_expr *out)
+{
+    vg_post_text pt = { 0 };
+    vg_post_text_init(&pt, sent, len, verb_off);
+    bool found = vg_date_find_in(article, &pt, out);
+    vg_post_text_free(&pt);
     return found;
 }
 

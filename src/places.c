@@ -615,35 +615,41 @@ static bool actor_fallback(const pctx *c, vg_place *out)
     return false;
 }
 
-bool vg_place_find_ex(const vg_gazetteer *g, const char *sent, size_t len, size_t verb_off,
+bool vg_place_find_in(const vg_gazetteer *g, const vg_post_text *pt,
                       const char *const *countries, size_t ncountries,
                       const size_t (*exclude)[2], size_t nexclude, vg_place *out)
 {
     memset(out, 0, sizeof *out);
     out->lat = out->lon = NAN;
     if (!g) return false;
-    if (!sent) len = 0;
-    size_t base = vg_post_window(len, &verb_off, &len);
-    vg_tokens tk = { 0 };
-    if (len) vg_tokenize(sent + base, len, &tk);
-    pctx c = { g, sent + base, len, &tk, verb_off, countries, countries ? ncountries : 0,
-               exclude, exclude ? nexclude : 0, base };
+    pctx c = { g, pt->s, pt->len, &pt->tk, pt->verb_off, countries, countries ? ncountries : 0,
+               exclude, exclude ? nexclude : 0, pt->base };
     cand best;
     memset(&best, 0, sizeof best);
     double bs = 0;
     bool found = false;
-    for (size_t i = 0; i < tk.t.n; i++) {
+    for (size_t i = 0; i < pt->tk.t.n; i++) {
         cand k;
         if (!(cand_at(&c, i, &k) || cand_bare(&c, i, &k)) || !resolve_cand(&c, &k)) continue;
         double s = cand_score(&c, &k);
         if (!found || s < bs) { best = k; bs = s; found = true; }
     }
-    if (found && verb_off != SIZE_MAX &&
-        vg_post_distance(c.s, len, best.raw0, best.raw1, verb_off) > MAX_DIST)
+    if (found && pt->verb_off != SIZE_MAX &&
+        vg_post_distance(c.s, pt->len, best.raw0, best.raw1, pt->verb_off) > MAX_DIST)
         found = false;           /* too far from the verb to be its place */
     if (found) fill_place(&c, &best, out);
     else found = actor_fallback(&c, out);
-    vg_tokens_free(&tk);
+    return found;
+}
+
+bool vg_place_find_ex(const vg_gazetteer *g, const char *sent, size_t len, size_t verb_off,
+                      const char *const *countries, size_t ncountries,
+                      const size_t (*exclude)[2], size_t nexclude, vg_place *out)
+{
+    vg_post_text pt = { 0 };
+    vg_post_text_init(&pt, sent, len, verb_off);
+    bool found = vg_place_find_in(g, &pt, countries, ncountries, exclude, nexclude, out);
+    vg_post_text_free(&pt);
     return found;
 }
 

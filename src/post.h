@@ -16,6 +16,8 @@
 #ifndef VG_POST_H
 #define VG_POST_H
 
+#include "text.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -83,6 +85,23 @@ size_t vg_post_distance(const char *sent, size_t len, size_t a, size_t b, size_t
 /* Clips [0, len) to that window: returns its start, stores its length in
  * *wlen and makes *verb_off relative to it (SIZE_MAX if outside). */
 size_t vg_post_window(size_t len, size_t *verb_off, size_t *wlen);
+
+/* A sentence clipped to that window and tokenised once, for both finders
+ * (vg_date_find_in, vg_place_find_in).  Init it again for the next event
+ * (its memory is reused); free it at the end. */
+typedef struct vg_post_text {
+    const char *s;            /* the window */
+    size_t len, base;         /* its length and its offset in the sentence */
+    size_t verb_off;          /* in the window; SIZE_MAX if unknown */
+    vg_tokens tk;
+} vg_post_text;
+
+void vg_post_text_init(vg_post_text *pt, const char *sent, size_t len, size_t verb_off);
+void vg_post_text_free(vg_post_text *pt);
+
+/* vg_date_find and vg_place_find_ex on a prepared window (spans and
+ * exclusions stay in sentence offsets). */
+bool vg_date_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out);
 
 /* =============================================================== places */
 
@@ -177,8 +196,8 @@ bool vg_place_find(const vg_gazetteer *g, const char *sent, size_t len, size_t v
 bool vg_place_find_ex(const vg_gazetteer *g, const char *sent, size_t len, size_t verb_off,
                       const char *const *countries, size_t ncountries,
                       const size_t (*exclude)[2], size_t nexclude, vg_place *out);
-
-/* ======================================================== deduplication */
-/* Reserved for dedup.c (duplicate-event linking): to be added here. */
+bool vg_place_find_in(const vg_gazetteer *g, const vg_post_text *pt,
+                      const char *const *countries, size_t ncountries,
+                      const size_t (*exclude)[2], size_t nexclude, vg_place *out);
 
 #endif

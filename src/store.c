@@ -827,13 +827,12 @@ static void put_field(vg_buf *b, const vg_buf *f) { put_strn(b, f->len ? f->s : 
 
 static int32_t ymd_int(vg_ymd d) { return d.y * 10000 + d.m * 100 + d.d; }
 
-static void resolve_date(const vg_coded_record *cr, const char *sent, size_t len,
-                         const vg_event *e, vg_buf *out)
+static void resolve_date(const vg_coded_record *cr, const vg_post_text *pt, const char *sent,
+                         size_t len, const vg_event *e, vg_buf *out)
 {
     vg_ymd art = { cr->date / 10000, cr->date / 100 % 100, cr->date % 100 };
-    size_t voff = e->verb_off < len ? e->verb_off : SIZE_MAX;
     vg_date_expr de;
-    if (vg_date_find(art, sent, len, voff, &de) && de.precision != VG_DATE_NONE) {
+    if (vg_date_find_in(art, pt, &de) && de.precision != VG_DATE_NONE) {
         vg_ymd d = de.date;
         if (!d.m) d.m = 1;
         if (!d.d) d.d = 1;
@@ -862,7 +861,7 @@ static void actor_place(const char *const *cs, size_t n, vg_place *p)
     p->from_actor = true;
 }
 
-static void resolve_place(const vg_gazetteer *g, const char *sent, size_t len,
+static void resolve_place(const vg_gazetteer *g, const vg_post_text *pt, size_t len,
                           const vg_event *e, vg_buf *out)
 {
     char c1[4], c2[4];
@@ -875,8 +874,7 @@ static void resolve_place(const vg_gazetteer *g, const char *sent, size_t len,
     if (e->tgt_len && e->tgt_off + e->tgt_len <= len)
         ex[nex][0] = e->tgt_off, ex[nex][1] = e->tgt_off + e->tgt_len, nex++;
     vg_place p;
-    if (g) vg_place_find_ex(g, sent, len, e->verb_off < len ? e->verb_off : SIZE_MAX, cs, nc,
-                            (const size_t(*)[2])ex, nex, &p);
+    if (g) vg_place_find_in(g, pt, cs, nc, (const size_t(*)[2])ex, nex, &p);
     else actor_place(cs, nc, &p);
     put_str(out, p.name);
     put_str(out, p.adm1);
@@ -899,19 +897,21 @@ static void put_matched(vg_buf *out, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_putc(out, '\0');
 }
 
+/* pt: scratch for the sentence window, reused across mentions. */
 static void put_mention(const ingest_ctx *x, const vg_record *rec, const vg_coded_record *cr,
-                        size_t si, size_t ei, vg_buf *out)
+                        size_t si, size_t ei, vg_post_text *pt, vg_buf *out)
 {
     const vg_coded_sentence *s = &cr->s.v[si];
     const vg_event *e = &s->r.events.v[ei];
     const char *sent = cr->text.s + s->off;
+    vg_post_text_init(pt, sent, s->len, e->verb_off < s->len ? e->verb_off : SIZE_MAX);
     put_u32(out, (uint32_t)si);
     put_u32(out, (uint32_t)ei);
     put_str(out, e->source);
     put_str(out, e->target);
     put_str(out, e->code);
-    resolve_date(cr, sent, s->len, e, out);
-    resolve_place(x->o->gaz, sent, s->len, e, out);
+    resolve_date(cr, pt, sent, s->len, e, out);
+    resolve_place(x->o->gaz, pt, s->len, e, out);
     vg_event_ctx cx = { .d = x->o->dict, .record = rec->id.s, .sentence = sent,
                         .sentence_len = s->len, .sentence_no = (int)si,
                         .source_name = rec->source.s, .url = rec->url.s, .title = rec->title.s,
@@ -944,8 +944,10 @@ static void put_article(const ingest_ctx *x, const vg_record *rec, const vg_code
         put_strn(out, cr->text.s + cr->s.v[i].off, cr->s.v[i].len);
     }
     put_u32(out, nm);
+    vg_post_text pt = { 0 };
     for (size_t i = 0; i < cr->ns; i++)
-        for (size_t k = 0; k < cr->s.v[i].r.events.n; k++) put_mention(x, rec, cr, i, k, out);
+        for (size_t k = 0; k < cr->s.v[i].r.events.n; k++) put_mention(x, rec, cr, i, k, &pt, out);
+    vg_post_text_free(&pt);
 }
 
 /* vg_emit_fn, on worker threads. */
