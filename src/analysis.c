@@ -719,23 +719,24 @@ static void delete_span(vg_analysis *a, size_t lo, size_t hi)
 
 /* Words that open a fronted phrase: "After the attack on a Kosovo police
  * patrol, the USA expressed concern" has its subject after the comma. */
-static bool fronting_word(const char *w)
+bool vg_an_word_in(const vg_analysis *a, size_t i, const char *const *words)
+{
+    if (a->tk.t.v[i].kind != VG_TK_WORD) return false;
+    for (; *words; words++)
+        if (is_word(a, i, *words)) return true;
+    return false;
+}
+
+bool vg_an_fronting(const vg_analysis *a, size_t i)
 {
     static const char *const words[] = {
         "AFTER", "BEFORE", "FOLLOWING", "ACCORDING", "DURING", "DESPITE", "AMID", "AMIDST",
         "IN", "ON", "AT", "SINCE", "WHILE", "WHEN", "AS", "ALTHOUGH", "THOUGH", "IF",
         "UNLIKE", "UNDER", "WITHIN", "WITH", "WITHOUT", "AGAINST", "FOR", "OVER",
         "EARLIER", "LATER", "MEANWHILE", "HOWEVER", "THROUGH", "BY", "AHEAD", "UPON",
-        "WHEREAS", "ONCE", "UNTIL", "NEAR", "OUTSIDE", "INSIDE", "ACROSS", "ALONG",
+        "WHEREAS", "ONCE", "UNTIL", "NEAR", "OUTSIDE", "INSIDE", "ACROSS", "ALONG", NULL
     };
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (!strcmp(w, words[i])) return true;
-    return false;
-}
-
-bool vg_an_fronting(const vg_analysis *a, size_t i)
-{
-    return a->tk.t.v[i].kind == VG_TK_WORD && fronting_word(norm(a, i));
+    return vg_an_word_in(a, i, words);
 }
 
 static void drop_comma_clauses(vg_analysis *a)

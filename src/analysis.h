@@ -135,6 +135,8 @@ static inline bool vg_an_live(const vg_analysis *a, size_t i)
     return !a->w.v[i].deleted && a->w.v[i].type != VG_W_TAIL;
 }
 bool vg_an_is_actor(const vg_analysis *a, size_t i);
+/* Is token i one of the (folded, NULL-terminated) words? */
+bool vg_an_word_in(const vg_analysis *a, size_t i, const char *const *words);
 /* Does token i open a fronted phrase ("After", "According", "In")? */
 bool vg_an_fronting(const vg_analysis *a, size_t i);
 /* Actor token -> its compound (or -1); pronouns follow their reference. */

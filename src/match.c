@@ -427,13 +427,9 @@ static unit last_unit(const mctx *m, int hi, int lo, const unit *not)
 static bool be_or_get(const vg_analysis *a, int i)
 {
     static const char *const words[] = {
-        "IS", "ARE", "AM", "BE", "BEING", "GET", "GETS", "GOT", "GOTTEN", "GETTING",
+        "IS", "ARE", "AM", "BE", "BEING", "GET", "GETS", "GOT", "GOTTEN", "GETTING", NULL
     };
-    if (a->w.v[i].type == VG_W_AUXIL) return true;
-    const char *w = vg_tok_norm(&a->tk, (size_t)i);
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-        if (!strcmp(w, words[k])) return true;
-    return false;
+    return a->w.v[i].type == VG_W_AUXIL || vg_an_word_in(a, (size_t)i, words);
 }
 
 /* TABARI's passive: WAS/WERE/BEEN one or two words before the verb and BY
@@ -462,16 +458,14 @@ static bool passive(const vg_analysis *a, int v)
     return false;
 }
 
-static bool attack_noun(const char *w)
+static bool attack_noun(const vg_analysis *a, int i)
 {
     static const char *const words[] = {
         "ATTACK", "ATTACKS", "SHELLING", "AIRSTRIKE", "AIRSTRIKES", "STRIKE", "STRIKES",
         "BOMBING", "BOMBINGS", "BOMBARDMENT", "FIRE", "GUNFIRE", "RAID", "RAIDS",
-        "ASSAULT", "OFFENSIVE", "AMBUSH", "SHOOTING", "BARRAGE",
+        "ASSAULT", "OFFENSIVE", "AMBUSH", "SHOOTING", "BARRAGE", NULL
     };
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-        if (!strcmp(w, words[k])) return true;
-    return false;
+    return live(a, i) && vg_an_word_in(a, (size_t)i, words);
 }
 
 /* The agent of a passive: the first unit after BY in the clause ("were
@@ -485,12 +479,12 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
         if (live(a, i) && a->w.v[i].type == VG_W_BY)
             return first_unit(m, i + 1, i + 6 < cend ? i + 6 : cend, not, false);
     for (int i = vl + 1; i < cend; i++) {
-        if (!live(a, i) || a->tk.t.v[i].kind != VG_TK_WORD || !attack_noun(vg_tok_norm(&a->tk, (size_t)i)))
-            continue;
+        if (!attack_noun(a, i)) continue;
         unit u = last_unit(m, i, i - 3 > vl ? i - 3 : vl + 1, not);
         if (u.kind != U_NONE) return u;
         int of = next_live(a, i + 1, cend);
-        if (of < cend && a->tk.t.v[of].kind == VG_TK_WORD && !strcmp(vg_tok_norm(&a->tk, (size_t)of), "OF"))
+        static const char *const of_word[] = { "OF", NULL };
+        if (of < cend && vg_an_word_in(a, (size_t)of, of_word))
             return first_unit(m, of + 1, of + 5 < cend ? of + 5 : cend, not, false);
     }
     return no_unit;
