@@ -60,3 +60,14 @@ T "$VIGIL" code --actors "$TMP/broken.actors" --verbs "$TMP/broken.verbs" --form
 grep -q 'broken.actors:2: missing bracket' "$TMP/e" && grep -q 'broken.verbs:3: missing verb marker' "$TMP/e" \
     && ok broken_dictionary_lines_reported || fail broken_dictionary_lines_reported
 grep -q '"source":"SRB"' "$TMP/o" && ok broken_dictionary_still_codes || fail broken_dictionary_still_codes
+
+# broken discard and issue lines: file:line, the rest still applies
+printf '<ISSUE CATEGORY="">\nwar n:crime\nborder [BORDER\nn:border [BORDER]\n</ISSUE>\n' >"$TMP/broken.issues"
+printf 'GOLF_\n+\n' >"$TMP/broken.discards"
+T "$VIGIL" code --actors "$TMP/broken.actors" --verbs "$TMP/broken.verbs" --issues "$TMP/broken.issues" \
+    --discards "$TMP/broken.discards" --format text --date 2023-09-29 "$TMP/s.txt" >"$TMP/o" 2>"$TMP/e"
+grep -q 'broken.issues:2: issue has no code' "$TMP/e" && grep -q 'broken.issues:3: missing ]' "$TMP/e" &&
+    grep -q 'broken.discards:2:' "$TMP/e" && ok broken_issue_discard_lines_reported ||
+    fail broken_issue_discard_lines_reported "$(cat "$TMP/e")"
+grep -q '"issues":\[{"code":"BORDER","count":1}\]' "$TMP/o" && ok broken_issues_still_apply ||
+    fail broken_issues_still_apply "$(head -c 300 "$TMP/o")"
