@@ -776,7 +776,7 @@ static void build_index(vg_dict *d)
         ix->items.v[counts.v[bucket_of.v[i]]++] = (int32_t)i;
     /* sort each bucket: heavier first, then load order (insertion sort: small) */
     for (size_t b = 0; b + 1 < ix->bucket_at.n; b++) {
-        int32_t *v = ix->items.v + ix->bucket_at.v[b];
+        int32_t *v = vg_vec_at(&ix->items, ix->bucket_at.v[b]);
         size_t n = ix->bucket_at.v[b + 1] - ix->bucket_at.v[b];
         for (size_t i = 1; i < n; i++) {
             int32_t x = v[i];
@@ -931,19 +931,19 @@ const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *
         sm->stamp[s] = ls->stamp;
         sm->at[s] = (uint32_t)sm->members.n;
         size_t count = d->synsets.v[s].members.n;
-        const uint32_t *first = ix->syn_first.v + ix->syn_at.v[s];
+        const uint32_t *first = vg_vec_at(&ix->syn_first, ix->syn_at.v[s]);
         for (size_t k = 0; k < count; k++)
             if (first[k] == UINT32_MAX || ls->lit[first[k]] == ls->stamp)
                 vg_vec_push(&sm->members, (uint32_t)k);
         sm->n[s] = (uint32_t)(sm->members.n - sm->at[s]);
     }
     *n = sm->n[s];
-    return sm->members.v + sm->at[s];
+    return vg_vec_at(&sm->members, sm->at[s]);
 }
 
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls)
 {
-    const uint32_t *ids = d->index->pat_lits.v + p->lit;
+    const uint32_t *ids = vg_vec_at(&d->index->pat_lits, p->lit);
     for (uint16_t k = 0; k < p->nlit; k++)
         if (ls->lit[ids[k]] != ls->stamp) return false;
     for (uint16_t k = 0; k < p->nsyn; k++) {
@@ -1089,7 +1089,7 @@ static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *e
     entry_lists el = { ents, scans };
     each_key(d, t, tlen, d->index->maxlen, entry_key, &el);
     /* insertion sort: lists are short */
-    int32_t *v = ents->v + start;
+    int32_t *v = vg_vec_at(ents, start);
     size_t n = ents->n - start;
     for (size_t i = 1; i < n; i++) {
         int32_t x = v[i];
