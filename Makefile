@@ -1,6 +1,8 @@
 # Vigil build.  `make` builds build/vigil and build/libvigil.a;
-# `make SAN=1` builds the same under AddressSanitizer + UBSan in build-san/;
-# `make check` runs every test in both builds (see tests/run.sh).
+# `make SAN=1` builds the same under AddressSanitizer + UBSan in build-san/
+# (`make SAN=1 CC=clang`: clang's, with its stricter UBSan, in build-san-clang/);
+# `make check` runs every test in these builds (see tests/run.sh);
+# `make fuzz` builds and runs the libFuzzer targets (docs/fuzzing.md).
 
 CC      ?= cc
 PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto
@@ -12,12 +14,23 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
-ifeq ($(SAN),1)
-BUILD   := build-san
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+# clang builds go to their own directories (build-clang/, build-san-clang/):
+# objects from the two compilers never mix.  clang's UBSan adds the checks
+# gcc's lacks (pointer arithmetic on NULL, nullability).
+ifneq ($(findstring clang,$(notdir $(CC))),)
+CCSUF   := -clang
+SANFLAGS := -fsanitize=address,undefined,pointer-overflow,nullability -fno-sanitize-recover=all
 else
-BUILD   := build
+CCSUF   :=
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+
+ifeq ($(SAN),1)
+BUILD   := build-san$(CCSUF)
+CFLAGS  += -O1 $(SANFLAGS) -fno-omit-frame-pointer
+LDFLAGS += $(SANFLAGS)
+else
+BUILD   := build$(CCSUF)
 endif
 
 LIB_SRC := $(wildcard src/*.c)
@@ -59,13 +72,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a
 
 tests: $(UNIT_BIN) $(BUILD)/tools/places_eval
 
+# clang's sanitizer build joins in when clang is installed.
+CLANG   ?= $(shell command -v clang 2>/dev/null)
+
 check:
 	$(MAKE) all tests
 	$(MAKE) SAN=1 all tests
+	$(if $(CLANG),$(MAKE) SAN=1 CC=$(CLANG) all tests)
 	tests/run.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-san-clang build-fuzz
 
 .PHONY: all tests check clean FORCE
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
