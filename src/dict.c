@@ -562,6 +562,9 @@ bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
 {
     pitem_vec items = {0};
     bool ok = parse_items(d, s, n, &items, why);
+    /* every item adds at least one element: more than a pattern may hold
+     * is rejected before expand() recurses once per item */
+    if (ok && items.n > 64) { *why = "pattern too long"; ok = false; }
     if (ok) {
         expand_ctx x = { d, code, block, src, NULL, {0}, 0, NULL };
         const char *p = s, *end = s + n;
@@ -740,6 +743,38 @@ static int entry_cmp_ctx_weight(const vg_dict *d, int32_t a, int32_t b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+/* Sorts entry ids heavier first, then in load order.  Short lists (the
+ * usual case) by insertion; long ones -- a million actors can share a
+ * first word -- by a bottom-up merge sort, so the work stays n log n.  The
+ * order is total (load order breaks ties): both give the same result. */
+static void sort_entries(const vg_dict *d, int32_t *v, size_t n)
+{
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            size_t j = i;
+            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
+            v[j] = x;
+        }
+        return;
+    }
+    int32_t *buf = vg_malloc(n * sizeof *buf), *src = v, *dst = buf;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = entry_cmp_ctx_weight(d, src[j], src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }
+        int32_t *t = src; src = dst; dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+    free(buf);
+}
+
 static void build_index(vg_dict *d)
 {
     index_free(d->index);
@@ -774,17 +809,10 @@ static void build_index(vg_dict *d)
     ix->items.n = at;
     for (size_t i = 0; i < d->entries.n; i++)
         ix->items.v[counts.v[bucket_of.v[i]]++] = (int32_t)i;
-    /* sort each bucket: heavier first, then load order (insertion sort: small) */
-    for (size_t b = 0; b + 1 < ix->bucket_at.n; b++) {
-        int32_t *v = vg_vec_at(&ix->items, ix->bucket_at.v[b]);
-        size_t n = ix->bucket_at.v[b + 1] - ix->bucket_at.v[b];
-        for (size_t i = 1; i < n; i++) {
-            int32_t x = v[i];
-            size_t j = i;
-            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
-            v[j] = x;
-        }
-    }
+    /* sort each bucket: heavier first, then load order */
+    for (size_t b = 0; b + 1 < ix->bucket_at.n; b++)
+        sort_entries(d, vg_vec_at(&ix->items, ix->bucket_at.v[b]),
+                     ix->bucket_at.v[b + 1] - ix->bucket_at.v[b]);
     vg_vec_free(&bucket_of);
     vg_vec_free(&counts);
     d->index = ix;
@@ -1088,15 +1116,7 @@ static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *e
     size_t start = ents->n;
     entry_lists el = { ents, scans };
     each_key(d, t, tlen, d->index->maxlen, entry_key, &el);
-    /* insertion sort: lists are short */
-    int32_t *v = vg_vec_at(ents, start);
-    size_t n = ents->n - start;
-    for (size_t i = 1; i < n; i++) {
-        int32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
-        v[j] = x;
-    }
+    sort_entries(d, vg_vec_at(ents, start), ents->n - start);
 }
 
 static void word_literals(const vg_dict *d, const char *t, size_t tlen, u32vec *out)
