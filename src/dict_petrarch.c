@@ -746,7 +746,7 @@ bool vg_load_defaults(vg_dict *d, vg_diag *diag)
     for (const vg_embedded_file *f = vg_embedded_files; f->name; f++) {
         if (strncmp(f->name, "dict/", 5) != 0) continue;
         vg_loader fn = loader_for(f->name + 5);
-        if (fn) fn(d, f->name, (const char *)f->data, (size_t)(f->end - f->data), diag);
+        if (fn) vg_load_text(d, f->name, (const char *)f->data, (size_t)(f->end - f->data), fn, diag);
     }
     return true;
 }
