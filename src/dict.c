@@ -914,6 +914,10 @@ struct vg_synmemo {
     uint32_t *stamp;          /* per synset: members listed for this stamp */
     uint32_t *at, *n;         /* per synset: its list in members */
     u32vec members;
+    /* per word (word cache id): its entries whose later words all occur in
+     * the sentence, listed once per sentence (vg_dict_find) */
+    u32vec ent_stamp, ent_at, ent_n;
+    i32vec viable;
 };
 
 void vg_litset_init(vg_litset *ls, const vg_dict *d)
@@ -935,6 +939,10 @@ void vg_litset_free(vg_litset *ls)
         free(ls->syn->at);
         free(ls->syn->n);
         vg_vec_free(&ls->syn->members);
+        vg_vec_free(&ls->syn->ent_stamp);
+        vg_vec_free(&ls->syn->ent_at);
+        vg_vec_free(&ls->syn->ent_n);
+        vg_vec_free(&ls->syn->viable);
         free(ls->syn);
     }
 }
@@ -945,9 +953,12 @@ void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
     if (++ls->stamp == 0) {
         memset(ls->lit, 0, ((d->index ? d->index->lits.n : 0) + 1) * sizeof *ls->lit);
         memset(ls->syn->stamp, 0, (d->synsets.n + 1) * sizeof *ls->syn->stamp);
+        if (ls->syn->ent_stamp.n)
+            memset(ls->syn->ent_stamp.v, 0, ls->syn->ent_stamp.n * sizeof *ls->syn->ent_stamp.v);
         ls->stamp = 1;
     }
     ls->syn->members.n = 0;
+    ls->syn->viable.n = 0;
     vg_dict_mark_literals(d, wc, winfo, tk, ls->lit, ls->stamp);
 }
 
@@ -1160,17 +1171,49 @@ static bool entry_viable(const vg_dict_index *ix, int32_t e, const vg_litset *ls
     return true;
 }
 
+/* The entries of word w that can occur in the sentence (best first),
+ * filtered once per sentence: a word repeated in a sentence, or sharing its
+ * first word with a million phrases, costs the list's length once. */
+static const int32_t *viable_entries(const vg_dict *d, const vg_wordcache *wc, uint32_t w,
+                                     const vg_litset *ls, size_t *n)
+{
+    struct vg_synmemo *sm = ls->syn;
+    if (w >= sm->ent_stamp.n) {
+        size_t want = wc->infos.n > w ? wc->infos.n : w + 1;
+        vg_vec_reserve(&sm->ent_stamp, want);
+        vg_vec_reserve(&sm->ent_at, want);
+        vg_vec_reserve(&sm->ent_n, want);
+        memset(sm->ent_stamp.v + sm->ent_stamp.n, 0, (want - sm->ent_stamp.n) * sizeof *sm->ent_stamp.v);
+        sm->ent_stamp.n = sm->ent_at.n = sm->ent_n.n = want;
+    }
+    if (sm->ent_stamp.v[w] != ls->stamp) {
+        const wc_info *in = &wc->infos.v[w];
+        sm->ent_stamp.v[w] = ls->stamp;
+        sm->ent_at.v[w] = (uint32_t)sm->viable.n;
+        for (uint32_t k = 0; k < in->nent; k++) {
+            int32_t id = wc->ents.v[in->ent + k];
+            if (d->entries.v[id].ph.n > 1 && !entry_viable(d->index, id, ls)) continue;
+            vg_vec_push(&sm->viable, id);
+        }
+        sm->ent_n.v[w] = (uint32_t)(sm->viable.n - sm->ent_at.v[w]);
+    }
+    *n = sm->ent_n.v[w];
+    return vg_vec_at(&sm->viable, sm->ent_at.v[w]);
+}
+
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
                   const vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,
                   unsigned kinds, const uint8_t *skip, vg_hit *out)
 {
     if (i >= tk->t.n || winfo[i] == UINT32_MAX) return false;
     const wc_info *in = &wc->infos.v[winfo[i]];
-    for (uint32_t k = 0; k < in->nent; k++) {
-        int32_t id = wc->ents.v[in->ent + k];
+    size_t n = in->nent;
+    const int32_t *ids = vg_vec_at(&wc->ents, in->ent);
+    if (ls) ids = viable_entries(d, wc, winfo[i], ls, &n);
+    for (size_t k = 0; k < n; k++) {
+        int32_t id = ids[k];
         const vg_entry *e = &d->entries.v[id];
         if (!(kinds & (1u << e->kind))) continue;
-        if (ls && e->ph.n > 1 && !entry_viable(d->index, id, ls)) continue;
         if (!match_rest(&e->ph, tk, i, lim, skip, out)) continue;
         out->entry = id;
         return true;

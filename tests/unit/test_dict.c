@@ -257,6 +257,68 @@ static void test_defaults_issue_sentences(void **st)
     vg_dict_free(d);
 }
 
+/* A pattern line of a megabyte is refused before its alternatives are
+ * expanded (expand() recursed once per element: a stack overflow). */
+static void test_huge_pattern_line(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_vcode vc = { "100", NULL, 0, 0 };
+    vg_src src = { vg_dict_file(d, "t"), 1 };
+    int32_t b = vg_add_block(d, "V", &vc, VG_VK_VERB, src);
+    vg_buf p = {0};
+    vg_buf_puts(&p, "*");
+    for (int i = 0; i < 200000; i++) vg_buf_puts(&p, " {A|B}");
+    const char *why = NULL;
+    assert_false(vg_add_patterns(d, p.s, p.len, &vc, b, src, &why));
+    assert_string_equal(why, "pattern too long");
+    assert_int_equal(d->patterns.n, 0);
+    vg_buf_free(&p);
+    vg_dict_free(d);
+}
+
+/* Many phrases sharing a first word (sorted by merging, not insertion):
+ * the longest that occurs (adjacent words) wins, ties go to the earlier one. */
+static void test_shared_first_word(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    vg_buf a = {0};
+    for (int i = 0; i < 3000; i++)
+        vg_buf_printf(&a, "UNITED_%.*s_N%d [C%d]\n", 1 + (i * 7919) % 23,
+                      "XXXXXXXXXXXXXXXXXXXXXXXX", i, i);
+    vg_buf_puts(&a, "UNITED_NATIONS_ [IGOUNO]\nUNITED_NATIONS_ [DUP]\nUNITED_ [UNI]\n");
+    vg_load_petrarch_actors(d, "a.txt", a.s, a.len, &diag);
+    vg_dict_compile(d);
+    vg_tokens tk = {0};
+    const char *s = "United United Nations United XXXXX N17 United XXXXXXXXXXXXXXXXXXXXXXX n2957";
+    vg_tokenize(s, strlen(s), &tk);
+    vg_wordcache *wc = vg_wordcache_new(d);
+    uint32_t winfo[16];
+    vg_dict_lookup(d, wc, &tk, winfo);
+    vg_litset ls;
+    vg_litset_init(&ls, d);
+    vg_litset_mark(&ls, d, wc, winfo, &tk);
+    vg_hit h;
+    const char *want[] = { "UNITED_", "UNITED_NATIONS_", "UNITED_XXXXX_N17",
+                           "UNITED_XXXXXXXXXXXXXXXXXXXXXXX_N2957" };
+    const size_t at[] = { 0, 1, 3, 6 };
+    for (int k = 0; k < 4; k++) {
+        assert_true(vg_dict_find(d, wc, winfo, &ls, &tk, at[k], tk.t.n, ~0u, NULL, &h));
+        assert_string_equal(d->entries.v[h.entry].text, want[k]);
+        /* the same answer without the per-sentence filter */
+        assert_true(vg_dict_find(d, wc, winfo, NULL, &tk, at[k], tk.t.n, ~0u, NULL, &h));
+        assert_string_equal(d->entries.v[h.entry].text, want[k]);
+    }
+    vg_litset_free(&ls);
+    vg_wordcache_free(wc);
+    vg_tokens_free(&tk);
+    vg_buf_free(&a);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +332,8 @@ int main(void)
         cmocka_unit_test(test_word_entries_empty),
         cmocka_unit_test(test_synset_members_empty),
         cmocka_unit_test(test_defaults_issue_sentences),
+        cmocka_unit_test(test_huge_pattern_line),
+        cmocka_unit_test(test_shared_first_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
