@@ -115,7 +115,9 @@ const char *vg_dict_file_name(const vg_dict *d, vg_src src)
 static bool valid_ymd(int32_t y, int32_t m, int32_t dd)
 {
     static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1];
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1] &&
+           !(m == 2 && dd == 29 && !leap);
 }
 
 bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out)
