@@ -11,14 +11,18 @@
 
 static char path[64];
 
+static void remove_file(void) { unlink(path); }
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(path, sizeof path, "/tmp/vigil-fuzz-gaz.XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/vigil-fuzz-gaz.XXXXXX", tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0) { perror("mkstemp"); exit(1); }
     close(fd);
+    atexit(remove_file);
     return 0;
 }
 
