@@ -1,6 +1,8 @@
 # Vigil build.  `make` builds build/vigil and build/libvigil.a;
-# `make SAN=1` builds the same under AddressSanitizer + UBSan in build-san/;
-# `make check` runs every test in both builds (see tests/run.sh).
+# `make SAN=1` builds the same under AddressSanitizer + UBSan in build-san/
+# (`make SAN=1 CC=clang`: clang's, with its stricter UBSan, in build-san-clang/);
+# `make check` runs every test in these builds (see tests/run.sh);
+# `make fuzz` builds and runs the libFuzzer targets (docs/fuzzing.md).
 
 CC      ?= cc
 PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto
@@ -12,12 +14,32 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
-ifeq ($(SAN),1)
-BUILD   := build-san
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+# clang builds go to their own directories (build-clang/, build-san-clang/):
+# objects from the two compilers never mix.  clang's UBSan adds the checks
+# gcc's lacks (pointer arithmetic on NULL, nullability).
+ifneq ($(findstring clang,$(notdir $(CC))),)
+CCSUF   := -clang
+SANFLAGS := -fsanitize=address,undefined,pointer-overflow,nullability -fno-sanitize-recover=all
 else
-BUILD   := build
+CCSUF   :=
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+
+ifeq ($(SAN),1)
+BUILD   := build-san$(CCSUF)
+CFLAGS  += -O1 $(SANFLAGS) -fno-omit-frame-pointer
+LDFLAGS += $(SANFLAGS)
+else
+BUILD   := build$(CCSUF)
+endif
+
+# libFuzzer builds (make fuzz) go to build-fuzz/: clang, coverage for the
+# fuzzer, ASan and UBSan.
+ifeq ($(FUZZ),1)
+BUILD   := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined,nullability -fno-sanitize-recover=all
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+LDFLAGS += -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 endif
 
 LIB_SRC := $(wildcard src/*.c)
@@ -57,17 +79,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS) -lcmocka
 
-tests: $(UNIT_BIN) $(BUILD)/tools/places_eval
+tests: $(UNIT_BIN) $(BUILD)/tools/places_eval fuzz-replay
+
+# clang's sanitizer build joins in when clang is installed.
+CLANG   ?= $(shell command -v clang 2>/dev/null)
 
 check:
 	$(MAKE) all tests
 	$(MAKE) SAN=1 all tests
+	$(if $(CLANG),$(MAKE) SAN=1 CC=$(CLANG) all tests)
 	tests/run.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-san-clang build-fuzz
 
-.PHONY: all tests check clean FORCE
+.PHONY: all tests check clean fuzz fuzz-build fuzz-replay FORCE
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # ---- tools ----
@@ -109,3 +135,48 @@ places-eval: $(BUILD)/tools/places_eval $(BUILD)/gazetteer.bin
 	$< $(BUILD)/gazetteer.bin $(SHARED)/corpora/geo-gold.dev.jsonl
 
 .PHONY: tagger-model places-eval
+
+# ---- fuzzing (docs/fuzzing.md) ----
+# One libFuzzer target per reader, loader and finder (tests/fuzz/).  `make
+# fuzz FUZZ_SECONDS=N` builds them in build-fuzz/ and runs each for N
+# seconds (tests/fuzz/run.sh; FUZZ_JOBS at a time); any crash, leak,
+# timeout or out-of-memory fails.  Every build also links each target with
+# tests/fuzz/replay.c ($(BUILD)/fuzz-replay/), which tests/e2e/fuzz_replay.sh
+# runs on the seed corpora and tests/fuzz/regressions/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 2
+FUZZ_TARGETS := reader_jsonl reader_tabari reader_petrarch reader_text record_date \
+                code_defaults code_phoenix \
+                dict_tabari_actors dict_tabari_agents dict_tabari_verbs dict_tabari_options \
+                dict_petrarch_actors dict_petrarch_agents dict_petrarch_verbs \
+                dict_petrarch_discards dict_petrarch_issues \
+                verbs_match dates places gazetteer
+fuzz_src = tests/fuzz/$(if $(filter reader_%,$1),fuzz_reader,$(if $(filter code_%,$1),fuzz_code,$(if \
+           $(filter dict_%,$1),fuzz_dict,$(if $(filter verbs_match,$1),fuzz_verbs,fuzz_$1)))).c
+fuzz_def = $(if $(filter reader_%,$1),-DFUZZ_FORMAT=VG_FMT_$(shell echo $(1:reader_%=%) | tr a-z A-Z),$(if \
+           $(filter dict_%,$1),-DFUZZ_LOADER=vg_load_$(1:dict_%=%),$(if $(filter code_phoenix,$1),-DFUZZ_PHOENIX=1)))
+FUZZ_HDR := tests/fuzz/fuzz.h
+
+define fuzz_rules
+$(BUILD)/fuzz-replay/$(1): $(call fuzz_src,$(1)) tests/fuzz/replay.c $(FUZZ_HDR) $(BUILD)/libvigil.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -Itests/fuzz $(call fuzz_def,$(1)) -o $$@ $(call fuzz_src,$(1)) tests/fuzz/replay.c \
+	    $(BUILD)/libvigil.a $$(LDLIBS) $$(LDFLAGS)
+$(BUILD)/fuzz/$(1): $(call fuzz_src,$(1)) $(FUZZ_HDR) $(BUILD)/libvigil.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -Itests/fuzz $(call fuzz_def,$(1)) -fsanitize=fuzzer -o $$@ $(call fuzz_src,$(1)) \
+	    $(BUILD)/libvigil.a $$(LDLIBS) $$(LDFLAGS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
+
+$(BUILD)/fuzz-replay/gaz-seed: tests/fuzz/gaz_seed.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%) $(BUILD)/fuzz-replay/gaz-seed
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz-replay/gaz-seed
+
+fuzz:
+	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
+	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

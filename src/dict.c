@@ -115,7 +115,9 @@ const char *vg_dict_file_name(const vg_dict *d, vg_src src)
 static bool valid_ymd(int32_t y, int32_t m, int32_t dd)
 {
     static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1];
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1] &&
+           !(m == 2 && dd == 29 && !leap);
 }
 
 bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out)
@@ -562,6 +564,9 @@ bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
 {
     pitem_vec items = {0};
     bool ok = parse_items(d, s, n, &items, why);
+    /* every item adds at least one element: more than a pattern may hold
+     * is rejected before expand() recurses once per item */
+    if (ok && items.n > 64) { *why = "pattern too long"; ok = false; }
     if (ok) {
         expand_ctx x = { d, code, block, src, NULL, {0}, 0, NULL };
         const char *p = s, *end = s + n;
@@ -740,6 +745,38 @@ static int entry_cmp_ctx_weight(const vg_dict *d, int32_t a, int32_t b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+/* Sorts entry ids heavier first, then in load order.  Short lists (the
+ * usual case) by insertion; long ones -- a million actors can share a
+ * first word -- by a bottom-up merge sort, so the work stays n log n.  The
+ * order is total (load order breaks ties): both give the same result. */
+static void sort_entries(const vg_dict *d, int32_t *v, size_t n)
+{
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            size_t j = i;
+            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
+            v[j] = x;
+        }
+        return;
+    }
+    int32_t *buf = vg_malloc(n * sizeof *buf), *src = v, *dst = buf;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = entry_cmp_ctx_weight(d, src[j], src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }
+        int32_t *t = src; src = dst; dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+    free(buf);
+}
+
 static void build_index(vg_dict *d)
 {
     index_free(d->index);
@@ -774,17 +811,10 @@ static void build_index(vg_dict *d)
     ix->items.n = at;
     for (size_t i = 0; i < d->entries.n; i++)
         ix->items.v[counts.v[bucket_of.v[i]]++] = (int32_t)i;
-    /* sort each bucket: heavier first, then load order (insertion sort: small) */
-    for (size_t b = 0; b + 1 < ix->bucket_at.n; b++) {
-        int32_t *v = ix->items.v + ix->bucket_at.v[b];
-        size_t n = ix->bucket_at.v[b + 1] - ix->bucket_at.v[b];
-        for (size_t i = 1; i < n; i++) {
-            int32_t x = v[i];
-            size_t j = i;
-            while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
-            v[j] = x;
-        }
-    }
+    /* sort each bucket: heavier first, then load order */
+    for (size_t b = 0; b + 1 < ix->bucket_at.n; b++)
+        sort_entries(d, vg_vec_at(&ix->items, ix->bucket_at.v[b]),
+                     ix->bucket_at.v[b + 1] - ix->bucket_at.v[b]);
     vg_vec_free(&bucket_of);
     vg_vec_free(&counts);
     d->index = ix;
@@ -886,6 +916,10 @@ struct vg_synmemo {
     uint32_t *stamp;          /* per synset: members listed for this stamp */
     uint32_t *at, *n;         /* per synset: its list in members */
     u32vec members;
+    /* per word (word cache id): its entries whose later words all occur in
+     * the sentence, listed once per sentence (vg_dict_find) */
+    u32vec ent_stamp, ent_at, ent_n;
+    i32vec viable;
 };
 
 void vg_litset_init(vg_litset *ls, const vg_dict *d)
@@ -907,6 +941,10 @@ void vg_litset_free(vg_litset *ls)
         free(ls->syn->at);
         free(ls->syn->n);
         vg_vec_free(&ls->syn->members);
+        vg_vec_free(&ls->syn->ent_stamp);
+        vg_vec_free(&ls->syn->ent_at);
+        vg_vec_free(&ls->syn->ent_n);
+        vg_vec_free(&ls->syn->viable);
         free(ls->syn);
     }
 }
@@ -917,9 +955,12 @@ void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
     if (++ls->stamp == 0) {
         memset(ls->lit, 0, ((d->index ? d->index->lits.n : 0) + 1) * sizeof *ls->lit);
         memset(ls->syn->stamp, 0, (d->synsets.n + 1) * sizeof *ls->syn->stamp);
+        if (ls->syn->ent_stamp.n)
+            memset(ls->syn->ent_stamp.v, 0, ls->syn->ent_stamp.n * sizeof *ls->syn->ent_stamp.v);
         ls->stamp = 1;
     }
     ls->syn->members.n = 0;
+    ls->syn->viable.n = 0;
     vg_dict_mark_literals(d, wc, winfo, tk, ls->lit, ls->stamp);
 }
 
@@ -931,19 +972,19 @@ const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *
         sm->stamp[s] = ls->stamp;
         sm->at[s] = (uint32_t)sm->members.n;
         size_t count = d->synsets.v[s].members.n;
-        const uint32_t *first = ix->syn_first.v + ix->syn_at.v[s];
+        const uint32_t *first = vg_vec_at(&ix->syn_first, ix->syn_at.v[s]);
         for (size_t k = 0; k < count; k++)
             if (first[k] == UINT32_MAX || ls->lit[first[k]] == ls->stamp)
                 vg_vec_push(&sm->members, (uint32_t)k);
         sm->n[s] = (uint32_t)(sm->members.n - sm->at[s]);
     }
     *n = sm->n[s];
-    return sm->members.v + sm->at[s];
+    return vg_vec_at(&sm->members, sm->at[s]);
 }
 
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls)
 {
-    const uint32_t *ids = d->index->pat_lits.v + p->lit;
+    const uint32_t *ids = vg_vec_at(&d->index->pat_lits, p->lit);
     for (uint16_t k = 0; k < p->nlit; k++)
         if (ls->lit[ids[k]] != ls->stamp) return false;
     for (uint16_t k = 0; k < p->nsyn; k++) {
@@ -1088,15 +1129,7 @@ static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *e
     size_t start = ents->n;
     entry_lists el = { ents, scans };
     each_key(d, t, tlen, d->index->maxlen, entry_key, &el);
-    /* insertion sort: lists are short */
-    int32_t *v = ents->v + start;
-    size_t n = ents->n - start;
-    for (size_t i = 1; i < n; i++) {
-        int32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && entry_cmp_ctx_weight(d, v[j - 1], x) > 0) { v[j] = v[j - 1]; j--; }
-        v[j] = x;
-    }
+    sort_entries(d, vg_vec_at(ents, start), ents->n - start);
 }
 
 static void word_literals(const vg_dict *d, const char *t, size_t tlen, u32vec *out)
@@ -1140,17 +1173,49 @@ static bool entry_viable(const vg_dict_index *ix, int32_t e, const vg_litset *ls
     return true;
 }
 
+/* The entries of word w that can occur in the sentence (best first),
+ * filtered once per sentence: a word repeated in a sentence, or sharing its
+ * first word with a million phrases, costs the list's length once. */
+static const int32_t *viable_entries(const vg_dict *d, const vg_wordcache *wc, uint32_t w,
+                                     const vg_litset *ls, size_t *n)
+{
+    struct vg_synmemo *sm = ls->syn;
+    if (w >= sm->ent_stamp.n) {
+        size_t want = wc->infos.n > w ? wc->infos.n : w + 1;
+        vg_vec_reserve(&sm->ent_stamp, want);
+        vg_vec_reserve(&sm->ent_at, want);
+        vg_vec_reserve(&sm->ent_n, want);
+        memset(sm->ent_stamp.v + sm->ent_stamp.n, 0, (want - sm->ent_stamp.n) * sizeof *sm->ent_stamp.v);
+        sm->ent_stamp.n = sm->ent_at.n = sm->ent_n.n = want;
+    }
+    if (sm->ent_stamp.v[w] != ls->stamp) {
+        const wc_info *in = &wc->infos.v[w];
+        sm->ent_stamp.v[w] = ls->stamp;
+        sm->ent_at.v[w] = (uint32_t)sm->viable.n;
+        for (uint32_t k = 0; k < in->nent; k++) {
+            int32_t id = wc->ents.v[in->ent + k];
+            if (d->entries.v[id].ph.n > 1 && !entry_viable(d->index, id, ls)) continue;
+            vg_vec_push(&sm->viable, id);
+        }
+        sm->ent_n.v[w] = (uint32_t)(sm->viable.n - sm->ent_at.v[w]);
+    }
+    *n = sm->ent_n.v[w];
+    return vg_vec_at(&sm->viable, sm->ent_at.v[w]);
+}
+
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
                   const vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,
                   unsigned kinds, const uint8_t *skip, vg_hit *out)
 {
     if (i >= tk->t.n || winfo[i] == UINT32_MAX) return false;
     const wc_info *in = &wc->infos.v[winfo[i]];
-    for (uint32_t k = 0; k < in->nent; k++) {
-        int32_t id = wc->ents.v[in->ent + k];
+    size_t n = in->nent;
+    const int32_t *ids = vg_vec_at(&wc->ents, in->ent);
+    if (ls) ids = viable_entries(d, wc, winfo[i], ls, &n);
+    for (size_t k = 0; k < n; k++) {
+        int32_t id = ids[k];
         const vg_entry *e = &d->entries.v[id];
         if (!(kinds & (1u << e->kind))) continue;
-        if (ls && e->ph.n > 1 && !entry_viable(d->index, id, ls)) continue;
         if (!match_rest(&e->ph, tk, i, lim, skip, out)) continue;
         out->entry = id;
         return true;

@@ -334,7 +334,15 @@ bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag);
 /* Vigil's default dictionaries: $VIGIL_DICT_DIR if set, else built in. */
 bool vg_load_defaults(vg_dict *d, vg_diag *diag);
 
-/* Reads a file from disk and runs a loader on it. */
+/* Runs a loader on a dictionary's text.  Every dictionary -- files, the
+ * built-in defaults, those a .project or PETR_config.ini names -- is
+ * loaded through here, so every loader sees valid UTF-8: text that is not
+ * (a Latin-1 or Windows-1252 file, a stray byte) is repaired with
+ * vg_utf8_from_legacy and the repair is reported once, as a warning with
+ * the file, the line of the first bad byte and the count. */
+bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
+                  vg_diag *diag);
+/* Reads a file from disk and runs a loader on it (through vg_load_text). */
 bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
 /* Loads every dictionary a .project names; appends its <textfile>s to texts. */
 bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,

@@ -255,24 +255,33 @@ static void agent_entry(pctx *c, const char *phrase, const char *code, bool plur
                  vg_dict_strdup(c->d, phrase, strlen(phrase)));
 }
 
-/* Expands "!NAME!" markers; every expansion is an entry without plurals. */
+/* Expands "!NAME!" markers; every expansion is an entry without plurals.
+ * An item may hold a marker itself ("!MIN! = MINIS!MIN!" would expand for
+ * ever): expansion stops at depth 8 and at 4096 phrases from one line. */
+enum { SUBST_DEPTH = 8, SUBST_MAX = 4096 };
+
 static void agent_phrases(pctx *c, const subst_vec *sv, const char *phrase, const char *code,
-                          bool plurals)
+                          bool plurals, int depth, size_t *made)
 {
     const char *m = strchr(phrase, '!');
-    if (!m) { agent_entry(c, phrase, code, plurals); return; }
+    if (!m) {
+        if (++*made <= SUBST_MAX) agent_entry(c, phrase, code, plurals);
+        else if (*made == SUBST_MAX + 1) PERR(c, "more than %d phrases from substitutions", SUBST_MAX);
+        return;
+    }
     const char *e = strchr(m + 1, '!');
     if (!e) { PERR(c, "unclosed substitution marker"); return; }
+    if (depth >= SUBST_DEPTH) { PERR(c, "substitution markers nested too deep"); return; }
     for (size_t i = 0; i < sv->n; i++) {
         if (strlen(sv->v[i].name) != (size_t)(e - m - 1) ||
             strncmp(sv->v[i].name, m + 1, (size_t)(e - m - 1)))
             continue;
-        for (size_t k = 0; k < sv->v[i].items.n; k++) {
+        for (size_t k = 0; k < sv->v[i].items.n && *made <= SUBST_MAX; k++) {
             vg_buf b = {0};
             vg_buf_putn(&b, phrase, (size_t)(m - phrase));
             vg_buf_puts(&b, sv->v[i].items.v[k]);
             vg_buf_puts(&b, e + 1);
-            agent_phrases(c, sv, b.s, code, false);
+            agent_phrases(c, sv, b.s, code, false, depth + 1, made);
             vg_buf_free(&b);
         }
         return;
@@ -297,6 +306,7 @@ bool vg_load_petrarch_agents(vg_dict *d, const char *name, const char *text, siz
         if (!code) { PERR(&c, "agent has no code"); continue; }
         char *brace = strchr(p, '{');
         bool plurals = true;
+        size_t made = 0;
         if (brace) {
             char *close = strchr(brace, '}');
             if (!close) { PERR(&c, "missing }"); continue; }
@@ -304,10 +314,10 @@ bool vg_load_petrarch_agents(vg_dict *d, const char *name, const char *text, siz
             *brace = '\0';
             plurals = false;
             for (char *sv_ = NULL, *tok = strtok_r(brace + 1, " \t", &sv_); tok; tok = strtok_r(NULL, " \t", &sv_))
-                agent_phrases(&c, &sv, tok, code, false);
+                agent_phrases(&c, &sv, tok, code, false, 0, &made);
         }
         p = rtrim(p);
-        if (*p) agent_phrases(&c, &sv, p, code, plurals);
+        if (*p) agent_phrases(&c, &sv, p, code, plurals, 0, &made);
     }
     subst_free(&sv);
     vg_buf_free(&pl.buf);
@@ -746,7 +756,7 @@ bool vg_load_defaults(vg_dict *d, vg_diag *diag)
     for (const vg_embedded_file *f = vg_embedded_files; f->name; f++) {
         if (strncmp(f->name, "dict/", 5) != 0) continue;
         vg_loader fn = loader_for(f->name + 5);
-        if (fn) fn(d, f->name, (const char *)f->data, (size_t)(f->end - f->data), diag);
+        if (fn) vg_load_text(d, f->name, (const char *)f->data, (size_t)(f->end - f->data), fn, diag);
     }
     return true;
 }

@@ -649,6 +649,23 @@ bool vg_load_tabari_options(vg_dict *d, const char *name, const char *text,
 
 /* ---- files and projects ---- */
 
+bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
+                  vg_diag *diag)
+{
+    size_t valid = vg_utf8_valid_len(text, len);
+    if (valid == len) return fn(d, name, text, len, diag);
+    vg_buf fixed = {0};
+    size_t bad = vg_utf8_from_legacy(text, len, &fixed);
+    long line = 1;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + valid - p))); p++) line++;
+    vg_diag_add(diag, VG_DIAG_WARNING, name, line,
+                "%zu byte%s of invalid UTF-8 in this file, read as Windows-1252 (Latin-1); "
+                "the first is here", bad, bad == 1 ? "" : "s");
+    bool ok = fn(d, name, fixed.s, fixed.len, diag);
+    vg_buf_free(&fixed);
+    return ok;
+}
+
 bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
 {
     size_t len;
@@ -657,7 +674,7 @@ bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
         vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
         return false;
     }
-    bool ok = fn(d, path, text, len, diag);
+    bool ok = vg_load_text(d, path, text, len, fn, diag);
     free(text);
     return ok;
 }

@@ -188,26 +188,30 @@ bool vg_gazetteer_save(const vg_gazetteer *g, const char *path, char *err, size_
 
 static const char *pstr(const vg_gazetteer *g, uint32_t off) { return g->pool + off; }
 
-static int country_cmp(const void *pa, const void *pb, const vg_gazetteer *g)
+typedef struct country_ix { char cc[4]; uint32_t i; } country_ix;
+
+static int country_cmp(const void *pa, const void *pb)
 {
-    return strncmp(g->rec[*(const uint32_t *)pa].cc, g->rec[*(const uint32_t *)pb].cc, 4);
+    const country_ix *a = pa, *b = pb;
+    int c = strncmp(a->cc, b->cc, 4);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
+/* Primary country records by code (ties in file order).  qsort, not an
+ * insertion sort: a corrupt file can hold a million "countries". */
 static void index_countries(vg_gazetteer *g)
 {
     g->countries = vg_malloc(sizeof *g->countries * (g->n ? g->n : 1));
     g->ncountries = 0;
+    country_ix *ix = vg_malloc(sizeof *ix * (g->n ? g->n : 1));
     for (size_t i = 0; i < g->n; i++)
-        if (g->rec[i].kind == VG_GAZ_COUNTRY && (g->rec[i].flags & VG_GAZ_PRIMARY))
-            g->countries[g->ncountries++] = (uint32_t)i;
-    /* insertion sort: a few hundred countries */
-    for (size_t i = 1; i < g->ncountries; i++)
-        for (size_t j = i; j > 0 && country_cmp(&g->countries[j - 1], &g->countries[j], g) > 0;
-             j--) {
-            uint32_t t = g->countries[j];
-            g->countries[j] = g->countries[j - 1];
-            g->countries[j - 1] = t;
+        if (g->rec[i].kind == VG_GAZ_COUNTRY && (g->rec[i].flags & VG_GAZ_PRIMARY)) {
+            memcpy(ix[g->ncountries].cc, g->rec[i].cc, 4);
+            ix[g->ncountries++].i = (uint32_t)i;
         }
+    if (g->ncountries) qsort(ix, g->ncountries, sizeof *ix, country_cmp);
+    for (size_t k = 0; k < g->ncountries; k++) g->countries[k] = ix[k].i;
+    free(ix);
 }
 
 static bool load_blob(vg_gazetteer *g, char *err, size_t errsz)

@@ -11,6 +11,7 @@ struct vg_coder {
     vg_analysis an;
     char fwd_code[48];        /* first actor of the previous sentence */
     bool fwd_allowed;
+    uint32_t budget;          /* pattern-matching steps per sentence */
 };
 
 /* ---- dates ---- */
@@ -53,8 +54,14 @@ vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt)
     vg_coder *c = vg_calloc(1, sizeof *c);
     c->d = d;
     c->opt = opt;
+    c->budget = VG_MATCH_BUDGET;
     vg_analysis_init(&c->an, d, opt);
     return c;
+}
+
+void vg_coder_set_budget(vg_coder *c, uint32_t steps)
+{
+    c->budget = steps ? steps : VG_MATCH_BUDGET;
 }
 
 void vg_coder_free(vg_coder *c)
@@ -105,6 +112,11 @@ typedef struct mctx {
     vg_coder *c;
     const vg_analysis *a;
     unit src, tgt, cmp;
+    /* backtracking work in this sentence: one step per element tried at a
+     * position; past the coder's budget every match attempt fails */
+    uint32_t steps;
+    bool spent;
+    int32_t budget_pattern;   /* the pattern being tried when it ran out, or -1 */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -211,6 +223,15 @@ static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
 
+/* Counts one step; false once the sentence's budget is spent. */
+static bool step(mctx *m)
+{
+    if (m->spent) return false;
+    if (m->steps < m->c->budget) { m->steps++; return true; }
+    m->spent = true;
+    return false;
+}
+
 /* Actor tokens: the unit starting at s (forward) or ending at q (backward). */
 static bool take_unit(mctx *m, const vg_elem *e, unit u)
 {
@@ -271,6 +292,7 @@ static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi)
     if (n == 0) return pos;
     const vg_analysis *a = m->a;
     for (int s = next_live(a, pos, hi); s < hi; s = next_live(a, s + 1, hi)) {
+        if (!step(m)) return -1;
         slots sv = save(m);
         bool open;
         int end = el_fwd(m, &e[0], s, hi, &open);
@@ -312,6 +334,7 @@ static int seq_bwd(mctx *m, const vg_elem *e, int n, int before, bool adj, int l
         int lowest = el->type == VG_EL_SYNSET ? lo : q;
         for (int s = q; s >= lowest; s--) {
             if (!live(a, s)) continue;
+            if (!step(m)) return -1;
             slots sv = save(m);
             int start = -1;
             bool open = false;
@@ -371,13 +394,14 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     const vg_vblock *b = &d->blocks.v[vf->block];
     const vg_hit *h = &a->hits.v[a->hit_of.v[v]];
     int vl = h->last;
-    for (uint32_t k = 0; k < b->npat; k++) {
+    for (uint32_t k = 0; k < b->npat && !m->spent; k++) {
         const vg_pattern *p = &d->patterns.v[b->pat + k];
         if (!vg_pattern_viable(d, p, &m->a->lits)) continue;
         if (match_pattern(m, p, v, vl)) {
             *pattern = (int)(b->pat + k);
             return &p->code;
         }
+        if (m->spent && m->budget_pattern < 0) m->budget_pattern = (int32_t)(b->pat + k);
     }
     m->src = m->tgt = m->cmp = no_unit;
     *pattern = -1;
@@ -866,6 +890,8 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
                       vg_result *out)
 {
     out->events.n = 0;
+    out->match_steps = 0;
+    out->budget_pattern = -1;
     out->status = VG_AN_OK;
     out->why[0] = '\0';
     out->date = date;
@@ -875,7 +901,7 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
     vg_analyze(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
-    mctx m = { c, a, no_unit, no_unit, no_unit };
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1 };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {
@@ -885,5 +911,7 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
         if (out->status == VG_AN_OK) filter_events(&out->events);
         else out->events.n = 0;
     }
+    out->match_steps = m.steps;
+    out->budget_pattern = m.budget_pattern;
     if (a->status != VG_AN_SHORT) remember_antecedent(c, out);
 }

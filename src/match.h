@@ -44,12 +44,24 @@ typedef struct vg_result {
     bool story_discard;       /* a story discard phrase: drop the whole story */
     vg_issue_counts issues;   /* issue codes found in the sentence */
     vg_events events;
+    uint32_t match_steps;     /* pattern-matching work spent (see VG_MATCH_BUDGET) */
+    int32_t budget_pattern;   /* the pattern at which the budget ran out, or -1 */
 } vg_result;
 
 typedef struct vg_coder vg_coder;
 
 vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt);
 void vg_coder_free(vg_coder *c);
+
+/* Pattern matching backtracks over the ways a pattern's elements can sit in
+ * a clause.  Each sentence gets a budget of steps (an element tried at a
+ * position) across all its patterns; once spent, the pattern being tried
+ * and every later one fail (verbs keep their own codes) and the result
+ * names that pattern in budget_pattern.  Normal text needs a few hundred
+ * steps at most (docs/coding.md). */
+#define VG_MATCH_BUDGET 200000u
+/* Sets the budget (0: the default); for tests and benchmarks. */
+void vg_coder_set_budget(vg_coder *c, uint32_t steps);
 
 /* Starts a new story: pronoun forwarding does not cross stories. */
 void vg_coder_new_story(vg_coder *c);

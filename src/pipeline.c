@@ -208,7 +208,34 @@ static bool source_next(source *src, vg_record *rec, vg_diag *diag)
     }
 }
 
-static void report(vg_diag *diag, const vg_record *rec, const vg_coded_record *cr)
+/* At most max bytes of s[0..n), not cutting a UTF-8 sequence. */
+static int utf8_cut(const char *s, size_t n, int max)
+{
+    if (n <= (size_t)max) return (int)n;
+    int k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+    return k;
+}
+
+void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
+                          const vg_result *r, vg_diag *diag)
+{
+    if (r->budget_pattern < 0 || (size_t)r->budget_pattern >= d->patterns.n) return;
+    const vg_pattern *p = &d->patterns.v[r->budget_pattern];
+    const char *text = p->text ? p->text : "";
+    size_t len = strlen(text);
+    while (len && vg_isspace((unsigned char)text[len - 1])) len--;
+    int cut = utf8_cut(text, len, 100);
+    const vg_vblock *b = p->block >= 0 && (size_t)p->block < d->blocks.n ? &d->blocks.v[p->block] : NULL;
+    vg_diag_add(diag, VG_DIAG_WARNING, NULL, 0,
+                "record %s: sentence %zu: pattern matching gave up after %u steps at "
+                "pattern '%.*s%s' of verb %s (%s:%ld); later patterns were not tried",
+                record, sentence, r->match_steps, cut, text, (size_t)cut < len ? "..." : "",
+                b && b->name ? b->name : "?", vg_dict_file_name(d, p->src), (long)p->src.line);
+}
+
+static void report(const vg_dict *d, vg_diag *diag, const vg_record *rec,
+                   const vg_coded_record *cr)
 {
     const char *id = rec->id.s ? rec->id.s : "?";
     if (!cr->ok)
@@ -222,6 +249,7 @@ static void report(vg_diag *diag, const vg_record *rec, const vg_coded_record *c
             vg_diag_add(diag, VG_DIAG_WARNING, NULL, 0,
                         "record %s: sentence %zu is longer than %d words; coded its start",
                         id, i, 127);
+    for (size_t i = 0; i < cr->ns; i++) vg_sentence_warnings(d, id, i, &cr->s.v[i].r, diag);
 }
 
 static void count(vg_pipeline_stats *st, const vg_coded_record *cr)
@@ -241,13 +269,13 @@ static bool fill(batch *b, size_t cap, source *src, vg_diag *diag)
 }
 
 /* Writes, counts and commits a coded batch in order; false to stop. */
-static bool commit_batch(batch *b, const vg_pipeline_io *io, vg_diag *diag,
+static bool commit_batch(const vg_dict *d, batch *b, const vg_pipeline_io *io, vg_diag *diag,
                          vg_pipeline_stats *stats)
 {
     for (size_t i = 0; i < b->n; i++) {
         slot *s = &b->slots[i];
         count(stats, &s->cr);
-        report(diag, &s->rec, &s->cr);
+        report(d, diag, &s->rec, &s->cr);
         if (s->out.len && io->out) fwrite(s->out.s, 1, s->out.len, io->out);
         if (!s->keep) return false;
         if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out)) return false;
@@ -292,7 +320,7 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
         cur ^= 1;
         coding = fill(&bs[cur], cap, &src, diag);
         if (coding) start_batch(&bs[cur], ws, nthreads);
-        if (!commit_batch(done, io, diag, stats)) break;
+        if (!commit_batch(d, done, io, diag, stats)) break;
     }
     finish_batch(ws, nthreads);
     for (int k = 0; k < 2; k++) free_batch(&bs[k], cap);

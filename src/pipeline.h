@@ -37,6 +37,12 @@ typedef struct vg_code_opts {
 void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out);
 
+/* Adds the warnings about one coded sentence to diag, naming its record:
+ * the pattern-matching budget ran out (which pattern).  vg_pipeline_run
+ * reports them for every record; callers of vg_code_sentence may too. */
+void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
+                          const vg_result *r, vg_diag *diag);
+
 /* Called on a worker thread for every record, as soon as it is coded; may
  * append to out.  Returns false to stop. */
 typedef bool (*vg_emit_fn)(void *ctx, const vg_record *rec, const vg_coded_record *cr,

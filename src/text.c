@@ -54,6 +54,59 @@ size_t vg_utf8_repair(const char *in, size_t n, vg_buf *out)
     return bad;
 }
 
+size_t vg_utf8_valid_len(const char *in, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] < 0x80) { i++; continue; }
+        int32_t cp;
+        size_t len = utf8_seq(s + i, n - i, &cp);
+        if (!len) return i;
+        i += len;
+    }
+    return n;
+}
+
+/* Windows-1252 at 0x80-0x9F (WHATWG: the five unassigned bytes are C1). */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178
+};
+
+size_t vg_utf8_from_legacy(const char *in, size_t n, vg_buf *out)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t bad = 0, i = vg_utf8_valid_len(in, n);
+    vg_buf_reserve(out, n);
+    vg_buf_putn(out, in, i);
+    while (i < n) {
+        int32_t cp;
+        size_t len = s[i] < 0x80 ? 1 : utf8_seq(s + i, n - i, &cp);
+        if (len) {
+            vg_buf_putn(out, in + i, len);
+            i += len;
+            continue;
+        }
+        unsigned c = s[i++];
+        unsigned u = c < 0xA0 ? cp1252_high[c - 0x80] : c;
+        char enc[3];
+        size_t k = 0;
+        if (u < 0x800) {
+            enc[k++] = (char)(0xC0 | (u >> 6));
+        } else {
+            enc[k++] = (char)(0xE0 | (u >> 12));
+            enc[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+        }
+        enc[k++] = (char)(0x80 | (u & 0x3F));
+        vg_buf_putn(out, enc, k);
+        bad++;
+    }
+    return bad;
+}
+
 /* ---- folding ---- */
 
 /* Latin letters that have no Unicode decomposition but an obvious ASCII

@@ -17,6 +17,16 @@
  * number of bytes replaced. */
 size_t vg_utf8_repair(const char *in, size_t n, vg_buf *out);
 
+/* Copies in[0..n) to out as valid UTF-8 for text written in an older
+ * encoding (dictionary files): well-formed UTF-8 is kept as it is, and
+ * every byte that is not part of a well-formed sequence is read as
+ * Windows-1252 (Latin-1, with typographic characters at 0x80-0x9F) and
+ * re-encoded.  Returns the number of bytes so read; 0 means the text was
+ * valid UTF-8 and out holds an exact copy. */
+size_t vg_utf8_from_legacy(const char *in, size_t n, vg_buf *out);
+/* Length of the longest valid UTF-8 prefix of in[0..n) (n if all valid). */
+size_t vg_utf8_valid_len(const char *in, size_t n);
+
 /* Appends the folded form of s[0..n) to out. */
 void vg_fold(const char *s, size_t n, vg_buf *out);
 

@@ -105,6 +105,21 @@ void vg_buf_free(vg_buf *b)
     b->len = b->cap = 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (lead byte >= 0x80), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 :
+                 c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || len > n) return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||   /* overlong, surrogate */
+        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))     /* overlong, > U+10FFFF */
+        return 0;
+    return len;
+}
+
 void vg_buf_json_strn(vg_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -115,7 +130,14 @@ void vg_buf_json_strn(vg_buf *b, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
         char ubuf[7];
-        switch (c) {
+        if (c >= 0x80) {
+            /* JSON text is UTF-8: a byte that is not part of a well-formed
+             * sequence (a Latin-1 file name, say) becomes U+FFFD */
+            size_t len = utf8_len((const unsigned char *)s + i, n - i);
+            if (len) { run += len; i += len - 1; continue; }
+            esc = "\xEF\xBF\xBD";
+        }
+        if (!esc) switch (c) {
         case '"': esc = "\\\""; break;
         case '\\': esc = "\\\\"; break;
         case '\n': esc = "\\n"; break;

@@ -32,6 +32,10 @@ char *vg_strndup(const char *s, size_t n);
 #define vg_vec_push(vec, x) do { \
         vg_vec_reserve((vec), (vec)->n + 1); \
         (vec)->v[(vec)->n++] = (x); } while (0)
+/* &vec->v[i] for 0 <= i <= n.  An empty vector may have v == NULL, and
+ * arithmetic on a null pointer is undefined even for i == 0: this yields
+ * NULL then, never NULL + i.  Use it for every "v + offset". */
+#define vg_vec_at(vec, i) ((vec)->v ? (vec)->v + (i) : (vec)->v)
 #define vg_vec_free(vec) do { free((vec)->v); (vec)->v = NULL; \
         (vec)->n = (vec)->cap = 0; } while (0)
 

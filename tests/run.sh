@@ -1,18 +1,41 @@
 #!/bin/bash
 # run.sh -- runs every Vigil test and prints "N passed, N failed".
 #
-# Unit tests (cmocka binaries) run from both the normal and the sanitizer
-# build.  Scripts in tests/e2e/ and tests/conformance/ print TAP-style
+# Unit tests (cmocka binaries) run from the normal build and the gcc and
+# clang sanitizer builds (build-san/, build-san-clang/ when built).
+# Scripts in tests/e2e/ and tests/conformance/ print TAP-style
 # "ok NAME" / "not ok NAME" lines (and "ok NAME # SKIP reason" when
-# ../shared is absent); each such line counts as one test.
+# ../shared is absent); each such line counts as one test.  The e2e
+# scripts run again under gcc's sanitizers, and those that code text
+# ($CLANG_SAN_SCRIPTS; all with CLANG_SAN_ALL=1) under clang's.  In the
+# sanitizer runs every report goes to a log file, and a script after
+# which such a log exists fails, whatever its own checks said.
 set -u
 cd "$(dirname "$0")/.."
 pass=0 fail=0 skip=0
 failed=()
 
+# Sanitizer reports (ASan, LSan, UBSan) go to $SANLOG/<kind>.<pid>.
+SANLOG=$(mktemp -d)
+trap 'rm -rf "$SANLOG"' EXIT
+export ASAN_OPTIONS="log_path=$SANLOG/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$SANLOG/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
+# Fails (once) for the sanitizer reports written since the last call.
+san_reports() {  # $1 = what ran
+    local logs
+    logs=$(ls "$SANLOG" 2>/dev/null)
+    [ -z "$logs" ] && return 0
+    echo "  not ok sanitizer_clean ($1)"
+    (cd "$SANLOG" && grep -h -m3 -E 'runtime error|ERROR: |SUMMARY' $logs | head -20 | sed 's/^/  # /')
+    rm -f "$SANLOG"/*
+    fail=$((fail + 1)); failed+=("$1: sanitizer report")
+}
+
 count_cmocka() {  # $1 = binary
     local out rc p f
     out=$("$1" 2>&1); rc=$?
+    san_reports "$1"
     # one PASSED/FAILED summary per cmocka group: sum them
     p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
     f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
@@ -37,10 +60,19 @@ count_tap() {  # $1 = script, $2 = vigil binary
             "#"*) echo "  $line" ;;
         esac
     done <<< "$out"
+    san_reports "$1 ($2)"
     echo "$1 ($2): done"
 }
 
-for b in build/tests/test_* build-san/tests/test_*; do
+# Under clang's sanitizers: the scripts that read records and dictionaries
+# and code them (the store and the server run under gcc's).
+CLANG_SAN_SCRIPTS=${CLANG_SAN_SCRIPTS:-"tests/e2e/badinput.sh tests/e2e/cli.sh tests/e2e/dict.sh
+    tests/e2e/seed.sh tests/e2e/ingest.sh tests/e2e/utf8.sh tests/e2e/pathological.sh
+    tests/e2e/fuzz_replay.sh
+    tests/conformance/tabari.sh tests/conformance/petrarch.sh"}
+[ "${CLANG_SAN_ALL:-0}" = 1 ] && CLANG_SAN_SCRIPTS="tests/e2e/*.sh tests/conformance/tabari.sh tests/conformance/petrarch.sh"
+
+for b in build/tests/test_* build-san/tests/test_* build-san-clang/tests/test_*; do
     [ -x "$b" ] && count_cmocka "$b"
 done
 for s in tests/e2e/*.sh tests/conformance/*.sh; do
@@ -50,6 +82,10 @@ done
 for s in tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     [ -x build-san/vigil ] && count_tap "$s" build-san/vigil
+done
+for s in $CLANG_SAN_SCRIPTS; do
+    [ -f "$s" ] || continue
+    [ -x build-san-clang/vigil ] && count_tap "$s" build-san-clang/vigil
 done
 
 for f in "${failed[@]+"${failed[@]}"}"; do echo "FAILED: $f"; done

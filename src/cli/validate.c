@@ -5,6 +5,7 @@
 #include "input.h"
 #include "match.h"
 #include "output.h"
+#include "pipeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
     } else {
         forward_control(v, id);
         vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
+        vg_sentence_warnings(v->d, id, 0, &v->res, &v->diag);
         write_events(v, id, rec);
     }
     if (scored(&x)) {
@@ -277,6 +279,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
     }
     vg_coder_new_story(v->coder);
     vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
+    vg_sentence_warnings(v->d, id, 0, &v->res, &v->diag);
     write_events(v, id, rec);
     trace(v, id);
     /* a discard expects no events; so does "noevents" */

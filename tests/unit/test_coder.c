@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "pipeline.h"
 
 static const char actors[] =
     "<ADJECTIVE>\nEVIL\n</ADJECTIVE>\n"
@@ -229,6 +230,92 @@ static void test_pronoun_subject(void **st)
     assert_string_equal(f->r.events.v[0].source, "SRBMIL");
 }
 
+/* ---- the pattern-matching budget ---- */
+
+/* Twenty spaced A's before B: on "b a a ... a" every way of placing the
+ * A's is tried before B is found missing: C(60, 20) ways without a bound. */
+static int setup_budget(void **st)
+{
+    fx *f = vg_calloc(1, sizeof *f);
+    vg_diag diag = {0};
+    vg_buf v = {0};
+    vg_buf_puts(&v, "ATTACK_ [190]\n- * + WITH ARTILLERY [195]\n- *");
+    for (int i = 0; i < 20; i++) vg_buf_puts(&v, " A");
+    vg_buf_puts(&v, " B [191]\n");
+    f->d = vg_dict_new();
+    f->d->opt.tabari_compat = true;
+    f->d->opt.min_words = 3;
+    vg_load_tabari_actors(f->d, "a", actors, strlen(actors), &diag);
+    vg_load_tabari_verbs(f->d, "gaps.verbs", v.s, v.len, &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_diag_free(&diag);
+    vg_buf_free(&v);
+    vg_dict_compile(f->d);
+    f->c = vg_coder_new(f->d, &f->d->opt);
+    *st = f;
+    return 0;
+}
+
+static const char *gap_sentence(int n)
+{
+    static char s[1024];
+    snprintf(s, sizeof s, "Serbia attacked Kosovo b");
+    for (int i = 0; i < n; i++) strcat(s, " a");
+    strcat(s, ".");
+    return s;
+}
+
+static void test_budget_bounds_backtracking(void **st)
+{
+    fx *f = *st;
+    const char *s = gap_sentence(60);
+    vg_code_sentence(f->c, s, strlen(s), 20230929, &f->r);
+    /* the budget ran out at the gap pattern; the verb keeps its own code */
+    assert_int_equal(f->r.match_steps, VG_MATCH_BUDGET);
+    assert_true(f->r.budget_pattern >= 0);
+    assert_string_equal(f->d->patterns.v[f->r.budget_pattern].text, "* A A A A A A A A A A A A A A A A A A A A B");
+    assert_int_equal(f->r.events.n, 1);
+    assert_string_equal(f->r.events.v[0].code, "190");
+    /* the warning names the record, the pattern and where it is written */
+    vg_diag diag = {0};
+    vg_sentence_warnings(f->d, "rec-7", 0, &f->r, &diag);
+    assert_int_equal(diag.warnings, 1);
+    const char *w = diag.msgs.v[0].text;
+    assert_non_null(strstr(w, "record rec-7"));
+    assert_non_null(strstr(w, "* A A A"));
+    assert_non_null(strstr(w, "gaps.verbs:3"));
+    vg_diag_free(&diag);
+    /* the next sentence starts with a fresh budget */
+    const char *ok = "Serbia attacked Kosovo with artillery on Sunday.";
+    vg_code_sentence(f->c, ok, strlen(ok), 20230929, &f->r);
+    assert_int_equal(f->r.budget_pattern, -1);
+    assert_true(f->r.match_steps < 1000);
+    assert_string_equal(f->r.events.v[0].code, "195");
+    vg_sentence_warnings(f->d, "rec-8", 0, &f->r, &diag);
+    assert_int_equal(diag.msgs.n, 0);
+}
+
+/* The work counter is deterministic: the gap pattern costs 2^n + 1 steps
+ * on n words (every subset of the a's is a partial placement), so each
+ * word doubles the work until the budget stops it, at exactly the budget. */
+static void test_budget_work_counter(void **st)
+{
+    fx *f = *st;
+    vg_coder_set_budget(f->c, 5000);
+    for (int n = 1; n <= 40; n++) {
+        const char *s = gap_sentence(n);
+        vg_code_sentence(f->c, s, strlen(s), 20230929, &f->r);
+        if (n <= 12) {
+            assert_int_equal(f->r.match_steps, (1u << n) + 1);
+            assert_int_equal(f->r.budget_pattern, -1);
+        } else {
+            assert_int_equal(f->r.match_steps, 5000);
+            assert_true(f->r.budget_pattern >= 0);
+        }
+    }
+    vg_coder_set_budget(f->c, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +332,11 @@ int main(void)
         cmocka_unit_test(test_compound_meeting),
         cmocka_unit_test(test_pronoun_subject),
     };
+    const struct CMUnitTest budget[] = {
+        cmocka_unit_test(test_budget_bounds_backtracking),
+        cmocka_unit_test(test_budget_work_counter),
+    };
     return cmocka_run_group_tests(tests, setup, teardown) |
-           cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown);
+           cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
+           cmocka_run_group_tests_name("matching budget", budget, setup_budget, teardown);
 }

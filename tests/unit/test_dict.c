@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dict.h"
+#include "match.h"
 
 static vg_phrase phrase(vg_dict *d, const char *s)
 {
@@ -168,6 +169,156 @@ static void test_petrarch_loaders(void **st)
     vg_dict_free(d);
 }
 
+/* Regression (issue 13): an empty vector has v == NULL, and "v + offset"
+ * on it is undefined behaviour even for offset 0 (clang's UBSan reports it;
+ * gcc's cannot).  These run the two places where it happened; under the
+ * clang sanitizer build they abort if it comes back. */
+static void test_empty_vector_at(void **st)
+{
+    (void)st;
+    VG_VEC(int) v = {0};
+    assert_null(vg_vec_at(&v, 0));
+    vg_vec_push(&v, 7);
+    assert_int_equal(*vg_vec_at(&v, 0), 7);
+    assert_ptr_equal(vg_vec_at(&v, 1), v.v + 1);
+    vg_vec_free(&v);
+}
+
+/* word_entries: the first word ever looked up ("Hello") matches nothing,
+ * so the cache's entry list is still unallocated. */
+static void test_word_entries_empty(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_dict_compile(d);
+    vg_tokens tk = {0};
+    vg_tokenize("Hello", 5, &tk);
+    vg_wordcache *wc = vg_wordcache_new(d);
+    uint32_t winfo[4];
+    vg_dict_lookup(d, wc, &tk, winfo);
+    vg_hit h;
+    assert_false(vg_dict_find(d, wc, winfo, NULL, &tk, 0, tk.t.n, ~0u, NULL, &h));
+    vg_wordcache_free(wc);
+    vg_tokens_free(&tk);
+    vg_dict_free(d);
+}
+
+/* vg_synset_members: no member of the synset occurs in the sentence, so
+ * the per-sentence member list is still unallocated. */
+static void test_synset_members_empty(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    const char *verbs = "&TROOPS\n+TROOPS\n+SOLDIERS\n"
+                        "--- SEND  [---] ---\nSEND {SENDS SENT}\n- * &TROOPS [154]\n";
+    vg_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_dict_compile(d);
+    vg_tokens tk = {0};
+    vg_tokenize("Hello world", 11, &tk);
+    vg_wordcache *wc = vg_wordcache_new(d);
+    uint32_t winfo[4];
+    vg_dict_lookup(d, wc, &tk, winfo);
+    vg_litset ls;
+    vg_litset_init(&ls, d);
+    vg_litset_mark(&ls, d, wc, winfo, &tk);
+    size_t n = 99;
+    vg_synset_members(d, 0, &ls, &n);
+    assert_int_equal(n, 0);
+    assert_false(vg_pattern_viable(d, &d->patterns.v[0], &ls));
+    vg_litset_free(&ls);
+    vg_wordcache_free(wc);
+    vg_tokens_free(&tk);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
+/* The two sentences of the report, coded with the default dictionaries. */
+static void test_defaults_issue_sentences(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    assert_true(vg_load_defaults(d, &diag));
+    vg_dict_compile(d);
+    vg_coder *c = vg_coder_new(d, &d->opt);
+    vg_result r = {0};
+    const char *s1 = "Hello";
+    vg_code_sentence(c, s1, strlen(s1), 20230929, &r);
+    assert_int_equal(r.events.n, 0);
+    const char *s2 = "Serbian police attacked Kosovo protesters.";
+    vg_code_sentence(c, s2, strlen(s2), 20230929, &r);
+    assert_true(r.events.n >= 1);
+    assert_string_equal(r.events.v[0].source, "SRBCOP");
+    vg_result_free(&r);
+    vg_coder_free(c);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
+/* A pattern line of a megabyte is refused before its alternatives are
+ * expanded (expand() recursed once per element: a stack overflow). */
+static void test_huge_pattern_line(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_vcode vc = { "100", NULL, 0, 0 };
+    vg_src src = { vg_dict_file(d, "t"), 1 };
+    int32_t b = vg_add_block(d, "V", &vc, VG_VK_VERB, src);
+    vg_buf p = {0};
+    vg_buf_puts(&p, "*");
+    for (int i = 0; i < 200000; i++) vg_buf_puts(&p, " {A|B}");
+    const char *why = NULL;
+    assert_false(vg_add_patterns(d, p.s, p.len, &vc, b, src, &why));
+    assert_string_equal(why, "pattern too long");
+    assert_int_equal(d->patterns.n, 0);
+    vg_buf_free(&p);
+    vg_dict_free(d);
+}
+
+/* Many phrases sharing a first word (sorted by merging, not insertion):
+ * the longest that occurs (adjacent words) wins, ties go to the earlier one. */
+static void test_shared_first_word(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    vg_buf a = {0};
+    for (int i = 0; i < 3000; i++)
+        vg_buf_printf(&a, "UNITED_%.*s_N%d [C%d]\n", 1 + (i * 7919) % 23,
+                      "XXXXXXXXXXXXXXXXXXXXXXXX", i, i);
+    vg_buf_puts(&a, "UNITED_NATIONS_ [IGOUNO]\nUNITED_NATIONS_ [DUP]\nUNITED_ [UNI]\n");
+    vg_load_petrarch_actors(d, "a.txt", a.s, a.len, &diag);
+    vg_dict_compile(d);
+    vg_tokens tk = {0};
+    const char *s = "United United Nations United XXXXX N17 United XXXXXXXXXXXXXXXXXXXXXXX n2957";
+    vg_tokenize(s, strlen(s), &tk);
+    vg_wordcache *wc = vg_wordcache_new(d);
+    uint32_t winfo[16];
+    vg_dict_lookup(d, wc, &tk, winfo);
+    vg_litset ls;
+    vg_litset_init(&ls, d);
+    vg_litset_mark(&ls, d, wc, winfo, &tk);
+    vg_hit h;
+    const char *want[] = { "UNITED_", "UNITED_NATIONS_", "UNITED_XXXXX_N17",
+                           "UNITED_XXXXXXXXXXXXXXXXXXXXXXX_N2957" };
+    const size_t at[] = { 0, 1, 3, 6 };
+    for (int k = 0; k < 4; k++) {
+        assert_true(vg_dict_find(d, wc, winfo, &ls, &tk, at[k], tk.t.n, ~0u, NULL, &h));
+        assert_string_equal(d->entries.v[h.entry].text, want[k]);
+        /* the same answer without the per-sentence filter */
+        assert_true(vg_dict_find(d, wc, winfo, NULL, &tk, at[k], tk.t.n, ~0u, NULL, &h));
+        assert_string_equal(d->entries.v[h.entry].text, want[k]);
+    }
+    vg_litset_free(&ls);
+    vg_wordcache_free(wc);
+    vg_tokens_free(&tk);
+    vg_buf_free(&a);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +328,12 @@ int main(void)
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_petrarch_loaders),
+        cmocka_unit_test(test_empty_vector_at),
+        cmocka_unit_test(test_word_entries_empty),
+        cmocka_unit_test(test_synset_members_empty),
+        cmocka_unit_test(test_defaults_issue_sentences),
+        cmocka_unit_test(test_huge_pattern_line),
+        cmocka_unit_test(test_shared_first_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,55 @@ static void test_datelines(void **st)
     assert_int_equal(dl("US-Serbia talks, officials said - today"), 0);
 }
 
+/* Dictionary text in older encodings: valid UTF-8 is kept, every other
+ * byte is read as Windows-1252. */
+static void test_legacy_repair(void **st)
+{
+    (void)st;
+    vg_buf b = {0};
+    assert_int_equal(vg_utf8_from_legacy("Vu\xc4\x8di\xc4\x87", 8, &b), 0);
+    assert_string_equal(b.s, "Vu\xc4\x8di\xc4\x87");
+    vg_buf_clear(&b);
+    /* Latin-1 letters, a stray lead byte, cp1252 quotes, a lone continuation */
+    const char *in = "M\xdcLLER WERE\xc2 \x93x\x94 \x80\x81 \xbf";
+    assert_int_equal(vg_utf8_from_legacy(in, strlen(in), &b), 7);
+    assert_string_equal(b.s, "M\xc3\x9cLLER WERE\xc3\x82 \xe2\x80\x9cx\xe2\x80\x9d "
+                             "\xe2\x82\xac\xc2\x81 \xc2\xbf");
+    assert_int_equal(vg_utf8_valid_len(b.s, b.len), b.len);
+    assert_int_equal(vg_utf8_valid_len(in, strlen(in)), 1);
+    /* overlong forms, surrogates and truncated sequences are not UTF-8 */
+    vg_buf_clear(&b);
+    const char *bad = "\xc0\xaf\xed\xa0\x80\xf0\x9f";
+    assert_int_equal(vg_utf8_from_legacy(bad, strlen(bad), &b), 7);
+    assert_int_equal(vg_utf8_valid_len(b.s, b.len), b.len);
+    vg_buf_free(&b);
+    /* folding the repaired word finds the UTF-8 spelling's key */
+    vg_buf f1 = {0}, f2 = {0}, r = {0};
+    vg_utf8_from_legacy("M\xfcller", 6, &r);
+    vg_fold(r.s, r.len, &f1);
+    vg_fold("M\xc3\xbcller", 7, &f2);
+    assert_string_equal(f1.s, f2.s);
+    vg_buf_free(&f1);
+    vg_buf_free(&f2);
+    vg_buf_free(&r);
+}
+
+/* JSON strings are always UTF-8: bytes outside a well-formed sequence
+ * become U+FFFD, valid sequences pass, controls are escaped. */
+static void test_json_strings(void **st)
+{
+    (void)st;
+    vg_buf b = {0};
+    const char *in = "caf\xe9 \xc3\xa9 \x01\"\xed\xa0\x80";
+    vg_buf_json_strn(&b, in, strlen(in));
+    assert_string_equal(b.s, "\"caf\xef\xbf\xbd \xc3\xa9 \\u0001\\\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+    vg_buf_clear(&b);
+    vg_buf_json_strn(&b, "a\0b", 3);
+    assert_int_equal(b.len, 10);
+    assert_memory_equal(b.s, "\"a\\u0000b\"", 10);
+    vg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +188,8 @@ int main(void)
         cmocka_unit_test(test_sentences),
         cmocka_unit_test(test_linear),
         cmocka_unit_test(test_datelines),
+        cmocka_unit_test(test_legacy_repair),
+        cmocka_unit_test(test_json_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
