@@ -23,7 +23,6 @@ while the server's RSS is sampled from /proc/PID/status:
 The whole 127/8 is loopback on Linux; clients bind their source address.
 Prints TAP lines ("ok NAME" / "not ok NAME" with "# reason" lines).
 """
-import errno
 import json
 import os
 import random
