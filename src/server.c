@@ -1125,7 +1125,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 void vg_server_opts_default(vg_server_opts *o)
 {
     *o = (vg_server_opts){ .db_path = "vigil.db", .bind = "127.0.0.1", .port = 8080,
-                           .threads = 2, .max_conn = 64, .per_ip = 48, .timeout = 10,
+                           .threads = 2, .max_conn = 1024, .per_ip = 48, .timeout = 10,
                            .mem_limit = 16384, .cache_ttl = 60 };
     vg_watch_params_default(&o->params);
 }
@@ -1203,7 +1203,7 @@ vg_server *vg_server_start(const vg_server_opts *o, char *err, size_t errsz)
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->mem_limit,
-                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             MHD_OPTION_END);
     if (!s->d) {

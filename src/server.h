@@ -23,7 +23,7 @@ typedef struct vg_server_opts {
     int port;                 /* 0: any free port (see vg_server_port) */
     const char *assets;       /* dashboard folder; NULL: API only */
     int threads;              /* thread pool size (2) */
-    int max_conn;             /* concurrent connections (64) */
+    int max_conn;             /* concurrent connections (1024) */
     int per_ip;               /* connections per client address (48) */
     int timeout;              /* idle seconds before a connection is closed (10) */
     size_t mem_limit;         /* bytes per connection: request line + headers (16384) */

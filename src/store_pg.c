@@ -64,11 +64,17 @@ typedef struct pg_be {
     bool in_tx;
 } pg_be;
 
+/* Records "what: msg" on one line (libpq's messages span several). */
 static bool fail_msg(pg_be *b, const char *what, const char *msg)
 {
     snprintf(b->base.err, sizeof b->base.err, "%s: %s", what, msg ? msg : "error");
-    size_t n = strlen(b->base.err);
-    while (n && (b->base.err[n - 1] == '\n' || b->base.err[n - 1] == ' ')) b->base.err[--n] = 0;
+    char *o = b->base.err;
+    for (const char *p = b->base.err; *p; p++) {
+        char c = *p == '\n' || *p == '\t' ? ' ' : *p;
+        if (c != ' ' || (o > b->base.err && o[-1] != ' ')) *o++ = c;
+    }
+    while (o > b->base.err && o[-1] == ' ') o--;
+    *o = '\0';
     return false;
 }
 
@@ -197,6 +203,7 @@ static bool pg_begin(vg_store_be *be)
     if (!pexec(b, "BEGIN")) return false;
     b->in_tx = true;
     if (pexec(b, "SELECT pg_advisory_xact_lock(" INGEST_LOCK ")")) return true;
+    if (PQstatus(b->c) != CONNECTION_OK) return false;     /* not a lock problem */
     char why[sizeof b->base.err];
     snprintf(why, sizeof why, "%s", b->base.err);
     return fail_msg(b, "cannot lock the database (another ingest is running?)", why);

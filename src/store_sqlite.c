@@ -70,10 +70,12 @@ typedef struct sq_be {
     sqlite3_stmt *st[S_N];
     int timeout_ms;
     bool in_tx;
+    int ckpt_rc;                    /* first failed checkpoint, see wal_hook */
 } sq_be;
 
-/* Records a SQLite error with a plain explanation of the usual causes. */
-static bool fail(sq_be *b, int rc, const char *what)
+/* Records a SQLite error (msg, else the connection's message) with a plain
+ * explanation of the usual causes. */
+static bool fail_msg(sq_be *b, int rc, const char *what, const char *msg)
 {
     const char *hint = "";
     switch (rc & 0xff) {
@@ -90,9 +92,14 @@ static bool fail(sq_be *b, int rc, const char *what)
     case SQLITE_NOTADB: hint = " (not a Vigil database, or damaged)"; break;
     default: break;
     }
-    snprintf(b->base.err, sizeof b->base.err, "%s: %s%s", what,
-             b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc), hint);
+    if (!msg) msg = b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc);
+    snprintf(b->base.err, sizeof b->base.err, "%s: %s%s", what, msg, hint);
     return false;
+}
+
+static bool fail(sq_be *b, int rc, const char *what)
+{
+    return fail_msg(b, rc, what, NULL);
 }
 
 static bool exec(sq_be *b, const char *sql)
@@ -137,6 +144,9 @@ static bool step_done(sq_be *b, sqlite3_stmt *s, const char *what)
 static bool sq_begin(vg_store_be *be)
 {
     sq_be *b = (sq_be *)be;
+    if (b->ckpt_rc)                 /* after an earlier commit: stop before the next batch */
+        return fail_msg(b, b->ckpt_rc, "checkpoint (the write-ahead log is kept)",
+                        sqlite3_errstr(b->ckpt_rc));
     int rc = sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) return fail(b, rc, "cannot lock the database");
     b->in_tx = true;
@@ -377,6 +387,18 @@ static bool has_schema(sq_be *b)
     return ver;
 }
 
+/* Checkpoints at 1000 log pages as SQLite's default hook does, but keeps
+ * the result: the default ignores it, so a disk failing during a
+ * checkpoint (EIO or ENOSPC on write or fsync) went unreported. */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    sq_be *b = ctx;
+    if (pages < 1000) return SQLITE_OK;
+    int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY && !b->ckpt_rc) b->ckpt_rc = rc;
+    return SQLITE_OK;
+}
+
 /* WAL, the schema (unless it is there: readers take no write lock), the
  * prepared statements. */
 static bool sq_setup(sq_be *b)
@@ -398,6 +420,7 @@ static bool sq_setup(sq_be *b)
         }
         if (!exec(b, "COMMIT")) return false;
     }
+    sqlite3_wal_hook(b->db, wal_hook, b);
     for (int i = 0; i < S_N; i++) {
         int rc = sqlite3_prepare_v3(b->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                     &b->st[i], NULL);

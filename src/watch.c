@@ -564,7 +564,13 @@ sqlite3 *vg_watch_open(const char *path, char *err, size_t errsz)
                  NULL, NULL, NULL);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT 1 FROM events LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, errsz, "%s: not a Vigil store (%s)", path, sqlite3_errmsg(db));
+        int ec = sqlite3_errcode(db);
+        if (ec == SQLITE_READONLY || ec == SQLITE_CANTOPEN)     /* not "not a store" */
+            snprintf(err, errsz, "%s: cannot read the store (%s): reading a store in WAL mode "
+                     "needs its -wal and -shm files, or a writable directory to create them",
+                     path, sqlite3_errmsg(db));
+        else
+            snprintf(err, errsz, "%s: not a Vigil store (%s)", path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return NULL;
     }

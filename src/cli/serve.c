@@ -6,11 +6,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static const char usage_head[] =
     "usage: vigil serve [--db PATH] [--bind 127.0.0.1] [--port 8080] [--assets DIR]\n"
-    "                   [--threads 2] [--max-conn 64] [--per-ip 48] [--timeout 10]\n"
+    "                   [--threads 2] [--max-conn 1024] [--per-ip 48] [--timeout 10]\n"
     "                   [--cache-ttl 60] [detector options]\n"
     "Read-only JSON API and dashboard (docs/dashboard.md).  --port 0 picks a free\n"
     "port; the address is printed on stderr.  Assets default to the web/ folder\n"
@@ -34,6 +35,22 @@ static char *default_assets(void)
     if (access(web, R_OK | X_OK) == 0) return web;
     free(web);
     return NULL;
+}
+
+/* Room for --max-conn connections: the soft limit on open files is often
+ * 1024; raise it towards the hard one, else lower --max-conn to fit. */
+static void fit_open_files(vg_server_opts *o)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)o->max_conn + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) return;
+    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur >= want) return;
+    int fit = rl.rlim_cur > 128 ? (int)(rl.rlim_cur - 64) : 64;
+    fprintf(stderr, "vigil serve: warning: %llu open files allowed (ulimit -n): --max-conn "
+                    "lowered from %d to %d\n", (unsigned long long)rl.rlim_cur, o->max_conn, fit);
+    o->max_conn = fit;
 }
 
 static bool int_opt(const char *a, const char *v, const char *name, int lo, int hi, int *out,
@@ -77,6 +94,7 @@ int cli_serve(int argc, char **argv)
         }
     }
     if (!o.assets) o.assets = auto_assets = default_assets();
+    fit_open_files(&o);
     /* Block the stop signals in every thread; this one waits for them. */
     sigset_t set;
     sigemptyset(&set);

@@ -6,16 +6,29 @@ source "$(dirname "$0")/../lib.sh"
 F=$ROOT/tests/fixtures
 D="--project $F/mini.project"
 T() { timeout 60 "$@"; }
+sanitizer() { grep -Eq 'Sanitizer|runtime error:' "$1"; }
 
-head -c 200000 /dev/urandom >"$TMP/junk.bin"
-T "$VIGIL" code $D --format text --date 2023-09-29 "$TMP/junk.bin" >/dev/null 2>"$TMP/e"; rc=$?
-[ $rc -le 1 ] && ok junk_text_no_crash || fail junk_text_no_crash "rc=$rc"
-T "$VIGIL" code $D --format jsonl "$TMP/junk.bin" >/dev/null 2>"$TMP/e"; rc=$?
-[ $rc -le 1 ] && ok junk_jsonl_no_crash || fail junk_jsonl_no_crash "rc=$rc"
-T "$VIGIL" code $D --format tabari "$TMP/junk.bin" >/dev/null 2>&1; rc=$?
-[ $rc -le 1 ] && ok junk_tabari_no_crash || fail junk_tabari_no_crash "rc=$rc"
-T "$VIGIL" code $D --format petrarch "$TMP/junk.bin" >/dev/null 2>&1; rc=$?
-[ $rc -le 1 ] && ok junk_xml_no_crash || fail junk_xml_no_crash "rc=$rc"
+# 200 KB of random bytes, seeded (replay: VIGIL_JUNK_SEED=N)
+JUNK_SEED=${VIGIL_JUNK_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+echo "# junk seed $JUNK_SEED"
+python3 -c 'import random, sys
+sys.stdout.buffer.write(random.Random(int(sys.argv[1])).randbytes(200000))' "$JUNK_SEED" >"$TMP/junk.bin"
+# no crash: exit 0 or 1 (records rejected) with the closing summary line, no sanitizer report
+survived() {  # NAME RC
+    if [ "$2" -le 1 ] && grep -q '^vigil code: [0-9]* records' "$TMP/e" && ! sanitizer "$TMP/e"; then
+        ok "$1"
+    else
+        fail "$1" "rc=$2: $(tail -2 "$TMP/e" | tr '\n' ' ')"
+    fi
+}
+T "$VIGIL" code $D --format text --date 2023-09-29 "$TMP/junk.bin" >/dev/null 2>"$TMP/e"
+survived junk_text_no_crash $?
+T "$VIGIL" code $D --format jsonl "$TMP/junk.bin" >/dev/null 2>"$TMP/e"
+survived junk_jsonl_no_crash $?
+T "$VIGIL" code $D --format tabari "$TMP/junk.bin" >/dev/null 2>"$TMP/e"
+survived junk_tabari_no_crash $?
+T "$VIGIL" code $D --format petrarch "$TMP/junk.bin" >/dev/null 2>"$TMP/e"
+survived junk_xml_no_crash $?
 
 # malformed UTF-8 inside a good record: replaced, reported, still coded
 printf '{"id":"u","date":"2023-09-29","text":"Serbian troops \xff\xfe attacked Kosovo police near the border."}\n' >"$TMP/u.jsonl"
@@ -33,7 +46,8 @@ T "$VIGIL" code $D "$TMP/huge.jsonl" >"$TMP/o" 2>"$TMP/e"; rc=$?
 secs=$(( $(date +%s) - start ))
 [ $rc -eq 0 ] && grep -q '"record":"after"' "$TMP/o" && ok huge_sentence_batch_goes_on || fail huge_sentence_batch_goes_on "rc=$rc"
 grep -q 'record huge: sentence 0 is longer than' "$TMP/e" && ok huge_sentence_warning || fail huge_sentence_warning
-[ $secs -lt 20 ] && ok huge_sentence_fast || fail huge_sentence_fast "$secs s"
+[ $rc -eq 0 ] && grep -q '"record":"after"' "$TMP/o" && [ $secs -lt 20 ] && ok huge_sentence_fast ||
+    fail huge_sentence_fast "rc=$rc, $secs s"
 
 # a truncated TABARI file: the complete records are coded
 printf '230929 T-1\nSerbian troops attacked Kosovo police near the border today.\n\n230930 T-2\nSerbian tro' >"$TMP/t.tabari"
@@ -49,8 +63,15 @@ XML
 T "$VIGIL" code $D --format petrarch "$TMP/p.xml" >"$TMP/o" 2>"$TMP/e"
 grep -q '"record":"P-1"' "$TMP/o" && grep -q '"record":"P-2"' "$TMP/o" && ok xml_records_before_fault || fail xml_records_before_fault
 grep -q 'record P-3: malformed or truncated, skipped' "$TMP/e" && ok xml_truncation_reported || fail xml_truncation_reported
-printf '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Sentence date="20230929" id="E"><Text>&e; Serbia attacked Kosovo.</Text></Sentence>' >"$TMP/xxe.xml"
-T "$VIGIL" code $D --format petrarch "$TMP/xxe.xml" 2>/dev/null | grep -q 'root:' && fail xml_no_entity_expansion || ok xml_no_entity_expansion
+# an external entity is not expanded: the record is coded without it
+printf '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Sentence date="20230929" id="E"><Text>&e; Serbian troops attacked Kosovo police near the border.</Text></Sentence>' >"$TMP/xxe.xml"
+T "$VIGIL" code $D --format petrarch "$TMP/xxe.xml" >"$TMP/o" 2>"$TMP/e"; rc=$?
+if [ $rc -eq 0 ] && ! sanitizer "$TMP/e" && grep -q '"record":"E".*"code":"190"' "$TMP/o" &&
+   ! grep -q 'root:' "$TMP/o"; then
+    ok xml_no_entity_expansion
+else
+    fail xml_no_entity_expansion "rc=$rc: $(head -c 300 "$TMP/o")"
+fi
 
 # broken dictionary lines: file:line, the other entries still load
 printf 'SERBIA_ [SRB]\nKOSOVO_ [KSV\n[X]\nPOLICE_ [~COP]\n  [SRB 2023]\n' >"$TMP/broken.actors"

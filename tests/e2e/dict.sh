@@ -13,7 +13,8 @@ fi
 
 # check: a broken dictionary is reported gcc-style, file:line, exit 1
 "$VIGIL" dict check --actors "$F/broken.actors" >"$TMP/broken" 2>&1; rc=$?
-[ $rc -eq 1 ] && ok dict_check_broken_exit || fail dict_check_broken_exit "rc=$rc"
+[ $rc -eq 1 ] && grep -q '^vigil dict check: [1-9][0-9]* errors' "$TMP/broken" && ok dict_check_broken_exit ||
+    fail dict_check_broken_exit "rc=$rc"
 B='broken\.actors'
 grep -q "$B:4: error: missing bracket" "$TMP/broken" && ok dict_check_load_error || fail dict_check_load_error
 grep -q "$B:5: warning: date range \[SRBGOV >20150101\] of 'IVICA_DACIC_' overlaps \[SRBGOV 20120727-20170531\]" "$TMP/broken" \
@@ -53,7 +54,9 @@ assert ag["composed"] == "SRBCOP", ag
 v = [m for m in j["matches"] if m["kind"] == "verb"][0]
 assert v["patterns"] > 0 and v["source"]["line"] > 0, v
 '; then ok dict_lookup_json; else fail dict_lookup_json; fi
-"$VIGIL" dict lookup "xyzzy plugh" >/dev/null 2>&1; [ $? -eq 1 ] && ok dict_lookup_nothing_exit1 || fail dict_lookup_nothing_exit1
+"$VIGIL" dict lookup "xyzzy plugh" >"$TMP/none" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q '^"xyzzy plugh" on [0-9-]*: 0 matches$' "$TMP/none" && ok dict_lookup_nothing_exit1 ||
+    fail dict_lookup_nothing_exit1 "rc=$rc: $(head -2 "$TMP/none")"
 
 # stats
 "$VIGIL" dict stats >"$TMP/stats" 2>&1

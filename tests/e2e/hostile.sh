@@ -29,8 +29,11 @@ HP=127.0.0.1:$PORT
 # status of a raw path (no normalisation by curl)
 status() { curl -s --path-as-is -o "$TMP/body" -w '%{http_code}' --max-time 10 "$@"; }
 leak() { grep -q 'SECRET\|root:' "$TMP/body"; }
+alive() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://$HP/api/meta")" = 200 ]; }
 expect() {  # expect NAME WANT_REGEX STATUS
-    if [[ $3 =~ ^($2)$ ]] && ! leak; then ok "$1"; else fail "$1" "status $3: $(head -c 200 "$TMP/body")"; fi
+    # "closed" or 000 (no answer) must not mean the server is gone: it still answers
+    if [[ $3 =~ ^($2)$ ]] && ! leak && { [[ ! $3 =~ ^(closed|000)$ ]] || alive; }; then ok "$1"
+    else fail "$1" "status $3: $(head -c 200 "$TMP/body")"; fi
 }
 json_reason() { jq -e '.error | length > 0' "$TMP/body" > /dev/null 2>&1; }
 
@@ -172,7 +175,8 @@ for s in held:
 print(len(held), closed)
 PY
 read -r opened closed < "$TMP/flood.out"
-[ "${closed:-0}" -ge "${opened:-1}" ] && ok hostile_slow_clients_timed_out || fail hostile_slow_clients_timed_out "$(cat "$TMP/flood.out")"
+[ "${opened:-0}" -ge 100 ] && [ "${closed:-0}" -ge "$opened" ] && ok hostile_slow_clients_timed_out ||
+    fail hostile_slow_clients_timed_out "$(cat "$TMP/flood.out")"
 expect hostile_alive_after_flood 200 "$(status "http://$HP/api/meta")"
 pids=()
 for i in $(seq 60); do curl -s -o /dev/null --max-time 10 "http://$HP/api/events?limit=500" & pids+=($!); done
