@@ -93,7 +93,7 @@ int vg_task_class(vg_task t, const char *label)
         if (digits && n == 1) return buf[0] >= '1' ? buf[0] - '1' : -1;
         if (digits && n >= 2 && n <= 4) {
             int r = (buf[0] - '0') * 10 + (buf[1] - '0');
-            return r >= 1 && r <= 20 && (n == 2 || vg_cameo_get(buf)) ? r - 1 : -1;
+            return r >= 1 && r <= 20 && (n == 2 || vg_cameo_valid(buf)) ? r - 1 : -1;
         }
         return -1;
     default:
