@@ -993,15 +993,13 @@ void vg_model_opts_default(vg_model_opts *o)
     o->add_root = 0.3;
     o->relabel_min = 0.8;
     o->relabel_ratio = 10;
+    o->relabel_pattern_min = 0.9;
+    o->relabel_pattern_ratio = 30;
     o->keep_secondary = 0.1;
     o->swap_ratio = 3;
     o->add_source = 0.5;
     o->add_target = 0.25;
-    const char *env = getenv("VIGIL_MODEL_OPTS");   /* tuning only */
-    if (env)
-        sscanf(env, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &o->drop_event, &o->add_event,
-               &o->add_root, &o->relabel_min, &o->relabel_ratio, &o->keep_secondary,
-               &o->swap_ratio, &o->add_source, &o->add_target);
+    o->add_unsupported = 0.8;
 }
 
 struct vg_decider {
@@ -1323,6 +1321,15 @@ static void add_event(vg_decider *dc, vg_coder *c, const vg_analysis *a, const s
             bt = (int)i;
     }
     if (bt < 0) return;
+    /* the class must be one the verb can have in the dictionaries, unless
+     * the model is all but sure of it */
+    const char *codes[32];
+    int32_t pats[32];
+    size_t nr = vg_verb_readings(c, v, codes, pats, 32);
+    int cls = penta_of(root);
+    bool supported = false;
+    for (size_t i = 0; i < nr; i++) supported |= penta_of(root_index_of(codes[i])) == cls;
+    if (!supported && (s->have_penta ? s->pp[cls] : s->q[root]) < dc->o.add_unsupported) return;
     const vg_unit *us = &dc->units.v[bs], *ut = &dc->units.v[bt];
     vg_event e;
     memset(&e, 0, sizeof e);
@@ -1330,7 +1337,7 @@ static void add_event(vg_decider *dc, vg_coder *c, const vg_analysis *a, const s
     snprintf(e.source, sizeof e.source, "%s", sc);
     snprintf(e.target, sizeof e.target, "%s", unit_code(a, ut));
     snprintf(e.code, sizeof e.code, "%s",
-             code_in_class(c, a, s, v, -1, root, &e.pattern, &verb));
+             code_in_class(c, a, s, v, supported ? cls : -1, root, &e.pattern, &verb));
     e.date = r->date;
     set_verb(a, &e, verb);
     e.src_tok = us->head;
@@ -1402,23 +1409,25 @@ void vg_decide(vg_decider *dc, vg_coder *c, vg_result *r)
     }
     int best = best_root(&s), class = -1;
     bool relabel = false;
+    /* a pattern that matched is stronger evidence than a verb's own code:
+     * the model must be surer to overrule it */
+    bool by_pattern = false;
+    for (size_t i = 0; i < r->events.n; i++)
+        by_pattern |= r->events.v[i].verb == primary && r->events.v[i].pattern >= 0;
+    double rmin = by_pattern ? dc->o.relabel_pattern_min : dc->o.relabel_min;
+    double ratio = by_pattern ? dc->o.relabel_pattern_ratio : dc->o.relabel_ratio;
     if (proot >= 0 && s.have_penta) {
         int ppen = penta_of(proot), bpen = 0;
         for (int k = 1; k < 5; k++) if (s.pp[k] > s.pp[bpen]) bpen = k;
         if (bpen != ppen) {
-            relabel = s.pp[bpen] >= dc->o.relabel_min &&
-                      s.pp[bpen] >= dc->o.relabel_ratio * s.pp[ppen];
+            relabel = s.pp[bpen] >= rmin && s.pp[bpen] >= ratio * s.pp[ppen];
             class = bpen;
             best = -1;
             for (int k = 0; k < 20; k++)
                 if (penta_of(k) == bpen && (best < 0 || s.q[k] > s.q[best])) best = k;
         }
-        /* within the class, a root the model is as sure of */
-        else if (s.have_root && best != proot)
-            relabel = s.q[best] >= dc->o.relabel_min &&
-                      s.q[best] >= dc->o.relabel_ratio * s.q[proot];
     } else if (proot >= 0 && s.have_root && best != proot) {
-        relabel = s.q[best] >= dc->o.relabel_min && s.q[best] >= dc->o.relabel_ratio * s.q[proot];
+        relabel = s.q[best] >= rmin && s.q[best] >= ratio * s.q[proot];
     }
     int32_t new_pattern = -1;
     int new_verb = primary;

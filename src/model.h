@@ -122,10 +122,14 @@ typedef struct vg_model_opts {
     double add_root;         /* root probability needed to add an event (0.3) */
     double relabel_min;      /* probability of the new class needed to relabel (0.8) */
     double relabel_ratio;    /* ... and how many times likelier than the old one (10) */
+    double relabel_pattern_min, relabel_pattern_ratio;  /* the same when a pattern
+                                                           matched (0.9, 30) */
     double keep_secondary;   /* root score a second verb's events need (0.1) */
     double swap_ratio;       /* role odds needed to reverse an event (3) */
     double add_source;       /* source probability of an added event's source (0.5) */
     double add_target;       /* target probability of an added event's target (0.25) */
+    double add_unsupported;  /* class probability needed to add an event in a class
+                                none of the verb's dictionary readings has (0.95) */
 } vg_model_opts;
 
 void vg_model_opts_default(vg_model_opts *o);
@@ -172,6 +176,8 @@ typedef struct vg_train_opts {
     double l2;                /* per-step L2 shrinkage (1e-4) */
     int min_count;            /* features seen fewer times are dropped (2) */
     bool balance;             /* weigh classes inversely to their counts */
+    bool perceptron;          /* an averaged perceptron instead (no calibrated
+                               * probabilities; kept for comparison, docs/model.md) */
 } vg_train_opts;
 
 void vg_train_opts_default(vg_train_opts *o);

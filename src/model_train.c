@@ -27,6 +27,7 @@ void vg_train_opts_default(vg_train_opts *o)
     o->l2 = 1e-4;
     o->min_count = 2;
     o->balance = false;
+    o->perceptron = false;
 }
 
 /* ---------------------------------------------------------- u32 -> u32 */
@@ -208,6 +209,44 @@ vg_head_w *vg_train_head(const vg_trainset *ts, const uint32_t *use, size_t nuse
     for (size_t u = 0; u < nuse; u++) order[u] = (uint32_t)u;
     uint64_t state = o->seed ? o->seed * 0x9E3779B97F4A7C15ULL : 0x9E3779B97F4A7C15ULL;
     double s[64], g[64];
+    if (o->perceptron) {
+        /* averaged perceptron (Collins 2002): on a mistake, the best allowed
+         * class gains the features and the predicted one loses them; the
+         * weights returned are the average over all steps.  g2 holds the
+         * running sum of updates weighted by their step. */
+        double step = 1;
+        for (int ep = 0; ep < o->epochs; ep++) {
+            shuffle(order, nuse, &state);
+            for (size_t oi = 0; oi < nuse; oi++, step++) {
+                uint32_t u = order[oi];
+                const vg_example *e = &ts->ex.v[use[u]];
+                for (uint32_t c = 0; c < k; c++) s[c] = 0;
+                for (uint32_t j = roff[u]; j < roff[u + 1]; j++) {
+                    const float *w = h->w + (size_t)rows.v[j] * k;
+                    for (uint32_t c = 0; c < k; c++) s[c] += w[c];
+                }
+                uint32_t pred = 0, gold = (uint32_t)first_bit(e->allowed);
+                for (uint32_t c = 1; c < k; c++) if (s[c] > s[pred]) pred = c;
+                if (e->allowed >> pred & 1) continue;
+                for (uint32_t c = 0; c < k; c++)
+                    if (e->allowed >> c & 1 && s[c] > s[gold]) gold = c;
+                float wt = e->weight;
+                for (uint32_t j = roff[u]; j < roff[u + 1]; j++) {
+                    float *w = h->w + (size_t)rows.v[j] * k, *acc = g2 + (size_t)rows.v[j] * k;
+                    w[gold] += wt;
+                    w[pred] -= wt;
+                    acc[gold] += (float)(step * wt);
+                    acc[pred] -= (float)(step * wt);
+                }
+            }
+        }
+        for (size_t i = 0; i < (size_t)h->nf * k; i++) h->w[i] -= (float)(g2[i] / step);
+        free(order);
+        free(g2);
+        free(roff);
+        vg_vec_free(&rows);
+        return h;
+    }
     for (int ep = 0; ep < o->epochs; ep++) {
         shuffle(order, nuse, &state);
         for (size_t oi = 0; oi < nuse; oi++) {
@@ -218,17 +257,23 @@ vg_head_w *vg_train_head(const vg_trainset *ts, const uint32_t *use, size_t nuse
                 const float *w = h->w + (size_t)rows.v[j] * k;
                 for (uint32_t c = 0; c < k; c++) s[c] += w[c];
             }
+            /* an example's weight is how often it is seen: weight 0.2 means
+             * one epoch in five on average (seeded); a class weight scales
+             * the step.  Scaling the step by the example weight instead does
+             * not work with AdaGrad: a feature seen only in down-weighted
+             * data gets full-size steps all the same. */
+            double ew = e->weight, reps = floor(ew);
+            if ((double)(xorshift(&state) >> 11) * 0x1.0p-53 < ew - reps) reps += 1;
+            if (reps <= 0) continue;
             softmax(s, k);
             double in = 0;
             for (uint32_t c = 0; c < k; c++) if (e->allowed >> c & 1) in += s[c];
-            double wt = e->weight;
+            double wt = reps;
             if (popcount64(e->allowed) == 1) wt *= cw[first_bit(e->allowed)];
             for (uint32_t c = 0; c < k; c++) {
                 double q = (e->allowed >> c & 1) && in > 0 ? s[c] / in : 0;
                 g[c] = s[c] - q;
             }
-            /* AdaGrad on the unweighted gradient, so that an example's
-             * weight scales its step (it would cancel out otherwise) */
             for (uint32_t j = roff[u]; j < roff[u + 1]; j++) {
                 float *w = h->w + (size_t)rows.v[j] * k, *gg = g2 + (size_t)rows.v[j] * k;
                 for (uint32_t c = 0; c < k; c++) {

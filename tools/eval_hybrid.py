@@ -8,8 +8,12 @@ sentence against its label (a sentence with no event counts as wrong):
   five-class sentences  PentaClass of the first event
   story ledes           PLOVER category of the first event
 
+  rater annotations     PLOVER category of the first event, right when a
+                        rater's CAMEO root maps to it (sentences no rater
+                        coded are left out)
+
 The same sentences coded by the dictionaries alone give the baseline.  The
-rater annotations and the role spans are training data in every fold.
+role spans are training data in every fold.
 Folds are fixed by a seeded shuffle (--seed), so reruns give the same
 numbers.  Needs only the standard library.
 """
@@ -62,6 +66,21 @@ def score(first, labels, key):
     return right / len(labels), coded / len(labels)
 
 
+def root_plovers():
+    """Root -> PLOVER category of its general code (data/cameo.tsv)."""
+    out = {}
+    # the ontology is not exposed on the command line: read it from the table
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(here, "data", "cameo.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            p = line.rstrip("\n").split("\t")
+            if len(p) > 3 and len(p[0]) == 2:
+                out[p[0]] = p[3] or None
+    return out
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     seed = 1
@@ -78,14 +97,19 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
         classes = read_classes(os.path.join(shared, "conflibert", "cameo_class.train.tsv"))
         stories = read_jsonl(os.path.join(tmp, "ngec.jsonl"))
-        ann = os.path.join(tmp, "annotations.jsonl")
+        anns = read_jsonl(os.path.join(tmp, "annotations.jsonl"))
+        plover_of = root_plovers()
         roles = os.path.join(shared, "conflibert", "cameo_ner.train.txt")
         rng = random.Random(seed)
         cfold = [i % k for i in range(len(classes))]
         sfold = [i % k for i in range(len(stories))]
+        afold = [i % k for i in range(len(anns))]
         rng.shuffle(cfold)
         rng.shuffle(sfold)
-        tot = {"hp": 0.0, "hc": 0.0, "dp": 0.0, "dc": 0.0, "hl": 0.0, "dl": 0.0, "hs": 0.0}
+        rng.shuffle(afold)
+        tot = {"hp": 0.0, "hc": 0.0, "dp": 0.0, "dc": 0.0, "hl": 0.0, "dl": 0.0, "hs": 0.0,
+               "ha": 0.0, "da": 0.0}
+        ann_scored = sum(1 for a in anns if "root" in a)
         for f in range(k):
             ctrain = os.path.join(tmp, "classes.tsv")
             strain = os.path.join(tmp, "stories.jsonl")
@@ -97,6 +121,11 @@ def main():
                 for s, fo in zip(stories, sfold):
                     if fo != f:
                         o.write(json.dumps(s) + "\n")
+            ann = os.path.join(tmp, "ann.jsonl")
+            with open(ann, "w", encoding="utf-8") as o:
+                for a, fo in zip(anns, afold):
+                    if fo != f:
+                        o.write(json.dumps(a) + "\n")
             model = os.path.join(tmp, "model.bin")
             subprocess.run([os.path.join(here, "train_model.sh"), vigil, model, ctrain, ann,
                             strain, roles], check=True, stderr=subprocess.DEVNULL)
@@ -112,6 +141,12 @@ def main():
                            [s["plover"] for s in stest], "plover")
             dl, _ = score(code(vigil, [s["text"] for s in stest], None, tmp, "s"),
                           [s["plover"] for s in stest], "plover")
+            atest = [a for a, fo in zip(anns, afold) if fo == f and "root" in a]
+            for key, model in (("ha", model), ("da", None)):
+                first = code(vigil, [a["text"] for a in atest], model, tmp, "a")
+                tot[key] += sum(1 for i, a in enumerate(atest) if i in first and
+                                first[i].get("plover") in
+                                {plover_of.get(r) for r in a["root"]}) / max(ann_scored, 1)
             for key, v, wt in (("hp", hp, w), ("hc", hc, w), ("dp", dp, w), ("dc", dc, w),
                                ("hl", hl, ws), ("dl", dl, ws), ("hs", hs, ws)):
                 tot[key] += v * wt
@@ -124,6 +159,8 @@ def main():
               % (len(classes), tot["hp"], tot["dp"], tot["hc"], tot["dc"]))
         print("story ledes (%d): PLOVER accuracy hybrid %.3f, dictionaries %.3f; with an "
               "event: hybrid %.3f" % (len(stories), tot["hl"], tot["dl"], tot["hs"]))
+        print("rater annotations (%d): PLOVER accuracy hybrid %.3f, dictionaries %.3f"
+              % (ann_scored, tot["ha"], tot["da"]))
 
 
 if __name__ == "__main__":

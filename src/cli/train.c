@@ -13,7 +13,7 @@ static const char usage[] =
     "usage: vigil train --task event|penta|root|plover|roles --data FILE... [--out MODEL]\n"
     "                   [--cv K] [--base MODEL] [--extra FILE]... [--labels TASK]\n"
     "                   [--weight W] [--date YYYY-MM-DD] [--seed N] [--epochs N]\n"
-    "                   [--rate X] [--l2 X] [--min-count N] [--balance]\n"
+    "                   [--rate X] [--l2 X] [--min-count N] [--balance] [--perceptron]\n"
     "                   [dictionary options as for `vigil code`]\n"
     "  --data FILE     labelled data: JSON lines {\"text\",\"label\"} ({\"tokens\",\"tags\"}\n"
     "                  for roles), sentence<TAB>label, or TOKEN TAG lines (roles)\n"
@@ -22,7 +22,8 @@ static const char usage[] =
     "                  labels training a root head)\n"
     "  --weight W      weight of the examples of the following files (1)\n"
     "  --cv K          K-fold cross-validation: accuracy, macro-F1, confusion matrix\n"
-    "  --base MODEL    keep MODEL's other heads in the output (default: none)\n";
+    "  --base MODEL    keep MODEL's other heads in the output (default: none)\n"
+    "  --perceptron    an averaged perceptron instead of logistic regression (to compare)\n";
 
 typedef struct dfile {
     const char *path;
@@ -107,6 +108,7 @@ int cli_train(int argc, char **argv)
         if (cli_dict_arg(&sp, argc, argv, &i)) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!strcmp(a, "--balance")) { to.balance = balance_given = true; continue; }
+        if (!strcmp(a, "--perceptron")) { to.perceptron = true; continue; }
         if (!has) { fprintf(stderr, "vigil train: %s needs a value\n%s", a, usage); return 2; }
         i++;
         if (!strcmp(a, "--task")) {
@@ -200,9 +202,9 @@ int cli_train(int argc, char **argv)
         for (size_t i = 0; i < ts.ex.n; i++) use[i] = (uint32_t)i;
         vg_head_w *h = vg_train_head(&ts, use, ts.ex.n, &to);
         free(use);
-        vg_buf_printf(&info, "; seed %llu, %d epochs, rate %g, l2 %g, min count %d%s",
+        vg_buf_printf(&info, "; seed %llu, %d epochs, rate %g, l2 %g, min count %d%s%s",
                       (unsigned long long)to.seed, to.epochs, to.rate, to.l2, to.min_count,
-                      to.balance ? ", balanced" : "");
+                      to.balance ? ", balanced" : "", to.perceptron ? ", perceptron" : "");
         vg_model_builder *b = vg_model_builder_new(bm);
         vg_buf all = {0};
         /* keep the provenance of the other heads */
