@@ -11,9 +11,11 @@ sentence against its label (a sentence with no event counts as wrong):
   rater annotations     PLOVER category of the first event, right when a
                         rater's CAMEO root maps to it (sentences no rater
                         coded are left out)
+  role spans            direction: of the events whose source and target
+                        text each overlaps a source or a target span, the
+                        share with the source in a source span
 
-The same sentences coded by the dictionaries alone give the baseline.  The
-role spans are training data in every fold.
+The same sentences coded by the dictionaries alone give the baseline.
 Folds are fixed by a seeded shuffle (--seed), so reruns give the same
 numbers.  Needs only the standard library.
 """
@@ -40,6 +42,65 @@ def read_classes(path):
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(l) for l in f if l.strip()]
+
+
+def read_bio(path):
+    sents, cur = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                if cur:
+                    sents.append(cur)
+                cur = []
+                continue
+            tok, tag = line.rsplit(" ", 1) if " " in line else (line, "O")
+            cur.append((tok, tag))
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def spans(sent, role):
+    """Texts of the spans of role S/T (R counts as both)."""
+    out, cur = [], []
+    for tok, tag in sent + [("", "O")]:
+        kind = tag[2:] if tag[:2] in ("B-", "I-") else ""
+        if tag.startswith("I-") and cur and kind in (role, "R"):
+            cur.append(tok)
+            continue
+        if cur:
+            out.append(" ".join(cur))
+            cur = []
+        if tag.startswith("B-") and kind in (role, "R"):
+            cur = [tok]
+    return out
+
+
+def direction(vigil, sents, model, tmp):
+    """(right, reversed) over events whose actors both fall in spans."""
+    texts = [" ".join(t for t, _ in s) for s in sents]
+    inp = os.path.join(tmp, "r.jsonl")
+    with open(inp, "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": str(i), "date": "2018-07-01", "text": t}) + "\n")
+    cmd = [vigil, "code", "-j", "2", "--format", "jsonl"]
+    cmd += ["--model", model] if model else ["--coder", "dict"]
+    out = subprocess.run(cmd + [inp], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         check=False).stdout.decode("utf-8")
+    right = rev = 0
+    for line in out.splitlines():
+        e = json.loads(line)
+        s = sents[int(e["record"])]
+        src = (e["matched"]["source"] or {}).get("text") or ""
+        tgt = (e["matched"]["target"] or {}).get("text") or ""
+        def inside(x, role):
+            return x and any(x in sp or sp in x for sp in spans(s, role))
+        if inside(src, "S") and inside(tgt, "T"):
+            right += 1
+        elif inside(src, "T") and inside(tgt, "S"):
+            rev += 1
+    return right, rev
 
 
 def code(vigil, rows, model, tmp, name):
@@ -100,6 +161,8 @@ def main():
         anns = read_jsonl(os.path.join(tmp, "annotations.jsonl"))
         plover_of = root_plovers()
         roles = os.path.join(shared, "conflibert", "cameo_ner.train.txt")
+        bio = read_bio(roles)
+        rfold = [i % k for i in range(len(bio))]
         rng = random.Random(seed)
         cfold = [i % k for i in range(len(classes))]
         sfold = [i % k for i in range(len(stories))]
@@ -107,6 +170,8 @@ def main():
         rng.shuffle(cfold)
         rng.shuffle(sfold)
         rng.shuffle(afold)
+        rng.shuffle(rfold)
+        dirs = {"hr": 0, "hv": 0, "dr": 0, "dv": 0}
         tot = {"hp": 0.0, "hc": 0.0, "dp": 0.0, "dc": 0.0, "hl": 0.0, "dl": 0.0, "hs": 0.0,
                "ha": 0.0, "da": 0.0}
         ann_scored = sum(1 for a in anns if "root" in a)
@@ -126,9 +191,19 @@ def main():
                 for a, fo in zip(anns, afold):
                     if fo != f:
                         o.write(json.dumps(a) + "\n")
+            rtrain = os.path.join(tmp, "roles.bio")
+            with open(rtrain, "w", encoding="utf-8") as o:
+                for s_, fo in zip(bio, rfold):
+                    if fo != f:
+                        o.write("".join("%s %s\n" % tt for tt in s_) + "\n")
             model = os.path.join(tmp, "model.bin")
             subprocess.run([os.path.join(here, "train_model.sh"), vigil, model, ctrain, ann,
-                            strain, roles], check=True, stderr=subprocess.DEVNULL)
+                            strain, rtrain], check=True, stderr=subprocess.DEVNULL)
+            rtest = [s_ for s_, fo in zip(bio, rfold) if fo == f]
+            for key, m_ in (("h", model), ("d", None)):
+                r_, v_ = direction(vigil, rtest, m_, tmp)
+                dirs[key + "r"] += r_
+                dirs[key + "v"] += v_
             ctest = [(t, l) for (t, l), fo in zip(classes, cfold) if fo == f]
             stest = [s for s, fo in zip(stories, sfold) if fo == f]
             w = len(ctest) / len(classes)
@@ -161,6 +236,10 @@ def main():
               "event: hybrid %.3f" % (len(stories), tot["hl"], tot["dl"], tot["hs"]))
         print("rater annotations (%d): PLOVER accuracy hybrid %.3f, dictionaries %.3f"
               % (ann_scored, tot["ha"], tot["da"]))
+        print("role spans (%d): direction right hybrid %d of %d (%.3f), dictionaries %d of %d "
+              "(%.3f)" % (len(bio), dirs["hr"], dirs["hr"] + dirs["hv"],
+                          dirs["hr"] / max(1, dirs["hr"] + dirs["hv"]), dirs["dr"],
+                          dirs["dr"] + dirs["dv"], dirs["dr"] / max(1, dirs["dr"] + dirs["dv"])))
 
 
 if __name__ == "__main__":
