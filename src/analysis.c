@@ -566,7 +566,8 @@ static int agent_at(const vg_analysis *a, size_t i)
 
 static bool is_prep(const vg_analysis *a, size_t i)
 {
-    return is_word(a, i, "OF") || is_word(a, i, "IN");
+    return is_word(a, i, "OF") || is_word(a, i, "IN") ||
+           (!a->opt->tabari_compat && is_word(a, i, "FROM"));   /* "officials from Serbia" */
 }
 
 /* Finds the agent of the actor headed at i; sets *former. */
@@ -655,6 +656,16 @@ static void attach_agents(vg_analysis *a)
             snprintf(ac->code, sizeof ac->code, "%s", tmp);
         }
     }
+    /* "officials from the Serbian government": the agent before is part of
+     * the actor phrase after, which has its own agent */
+    for (size_t g = 0; !a->opt->tabari_compat && g + 2 < n; g++) {
+        if (a->w.v[g].type != VG_W_AGENT || used.v[g]) continue;
+        size_t p = phrase_end(a, g);
+        if (p >= n || !(is_word(a, p, "OF") || is_word(a, p, "FROM"))) continue;
+        size_t i = p + 1;
+        if (i < n && a->w.v[i].type == VG_W_DETERM) i++;
+        if (i < n && a->w.v[i].type == VG_W_ACTOR && a->w.v[i].agent >= 0) used.v[g] = 1;
+    }
     for (size_t i = 0; a->opt->convert_agents && i < n; i++) {
         vg_aword *w = &a->w.v[i];
         if (w->type != VG_W_AGENT || used.v[i]) continue;
@@ -667,6 +678,35 @@ static void attach_agents(vg_analysis *a)
         add_code(a, c);
     }
     vg_vec_free(&used);
+}
+
+/* "Serbian and Albanian troops": an agent after the last member of a
+ * compound belongs to every member that has none. */
+static void distribute_agents(vg_analysis *a)
+{
+    if (a->opt->tabari_compat) return;
+    for (size_t c = 0; c < a->comps.n; c++) {
+        const vg_compound *cp = &a->comps.v[c];
+        int16_t last = a->comp_members.v[cp->members + cp->nmembers - 1];
+        int16_t g = a->w.v[last].agent;
+        if (g <= last || a->w.v[last].former) continue;
+        bool bare = true;
+        for (uint16_t k = 0; k + 1 < cp->nmembers; k++)
+            bare &= a->w.v[a->comp_members.v[cp->members + k]].agent < 0;
+        if (!bare) continue;
+        const vg_agent *ag = agent_rec(a, (size_t)g);
+        for (uint16_t k = 0; k + 1 < cp->nmembers; k++) {
+            vg_aword *w = &a->w.v[a->comp_members.v[cp->members + k]];
+            if (w->type != VG_W_ACTOR) continue;
+            w->agent = g;
+            for (size_t j = 0; j < w->ncodes; j++) {
+                vg_acode *ac = &a->codes.v[w->codes + j];
+                char tmp[48];
+                combine(tmp, sizeof tmp, ac->code, ag, false);
+                snprintf(ac->code, sizeof ac->code, "%s", tmp);
+            }
+        }
+    }
 }
 
 /* ---- pronouns ---- */
@@ -932,6 +972,7 @@ void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
     check_roots(a);
     attach_agents(a);
     find_compounds(a);
+    distribute_agents(a);
     noun_compounds(a);
     drop_comma_clauses(a);
     cancel_cut_phrases(a);

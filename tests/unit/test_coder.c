@@ -299,6 +299,19 @@ static void test_default_acronyms(void **st)
                              20230929), "SRBGOV/USAGOV/1123");
 }
 
+static void test_default_agent_phrases(void **st)
+{
+    fx *f = *st;
+    /* an agent after a compound of adjectives belongs to each of them */
+    assert_string_equal(code(f, "Serbian and Albanian troops attacked Kosovo police on Sunday.",
+                             20230929), "SRBMIL/KSVCOP/190 ALBMIL/KSVCOP/190");
+    /* "officials from Serbia", "officials from the Serbian government" */
+    assert_string_equal(code(f, "Officials from Serbia met Kosovo leaders on Sunday.", 20230929),
+                        "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
+    assert_string_equal(code(f, "Officials from the Serbian government met Kosovo leaders.",
+                             20230929), "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
+}
+
 static void test_default_history(void **st)
 {
     fx *f = *st;
@@ -334,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_acronyms),
+        cmocka_unit_test(test_default_agent_phrases),
         cmocka_unit_test(test_default_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
