@@ -637,29 +637,34 @@ void vg_feats_role(const vg_analysis *a, const vg_unit *u, const vg_units *all, 
  * All integers little-endian. */
 
 #define MODEL_MAGIC "VIGILMDL"
-#define MODEL_VERSION 1u
+#define MODEL_VERSION 2u
 
 typedef struct head {
     bool present;
     uint32_t k;              /* classes */
     uint32_t rows;
     float scale;
-    const uint32_t *keys;
+    const uint32_t *keys;    /* while loading: in the file's bytes */
     const int16_t *w;
 } head;
 
-/* One feature in every head: its row in each (-1: absent). */
-typedef struct kslot {
-    uint32_t key;
-    int32_t row[VG_NTASKS];
-} kslot;
+/* A lookup table over the heads that score the same features: a key's
+ * weights for all of them side by side in one row (zeros where a head lacks
+ * the key), so that scoring a feature touches one slot and one row.  The
+ * sentence heads share one table, the roles head has its own. */
+typedef struct table {
+    uint32_t mask;           /* slots: open addressing, row + 1 (0: empty) */
+    uint32_t *keys, *rows;
+    uint32_t width;          /* classes in a row */
+    int off[VG_NTASKS];      /* where each head's classes start (-1: not here) */
+    int16_t *w;              /* rows * width */
+    size_t bytes;            /* of the block keys, rows and w share */
+} table;
 
 struct vg_model {
-    unsigned char *mem;      /* the file's bytes, aligned copies */
     char *info;
     head h[VG_NTASKS];
-    uint32_t kmask;          /* open addressing over every head's keys */
-    kslot *ks;               /* key 0 of an empty slot has no row */
+    table sent, roles;
 };
 
 typedef struct rd {
@@ -676,11 +681,22 @@ static uint32_t rd_u32(rd *r)
     return v;
 }
 
-static uint32_t fnv32(const unsigned char *p, size_t n)
+/* The file's checksum: eight bytes at a time (a byte-wise hash of the
+ * default model took 1.5 ms of its loading). */
+uint32_t vg_model_checksum(const void *data, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-    return h;
+    const unsigned char *p = data;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 static void set_err(char *err, size_t errsz, const char *fmt, ...)
@@ -699,50 +715,71 @@ static uint32_t key_slot(uint32_t key, uint32_t mask)
     return (uint32_t)((key * 2654435761u) >> 7) & mask;
 }
 
-static bool slot_empty(const kslot *k)
+/* The row of key in t, or -1. */
+static int32_t table_row(const table *t, uint32_t key)
 {
-    for (int t = 0; t < VG_NTASKS; t++)
-        if (k->row[t] >= 0) return false;
-    return true;
-}
-
-/* The slot of key, or NULL when no head has it. */
-static const kslot *find_slot(const vg_model *m, uint32_t key)
-{
-    uint32_t s = key_slot(key, m->kmask);
+    if (!t->mask) return -1;
+    uint32_t s = key_slot(key, t->mask);
     for (;;) {
-        const kslot *k = &m->ks[s];
-        if (slot_empty(k)) return NULL;
-        if (k->key == key) return k;
-        s = (s + 1) & m->kmask;
+        uint32_t r = t->rows[s];
+        if (!r) return -1;
+        if (t->keys[s] == key) return (int32_t)(r - 1);
+        s = (s + 1) & t->mask;
     }
 }
 
-static void build_table(vg_model *m)
+static void build_table(vg_model *m, table *t, unsigned heads)
 {
     size_t total = 0;
-    for (int t = 0; t < VG_NTASKS; t++) total += m->h[t].rows;
-    uint32_t cap = 16;
-    while (cap < total * 2 + 2) cap *= 2;
-    m->kmask = cap - 1;
-    m->ks = vg_malloc(cap * sizeof *m->ks);
-    for (uint32_t i = 0; i < cap; i++) {
-        m->ks[i].key = 0;
-        for (int t = 0; t < VG_NTASKS; t++) m->ks[i].row[t] = -1;
+    t->width = 0;
+    for (int k = 0; k < VG_NTASKS; k++) {
+        t->off[k] = -1;
+        if (!(heads >> k & 1) || !m->h[k].present) continue;
+        t->off[k] = (int)t->width;
+        t->width += m->h[k].k;
+        total += m->h[k].rows;
     }
-    for (int t = 0; t < VG_NTASKS; t++)
-        for (uint32_t r = 0; r < m->h[t].rows; r++) {
-            uint32_t key = m->h[t].keys[r], s = key_slot(key, m->kmask);
-            while (!slot_empty(&m->ks[s]) && m->ks[s].key != key) s = (s + 1) & m->kmask;
-            m->ks[s].key = key;
-            m->ks[s].row[t] = (int32_t)r;
+    if (!t->width) return;
+    uint32_t cap = 16;
+    while (cap < total + total / 2 + 2) cap *= 2;    /* keys shared by heads make it sparser */
+    t->mask = cap - 1;
+    /* one block: slot keys, slot rows, then the weight rows */
+    t->bytes = (size_t)cap * 8 + ((size_t)total * t->width + 1) * sizeof *t->w;
+    t->keys = vg_big_calloc(t->bytes);
+    t->rows = t->keys + cap;
+    /* the keys first, so that the rows are allocated for the distinct ones only */
+    uint32_t nrows = 0;
+    for (int k = 0; k < VG_NTASKS; k++) {
+        if (t->off[k] < 0) continue;
+        for (uint32_t r = 0; r < m->h[k].rows; r++) {
+            uint32_t key = m->h[k].keys[r], s = key_slot(key, t->mask);
+            while (t->rows[s] && t->keys[s] != key) s = (s + 1) & t->mask;
+            if (!t->rows[s]) {
+                t->keys[s] = key;
+                t->rows[s] = ++nrows;
+            }
         }
+    }
+    t->w = (int16_t *)(t->rows + cap);
+    for (int k = 0; k < VG_NTASKS; k++) {
+        if (t->off[k] < 0) continue;
+        const head *h = &m->h[k];
+        for (uint32_t r = 0; r < h->rows; r++) {
+            int32_t row = table_row(t, h->keys[r]);
+            memcpy(t->w + (size_t)row * t->width + t->off[k], h->w + (size_t)r * h->k,
+                   h->k * sizeof *h->w);
+        }
+    }
 }
 
-static int32_t head_row(const vg_model *m, vg_task t, uint32_t key)
+static void free_table(table *t)
 {
-    const kslot *k = find_slot(m, key);
-    return k ? k->row[t] : -1;
+    vg_big_free(t->keys, t->bytes);
+}
+
+static const table *table_of(const vg_model *m, vg_task t)
+{
+    return t == VG_TASK_ROLES ? &m->roles : &m->sent;
 }
 
 vg_model *vg_model_load(const void *data, size_t len, char *err, size_t errsz)
@@ -754,7 +791,7 @@ vg_model *vg_model_load(const void *data, size_t len, char *err, size_t errsz)
     }
     uint32_t sum = (uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 |
                    (uint32_t)b[len - 2] << 16 | (uint32_t)b[len - 1] << 24;
-    if (sum != fnv32(b, len - 4)) {
+    if (sum != vg_model_checksum(b, len - 4)) {
         set_err(err, errsz, "corrupt model file (bad checksum)");
         return NULL;
     }
@@ -770,15 +807,21 @@ vg_model *vg_model_load(const void *data, size_t len, char *err, size_t errsz)
         return NULL;
     }
     vg_model *m = vg_calloc(1, sizeof *m);
-    /* an aligned copy: keys and weights are read in place */
-    m->mem = vg_malloc(len);
-    memcpy(m->mem, b, len);
-    r.p = m->mem + (r.p - b);
-    r.end = m->mem + len - 4;
+    /* keys and weights are read in place, from an aligned copy if need be;
+     * the lookup tables built from them are all that is kept */
+    const unsigned char *base = b;
+    unsigned char *copy = NULL;
+    if ((uintptr_t)b % 4) {
+        copy = vg_malloc(len);
+        memcpy(copy, b, len);
+        base = copy;
+        r.p = copy + (r.p - b);
+        r.end = copy + len - 4;
+    }
     m->info = vg_strndup((const char *)r.p, ilen);
     r.p += ilen;
     for (uint32_t i = 0; i < nheads; i++) {
-        while ((size_t)(r.p - m->mem) % 4 && r.p < r.end) r.p++;
+        while ((size_t)(r.p - base) % 4 && r.p < r.end) r.p++;
         uint32_t hdr = rd_u32(&r), rows = rd_u32(&r), scale_bits = rd_u32(&r);
         unsigned task = hdr & 0xFF, k = (hdr >> 8) & 0xFF;
         if (r.bad || task >= VG_NTASKS || k != tasks[task].n || m->h[task].present) {
@@ -809,14 +852,21 @@ vg_model *vg_model_load(const void *data, size_t len, char *err, size_t errsz)
                 goto bad;
             }
     }
-    while ((size_t)(r.p - m->mem) % 4 && r.p < r.end) r.p++;
+    while ((size_t)(r.p - base) % 4 && r.p < r.end) r.p++;
     if (r.p != r.end) {
         set_err(err, errsz, "trailing bytes in model file");
         goto bad;
     }
-    build_table(m);
+    build_table(m, &m->sent, ~(1u << VG_TASK_ROLES));
+    build_table(m, &m->roles, 1u << VG_TASK_ROLES);
+    for (int t = 0; t < VG_NTASKS; t++) {
+        m->h[t].keys = NULL;            /* they pointed into the file's bytes */
+        m->h[t].w = NULL;
+    }
+    free(copy);
     return m;
 bad:
+    free(copy);
     vg_model_free(m);
     return NULL;
 }
@@ -839,9 +889,9 @@ vg_model *vg_model_load_file(const char *path, char *err, size_t errsz)
 void vg_model_free(vg_model *m)
 {
     if (!m) return;
-    free(m->ks);
+    free_table(&m->sent);
+    free_table(&m->roles);
     free(m->info);
-    free(m->mem);
     free(m);
 }
 
@@ -907,19 +957,37 @@ void vg_model_write(const char *info, const vg_head_out *heads, size_t n, vg_buf
         }
     }
     pad4(out);
-    put_u32(out, fnv32((const unsigned char *)out->s + start, out->len - start));
+    put_u32(out, vg_model_checksum(out->s + start, out->len - start));
 }
 
-size_t vg_model_heads(const vg_model *m, vg_head_out *out)
+static int cmp_u32(const void *a, const void *b)
 {
-    size_t n = 0;
-    for (int t = 0; m && t < VG_NTASKS; t++) {
-        const head *h = &m->h[t];
-        if (!h->present) continue;
-        vg_head_out o = { (vg_task)t, h->k, h->rows, h->scale, h->keys, h->w };
-        out[n++] = o;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+bool vg_model_head(const vg_model *m, vg_task t, vg_head_out *out)
+{
+    if (!vg_model_has(m, t)) return false;
+    const table *tb = table_of(m, t);
+    const head *h = &m->h[t];
+    uint32_t *keys = vg_malloc(((size_t)h->rows + 1) * sizeof *keys), n = 0;
+    for (uint32_t s = 0; s <= tb->mask && n < h->rows; s++) {
+        if (!tb->rows[s]) continue;
+        const int16_t *w = tb->w + (size_t)(tb->rows[s] - 1) * tb->width + tb->off[t];
+        bool any = false;
+        for (uint32_t c = 0; c < h->k; c++) any |= w[c] != 0;
+        if (any) keys[n++] = tb->keys[s];
     }
-    return n;
+    qsort(keys, n, sizeof *keys, cmp_u32);
+    int16_t *w = vg_malloc(((size_t)n * h->k + 1) * sizeof *w);
+    for (uint32_t i = 0; i < n; i++)
+        memcpy(w + (size_t)i * h->k,
+               tb->w + (size_t)table_row(tb, keys[i]) * tb->width + tb->off[t],
+               h->k * sizeof *w);
+    vg_head_out o = { t, h->k, n, h->scale, keys, w };
+    *out = o;
+    return true;
 }
 
 /* ========================================================== prediction */
@@ -934,34 +1002,31 @@ static void softmax(double *s, size_t k)
 }
 
 /* Scores several heads of one model in one pass over the features: for
- * each task whose bit is set in tasks, out[task] receives its class
- * probabilities.  Returns the tasks the model has. */
+ * each task whose bit is set in want (all from one table), out[task]
+ * receives its class probabilities.  Returns the tasks the model has. */
 static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *f,
                               double *const out[VG_NTASKS])
 {
     if (!m) return 0;
-    int32_t acc[VG_NTASKS][20];
+    const table *t = (want >> VG_TASK_ROLES & 1) ? &m->roles : &m->sent;
     unsigned have = 0;
-    for (int t = 0; t < VG_NTASKS; t++)
-        if (want >> t & 1 && m->h[t].present) {
-            have |= 1u << t;
-            memset(acc[t], 0, sizeof acc[t]);
-        }
-    for (size_t i = 0; have && i < f->id.n; i++) {
-        const kslot *k = find_slot(m, f->id.v[i]);
-        if (!k) continue;
-        for (int t = 0; t < VG_NTASKS; t++) {
-            if (!(have >> t & 1) || k->row[t] < 0) continue;
-            const head *h = &m->h[t];
-            const int16_t *w = h->w + (size_t)k->row[t] * h->k;
-            for (uint32_t c = 0; c < h->k; c++) acc[t][c] += w[c];
-        }
+    for (int k = 0; k < VG_NTASKS; k++)
+        if (want >> k & 1 && t->off[k] >= 0) have |= 1u << k;
+    if (!have) return 0;
+    int32_t acc[64];
+    uint32_t width = t->width;
+    memset(acc, 0, width * sizeof *acc);
+    for (size_t i = 0; i < f->id.n; i++) {
+        int32_t r = table_row(t, f->id.v[i]);
+        if (r < 0) continue;
+        const int16_t *w = t->w + (size_t)r * width;
+        for (uint32_t c = 0; c < width; c++) acc[c] += w[c];
     }
-    for (int t = 0; t < VG_NTASKS; t++) {
-        if (!(have >> t & 1)) continue;
-        const head *h = &m->h[t];
-        for (uint32_t c = 0; c < h->k; c++) out[t][c] = acc[t][c] * (double)h->scale;
-        softmax(out[t], h->k);
+    for (int k = 0; k < VG_NTASKS; k++) {
+        if (!(have >> k & 1)) continue;
+        const head *h = &m->h[k];
+        for (uint32_t c = 0; c < h->k; c++) out[k][c] = acc[t->off[k] + (int)c] * (double)h->scale;
+        softmax(out[k], h->k);
     }
     return have;
 }
@@ -978,9 +1043,10 @@ size_t vg_model_predict(const vg_model *m, vg_task t, const vg_feats *f, double 
 /* Weight of a feature for class c (explanations). */
 static double feat_weight(const vg_model *m, vg_task t, uint32_t key, uint32_t c)
 {
-    const head *h = &m->h[t];
-    int32_t r = head_row(m, t, key);
-    return r < 0 ? 0 : h->w[(size_t)r * h->k + c] * (double)h->scale;
+    const table *tb = table_of(m, t);
+    int32_t r = table_row(tb, key);
+    if (r < 0 || tb->off[t] < 0) return 0;
+    return tb->w[(size_t)r * tb->width + (size_t)tb->off[t] + c] * (double)m->h[t].scale;
 }
 
 /* ============================================================ deciding */

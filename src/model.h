@@ -217,10 +217,13 @@ typedef struct vg_head_out {
     const int16_t *w;
 } vg_head_out;
 
+/* The checksum a model file ends with (over everything before it). */
+uint32_t vg_model_checksum(const void *data, size_t n);
 /* Serialises heads (one per task at most) and provenance text. */
 void vg_model_write(const char *info, const vg_head_out *heads, size_t n, vg_buf *out);
-/* The heads of a loaded model (pointers into it); returns the count. */
-size_t vg_model_heads(const vg_model *m, vg_head_out *out);
+/* A copy of head t of a loaded model (keys and w are the caller's to free);
+ * false when the model lacks it. */
+bool vg_model_head(const vg_model *m, vg_task t, vg_head_out *out);
 
 /* Roots (bit r for root r+1) whose codes map to PLOVER class k, and the
  * PLOVER classes (bit k) of root r. */

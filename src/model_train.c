@@ -385,11 +385,13 @@ struct vg_model_builder {
 vg_model_builder *vg_model_builder_new(const vg_model *base)
 {
     vg_model_builder *b = vg_calloc(1, sizeof *b);
-    vg_head_out hs[VG_NTASKS];
-    size_t n = vg_model_heads(base, hs);
-    for (size_t i = 0; i < n; i++) {
-        b->h[hs[i].task] = hs[i];
-        b->have[hs[i].task] = true;
+    for (int t = 0; t < VG_NTASKS; t++) {
+        vg_head_out o;
+        if (!vg_model_head(base, (vg_task)t, &o)) continue;
+        b->h[t] = o;
+        b->have[t] = true;
+        b->own_keys[t] = (uint32_t *)o.keys;
+        b->own_w[t] = (int16_t *)o.w;
     }
     return b;
 }
