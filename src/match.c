@@ -1,5 +1,6 @@
 /* match.c -- see match.h. */
 #include "match.h"
+#include "ontology.h"
 #include "tagger.h"
 
 #include <stdio.h>
@@ -83,6 +84,7 @@ void vg_result_free(vg_result *r)
 {
     vg_vec_free(&r->events);
     vg_vec_free(&r->issues);
+    vg_buf_free(&r->expl);
 }
 
 static void copy_issues(vg_result *r, const vg_analysis *a)
@@ -408,6 +410,31 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     return &vf->code;
 }
 
+size_t vg_verb_readings(vg_coder *c, int v, const char **codes, int32_t *patterns, size_t max)
+{
+    const vg_analysis *a = &c->an;
+    if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
+        return 0;
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1 };   /* a budget of its own */
+    const vg_dict *d = c->d;
+    const vg_verbform *vf = &d->verbforms.v[d->entries.v[a->w.v[v].entry].ref];
+    const vg_vblock *b = &d->blocks.v[vf->block];
+    int vl = a->hits.v[a->hit_of.v[v]].last;
+    size_t n = 0;
+    for (uint32_t k = 0; k < b->npat && n < max; k++) {
+        const vg_pattern *p = &d->patterns.v[b->pat + k];
+        if (!p->code.code || !vg_pattern_viable(d, p, &a->lits) || !match_pattern(&m, p, v, vl))
+            continue;
+        codes[n] = p->code.code;
+        patterns[n++] = (int32_t)(b->pat + k);
+    }
+    if (n < max && vf->code.code) {
+        codes[n] = vf->code.code;
+        patterns[n++] = -1;
+    }
+    return n;
+}
+
 /* ---- sources and targets ---- */
 
 /* The unit at token i for a default search; with tails, a later word of a
@@ -434,6 +461,47 @@ static unit first_unit(const mctx *m, int lo, int hi, const unit *not, bool tail
         return u;
     }
     return no_unit;
+}
+
+/* Is the actor at token h a place where something happened rather than a
+ * participant: a country or place name with no agent, after a locative
+ * preposition ("in Kosovo", "near the northern town of Banjska")? */
+static bool locative(const mctx *m, const unit *u)
+{
+    static const char *const preps[] = {
+        "IN", "AT", "NEAR", "OUTSIDE", "INSIDE", "ACROSS", "AROUND", "THROUGHOUT", "WITHIN",
+        "INTO", "NORTH", "SOUTH", "EAST", "WEST", NULL
+    };
+    static const char *const skip[] = {
+        "THE", "NORTHERN", "SOUTHERN", "EASTERN", "WESTERN", "CENTRAL", "NORTHEASTERN",
+        "NORTHWESTERN", "SOUTHEASTERN", "SOUTHWESTERN", "TOWN", "CITY", "VILLAGE", "REGION",
+        "PROVINCE", "DISTRICT", "CAPITAL", "OF", "OCCUPIED", "BORDER", NULL
+    };
+    const vg_analysis *a = m->a;
+    if (m->c->opt->tabari_compat || u->kind != U_ACTOR || u->at != u->tok) return false;
+    const vg_aword *w = &a->w.v[u->tok];
+    if (w->agent >= 0 || w->ncodes != 1) return false;
+    const char *code = vg_an_code(a, (size_t)u->tok, 0);
+    char cc[4];
+    if (strlen(code) != 3 || !vg_actor_country(code, cc)) return false;
+    int p = prev_live(a, u->tok - 1, 0);
+    for (int k = 0; k < 4 && p >= 0 && vg_an_word_in(a, (size_t)p, skip); k++)
+        p = prev_live(a, p - 1, 0);
+    return p >= 0 && vg_an_word_in(a, (size_t)p, preps);
+}
+
+/* The first unit in [lo,hi) that is not a place; else the first unit. */
+static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bool tails)
+{
+    unit first = no_unit;
+    for (int i = lo; i < hi; i++) {
+        unit u = search_unit(m, i, tails);
+        if (u.kind == U_NONE) continue;
+        if (not && not->kind != U_NONE && !distinct(m, &u, not)) continue;
+        if (!locative(m, &u)) return u;
+        if (first.kind == U_NONE) first = u;
+    }
+    return first;
 }
 
 /* Nearest unit before hi, down to lo (backward); compound only if headed. */
@@ -539,6 +607,72 @@ static int subject_start(const vg_analysis *a, int lo, int v)
     return lo;
 }
 
+/* A participle that opens a reduced relative clause after a noun phrase:
+ * "soldiers captured by Russian forces", "the weapons seized in Banjska".
+ * The noun phrase is what the verb was done to, not its subject. */
+static bool reduced_relative(const vg_analysis *a, int v)
+{
+    if (!a->tagged || a->w.v[v].pos != VG_POS_VBN) return false;
+    int p = prev_live(a, v - 1, 0);
+    if (p < 0) return false;
+    const vg_aword *w = &a->w.v[p];
+    int h = w->type == VG_W_TAIL ? w->head : p;
+    uint8_t t = a->w.v[h].type;
+    bool nominal = t == VG_W_ACTOR || t == VG_W_AGENT || t == VG_W_NOUN ||
+                   (t == VG_W_NULL && (vg_pos_is_noun(a->w.v[h].pos) ||
+                                       a->w.v[h].pos == VG_POS_NONE));
+    if (!nominal || be_or_get(a, p)) return false;
+    static const char *const not_nouns[] = {
+        "HAS", "HAVE", "HAD", "HAVING", "WHO", "WHICH", "THAT", "IT", "HE", "SHE", "THEY",
+        "WE", "I", "YOU", "ALSO", "REPORTEDLY", "ALLEGEDLY", "JUST", "RECENTLY", "NOT",
+        "NEVER", "ALREADY", NULL
+    };
+    if (vg_an_word_in(a, (size_t)p, not_nouns) || a->tk.t.v[p].kind != VG_TK_WORD) return false;
+    /* the participle is not the main verb: BY follows, or a finite verb
+     * comes later in the clause ("... seized in Banjska came from Serbia") */
+    int n = (int)a->tk.t.n, end = v + 1;
+    while (end < n && !(a->w.v[end].type == VG_W_COMMA || (a->w.v[end].type == VG_W_CONJ &&
+                                                           !a->w.v[end].conj_free)))
+        end++;
+    for (int k = v + 1; k < end && k <= v + 3; k++)
+        if (a->w.v[k].type == VG_W_BY) return true;
+    /* a participle with a direct object is active ("Ethiopia broken down a treaty") */
+    int vl = a->hit_of.v[v] >= 0 ? a->hits.v[a->hit_of.v[v]].last : v;
+    int nx = next_live(a, vl + 1, n);
+    if (nx < n && (a->w.v[nx].type == VG_W_DETERM || vg_an_is_actor(a, (size_t)nx) ||
+                   a->w.v[nx].type == VG_W_PRONOUN))
+        return false;
+    static const char *const subord[] = {
+        "AFTER", "BEFORE", "WHEN", "WHILE", "AS", "SINCE", "BECAUSE", "IF", "THAT", "WHICH",
+        "WHO", "UNTIL", "ONCE", "ALTHOUGH", NULL
+    };
+    for (int k = v + 1; k < end; k++)
+        if (vg_an_word_in(a, (size_t)k, subord)) { end = k; break; }
+    if (end > v + 8) end = v + 8;            /* a subject's relative clause is short */
+    for (int k = v + 1; k < end; k++)
+        if (a->w.v[k].type == VG_W_VERB && (a->w.v[k].pos == VG_POS_VBD ||
+                                            a->w.v[k].pos == VG_POS_VBZ ||
+                                            a->w.v[k].pos == VG_POS_VBP))
+            return true;
+    const vg_tagger *tg = vg_tagger_default();
+    int lo = v > 4 ? v - 4 : 0;
+    if (!tg || end - lo > 64) return false;
+    const char *words[64];
+    size_t lens[64];
+    unsigned char tags[64];
+    for (int k = lo; k < end; k++) {
+        words[k - lo] = a->text + a->tk.t.v[k].off;
+        lens[k - lo] = a->tk.t.v[k].len;
+    }
+    vg_tagger_tag(tg, words, lens, (size_t)(end - lo), tags);
+    for (int k = v + 1; k < end; k++) {
+        int tg2 = tags[k - lo];
+        if (tg2 == VG_POS_VBD || tg2 == VG_POS_VBZ || tg2 == VG_POS_VBP || tg2 == VG_POS_MD)
+            return true;
+    }
+    return false;
+}
+
 /* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6). */
 static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
                         bool designated, uint8_t *flags)
@@ -548,11 +682,25 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
     const vg_clause *c = &a->clauses.v[cl];
     int cend = c->last + 1;
     if (m->cmp.kind != U_NONE) { m->src = m->tgt = m->cmp; return; }
+    if (!o->tabari_compat && !designated && reduced_relative(a, v)) {
+        /* the phrase before the participle is its object; the agent follows BY */
+        unit np = no_unit;
+        int p = prev_live(a, v - 1, c->first);
+        while (p >= c->first && (a->w.v[p].type == VG_W_TAIL ||
+                                 (a->w.v[p].type == VG_W_AGENT && !vg_an_is_actor(a, (size_t)p))))
+            p = a->w.v[p].type == VG_W_TAIL ? a->w.v[p].head : prev_live(a, p - 1, c->first);
+        if (p >= c->first) np = search_unit(m, p, true);
+        m->tgt = np;
+        m->src = passive_agent(m, vl, cend, &np);
+        *flags |= VG_EV_PASSIVE;
+        return;
+    }
     if (m->src.kind == U_NONE && cs->forced.kind != U_NONE) m->src = cs->forced;
     if (m->src.kind == U_NONE) {
         int lo = cl == 0 ? 0 : c->first;
         if (!o->tabari_compat) lo = subject_start(a, lo, v);
         m->src = first_unit(m, lo, v, &m->tgt, false);
+        if (m->src.kind != U_NONE && locative(m, &m->src)) m->src = no_unit;
         if (m->src.kind == U_NONE && cl > 0 && cs->prev_event) m->src = cs->kept;
         if (m->src.kind == U_NONE && o->def_prior && o->def_source[0]) {
             m->src = code_unit(o->def_source);
@@ -565,7 +713,7 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         if (m->src.kind == U_NONE && cl > 0) m->src = cs->kept;
     }
     if (m->tgt.kind == U_NONE) {
-        m->tgt = first_unit(m, vl + 1, cend, &m->src, true);
+        m->tgt = first_participant(m, vl + 1, cend, &m->src, true);
         if (m->tgt.kind == U_NONE && o->def_after && o->def_target[0]) {
             m->tgt = code_unit(o->def_target);
             *flags |= VG_EV_DEFTGT;
@@ -780,6 +928,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_e
     int vl = verb_last(a, v);
     bool designated = m->src.kind != U_NONE || m->tgt.kind != U_NONE || m->cmp.kind != U_NONE;
     vg_event t = {0};
+    t.confidence = -1;
     t.date = r->date;
     t.verb = (int16_t)v;
     t.verb_last = (int16_t)vl;
@@ -892,6 +1041,7 @@ void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
     out->events.n = 0;
     out->match_steps = 0;
     out->budget_pattern = -1;
+    vg_buf_clear(&out->expl);
     out->status = VG_AN_OK;
     out->why[0] = '\0';
     out->date = date;

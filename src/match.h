@@ -18,6 +18,13 @@ enum {
     VG_EV_PAIRED = 32     /* the reverse half of a paired code */
 };
 
+/* How an event was decided (docs/model.md). */
+enum {
+    VG_METHOD_DICT = 0,   /* the dictionaries alone */
+    VG_METHOD_MODEL,      /* the model added it, or changed its code or direction */
+    VG_METHOD_BOTH        /* the dictionaries proposed it and the model kept it */
+};
+
 typedef struct vg_event {
     char source[48], target[48], code[12];
     int32_t date;             /* yyyymmdd, after any time shift */
@@ -31,6 +38,9 @@ typedef struct vg_event {
     uint8_t flags;
     /* byte spans, relative to the coded text: verb, source and target words */
     uint32_t verb_off, verb_len, src_off, src_len, tgt_off, tgt_len;
+    uint8_t method;           /* VG_METHOD_* */
+    float confidence;         /* 0..1 from the model; < 0: none (dictionaries alone) */
+    uint32_t expl_off, expl_len;   /* the model's explanation (JSON) in vg_result.expl */
 } vg_event;
 
 typedef VG_VEC(vg_event) vg_events;
@@ -46,6 +56,7 @@ typedef struct vg_result {
     vg_events events;
     uint32_t match_steps;     /* pattern-matching work spent (see VG_MATCH_BUDGET) */
     int32_t budget_pattern;   /* the pattern at which the budget ran out, or -1 */
+    vg_buf expl;              /* explanations of the model's decisions (model.h) */
 } vg_result;
 
 typedef struct vg_coder vg_coder;
@@ -76,6 +87,12 @@ const vg_options *vg_coder_options(const vg_coder *c);
 const vg_analysis *vg_coder_analysis(const vg_coder *c);
 
 void vg_result_free(vg_result *r);
+
+/* The readings the dictionary offers for the verb at token v of the last
+ * coded sentence: the code of every pattern of its block that matches
+ * (longest first) and then the verb form's own code.  Fills at most max
+ * codes and pattern indices (-1: the verb's own code); returns the count. */
+size_t vg_verb_readings(vg_coder *c, int v, const char **codes, int32_t *patterns, size_t max);
 
 /* yyyymmdd arithmetic. */
 int32_t vg_date_add_days(int32_t yyyymmdd, int days);

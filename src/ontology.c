@@ -190,12 +190,16 @@ int vg_cameo_quad_of_root(const char *root)
     return r <= 5 ? 1 : r <= 9 ? 2 : r <= 14 ? 3 : 4;
 }
 
-/* Phoenix PentaClass: QuadClass, with 01-02 split off as class 0. */
+/* Phoenix PentaClass: 0 statements and appeals (01-02), 1 verbal
+ * cooperation (03-05), 2 material cooperation (06-08), 3 verbal conflict
+ * (09-13 and 16), 4 material conflict (14-15, 17-20); docs/ontology.md. */
 int vg_cameo_penta_of_root(const char *root)
 {
-    int q = vg_cameo_quad_of_root(root);
-    if (!q) return -1;
-    return q == 1 && root[0] == '0' && root[1] <= '2' ? 0 : q;
+    static const signed char penta[21] = {
+        -1, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 3, 4, 4, 4, 4
+    };
+    int r = root && strlen(root) == 2 ? root_index(root) + 1 : 0;
+    return r > 0 ? penta[r] : -1;
 }
 
 static const char *const class_names[5] = {

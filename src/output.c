@@ -1,5 +1,6 @@
 /* output.c -- see output.h. */
 #include "output.h"
+#include "model.h"
 #include "ontology.h"
 
 #include <string.h>
@@ -76,6 +77,10 @@ void vg_event_matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     actor_json(b, cx, e->src_off, e->src_len, e->src_entry, e->src_agent, e->flags & VG_EV_DEFSRC);
     vg_buf_puts(b, ",\"target\":");
     actor_json(b, cx, e->tgt_off, e->tgt_len, e->tgt_entry, e->tgt_agent, e->flags & VG_EV_DEFTGT);
+    if (e->expl_len && cx->expl && e->expl_off + e->expl_len <= cx->expl->len) {
+        vg_buf_puts(b, ",\"model\":");
+        vg_buf_putn(b, cx->expl->s + e->expl_off, e->expl_len);
+    }
     vg_buf_putc(b, '}');
 }
 
@@ -143,6 +148,10 @@ void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_puts(b, ",\"code\":");
     vg_buf_json_str(b, e->code);
     ontology_json(b, e->code);
+    vg_buf_puts(b, ",\"method\":");
+    vg_buf_json_str(b, vg_method_name(e->method));
+    if (e->confidence >= 0) vg_buf_printf(b, ",\"confidence\":%.3f", e->confidence);
+    else vg_buf_puts(b, ",\"confidence\":null");
     issues_json(b, cx->issues);
     if (e->flags & VG_EV_PASSIVE) vg_buf_puts(b, ",\"passive\":true");
     opt_str(b, "source_name", cx->source_name);
@@ -166,7 +175,7 @@ void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r)
 void vg_tsv_header(FILE *f)
 {
     fputs("record\tsentence_no\tdate\tsource\ttarget\tcode\troot\tquad\tgoldstein\tplover"
-          "\tissues\tverb\tpattern\tsentence\n", f);
+          "\tmethod\tconfidence\tissues\tverb\tpattern\tsentence\n", f);
 }
 
 
@@ -179,6 +188,9 @@ void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);
     if (c) vg_buf_printf(b, "%s\t%d\t%.1f\t%s\t", c->root, c->quad, c->goldstein, c->plover);
     else vg_buf_puts(b, "\t\t\t\t");
+    vg_buf_printf(b, "%s\t", vg_method_name(e->method));
+    if (e->confidence >= 0) vg_buf_printf(b, "%.3f", e->confidence);
+    vg_buf_putc(b, '\t');
     issues_text(b, cx->issues);
     vg_buf_putc(b, '\t');
     if (e->verb_len && e->verb_off + e->verb_len <= cx->sentence_len)

@@ -15,6 +15,7 @@ typedef struct vg_event_ctx {
     int sentence_no;         /* 0-based within the record */
     const char *source_name, *url, *title;   /* article metadata, may be NULL */
     const vg_issue_counts *issues;           /* the sentence's issues, may be NULL */
+    const vg_buf *expl;                      /* the model's explanations, may be NULL */
     bool base_names;                         /* dictionary files without directories */
 } vg_event_ctx;
 

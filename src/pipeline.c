@@ -59,7 +59,7 @@ static void apply_story_discard(vg_coded_record *out)
     }
 }
 
-void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
+void vg_code_record(vg_coder *c, vg_decider *dc, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out)
 {
     const vg_options *opt = vg_coder_options(c);
@@ -77,6 +77,7 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
         s->off = 0;
         s->len = (uint32_t)out->text.len;
         vg_code_sentence(c, t, out->text.len, out->date, &s->r);
+        if (dc) vg_decide(dc, c, &s->r);
         apply_story_discard(out);
         return;
     }
@@ -87,6 +88,7 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
         s->off = spans.v[i].off;
         s->len = spans.v[i].len;
         vg_code_sentence(c, t + s->off, s->len, out->date, &s->r);
+        if (dc) vg_decide(dc, c, &s->r);
     }
     vg_vec_free(&spans);
     apply_story_discard(out);
@@ -116,17 +118,18 @@ typedef struct batch {
 typedef struct worker {
     batch *b;
     vg_coder *coder;
+    vg_decider *dc;           /* NULL: dictionaries only */
     pthread_t th;
     bool running;
 } worker;
 
-static void work(batch *b, vg_coder *coder)
+static void work(batch *b, vg_coder *coder, vg_decider *dc)
 {
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
         slot *s = &b->slots[i];
         vg_buf_clear(&s->out);
-        vg_code_record(coder, &s->rec, b->co, &s->cr);
+        vg_code_record(coder, dc, &s->rec, b->co, &s->cr);
         s->keep = b->io->emit ? b->io->emit(b->io->ctx, &s->rec, &s->cr, &s->out) : true;
     }
 }
@@ -134,7 +137,7 @@ static void work(batch *b, vg_coder *coder)
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    work(w->b, w->coder);
+    work(w->b, w->coder, w->dc);
     return NULL;
 }
 
@@ -144,14 +147,14 @@ static void start_batch(batch *b, worker *ws, int nthreads)
 {
     atomic_store(&b->next, 0);
     if (nthreads == 1) {
-        work(b, ws[0].coder);
+        work(b, ws[0].coder, ws[0].dc);
         return;
     }
     for (int t = 0; t < nthreads; t++) {
         ws[t].b = b;
         ws[t].running = pthread_create(&ws[t].th, NULL, worker_main, &ws[t]) == 0;
     }
-    if (!ws[0].running) work(b, ws[0].coder);   /* the others finish what is left */
+    if (!ws[0].running) work(b, ws[0].coder, ws[0].dc);   /* the others finish what is left */
 }
 
 static void finish_batch(worker *ws, int nthreads)
@@ -308,7 +311,10 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
         bs[k].io = io;
     }
     worker *ws = vg_calloc((size_t)nthreads, sizeof *ws);
-    for (int t = 0; t < nthreads; t++) ws[t].coder = vg_coder_new(d, opt);
+    for (int t = 0; t < nthreads; t++) {
+        ws[t].coder = vg_coder_new(d, opt);
+        if (co->model) ws[t].dc = vg_decider_new(co->model, co->fallback, &co->mopts);
+    }
     source src = { files, nfiles, 0, NULL, NULL, fmt, true };
     memset(stats, 0, sizeof *stats);
     int cur = 0;
@@ -324,7 +330,10 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
     }
     finish_batch(ws, nthreads);
     for (int k = 0; k < 2; k++) free_batch(&bs[k], cap);
-    for (int t = 0; t < nthreads; t++) vg_coder_free(ws[t].coder);
+    for (int t = 0; t < nthreads; t++) {
+        vg_coder_free(ws[t].coder);
+        vg_decider_free(ws[t].dc);
+    }
     free(ws);
     vg_reader_free(src.rd);
     free(src.text);

@@ -10,6 +10,7 @@
 
 #include "input.h"
 #include "match.h"
+#include "model.h"
 
 typedef struct vg_coded_sentence {
     uint32_t off, len;        /* in vg_coded_record.text */
@@ -31,10 +32,14 @@ void vg_coded_record_free(vg_coded_record *cr);
 typedef struct vg_code_opts {
     int32_t default_date;     /* for records without a date (0: reject them) */
     int lede;                 /* code only the first N sentences (0: all) */
+    const vg_model *model;    /* hybrid coding with this model (NULL: dictionaries only) */
+    const vg_model *fallback; /* heads the model lacks come from here (may be NULL) */
+    vg_model_opts mopts;      /* the decider's thresholds (when model is set) */
 } vg_code_opts;
 
-/* Codes one record. */
-void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
+/* Codes one record; dc (NULL: dictionaries only) decides each sentence's
+ * events with the model. */
+void vg_code_record(vg_coder *c, vg_decider *dc, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out);
 
 /* Adds the warnings about one coded sentence to diag, naming its record:

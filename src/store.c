@@ -915,7 +915,7 @@ static void put_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
     vg_event_ctx cx = { .d = x->o->dict, .record = rec->id.s, .sentence = sent,
                         .sentence_len = s->len, .sentence_no = (int)si,
                         .source_name = rec->source.s, .url = rec->url.s, .title = rec->title.s,
-                        .issues = &s->r.issues, .base_names = true };
+                        .issues = &s->r.issues, .expl = &s->r.expl, .base_names = true };
     put_matched(out, &cx, e);
 }
 

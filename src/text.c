@@ -485,10 +485,41 @@ static void push_span(vg_spans *out, const char *t, size_t a, size_t b)
     }
 }
 
+/* Is the line s[a, b) a headline: a short line on its own, starting with a
+ * capital, with no punctuation at its end and not cut after a word that
+ * needs one after it ("... condemned by" wrapped before a name), followed by
+ * a line that starts with a capital?  ("Serbia raises army alert" over
+ * "Kosovo accuses Belgrade of ...") */
+static bool headline(const unsigned char *s, size_t n, size_t a, size_t b, size_t next)
+{
+    static const char *const open_words[] = {
+        "THE", "A", "AN", "OF", "BY", "TO", "IN", "ON", "AT", "AND", "OR", "BUT", "FOR",
+        "WITH", "FROM", "INTO", "HIS", "HER", "ITS", "THEIR", "THAT", "WHICH", "WHO", "IS",
+        "WAS", "ARE", "WERE", "BE", "HAS", "HAVE", "HAD", "SAID", "SAYS", "TOLD", "AS", "THAN",
+        "NOT", "WILL", "WOULD", "MR", "MRS", "MS", "DR", NULL
+    };
+    while (a < b && vg_isspace(s[a])) a++;
+    while (b > a && vg_isspace(s[b - 1])) b--;
+    if (b <= a || b - a > 150 || next >= n) return false;
+    if (!(vg_isupper(s[a]) || vg_isdigit(s[a]) || s[a] >= 0x80)) return false;
+    if (!(vg_isupper(s[next]) || vg_isdigit(s[next]) || s[next] == '"' || s[next] >= 0x80))
+        return false;
+    if (strchr(".,;:!?-\"'(/", s[b - 1]) || s[b - 1] >= 0x80) return false;
+    size_t w = b;
+    while (w > a && vg_isalpha(s[w - 1])) w--;
+    if (b - w > 5) return true;
+    char up[8];
+    for (size_t k = 0; k < b - w; k++) up[k] = (char)vg_toupper(s[w + k]);
+    up[b - w] = '\0';
+    for (size_t k = 0; open_words[k]; k++)
+        if (!strcmp(up, open_words[k])) return false;
+    return true;
+}
+
 void vg_split_sentences(const char *text, size_t n, vg_spans *out)
 {
     const unsigned char *s = (const unsigned char *)text;
-    size_t start = 0, i = 0;
+    size_t start = 0, i = 0, line = 0;
     while (i < n) {
         unsigned c = s[i];
         if (c == '\n') {
@@ -496,9 +527,19 @@ void vg_split_sentences(const char *text, size_t n, vg_spans *out)
             while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) j++;
             if (j < n && s[j] == '\n') {       /* blank line */
                 push_span(out, text, start, i);
-                start = i = j + 1;
+                start = i = line = j + 1;
                 continue;
             }
+            /* a headline over the next line (a sentence starting with the line) */
+            size_t lead = start, line_lead = line;
+            while (lead < i && vg_isspace(s[lead])) lead++;
+            while (line_lead < i && vg_isspace(s[line_lead])) line_lead++;
+            if (lead == line_lead && headline(s, n, line, i, j)) {
+                push_span(out, text, start, i);
+                start = i = line = j;
+                continue;
+            }
+            line = i + 1;
         }
         bool end = false;
         if (c == '?' || c == '!') end = true;

@@ -1,7 +1,9 @@
 /* util.c -- see util.h. */
+#define _DEFAULT_SOURCE            /* MAP_ANONYMOUS, madvise */
 #include "util.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,35 @@ void vg_oom(void)
 {
     fputs("vigil: out of memory\n", stderr);
     abort();
+}
+
+/* Below this, ordinary calloc. */
+#define BIG_MIN ((size_t)1 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *vg_big_calloc(size_t n)
+{
+    if (n < BIG_MIN) return vg_calloc(1, n);
+    /* a 2 MB-aligned region, so that the kernel can back it with huge pages */
+    size_t len = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED) vg_oom();
+    size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+    if (lead) munmap(p, lead);
+    munmap(p + lead + len, HUGE_PAGE - lead);
+    p += lead;
+#ifdef MADV_HUGEPAGE
+    madvise(p, len, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void vg_big_free(void *p, size_t n)
+{
+    if (!p) return;
+    if (n < BIG_MIN) { free(p); return; }
+    munmap(p, (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
 }
 
 void *vg_malloc(size_t n)

@@ -10,7 +10,9 @@ static const char usage[] =
     "usage: vigil code [--project F | --config F | --actors F... --verbs F --agents F...\n"
     "                   --options F --discards F --issues F]\n"
     "                  [--format tabari|jsonl|text|petrarch] [--output jsonl|tsv]\n"
-    "                  [--date YYYY-MM-DD] [--lede N] [-j N] [FILE...|-]\n";
+    "                  [--date YYYY-MM-DD] [--lede N] [-j N]\n"
+    "                  [--coder dict|hybrid] [--model F] [--min-confidence X] [FILE...|-]\n"
+    CLI_MODEL_USAGE;
 
 typedef struct code_ctx {
     const vg_dict *d;
@@ -26,7 +28,8 @@ static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_
         vg_event_ctx cx = { .d = cc->d, .record = rec->id.s ? rec->id.s : "",
                             .sentence = cr->text.s + s->off, .sentence_len = s->len,
                             .sentence_no = (int)i, .source_name = rec->source.s,
-                            .url = rec->url.s, .title = rec->title.s, .issues = &s->r.issues };
+                            .url = rec->url.s, .title = rec->title.s, .issues = &s->r.issues,
+                            .expl = &s->r.expl };
         for (size_t k = 0; k < s->r.events.n; k++) {
             if (cc->tsv) vg_event_tsv(out, &cx, &s->r.events.v[k]);
             else {
@@ -50,15 +53,16 @@ static vg_format guess_format(const char *path)
 int cli_code(int argc, char **argv)
 {
     cli_dictspec sp = {0};
+    cli_modelspec ms = {0};
     VG_VEC(char *) files = {0};
     vg_format fmt = VG_FMT_JSONL;
     bool fmt_given = false, tsv = false;
-    vg_code_opts co = { cli_today(), 0 };
+    vg_code_opts co = { .default_date = cli_today() };
     int threads = cli_default_threads();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
-        if (cli_dict_arg(&sp, argc, argv, &i)) continue;
+        if (cli_dict_arg(&sp, argc, argv, &i) || cli_model_arg(&ms, argc, argv, &i)) continue;
         if (!strcmp(a, "--format") && has) {
             if (!vg_format_parse(argv[++i], &fmt)) { fprintf(stderr, "vigil code: unknown format '%s'\n", argv[i]); return 2; }
             fmt_given = true;
@@ -85,6 +89,7 @@ int cli_code(int argc, char **argv)
             vg_vec_push(&files, argv[i]);
         }
     }
+    if (!cli_model_setup(&ms, &sp, &co, "code")) return 2;
     if (!files.n) vg_vec_push(&files, "-");
     if (!fmt_given) fmt = guess_format(files.v[0]);
     vg_diag diag = {0};
@@ -106,5 +111,6 @@ int cli_code(int argc, char **argv)
     vg_diag_free(&diag);
     vg_vec_free(&files);
     cli_dictspec_free(&sp);
+    cli_modelspec_free(&ms);
     return ok && !st.bad_records ? 0 : 1;
 }

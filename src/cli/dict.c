@@ -217,7 +217,7 @@ static int cmd_unknown(dict_args *a)
     if (!a->pos.n) { fputs(usage, stderr); return 2; }
     vg_dict *d = load(a, "unknown");
     vg_unknown *u = vg_unknown_new(d);
-    vg_code_opts co = { a->date ? a->date : cli_today(), 0 };
+    vg_code_opts co = { .default_date = a->date ? a->date : cli_today() };
     vg_diag diag = {0};
     diag.echo = stderr;
     vg_pipeline_stats st;

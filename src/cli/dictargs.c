@@ -5,6 +5,7 @@
  *   --discards F           --issues F
  * With none of them, Vigil's own default dictionaries are used. */
 #include "cli.h"
+#include "pipeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,4 +115,65 @@ int32_t cli_today(void)
     struct tm tm;
     gmtime_r(&t, &tm);
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+bool cli_model_arg(cli_modelspec *ms, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (*i + 1 >= argc) return false;
+    const char *v = argv[*i + 1];
+    if (!strcmp(a, "--coder")) ms->coder = v;
+    else if (!strcmp(a, "--model")) ms->model = v;
+    else if (!strcmp(a, "--min-confidence")) {
+        char *end;
+        ms->min_confidence = strtod(v, &end);
+        if (!*v || *end || !(ms->min_confidence >= 0 && ms->min_confidence <= 1))
+            ms->min_confidence = -1;     /* reported by cli_model_setup */
+    } else return false;
+    (*i)++;
+    return true;
+}
+
+bool cli_model_setup(cli_modelspec *ms, const cli_dictspec *ds, vg_code_opts *co,
+                     const char *cmd)
+{
+    co->model = co->fallback = NULL;
+    vg_model_opts_default(&co->mopts);
+    if (ms->min_confidence < 0) {
+        fprintf(stderr, "vigil %s: --min-confidence takes a number from 0 to 1\n", cmd);
+        return false;
+    }
+    co->mopts.min_confidence = ms->min_confidence;
+    bool hybrid;
+    if (!ms->coder) hybrid = ms->model || !cli_dict_given(ds);
+    else if (!strcmp(ms->coder, "hybrid")) hybrid = true;
+    else if (!strcmp(ms->coder, "dict")) hybrid = false;
+    else {
+        fprintf(stderr, "vigil %s: --coder must be dict or hybrid, not '%s'\n", cmd, ms->coder);
+        return false;
+    }
+    if (!hybrid) return true;
+    const vg_model *deflt = vg_model_default();
+    if (ms->model) {
+        char err[300];
+        ms->loaded = vg_model_load_file(ms->model, err, sizeof err);
+        if (!ms->loaded) {
+            fprintf(stderr, "vigil %s: %s\n", cmd, err);
+            return false;
+        }
+        co->model = ms->loaded;
+        co->fallback = deflt;
+    } else {
+        co->model = deflt;
+        if (!deflt && ms->coder)
+            fprintf(stderr, "vigil %s: this build has no model; coding with the dictionaries "
+                    "alone\n", cmd);
+    }
+    return true;
+}
+
+void cli_modelspec_free(cli_modelspec *ms)
+{
+    vg_model_free(ms->loaded);
+    ms->loaded = NULL;
 }

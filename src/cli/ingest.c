@@ -11,11 +11,14 @@ static const char usage[] =
     "                    [--format tabari|jsonl|text|petrarch] [--date YYYY-MM-DD]\n"
     "                    [--gazetteer FILE] [--lock-timeout SECONDS] [-v]\n"
     "                    [--project F | --config F | --actors F... --verbs F ...]\n"
+    "                    [--coder dict|hybrid] [--model F] [--min-confidence X]\n"
     "                    [INPUT...|-]\n"
-    "INPUT: files, directories (recursively; format by extension) or - for stdin.\n";
+    "INPUT: files, directories (recursively; format by extension) or - for stdin.\n"
+    CLI_MODEL_USAGE;
 
 typedef struct ingest_args {
     cli_dictspec sp;
+    cli_modelspec ms;
     VG_VEC(char *) inputs;
     const char *db, *gazetteer;
     vg_format fmt;
@@ -32,7 +35,8 @@ static int parse_args(int argc, char **argv, ingest_args *a)
         const char *s = argv[i];
         bool has = i + 1 < argc;
         int secs;
-        if (cli_dict_arg(&a->sp, argc, argv, &i)) continue;
+        if (cli_dict_arg(&a->sp, argc, argv, &i) || cli_model_arg(&a->ms, argc, argv, &i))
+            continue;
         if (!strcmp(s, "--db") && has) a->db = argv[++i];
         else if (!strcmp(s, "--gazetteer") && has) a->gazetteer = argv[++i];
         else if (!strcmp(s, "--format") && has) {
@@ -67,7 +71,7 @@ static int parse_args(int argc, char **argv, ingest_args *a)
             vg_vec_push(&a->inputs, argv[i]);
         }
     }
-    return -1;
+    return cli_model_setup(&a->ms, &a->sp, &a->co, "ingest") ? -1 : 2;
 }
 
 /* ---- progress bar ---- */
@@ -184,11 +188,12 @@ static int run(ingest_args *a)
 
 int cli_ingest(int argc, char **argv)
 {
-    ingest_args a = { .db = "vigil.db", .co = { cli_today(), 0 },
+    ingest_args a = { .db = "vigil.db", .co = { .default_date = cli_today() },
                       .threads = cli_default_threads() };
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) rc = run(&a);
     vg_vec_free(&a.inputs);
     cli_dictspec_free(&a.sp);
+    cli_modelspec_free(&a.ms);
     return rc;
 }

@@ -19,6 +19,7 @@ static const struct {
     { "report", cli_report, "a dyad's report for the terminal: sparklines, alerts, top events" },
     { "serve", cli_serve, "JSON API and dashboard over HTTP (read-only)" },
     { "dict", cli_dict, "check, look up and measure dictionaries; find uncoded names" },
+    { "train", cli_train, "train a model head on labelled sentences (cross-validate with --cv)" },
 };
 
 static void usage(FILE *f)

@@ -1,6 +1,7 @@
 /* validate.c -- `vigil validate FILE --project P [--events OUT.jsonl]`:
  * runs a TABARI validation file the way TABARI's V)alidate mode does. */
 #include "cli.h"
+#include "pipeline.h"
 #include "dict.h"
 #include "input.h"
 #include "match.h"
@@ -161,6 +162,7 @@ static void story_numbers(const char *fmt, const char *id, long *story, long *se
 typedef struct vstate {
     vg_dict *d;
     vg_coder *coder;
+    vg_decider *dc;           /* hybrid coding; NULL: dictionaries alone */
     vg_result res;
     long prev_story, prev_sent;
     FILE *events;
@@ -174,7 +176,8 @@ static void write_events(vstate *v, const char *id, const vg_record *rec)
 {
     if (!v->events) return;
     vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
-                        .sentence_len = rec->text.len, .issues = &v->res.issues };
+                        .sentence_len = rec->text.len, .issues = &v->res.issues,
+                        .expl = &v->res.expl };
     vg_buf b = {0};
     vg_events_jsonl(&b, &cx, &v->res);
     if (b.len) fwrite(b.s, 1, b.len, v->events);
@@ -225,6 +228,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
         forward_control(v, id);
         vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
         vg_sentence_warnings(v->d, id, 0, &v->res, &v->diag);
+        if (v->dc) vg_decide(v->dc, v->coder, &v->res);
         write_events(v, id, rec);
     }
     if (scored(&x)) {
@@ -280,6 +284,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
     vg_coder_new_story(v->coder);
     vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
     vg_sentence_warnings(v->d, id, 0, &v->res, &v->diag);
+    if (v->dc) vg_decide(v->dc, v->coder, &v->res);
     write_events(v, id, rec);
     trace(v, id);
     /* a discard expects no events; so does "noevents" */
@@ -322,9 +327,10 @@ int cli_validate(int argc, char **argv)
     const char *file = NULL, *project = NULL, *events = NULL, *stop = "FINAL-01";
     bool verbose = false;
     cli_dictspec sp = {0};
+    cli_modelspec ms = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--project") && i + 1 < argc) project = argv[++i];
-        else if (cli_dict_arg(&sp, argc, argv, &i)) continue;
+        else if (cli_dict_arg(&sp, argc, argv, &i) || cli_model_arg(&ms, argc, argv, &i)) continue;
         else if (!strcmp(argv[i], "--events") && i + 1 < argc) events = argv[++i];
         else if (!strcmp(argv[i], "--all")) stop = NULL;
         else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) verbose = true;
@@ -351,8 +357,13 @@ int cli_validate(int argc, char **argv)
     } else {
         v.d = cli_dict_load(&sp, &v.diag);
     }
+    vg_code_opts co = {0};
+    sp.project = project;
+    bool model_ok = cli_model_setup(&ms, &sp, &co, "validate");
     cli_dictspec_free(&sp);
+    if (!model_ok) return 2;
     v.coder = vg_coder_new(v.d, &v.d->opt);
+    if (co.model) v.dc = vg_decider_new(co.model, co.fallback, &co.mopts);
     if (events && !(v.events = fopen(events, "w"))) {
         perror(events);
         return 2;
@@ -381,6 +392,8 @@ int cli_validate(int argc, char **argv)
     if (v.events) fclose(v.events);
     vg_result_free(&v.res);
     vg_coder_free(v.coder);
+    vg_decider_free(v.dc);
+    cli_modelspec_free(&ms);
     vg_dict_free(v.d);
     vg_diag_free(&v.diag);
     return v.npass == v.nscored ? 0 : 1;

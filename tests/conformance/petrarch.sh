@@ -4,7 +4,7 @@
 # <EventCoding> set exactly.  PETRARCH2 with gold parses: 49 of 169.
 # Also reports the GSR sample (79 AFP sentences) with the Phoenix set.
 source "$(dirname "$0")/../lib.sh"
-FLOOR=128
+FLOOR=129
 if ! have_shared; then skip petrarch_unit "../shared absent"; skip petrarch_gsr "../shared absent"; exit 0; fi
 P=$SHARED/suites/petrarch
 line=$("$VIGIL" validate "$P/PETR.UnitTest.dev.xml" --config "$P/PETR_config.validate.ini" 2>/dev/null \
@@ -16,6 +16,10 @@ g=$("$VIGIL" validate "$P/PETR2_GSR_validation.xml" \
      --config "$SHARED/dictionaries/phoenix/PETR_config.vigil.ini" 2>/dev/null | grep 'scored records')
 echo "# GSR with Phoenix dictionaries: $g"
 case "$g" in *"scored records"*) ok petrarch_gsr_runs ;; *) fail petrarch_gsr_runs ;; esac
+n=$(printf '%s' "$g" | sed -n 's/.*: \([0-9]*\) exactly right.*/\1/p')
+GSR_PHOENIX_FLOOR=26
+if [ "${n:-0}" -ge "$GSR_PHOENIX_FLOOR" ]; then ok "petrarch_gsr_phoenix ($n >= $GSR_PHOENIX_FLOOR)"
+else fail "petrarch_gsr_phoenix ($n < $GSR_PHOENIX_FLOOR)"; fi
 d=$("$VIGIL" validate "$P/PETR2_GSR_validation.xml" 2>/dev/null | grep 'scored records')
 echo "# GSR with Vigil's default dictionaries: $d"
 n=$(printf '%s' "$d" | sed -n 's/.*: \([0-9]*\) exactly right.*/\1/p')

@@ -27,7 +27,10 @@ sys.exit(0 if eval(sys.argv[2]) else 1)
 PY
     then ok "$1"; else fail "$1" "$(cut -c1-200 "$TMP/seed.jsonl" | head -20)"; fi
 }
-check_seed seed_us_concern_at_serbian_military 'has("USA", "SRB", ["11"])'
+# "expressed concern about X's military": a pessimistic comment (012) as the
+# human coders of the training data, TABARI's and Phoenix's dictionaries
+# code it, or a disapproval (11) as Vigil's dictionaries alone do
+check_seed seed_us_concern_at_serbian_military 'has("USA", "SRB", ["01", "11"])'
 check_seed seed_us_demands_serbian_withdrawal 'has("USA", "SRB", ["10"])'
 check_seed seed_attack_on_kosovo_police 'has("", "KSVCOP", ["18", "19"])'
 check_seed seed_nato_deployment 'has("IGOWSTNAT", "", ["074", "0334", "154", "15"])'

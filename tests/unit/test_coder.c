@@ -250,6 +250,15 @@ static int setup_budget(void **st)
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_buf_free(&v);
+/* Vigil's default dictionaries: errors a new user met, each on a sentence
+ * written here. */
+static int setup_defaults(void **st)
+{
+    fx *f = vg_calloc(1, sizeof *f);
+    vg_diag diag = {0};
+    f->d = vg_dict_new();
+    vg_load_defaults(f->d, &diag);
+    vg_diag_free(&diag);
     vg_dict_compile(f->d);
     f->c = vg_coder_new(f->d, &f->d->opt);
     *st = f;
@@ -314,6 +323,86 @@ static void test_budget_work_counter(void **st)
         }
     }
     vg_coder_set_budget(f->c, 0);
+static void test_default_passives_and_participles(void **st)
+{
+    fx *f = *st;
+    /* "... were killed by ...": the agent is the source */
+    const char *ev = code(f, "Three Kosovo police officers were killed by Serbian gunmen near the "
+                             "village on Sunday.", 20230929);
+    assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
+    /* a participle after a noun opens a reduced relative: "captured by" */
+    assert_string_equal(code(f, "Two Ukrainian soldiers captured by Russian forces were shown on "
+                                "television.", 20230929), "RUSMIL/UKRMIL/173");
+    ev = code(f, "Serbian police officers captured by Kosovo police were released on Monday.",
+              20230929);
+    assert_true(!strncmp(ev, "KSVCOP/SRBCOP/", 14));
+    /* "the weapons seized in Banjska": Kosovo seized nothing */
+    assert_string_equal(code(f, "Kosovo said the weapons seized in Banjska came from Serbia.",
+                             20230929), "");
+    /* a main verb the tagger may read as a participle stays the main verb */
+    assert_string_equal(code(f, "Serbian police attacked protesters in Kosovo.", 20230929),
+                        "SRBCOP/KSVOPP/190");
+}
+
+static void test_default_places(void **st)
+{
+    fx *f = *st;
+    /* a place after IN is where it happened, not who did it */
+    assert_string_equal(code(f, "Violence in Banjska killed a Kosovo police officer.", 20230929), "");
+    /* with no other participant, the place stays the target (CAMEO practice) */
+    assert_string_equal(code(f, "Russian troops shelled villages near Kharkiv in Ukraine.", 20230929),
+                        "RUSMIL/UKR/194");
+}
+
+static void test_default_generic_verbs(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Germany will host the next round of talks between Serbia and "
+                                "Kosovo.", 20230929), "");
+    assert_string_equal(code(f, "The European Union will provide 50 million euros to the region.",
+                             20230929), "");
+}
+
+static void test_default_acronyms(void **st)
+{
+    fx *f = *st;
+    /* "US" in capitals is the United States; "us" is a pronoun */
+    assert_string_equal(code(f, "Vucic accused US diplomats of interfering in Serbia.", 20230929),
+                        "SRBGOV/USAGOV/1123");
+    const char *ev = code(f, "Vucic told us that Serbia would never attack Kosovo.", 20230929);
+    assert_null(strstr(ev, "USA"));
+    ev = code(f, "Serbia told us it had withdrawn its troops.", 20230929);
+    assert_null(strstr(ev, "USA"));
+    /* in an all-capitals sentence case says nothing: US is coded */
+    assert_string_equal(code(f, "THE SERBIAN PRESIDENT ACCUSED US DIPLOMATS OF INTERFERING.",
+                             20230929), "SRBGOV/USAGOV/1123");
+}
+
+static void test_default_agent_phrases(void **st)
+{
+    fx *f = *st;
+    /* an agent after a compound of adjectives belongs to each of them */
+    assert_string_equal(code(f, "Serbian and Albanian troops attacked Kosovo police on Sunday.",
+                             20230929), "SRBMIL/KSVCOP/190 ALBMIL/KSVCOP/190");
+    /* "officials from Serbia", "officials from the Serbian government" */
+    assert_string_equal(code(f, "Officials from Serbia met Kosovo leaders on Sunday.", 20230929),
+                        "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
+    assert_string_equal(code(f, "Officials from the Serbian government met Kosovo leaders.",
+                             20230929), "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
+}
+
+static void test_default_history(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "1999 - NATO aircraft bombed Serbian positions in Kosovo.", 20230929),
+                        "###");
+    assert_string_equal(code(f, "1813 \xe2\x80\x94 A Prussian force captured the town.", 20230929),
+                        "###");
+    assert_string_equal(code(f, "On this day in 1914, Austria declared war on Serbia.", 20230929),
+                        "###");
+    /* the current year is news */
+    assert_string_equal(code(f, "2023 - NATO aircraft bombed Serbian positions in Kosovo.", 20230929),
+                        "IGOWSTNAT/SRB/195");
 }
 
 int main(void)
@@ -336,7 +425,16 @@ int main(void)
         cmocka_unit_test(test_budget_bounds_backtracking),
         cmocka_unit_test(test_budget_work_counter),
     };
+    const struct CMUnitTest defaults[] = {
+        cmocka_unit_test(test_default_passives_and_participles),
+        cmocka_unit_test(test_default_places),
+        cmocka_unit_test(test_default_generic_verbs),
+        cmocka_unit_test(test_default_acronyms),
+        cmocka_unit_test(test_default_agent_phrases),
+        cmocka_unit_test(test_default_history),
+    };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
-           cmocka_run_group_tests_name("matching budget", budget, setup_budget, teardown);
+           cmocka_run_group_tests_name("matching budget", budget, setup_budget, teardown) |
+           cmocka_run_group_tests_name("default dictionaries", defaults, setup_defaults, teardown);
 }

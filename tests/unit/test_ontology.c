@@ -130,8 +130,8 @@ static void test_quad_penta(void **state)
     (void)state;
     static const struct { const char *root; int quad, penta; } want[] = {
         {"01", 1, 0}, {"02", 1, 0}, {"03", 1, 1}, {"05", 1, 1},
-        {"06", 2, 2}, {"09", 2, 2}, {"10", 3, 3}, {"14", 3, 3},
-        {"15", 4, 4}, {"20", 4, 4},
+        {"06", 2, 2}, {"08", 2, 2}, {"09", 2, 3}, {"10", 3, 3}, {"13", 3, 3},
+        {"14", 3, 4}, {"15", 4, 4}, {"16", 4, 3}, {"17", 4, 4}, {"20", 4, 4},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         assert_int_equal(vg_cameo_quad_of_root(want[i].root), want[i].quad);

@@ -95,6 +95,15 @@ static void test_sentences(void **st)
     split_is("Headline without a stop\n\nFirst sentence of the body.", 2);
     split_is("The U.S. Secretary of State spoke.", 1);
     split_is("", 0);
+    /* a headline and its sub-headline are two sentences, not one */
+    split_is("Serbia raises army alert\nKosovo accuses Belgrade of backing the attack\n\n"
+             "Serbia put its army on alert on Friday.", 3);
+    split_is("NATO is increasing its presence in Kosovo\nUS concerned about Serbian troops\n", 2);
+    /* a wrapped line is not a headline: it ends on a word that needs more,
+     * starts in mid-sentence, or the next line goes on in lower case */
+    split_is("The attack was condemned by\nEU officials on Monday.", 1);
+    split_is("Serbia said on Friday. Its troops would leave the\nBorder area soon.", 2);
+    split_is("Serbian officials said troops\nwould leave the border.", 1);
 }
 
 static void test_linear(void **st)

@@ -1,0 +1,283 @@
+/* Unit tests for the learned layer: labels, training, the model file and
+ * the decider, on sentences written here and Vigil's default dictionaries. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+typedef struct fx {
+    vg_dict *d;
+    vg_coder *c;
+} fx;
+
+static int setup(void **st)
+{
+    fx *f = vg_calloc(1, sizeof *f);
+    vg_diag diag = {0};
+    f->d = vg_dict_new();
+    vg_load_defaults(f->d, &diag);
+    vg_diag_free(&diag);
+    vg_dict_compile(f->d);
+    f->c = vg_coder_new(f->d, &f->d->opt);
+    *st = f;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    fx *f = *st;
+    vg_coder_free(f->c);
+    vg_dict_free(f->d);
+    free(f);
+    return 0;
+}
+
+static void test_labels(void **st)
+{
+    (void)st;
+    assert_int_equal(vg_task_class(VG_TASK_PENTA, "4"), 4);
+    assert_int_equal(vg_task_class(VG_TASK_PENTA, "Material conflict"), 4);
+    assert_int_equal(vg_task_class(VG_TASK_PENTA, "5"), -1);
+    assert_int_equal(vg_task_class(VG_TASK_ROOT, "19"), 18);
+    assert_int_equal(vg_task_class(VG_TASK_ROOT, "190"), 18);
+    assert_int_equal(vg_task_class(VG_TASK_ROOT, "1"), 0);
+    assert_int_equal(vg_task_class(VG_TASK_ROOT, "21"), -1);
+    assert_int_equal(vg_task_class(VG_TASK_ROOT, "1999"), -1);
+    assert_int_equal(vg_task_class(VG_TASK_EVENT, "yes"), 1);
+    assert_int_equal(vg_task_class(VG_TASK_EVENT, "false"), 0);
+    assert_int_equal(vg_task_class(VG_TASK_PLOVER, "assault"), 15);
+    assert_int_equal(vg_task_class(VG_TASK_PLOVER, "CHAT"), -1);
+    /* PLOVER categories map onto the roots the ontology gives them */
+    assert_true(vg_model_plover_roots(vg_task_class(VG_TASK_PLOVER, "ASSAULT")) & (1u << 18));
+    assert_true(vg_model_root_plovers(13) & (1u << vg_task_class(VG_TASK_PLOVER, "PROTEST")));
+    vg_task t;
+    assert_true(vg_task_parse("roles", &t) && t == VG_TASK_ROLES);
+    assert_false(vg_task_parse("verbs", &t));
+}
+
+/* Labelled sentences written here: who, what, whom, and the class. */
+static void make_data(vg_buf *b, int n, unsigned seed)
+{
+    static const char *const who[] = { "Serbia", "Kosovo", "Albania", "Croatia", "Hungary" };
+    static const struct { const char *verb; int penta; } what[] = {
+        { "praised", 1 }, { "thanked", 1 }, { "sent aid to", 2 }, { "shipped food to", 2 },
+        { "accused", 3 }, { "condemned", 3 }, { "shelled", 4 }, { "attacked", 4 },
+        { "said it would talk to", 0 }, { "commented on", 0 },
+    };
+    for (int i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned a = seed >> 16 % 5, w = (seed >> 8) % 10, t = (seed >> 20) % 5;
+        if (t == a % 5) t = (t + 1) % 5;
+        vg_buf_printf(b, "{\"text\": \"%s %s %s on Monday.\", \"label\": %d}\n", who[a % 5],
+                      what[w].verb, who[t], what[w].penta);
+    }
+}
+
+static vg_head_w *train(fx *f, const char *data, vg_trainset *ts, size_t *added)
+{
+    vg_tdata_opts o;
+    vg_tdata_opts_default(&o);
+    vg_diag diag = {0};
+    *added = vg_trainset_read(ts, f->c, "mem.jsonl", data, strlen(data), &o, &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_diag_free(&diag);
+    vg_train_opts to;
+    vg_train_opts_default(&to);
+    uint32_t *use = vg_malloc(ts->ex.n * sizeof *use + 1);
+    for (size_t i = 0; i < ts->ex.n; i++) use[i] = (uint32_t)i;
+    vg_head_w *h = vg_train_head(ts, use, ts->ex.n, &to);
+    free(use);
+    return h;
+}
+
+static void model_bytes(vg_head_w *h, vg_buf *out)
+{
+    vg_model_builder *b = vg_model_builder_new(NULL);
+    vg_model_builder_info(b, "test");
+    vg_model_builder_add(b, VG_TASK_PENTA, h);
+    vg_model_builder_write(b, out);
+    vg_model_builder_free(b);
+}
+
+static void test_train_deterministic(void **st)
+{
+    fx *f = *st;
+    vg_buf data = {0}, m1 = {0}, m2 = {0};
+    make_data(&data, 200, 7);
+    size_t n1, n2;
+    vg_trainset t1 = { VG_TASK_PENTA, {0}, {0} }, t2 = { VG_TASK_PENTA, {0}, {0} };
+    vg_head_w *h1 = train(f, data.s, &t1, &n1), *h2 = train(f, data.s, &t2, &n2);
+    assert_int_equal(n1, 200);
+    model_bytes(h1, &m1);
+    model_bytes(h2, &m2);
+    assert_int_equal(m1.len, m2.len);
+    assert_memory_equal(m1.s, m2.s, m1.len);
+    /* it learnt the classes: cross-validation well above chance (0.2) */
+    vg_train_opts to;
+    vg_train_opts_default(&to);
+    size_t conf[25];
+    double dict;
+    double acc = vg_train_cv(&t1, &to, 4, conf, &dict);
+    assert_true(acc > 0.8);
+    assert_true(dict >= 0);
+    /* a model file round trip predicts the same */
+    char err[200];
+    vg_model *m = vg_model_load(m1.s, m1.len, err, sizeof err);
+    assert_non_null(m);
+    assert_true(vg_model_has(m, VG_TASK_PENTA));
+    assert_false(vg_model_has(m, VG_TASK_ROOT));
+    assert_string_equal(vg_model_info(m), "test");
+    const vg_example *e = &t1.ex.v[0];
+    double p1[5], p2[5];
+    vg_head_w_predict(h1, t1.feats.v + e->off, e->n, p1);
+    vg_feats fe = {0};
+    for (uint32_t i = 0; i < e->n; i++) vg_vec_push(&fe.id, t1.feats.v[e->off + i]);
+    assert_int_equal(vg_model_predict(m, VG_TASK_PENTA, &fe, p2), 5);
+    for (int k = 0; k < 5; k++) assert_true(p1[k] - p2[k] < 0.02 && p2[k] - p1[k] < 0.02);
+    vg_feats_free(&fe);
+    vg_model_free(m);
+    vg_head_w_free(h1);
+    vg_head_w_free(h2);
+    vg_trainset_free(&t1);
+    vg_trainset_free(&t2);
+    vg_buf_free(&data);
+    vg_buf_free(&m1);
+    vg_buf_free(&m2);
+}
+
+static void test_bad_model_files(void **st)
+{
+    fx *f = *st;
+    vg_buf data = {0}, m = {0};
+    make_data(&data, 60, 3);
+    size_t n;
+    vg_trainset ts = { VG_TASK_PENTA, {0}, {0} };
+    vg_head_w *h = train(f, data.s, &ts, &n);
+    model_bytes(h, &m);
+    char err[200];
+    assert_null(vg_model_load("not a model", 11, err, sizeof err));
+    assert_non_null(strstr(err, "not a Vigil model"));
+    /* a flipped byte */
+    char *c = vg_malloc(m.len);
+    memcpy(c, m.s, m.len);
+    c[m.len / 2] ^= 0x40;
+    assert_null(vg_model_load(c, m.len, err, sizeof err));
+    assert_non_null(strstr(err, "checksum"));
+    /* truncated anywhere */
+    for (size_t cut = 0; cut < m.len; cut += m.len / 17 + 1)
+        assert_null(vg_model_load(m.s, cut, err, sizeof err));
+    /* another version, checksum fixed up */
+    memcpy(c, m.s, m.len);
+    c[8] = 99;
+    uint32_t h32 = vg_model_checksum(c, m.len - 4);
+    for (int k = 0; k < 4; k++) c[m.len - 4 + k] = (char)(h32 >> (8 * k));
+    assert_null(vg_model_load(c, m.len, err, sizeof err));
+    assert_non_null(strstr(err, "version"));
+    assert_null(vg_model_load_file("/nonexistent/model.bin", err, sizeof err));
+    free(c);
+    vg_head_w_free(h);
+    vg_trainset_free(&ts);
+    vg_buf_free(&data);
+    vg_buf_free(&m);
+}
+
+static void test_bad_training_lines(void **st)
+{
+    fx *f = *st;
+    const char data[] =
+        "{\"text\": \"Serbia attacked Kosovo on Monday.\", \"label\": 4}\n"
+        "{\"text\": \"Serbia praised Kosovo on Monday.\", \"label\": 9}\n"
+        "{\"text\": \"\", \"label\": 1}\n"
+        "{\"text\": \"Serbia praised Kosovo.\", \"label\": \"ASSAULT\"}\n"
+        "not json\n"
+        "{\"text\": \"Serbia praised Kosovo.\"}\n"
+        "{\"text\": \"Serbia praised Kosovo.\", \"label\": [1, 2]}\n";
+    vg_tdata_opts o;
+    vg_tdata_opts_default(&o);
+    vg_diag diag = {0};
+    vg_trainset ts = { VG_TASK_PENTA, {0}, {0} };
+    size_t n = vg_trainset_read(&ts, f->c, "bad.jsonl", data, strlen(data), &o, &diag);
+    assert_int_equal(n, 2);                 /* line 1 and the list on line 7 */
+    assert_int_equal(diag.errors, 5);
+    assert_non_null(strstr(diag.msgs.v[0].text, "bad.jsonl:2:"));
+    assert_non_null(strstr(diag.msgs.v[0].text, "unknown label"));
+    assert_non_null(strstr(diag.msgs.v[1].text, "bad.jsonl:3:"));
+    assert_non_null(strstr(diag.msgs.v[2].text, "bad.jsonl:4:"));
+    assert_non_null(strstr(diag.msgs.v[4].text, "bad.jsonl:6:"));
+    assert_int_equal(ts.ex.v[1].allowed, (1u << 1) | (1u << 2));
+    /* the roles task wants tokens and tags; BIO files only train roles */
+    vg_diag_free(&diag);
+    memset(&diag, 0, sizeof diag);
+    const char bio[] = "Serbia B-S\nattacked O\nKosovo B-T\n\nSerbia X-Y\n\n";
+    vg_trainset tr = { VG_TASK_ROLES, {0}, {0} };
+    o.fmt = VG_TDATA_BIO;
+    n = vg_trainset_read(&tr, f->c, "r.bio", bio, strlen(bio), &o, &diag);
+    assert_int_equal(n, 2);                 /* two coded actors in the first sentence */
+    assert_int_equal(diag.errors, 1);
+    assert_int_equal(tr.ex.v[0].allowed, 1u);
+    assert_int_equal(tr.ex.v[1].allowed, 2u);
+    vg_diag_free(&diag);
+    memset(&diag, 0, sizeof diag);
+    n = vg_trainset_read(&ts, f->c, "r.bio", bio, strlen(bio), &o, &diag);
+    assert_int_equal(n, 0);
+    assert_int_equal(diag.errors, 1);
+    vg_diag_free(&diag);
+    vg_trainset_free(&ts);
+    vg_trainset_free(&tr);
+}
+
+static void test_decider(void **st)
+{
+    fx *f = *st;
+    const vg_model *m = vg_model_default();
+    if (!m) { skip(); return; }
+    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_result r = {0};
+    const char *s = "Serbian police attacked Kosovo protesters on Sunday.";
+    vg_coder_new_story(f->c);
+    vg_code_sentence(f->c, s, strlen(s), 20230929, &r);
+    assert_int_equal(r.events.n, 1);
+    assert_int_equal(r.events.v[0].method, VG_METHOD_DICT);
+    assert_true(r.events.v[0].confidence < 0);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 1);
+    const vg_event *e = &r.events.v[0];
+    assert_int_equal(e->method, VG_METHOD_BOTH);
+    assert_string_equal(e->code, "190");
+    assert_true(e->confidence >= 0 && e->confidence <= 1);
+    json_error_t je;
+    json_t *j = json_loadb(r.expl.s + e->expl_off, e->expl_len, 0, &je);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "decision")), "kept");
+    assert_true(json_array_size(json_object_get(j, "features")) > 0);
+    json_decref(j);
+    /* a threshold above every confidence drops the event */
+    vg_model_opts o;
+    vg_model_opts_default(&o);
+    o.min_confidence = 1.01;
+    vg_decider *strict = vg_decider_new(m, NULL, &o);
+    vg_code_sentence(f->c, s, strlen(s), 20230929, &r);
+    vg_decide(strict, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    vg_decider_free(strict);
+    vg_decider_free(dc);
+    vg_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_train_deterministic),
+        cmocka_unit_test(test_bad_model_files),
+        cmocka_unit_test(test_bad_training_lines),
+        cmocka_unit_test(test_decider),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
