@@ -250,6 +250,12 @@ static int setup_budget(void **st)
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_buf_free(&v);
+    vg_dict_compile(f->d);
+    f->c = vg_coder_new(f->d, &f->d->opt);
+    *st = f;
+    return 0;
+}
+
 /* Vigil's default dictionaries: errors a new user met, each on a sentence
  * written here. */
 static int setup_defaults(void **st)
