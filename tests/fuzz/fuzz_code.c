@@ -3,9 +3,12 @@
  * written as JSON (which must be valid UTF-8 and parse) and as TSV, and its
  * date found (places: fuzz_places.c).  Built twice: with Vigil's default dictionaries,
  * and with -DFUZZ_PHOENIX=1 with the Phoenix set of ../shared
- * (PETR_config.vigil.ini), loaded once.
+ * (PETR_config.vigil.ini), loaded once.  With the defaults the record is
+ * coded as `vigil code` codes it by default: hybrid, with the built-in model
+ * deciding (model.h), whose explanations go into the JSON too.
  * Calls: vg_dict_new, vg_load_defaults / vg_load_petrarch_config,
- * vg_dict_compile, vg_coder_new, vg_code_record, vg_coded_record_free,
+ * vg_dict_compile, vg_coder_new, vg_model_default, vg_decider_new,
+ * vg_code_record (vg_decide), vg_coded_record_free,
  * vg_event_json, vg_event_tsv, vg_post_text_init, vg_date_find_in,
  * vg_post_text_free, vg_sentence_warnings. */
 #include "fuzz.h"
@@ -15,6 +18,7 @@
 
 static vg_dict *dict;
 static vg_coder *coder;
+static vg_decider *decider;     /* NULL with the Phoenix set: dictionaries alone */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -31,6 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     free(ini);
 #else
     vg_load_defaults(dict, &diag);
+    if (vg_model_default()) decider = vg_decider_new(vg_model_default(), NULL, NULL);
 #endif
     vg_diag_free(&diag);
     vg_dict_compile(dict);
@@ -45,9 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_buf_puts(&rec.date_text, "2023-09-29");
     vg_buf_putn(&rec.text, (const char *)data, size);
     rec.sentence_level = size && data[0] == '\t';   /* TABARI/PETRARCH: one sentence */
-    vg_code_opts co = { 20230929, 0 };
+    vg_code_opts co = { .default_date = 20230929 };
     vg_coded_record cr = {0};
-    vg_code_record(coder, &rec, &co, &cr);
+    vg_code_record(coder, decider, &rec, &co, &cr);
     FUZZ_CHECK(cr.ok);
     vg_buf out = {0};
     vg_diag diag = {0};
@@ -57,10 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(s->off + s->len <= cr.text.len);
         vg_event_ctx cx = { .d = dict, .record = "fuzz", .sentence = cr.text.s + s->off,
                             .sentence_len = s->len, .sentence_no = (int)i,
-                            .issues = &s->r.issues };
+                            .issues = &s->r.issues, .expl = &s->r.expl };
         for (size_t k = 0; k < s->r.events.n; k++) {
             const vg_event *e = &s->r.events.v[k];
             FUZZ_CHECK(e->verb_off + e->verb_len <= s->len);
+            FUZZ_CHECK(e->confidence <= 1 && (e->method == VG_METHOD_DICT) == (e->confidence < 0));
+            FUZZ_CHECK(e->expl_off + e->expl_len <= s->r.expl.len);
             vg_event_json(&out, &cx, e);
             vg_buf_putc(&out, '\n');
             vg_buf tsv = {0};

@@ -91,6 +91,7 @@ make_seeds() {
     gazetteer) if [ -x "$OUT/fuzz-replay/gaz-seed" ] && "$OUT/fuzz-replay/gaz-seed" "$d/valid"; then
                    head -c 100 "$d/valid" >"$d/truncated"
                fi ;;
+    model) head -c 2048 data/model.bin >"$d/default-head" ;;   # tiny models: tests/fuzz/corpus/model
     esac
 }
 
