@@ -329,6 +329,8 @@ static void test_budget_work_counter(void **st)
         }
     }
     vg_coder_set_budget(f->c, 0);
+}
+
 static void test_default_passives_and_participles(void **st)
 {
     fx *f = *st;
