@@ -1,6 +1,7 @@
 /* dict.c -- the dictionary model: phrase, code and pattern parsing shared by
  * both loaders, and the compiled lookup index.  See dict.h. */
 #include "dict.h"
+#include "date.h"
 
 #include <string.h>
 
@@ -108,32 +109,6 @@ int32_t vg_dict_file(vg_dict *d, const char *path)
 const char *vg_dict_file_name(const vg_dict *d, vg_src src)
 {
     return src.file >= 0 && (size_t)src.file < d->files.n ? d->files.v[src.file] : "?";
-}
-
-/* ---- dates ---- */
-
-static bool valid_ymd(int32_t y, int32_t m, int32_t dd)
-{
-    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1];
-}
-
-bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out)
-{
-    (void)yyyy;
-    if (n != 6 && n != 8) return false;
-    int32_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!vg_isdigit((unsigned char)s[i])) return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (n == 6) {
-        int32_t yy = v / 10000;
-        v += (yy <= 30 ? 20000000 : 19000000);
-    }
-    if (!valid_ymd(v / 10000, v / 100 % 100, v % 100)) return false;
-    *out = v;
-    return true;
 }
 
 /* ---- phrases and pattern elements ---- */
@@ -344,13 +319,13 @@ static bool parse_restriction(const char *s, size_t n, vg_dated *out)
     out->from = 0;
     out->to = 99999999;
     out->has_date = 1;
-    if (buf[0] == '<') return vg_parse_date_digits(buf + 1, k - 1, false, &out->to);
-    if (buf[0] == '>') return vg_parse_date_digits(buf + 1, k - 1, false, &out->from);
+    if (buf[0] == '<') return vg_date_parse_digits(buf + 1, k - 1, &out->to);
+    if (buf[0] == '>') return vg_date_parse_digits(buf + 1, k - 1, &out->from);
     char *dash = strchr(buf, '-');
     if (!dash) return false;
     size_t l1 = (size_t)(dash - buf), l2 = k - l1 - 1;
-    if (l1 && !vg_parse_date_digits(buf, l1, false, &out->from)) return false;
-    if (l2 && !vg_parse_date_digits(dash + 1, l2, false, &out->to)) return false;
+    if (l1 && !vg_date_parse_digits(buf, l1, &out->from)) return false;
+    if (l2 && !vg_date_parse_digits(dash + 1, l2, &out->to)) return false;
     return l1 || l2;
 }
 

@@ -340,9 +340,6 @@ bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
 bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts);
 
-/* Date helpers: yyyymmdd integers. */
-bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out);
-
 /* ---- lookups used by analysis and coding ---- */
 
 /* A dictionary phrase found in a token sequence. */

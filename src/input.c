@@ -51,23 +51,6 @@ static void record_clear(vg_record *r)
     r->sentence_level = false;
 }
 
-bool vg_parse_record_date(const char *s, bool yyyy, int32_t *out)
-{
-    while (vg_isspace((unsigned char)*s)) s++;
-    char d[9];
-    size_t k = 0;
-    /* YYYY-MM-DD */
-    if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
-        char iso[9] = { s[0], s[1], s[2], s[3], s[5], s[6], s[8], s[9], 0 };
-        return vg_parse_date_digits(iso, 8, true, out);
-    }
-    size_t want = yyyy ? 8 : 6;
-    while (k < want && vg_isdigit((unsigned char)s[k])) { d[k] = s[k]; k++; }
-    if (k != want) return false;
-    d[k] = '\0';
-    return vg_parse_date_digits(d, k, yyyy, out);
-}
-
 vg_reader *vg_reader_new(vg_format fmt, const char *name, const char *text, size_t len)
 {
     vg_reader *r = vg_calloc(1, sizeof *r);

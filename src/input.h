@@ -13,6 +13,7 @@
 #ifndef VG_INPUT_H
 #define VG_INPUT_H
 
+#include "date.h"
 #include "util.h"
 
 typedef enum vg_format {
@@ -37,11 +38,6 @@ typedef struct vg_record {
 } vg_record;
 
 void vg_record_free(vg_record *r);
-
-/* Parses YYMMDD (TABARI pivot: 00-30 is 20xx) or YYYYMMDD from the start of
- * s: only the first 6 (or, with yyyy, 8) digits are read.  Also accepts
- * YYYY-MM-DD.  Returns false if no valid date is found. */
-bool vg_parse_record_date(const char *s, bool yyyy, int32_t *out);
 
 typedef struct vg_reader vg_reader;
 

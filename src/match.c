@@ -1,5 +1,6 @@
 /* match.c -- see match.h. */
 #include "match.h"
+#include "date.h"
 #include "tagger.h"
 
 #include <stdio.h>
@@ -12,39 +13,6 @@ struct vg_coder {
     char fwd_code[48];        /* first actor of the previous sentence */
     bool fwd_allowed;
 };
-
-/* ---- dates ---- */
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int32_t civil_from_days(int64_t z)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    return (int32_t)(y * 10000 + m * 100 + d);
-}
-
-int32_t vg_date_add_days(int32_t ymd, int days)
-{
-    int64_t z = days_from_civil(ymd / 10000, (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100));
-    return civil_from_days(z + days);
-}
 
 /* ---- coder ---- */
 

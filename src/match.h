@@ -65,7 +65,4 @@ const vg_analysis *vg_coder_analysis(const vg_coder *c);
 
 void vg_result_free(vg_result *r);
 
-/* yyyymmdd arithmetic. */
-int32_t vg_date_add_days(int32_t yyyymmdd, int days);
-
 #endif

@@ -1,15 +1,9 @@
 /* output.c -- see output.h. */
 #include "output.h"
+#include "date.h"
 #include "ontology.h"
 
 #include <string.h>
-
-void vg_format_date(int32_t d, char out[11])
-{
-    unsigned y = (unsigned)(d / 10000) % 10000u, m = (unsigned)(d / 100) % 100u,
-             dd = (unsigned)d % 100u;
-    snprintf(out, 11, "%04u-%02u-%02u", y % 10000u, m % 100u, dd % 100u);
-}
 
 static void span_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t len)
 {
@@ -133,7 +127,7 @@ static void issues_text(vg_buf *b, const vg_issue_counts *is)
 void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
 {
     char date[11];
-    vg_format_date(e->date, date);
+    vg_date_format(e->date, date);
     vg_buf_puts(b, "{\"record\":");
     vg_buf_json_str(b, cx->record);
     vg_buf_printf(b, ",\"sentence_no\":%d,\"date\":\"%s\",\"source\":", cx->sentence_no, date);
@@ -173,7 +167,7 @@ void vg_tsv_header(FILE *f)
 void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
 {
     char date[11];
-    vg_format_date(e->date, date);
+    vg_date_format(e->date, date);
     const vg_cameo *c = vg_cameo_get(e->code);
     tsv_field(b, cx->record, strlen(cx->record));
     vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);

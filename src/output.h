@@ -33,7 +33,4 @@ void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r);
 void vg_tsv_header(FILE *f);
 void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
 
-/* yyyymmdd -> "YYYY-MM-DD" */
-void vg_format_date(int32_t d, char out[11]);
-
 #endif

@@ -37,7 +37,7 @@ static bool record_date(const vg_record *rec, const vg_options *opt, const vg_co
         out->date = o->default_date;
         return true;
     }
-    if (vg_parse_record_date(dt, opt->yyyy || strlen(dt) >= 8, &out->date)) return true;
+    if (vg_date_parse(dt, opt->yyyy || strlen(dt) >= 8, &out->date)) return true;
     snprintf(out->error, sizeof out->error, "bad date '%.40s'", dt);
     return false;
 }

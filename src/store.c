@@ -46,53 +46,7 @@ void vg_article_hash(const vg_record *rec, char out[33])
     for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-/* ========================================================= names, dates */
-
-static const char *const date_prec_names[] = { "article", "day", "week", "month", "year" };
-static const char *const place_prec_names[] = { NULL, "city", "region", "country", "unresolved" };
-
-const char *vg_date_prec_name(int prec)
-{
-    return prec >= 0 && prec <= VG_DATE_YEAR ? date_prec_names[prec] : "article";
-}
-
-int vg_date_prec_parse(const char *s)
-{
-    for (int i = 1; s && i <= VG_DATE_YEAR; i++)
-        if (!strcmp(s, date_prec_names[i])) return i;
-    return VG_DATE_NONE;
-}
-
-const char *vg_place_prec_name(int prec)
-{
-    return prec > 0 && prec <= VG_PLACE_UNRESOLVED ? place_prec_names[prec] : NULL;
-}
-
-int vg_place_prec_parse(const char *s)
-{
-    for (int i = 1; s && i <= VG_PLACE_UNRESOLVED; i++)
-        if (!strcmp(s, place_prec_names[i])) return i;
-    return VG_PLACE_NONE;
-}
-
-bool vg_store_parse_date(const char *s, int32_t *out)
-{
-    vg_ymd d;
-    if (!s || !vg_ymd_parse(s, strlen(s), &d) || !vg_ymd_valid(d)) return false;
-    *out = d.y * 10000 + d.m * 100 + d.d;
-    return true;
-}
-
-static long days_of(int32_t d)
-{
-    return vg_ymd_days((vg_ymd){ d / 10000, d / 100 % 100, d % 100 });
-}
-
-static int32_t date_of_days(long n)
-{
-    vg_ymd d = vg_ymd_from_days(n);
-    return d.y * 10000 + d.m * 100 + d.d;
-}
+/* ================================================================ dates */
 
 static bool coarse(int p) { return p == VG_DATE_MONTH || p == VG_DATE_YEAR; }
 
@@ -101,7 +55,7 @@ static bool coarse(int p) { return p == VG_DATE_MONTH || p == VG_DATE_YEAR; }
 static long date_gap(int32_t d1, int p1, int32_t d2, int p2)
 {
     if (coarse(p1) || coarse(p2)) return p1 == p2 && d1 == d2 ? 0 : 1L << 30;
-    long lo1 = days_of(d1), lo2 = days_of(d2);
+    long lo1 = vg_date_days(d1), lo2 = vg_date_days(d2);
     long hi1 = lo1 + (p1 == VG_DATE_WEEK ? 6 : 0), hi2 = lo2 + (p2 == VG_DATE_WEEK ? 6 : 0);
     long lo = lo1 > lo2 ? lo1 : lo2, hi = hi1 < hi2 ? hi1 : hi2;
     return lo - hi;
@@ -496,9 +450,9 @@ static void index_event(vg_store *st, uint32_t i)
  * (week precision) and a day after it. */
 static void mention_window(const vg_mention *m, int32_t *lo, int32_t *hi)
 {
-    long d = days_of(m->date);
-    *lo = date_of_days(d - 7);
-    *hi = date_of_days(d + (m->date_prec == VG_DATE_WEEK ? 7 : 1));
+    long d = vg_date_days(m->date);
+    *lo = vg_date_of_days(d - 7);
+    *hi = vg_date_of_days(d + (m->date_prec == VG_DATE_WEEK ? 7 : 1));
 }
 
 static bool load_candidates(vg_store *st)
@@ -778,7 +732,7 @@ void vg_store_event_from_row(vg_store_event *e, const char *const *v)
     snprintf(e->target, sizeof e->target, "%s", v[2] ? v[2] : "");
     snprintf(e->code, sizeof e->code, "%s", v[3] ? v[3] : "");
     snprintf(e->root, sizeof e->root, "%s", v[4] ? v[4] : "");
-    vg_store_parse_date(v[5], &e->date);
+    if (v[5]) vg_date_parse(v[5], true, &e->date);
     e->date_prec = vg_date_prec_parse(v[6]);
     place_from_row(&e->place, v + 7);
 }
@@ -825,18 +779,16 @@ static void put_str(vg_buf *b, const char *s) { put_strn(b, s, s ? strlen(s) : 0
 /* A record field, NULL when empty. */
 static void put_field(vg_buf *b, const vg_buf *f) { put_strn(b, f->len ? f->s : NULL, f->len); }
 
-static int32_t ymd_int(vg_ymd d) { return d.y * 10000 + d.m * 100 + d.d; }
-
 static void resolve_date(const vg_coded_record *cr, const vg_post_text *pt, const char *sent,
                          size_t len, const vg_event *e, vg_buf *out)
 {
-    vg_ymd art = { cr->date / 10000, cr->date / 100 % 100, cr->date % 100 };
+    vg_ymd art = vg_date_ymd(cr->date);
     vg_date_expr de;
-    if (vg_date_find_in(art, pt, &de) && de.precision != VG_DATE_NONE) {
+    if (vg_date_expr_find_in(art, pt, &de) && de.precision != VG_DATE_NONE) {
         vg_ymd d = de.date;
         if (!d.m) d.m = 1;
         if (!d.d) d.d = 1;
-        put_u32(out, (uint32_t)ymd_int(d));
+        put_u32(out, (uint32_t)vg_date_of_ymd(d));
         put_u32(out, (uint32_t)de.precision);
         size_t a = de.span[0] < len ? de.span[0] : len, z = de.span[1] < len ? de.span[1] : len;
         put_strn(out, z > a ? sent + a : NULL, z > a ? z - a : 0);

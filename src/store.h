@@ -105,10 +105,6 @@ bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2);
 bool vg_places_compatible(const vg_place *a, const vg_place *b);
 /* A place found in the text (not the actors' country, not nothing). */
 bool vg_place_in_text(const vg_place *p);
-const char *vg_date_prec_name(int prec);     /* "day" ... "article" */
-int vg_date_prec_parse(const char *s);
-const char *vg_place_prec_name(int prec);    /* "city" ... NULL for none */
-int vg_place_prec_parse(const char *s);
 
 /* ================================================================ ingest */
 
@@ -245,8 +241,6 @@ vg_store_be *vg_store_pg_open(const char *conninfo, const vg_store_opts *o, char
     "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n" \
     "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
 
-/* Shared by back ends: yyyymmdd <-> "YYYY-MM-DD" (false on junk). */
-bool vg_store_parse_date(const char *s, int32_t *out);
 /* Fills an event from a row of VG_STORE_EVENT_COLS (text values). */
 void vg_store_event_from_row(vg_store_event *e, const char *const *v);
 #define VG_STORE_EVENT_COLS "id, source, target, code, root, date, date_precision, " \

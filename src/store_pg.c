@@ -119,7 +119,9 @@ static void copy_opt(vg_buf *b, const char *s) { copy_str(b, s && *s ? s : NULL)
 
 static void copy_date(vg_buf *b, int32_t d)
 {
-    vg_buf_printf(b, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    char buf[11];
+    vg_date_format(d, buf);
+    vg_buf_puts(b, buf);
 }
 
 static void copy_coord(vg_buf *b, double x)
@@ -184,8 +186,8 @@ static void array_end(vg_buf *b)
 
 static void array_date(vg_buf *b, int32_t d)
 {
-    char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    char buf[11];
+    vg_date_format(d, buf);
     array_add(b, buf);
 }
 

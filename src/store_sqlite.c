@@ -114,8 +114,8 @@ static void bind_opt(sqlite3_stmt *s, int i, const char *v)
 
 static void bind_date(sqlite3_stmt *s, int i, int32_t d)
 {
-    char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    char buf[11];
+    vg_date_format(d, buf);
     sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
 }
 

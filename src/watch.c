@@ -43,23 +43,7 @@ bool vg_actor_match(const char *code, const char *prefix)
     return strncmp(code, prefix, strlen(prefix)) == 0;
 }
 
-/* ================================================================ dates */
-
-bool vg_day_parse(const char *s, long *day)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !vg_isdigit((unsigned char)s[i])) return false;
-    vg_ymd d = { atoi(s), atoi(s + 5), atoi(s + 8) };
-    if (!vg_ymd_valid(d)) return false;
-    *day = vg_ymd_days(d);
-    return true;
-}
-
-void vg_day_format(long day, char buf[11])
-{
-    vg_ymd_format(vg_ymd_from_days(day), buf, 11);
-}
+/* ================================================================ periods */
 
 bool vg_period_parse(const char *s, vg_period *out)
 {

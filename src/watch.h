@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "date.h"
 #include "util.h"
 
 #define VG_ACTOR_MAX 32          /* longest actor-code prefix accepted */
@@ -35,9 +36,7 @@ bool vg_actor_parse(const char *s, char *out, const char **why);
 /* True when code starts with prefix. */
 bool vg_actor_match(const char *code, const char *prefix);
 
-/* Dates are day numbers (days since 1970-01-01, as vg_ymd_days). */
-bool vg_day_parse(const char *s, long *day);      /* strict "YYYY-MM-DD" */
-void vg_day_format(long day, char buf[11]);
+/* Dates are day numbers (date.h: vg_day_parse, vg_day_format). */
 
 typedef enum vg_period { VG_BY_DAY, VG_BY_WEEK, VG_BY_MONTH } vg_period;
 

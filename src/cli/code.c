@@ -67,7 +67,7 @@ int cli_code(int argc, char **argv)
             if (!strcmp(o, "tsv")) tsv = true;
             else if (strcmp(o, "jsonl")) { fprintf(stderr, "vigil code: unknown output '%s'\n", o); return 2; }
         } else if (!strcmp(a, "--date") && has) {
-            if (!vg_parse_record_date(argv[++i], true, &co.default_date)) {
+            if (!vg_date_parse(argv[++i], true, &co.default_date)) {
                 fprintf(stderr, "vigil code: bad date '%s'\n", argv[i]);
                 return 2;
             }

@@ -30,7 +30,7 @@ typedef struct dict_args {
 
 static bool date_arg(const char *s, int32_t *out)
 {
-    if (vg_parse_record_date(s, true, out)) return true;
+    if (vg_date_parse(s, true, out)) return true;
     fprintf(stderr, "vigil dict: bad date '%s'\n", s);
     return false;
 }

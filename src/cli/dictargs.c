@@ -5,6 +5,7 @@
  *   --discards F           --issues F
  * With none of them, Vigil's own default dictionaries are used. */
 #include "cli.h"
+#include "date.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,5 +114,5 @@ int32_t cli_today(void)
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    return vg_date_of_ymd((vg_ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday });
 }

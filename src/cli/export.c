@@ -40,8 +40,8 @@ static int parse_args(int argc, char **argv, export_args *a)
         else if (!strcmp(s, "--format") && has) {
             bad = !vg_export_fmt_parse(argv[++i], &a->o.fmt);
             a->fmt_given = true;
-        } else if (!strcmp(s, "--from") && has) bad = !vg_parse_record_date(argv[++i], true, &a->o.from);
-        else if (!strcmp(s, "--to") && has) bad = !vg_parse_record_date(argv[++i], true, &a->o.to);
+        } else if (!strcmp(s, "--from") && has) bad = !vg_date_parse(argv[++i], true, &a->o.from);
+        else if (!strcmp(s, "--to") && has) bad = !vg_date_parse(argv[++i], true, &a->o.to);
         else if (!strcmp(s, "--dyad") && has) bad = !parse_dyad(argv[++i], a);
         else if (!strcmp(s, "--one-a-day")) a->o.one_a_day = true;
         else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {

@@ -42,7 +42,7 @@ static int parse_args(int argc, char **argv, ingest_args *a)
             }
             a->fmt_given = true;
         } else if (!strcmp(s, "--date") && has) {
-            if (!vg_parse_record_date(argv[++i], true, &a->co.default_date)) {
+            if (!vg_date_parse(argv[++i], true, &a->co.default_date)) {
                 fprintf(stderr, "vigil ingest: bad date '%s'\n", argv[i]);
                 return 2;
             }

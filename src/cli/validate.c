@@ -52,7 +52,7 @@ static int32_t date_after(const char *p, bool yyyy)
 {
     while (*p == ' ' || *p == '\t') p++;
     int32_t d;
-    return vg_isdigit((unsigned char)*p) && vg_parse_record_date(p, yyyy, &d) ? d : 0;
+    return vg_isdigit((unsigned char)*p) && vg_date_parse(p, yyyy, &d) ? d : 0;
 }
 
 /* Reads the {...} items of a record's comments. */
@@ -212,7 +212,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
         vg_tabari_option(v->d, x.options.v[i], file, rec->line, &v->diag);
     if (x.options.n && !scored(&x)) { expectation_free(&x); return; }
     int32_t date;
-    bool date_ok = vg_parse_record_date(rec->date_text.s, v->d->opt.yyyy, &date);
+    bool date_ok = vg_date_parse(rec->date_text.s, v->d->opt.yyyy, &date);
     const char *id = rec->id.s ? rec->id.s : "";
     if (!date_ok) {
         vg_diag_add(&v->diag, VG_DIAG_ERROR, file, rec->line, "record %s: bad date '%s'",
@@ -271,7 +271,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
     if (!x.ev.n && !x.none && !x.discard) { expectation_free(&x); return; }
     int32_t date;
     const char *id = rec->id.s ? rec->id.s : "";
-    if (!vg_parse_record_date(rec->date_text.s ? rec->date_text.s : "", true, &date)) {
+    if (!vg_date_parse(rec->date_text.s ? rec->date_text.s : "", true, &date)) {
         vg_diag_add(&v->diag, VG_DIAG_ERROR, NULL, 0, "record %s: bad date", id);
         date = 20000101;
     }
