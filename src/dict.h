@@ -237,7 +237,8 @@ void vg_dict_free(vg_dict *d);
 /* Builds the lookup index; call after loading, before coding. */
 void vg_dict_compile(vg_dict *d);
 
-/* ---- building blocks for loaders ---- */
+/* ---- building blocks for loaders (dict.c) ----
+ * Each loader parses its own format and builds the model with these. */
 
 int32_t vg_dict_file(vg_dict *d, const char *path);
 const char *vg_dict_strdup(vg_dict *d, const char *s, size_t n);
@@ -248,8 +249,8 @@ bool vg_parse_phrase(vg_dict *d, const char *s, size_t n, vg_phrase *out,
                      const char **why);
 
 /* Parses a code block's contents ("SRBGOV 170531-", "USA/GMW", "---",
- * "SRB >20080109") into a dated alternative.  six_digit_pivot: TABARI years
- * 00-30 are 20xx. */
+ * "SRB >20080109") into a dated alternative.  Six-digit dates are TABARI's
+ * YYMMDD: years 00-30 are 20xx. */
 bool vg_parse_dated(vg_dict *d, const char *s, size_t n, vg_dated *out,
                     const char **why);
 
@@ -293,15 +294,6 @@ bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
 
 /* ---- loaders ---- */
 
-/* Line iterator over a text buffer (strips a trailing CR). */
-typedef struct vg_lines {
-    const char *p, *end;
-    long lineno;
-} vg_lines;
-
-void vg_lines_init(vg_lines *l, const char *text, size_t len);
-bool vg_lines_next(vg_lines *l, const char **s, size_t *n);
-
 typedef VG_VEC(char *) vg_strlist;
 
 /* A loader reads one file's text (name is used in messages). */
@@ -334,8 +326,29 @@ bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag);
 /* Vigil's default dictionaries: $VIGIL_DICT_DIR if set, else built in. */
 bool vg_load_defaults(vg_dict *d, vg_diag *diag);
 
+/* ---- dictionary sets (dict_load.c) ---- */
+
 /* Reads a file from disk and runs a loader on it. */
 bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
+
+typedef VG_VEC(const char *) vg_paths;
+
+/* A set of dictionary files as a user names them.  actors, agents and verbs
+ * are read as TABARI files when their names end in .actors, .agents or
+ * .verbs, as PETRARCH files otherwise; TABARI verbs, options or a project
+ * turn on TABARI-compatible coding. */
+typedef struct vg_dict_spec {
+    const char *project;      /* a TABARI .project */
+    const char *config;       /* a PETRARCH PETR_config.ini */
+    const char *options;      /* a TABARI .options file */
+    vg_paths actors, agents, verbs, discards, issues;
+} vg_dict_spec;
+
+/* True when the spec names nothing (then the defaults are loaded). */
+bool vg_dict_spec_empty(const vg_dict_spec *sp);
+/* Loads the set (problems go to diag) and compiles it; never NULL. */
+vg_dict *vg_dict_load_spec(const vg_dict_spec *sp, vg_diag *diag);
+void vg_dict_spec_free(vg_dict_spec *sp);
 /* Loads every dictionary a .project names; appends its <textfile>s to texts. */
 bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts);

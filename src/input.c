@@ -1,6 +1,5 @@
 /* input.c -- see input.h.  PETRARCH XML is read by input_xml.c. */
 #include "input.h"
-#include "dict.h"
 #include "text.h"
 
 #include <jansson.h>

@@ -17,19 +17,9 @@ int cli_report(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_dict(int argc, char **argv);
 
-/* Dictionary options shared by subcommands (dictargs.c). */
-typedef VG_VEC(const char *) cli_strs;
-
-typedef struct cli_dictspec {
-    const char *project, *config, *options;
-    cli_strs actors, agents, verbs, discards, issues;
-} cli_dictspec;
-
-/* Consumes argv[*i] (and its value) if it is a dictionary option. */
-bool cli_dict_arg(cli_dictspec *sp, int argc, char **argv, int *i);
-bool cli_dict_given(const cli_dictspec *sp);
-vg_dict *cli_dict_load(const cli_dictspec *sp, vg_diag *diag);
-void cli_dictspec_free(cli_dictspec *sp);
+/* Dictionary options shared by subcommands (dictargs.c): consumes argv[*i]
+ * (and its value) if it is one; vg_dict_load_spec then loads the set. */
+bool cli_dict_arg(vg_dict_spec *sp, int argc, char **argv, int *i);
 
 /* Today (UTC) as yyyymmdd: the date of undated records. */
 int32_t cli_today(void);

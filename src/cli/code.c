@@ -49,7 +49,7 @@ static vg_format guess_format(const char *path)
 
 int cli_code(int argc, char **argv)
 {
-    cli_dictspec sp = {0};
+    vg_dict_spec sp = {0};
     VG_VEC(char *) files = {0};
     vg_format fmt = VG_FMT_JSONL;
     bool fmt_given = false, tsv = false;
@@ -89,7 +89,7 @@ int cli_code(int argc, char **argv)
     if (!fmt_given) fmt = guess_format(files.v[0]);
     vg_diag diag = {0};
     diag.echo = stderr;
-    vg_dict *d = cli_dict_load(&sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&sp, &diag);
     size_t dict_errors = diag.errors;
     code_ctx cc = { d, tsv };
     if (tsv) vg_tsv_header(stdout);
@@ -105,6 +105,6 @@ int cli_code(int argc, char **argv)
     vg_dict_free(d);
     vg_diag_free(&diag);
     vg_vec_free(&files);
-    cli_dictspec_free(&sp);
+    vg_dict_spec_free(&sp);
     return ok && !st.bad_records ? 0 : 1;
 }

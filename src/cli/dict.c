@@ -19,7 +19,7 @@ static const char usage[] =
     "      --options F --discards F --issues F   (default: Vigil's own dictionaries)\n";
 
 typedef struct dict_args {
-    cli_dictspec sp;
+    vg_dict_spec sp;
     VG_VEC(char *) pos;       /* positional arguments after the subcommand */
     int32_t date, expired;
     bool json;
@@ -60,7 +60,7 @@ static int parse_one(dict_args *a, int argc, char **argv, int *i)
 
 static void free_args(dict_args *a)
 {
-    cli_dictspec_free(&a->sp);
+    vg_dict_spec_free(&a->sp);
     vg_vec_free(&a->pos);
 }
 
@@ -68,7 +68,7 @@ static void free_args(dict_args *a)
 static vg_dict *load(const dict_args *a, const char *cmd)
 {
     vg_diag diag = {0};
-    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
     if (diag.errors)
         fprintf(stderr, "vigil dict %s: %zu dictionary errors (see `vigil dict check`)\n", cmd,
                 diag.errors);
@@ -91,7 +91,7 @@ static void print_gcc(const vg_diag *diag)
 static int cmd_check(dict_args *a)
 {
     vg_diag diag = {0};
-    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
     vg_check_opts o = { a->expired };
     vg_dict_check(d, &o, &diag);
     print_gcc(&diag);

@@ -15,7 +15,7 @@ static const char usage[] =
     "INPUT: files, directories (recursively; format by extension) or - for stdin.\n";
 
 typedef struct ingest_args {
-    cli_dictspec sp;
+    vg_dict_spec sp;
     VG_VEC(char *) inputs;
     const char *db, *gazetteer;
     vg_format fmt;
@@ -161,7 +161,7 @@ static int run(ingest_args *a)
         return 2;
     }
     vg_diag diag = { 0 };
-    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
     size_t dict_errors = diag.errors;
     vg_gazetteer *g = open_gazetteer(a->gazetteer);
     bool tty = isatty(2);
@@ -189,6 +189,6 @@ int cli_ingest(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) rc = run(&a);
     vg_vec_free(&a.inputs);
-    cli_dictspec_free(&a.sp);
+    vg_dict_spec_free(&a.sp);
     return rc;
 }

@@ -318,7 +318,7 @@ int cli_validate(int argc, char **argv)
 {
     const char *file = NULL, *project = NULL, *events = NULL, *stop = "FINAL-01";
     bool verbose = false;
-    cli_dictspec sp = {0};
+    vg_dict_spec sp = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--project") && i + 1 < argc) project = argv[++i];
         else if (cli_dict_arg(&sp, argc, argv, &i)) continue;
@@ -346,9 +346,9 @@ int cli_validate(int argc, char **argv)
         vg_load_tabari_project(v.d, project, &v.diag, NULL);
         vg_dict_compile(v.d);
     } else {
-        v.d = cli_dict_load(&sp, &v.diag);
+        v.d = vg_dict_load_spec(&sp, &v.diag);
     }
-    cli_dictspec_free(&sp);
+    vg_dict_spec_free(&sp);
     v.coder = vg_coder_new(v.d, &v.d->opt);
     if (events && !(v.events = fopen(events, "w"))) {
         perror(events);
