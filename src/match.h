@@ -2,7 +2,7 @@
  * events: sources, targets, paired/dominant/subordinate codes, passive
  * voice, defaults, complexity and discard rules, time shifts.
  *
- * A vg_coder is one thread's coding context: it owns the analysis buffers
+ * A vg_matcher is one thread's coding context: it owns the analysis buffers
  * and the pronoun-forwarding state between consecutive sentences. */
 #ifndef VG_MATCH_H
 #define VG_MATCH_H
@@ -18,7 +18,7 @@ enum {
     VG_EV_PAIRED = 32     /* the reverse half of a paired code */
 };
 
-typedef struct vg_event {
+typedef struct vg_coded_event {
     char source[48], target[48], code[12];
     int32_t date;             /* yyyymmdd, after any time shift */
     int16_t verb, verb_last;  /* token span of the verb */
@@ -31,9 +31,9 @@ typedef struct vg_event {
     uint8_t flags;
     /* byte spans, relative to the coded text: verb, source and target words */
     uint32_t verb_off, verb_len, src_off, src_len, tgt_off, tgt_len;
-} vg_event;
+} vg_coded_event;
 
-typedef VG_VEC(vg_event) vg_events;
+typedef VG_VEC(vg_coded_event) vg_coded_events;
 
 typedef struct vg_result {
     int status;               /* VG_AN_* */
@@ -43,25 +43,25 @@ typedef struct vg_result {
     bool truncated;           /* the sentence was cut to its first words */
     bool story_discard;       /* a story discard phrase: drop the whole story */
     vg_issue_counts issues;   /* issue codes found in the sentence */
-    vg_events events;
+    vg_coded_events events;
 } vg_result;
 
-typedef struct vg_coder vg_coder;
+typedef struct vg_matcher vg_matcher;
 
-vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt);
-void vg_coder_free(vg_coder *c);
+vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt);
+void vg_matcher_free(vg_matcher *c);
 
 /* Starts a new story: pronoun forwarding does not cross stories. */
-void vg_coder_new_story(vg_coder *c);
+void vg_matcher_new_story(vg_matcher *c);
 
 /* Codes one sentence; date is yyyymmdd.  out is cleared first. */
-void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
+void vg_code_sentence(vg_matcher *c, const char *text, size_t len, int32_t date,
                       vg_result *out);
 
-const vg_options *vg_coder_options(const vg_coder *c);
+const vg_options *vg_matcher_options(const vg_matcher *c);
 
 /* The analysis of the last coded sentence (for explanations). */
-const vg_analysis *vg_coder_analysis(const vg_coder *c);
+const vg_analysis *vg_matcher_analysis(const vg_matcher *c);
 
 void vg_result_free(vg_result *r);
 

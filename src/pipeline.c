@@ -59,10 +59,10 @@ static void apply_story_discard(vg_coded_record *out)
     }
 }
 
-void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
+void vg_code_record(vg_matcher *c, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out)
 {
-    const vg_options *opt = vg_coder_options(c);
+    const vg_options *opt = vg_matcher_options(c);
     vg_buf_clear(&out->text);
     out->ns = 0;
     out->error[0] = '\0';
@@ -70,7 +70,7 @@ void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
                     vg_utf8_repair(rec->text.s ? rec->text.s : "", rec->text.len, &out->text);
     out->ok = record_date(rec, opt, o, out);
     if (!out->ok) return;
-    if (!(opt->tabari_compat && opt->forward)) vg_coder_new_story(c);
+    if (!(opt->tabari_compat && opt->forward)) vg_matcher_new_story(c);
     const char *t = out->text.s ? out->text.s : "";
     if (rec->sentence_level) {
         vg_coded_sentence *s = next_sentence(out);
@@ -115,12 +115,12 @@ typedef struct batch {
 
 typedef struct worker {
     batch *b;
-    vg_coder *coder;
+    vg_matcher *coder;
     pthread_t th;
     bool running;
 } worker;
 
-static void work(batch *b, vg_coder *coder)
+static void work(batch *b, vg_matcher *coder)
 {
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
@@ -280,7 +280,7 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
         bs[k].io = io;
     }
     worker *ws = vg_calloc((size_t)nthreads, sizeof *ws);
-    for (int t = 0; t < nthreads; t++) ws[t].coder = vg_coder_new(d, opt);
+    for (int t = 0; t < nthreads; t++) ws[t].coder = vg_matcher_new(d, opt);
     source src = { files, nfiles, 0, NULL, NULL, fmt, true };
     memset(stats, 0, sizeof *stats);
     int cur = 0;
@@ -296,7 +296,7 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
     }
     finish_batch(ws, nthreads);
     for (int k = 0; k < 2; k++) free_batch(&bs[k], cap);
-    for (int t = 0; t < nthreads; t++) vg_coder_free(ws[t].coder);
+    for (int t = 0; t < nthreads; t++) vg_matcher_free(ws[t].coder);
     free(ws);
     vg_reader_free(src.rd);
     free(src.text);

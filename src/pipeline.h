@@ -34,7 +34,7 @@ typedef struct vg_code_opts {
 } vg_code_opts;
 
 /* Codes one record. */
-void vg_code_record(vg_coder *c, const vg_record *rec, const vg_code_opts *o,
+void vg_code_record(vg_matcher *c, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out);
 
 /* Called on a worker thread for every record, as soon as it is coded; may

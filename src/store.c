@@ -780,7 +780,7 @@ static void put_str(vg_buf *b, const char *s) { put_strn(b, s, s ? strlen(s) : 0
 static void put_field(vg_buf *b, const vg_buf *f) { put_strn(b, f->len ? f->s : NULL, f->len); }
 
 static void resolve_date(const vg_coded_record *cr, const vg_post_text *pt, const char *sent,
-                         size_t len, const vg_event *e, vg_buf *out)
+                         size_t len, const vg_coded_event *e, vg_buf *out)
 {
     vg_ymd art = vg_date_ymd(cr->date);
     vg_date_expr de;
@@ -814,7 +814,7 @@ static void actor_place(const char *const *cs, size_t n, vg_place *p)
 }
 
 static void resolve_place(const vg_gazetteer *g, const vg_post_text *pt, size_t len,
-                          const vg_event *e, vg_buf *out)
+                          const vg_coded_event *e, vg_buf *out)
 {
     char c1[4], c2[4];
     const char *cs[2];
@@ -839,11 +839,11 @@ static void resolve_place(const vg_gazetteer *g, const vg_post_text *pt, size_t 
 }
 
 /* The explanation as a string field (file names without directories). */
-static void put_matched(vg_buf *out, const vg_event_ctx *cx, const vg_event *e)
+static void put_matched(vg_buf *out, const vg_output_ctx *cx, const vg_coded_event *e)
 {
     size_t at = out->len;
     put_u32(out, 0);
-    vg_event_matched_json(out, cx, e);
+    vg_output_matched_json(out, cx, e);
     uint32_t n = (uint32_t)(out->len - at - 4);
     memcpy(out->s + at, &n, 4);
     vg_buf_putc(out, '\0');
@@ -854,7 +854,7 @@ static void put_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
                         size_t si, size_t ei, vg_post_text *pt, vg_buf *out)
 {
     const vg_coded_sentence *s = &cr->s.v[si];
-    const vg_event *e = &s->r.events.v[ei];
+    const vg_coded_event *e = &s->r.events.v[ei];
     const char *sent = cr->text.s + s->off;
     vg_post_text_init(pt, sent, s->len, e->verb_off < s->len ? e->verb_off : SIZE_MAX);
     put_u32(out, (uint32_t)si);
@@ -864,7 +864,7 @@ static void put_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
     put_str(out, e->code);
     resolve_date(cr, pt, sent, s->len, e, out);
     resolve_place(x->o->gaz, pt, s->len, e, out);
-    vg_event_ctx cx = { .d = x->o->dict, .record = rec->id.s, .sentence = sent,
+    vg_output_ctx cx = { .d = x->o->dict, .record = rec->id.s, .sentence = sent,
                         .sentence_len = s->len, .sentence_no = (int)si,
                         .source_name = rec->source.s, .url = rec->url.s, .title = rec->title.s,
                         .issues = &s->r.issues, .base_names = true };

@@ -23,14 +23,14 @@ static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_
     if (!cr->ok) return true;
     for (size_t i = 0; i < cr->ns; i++) {
         const vg_coded_sentence *s = &cr->s.v[i];
-        vg_event_ctx cx = { .d = cc->d, .record = rec->id.s ? rec->id.s : "",
+        vg_output_ctx cx = { .d = cc->d, .record = rec->id.s ? rec->id.s : "",
                             .sentence = cr->text.s + s->off, .sentence_len = s->len,
                             .sentence_no = (int)i, .source_name = rec->source.s,
                             .url = rec->url.s, .title = rec->title.s, .issues = &s->r.issues };
         for (size_t k = 0; k < s->r.events.n; k++) {
-            if (cc->tsv) vg_event_tsv(out, &cx, &s->r.events.v[k]);
+            if (cc->tsv) vg_output_tsv(out, &cx, &s->r.events.v[k]);
             else {
-                vg_event_json(out, &cx, &s->r.events.v[k]);
+                vg_output_json(out, &cx, &s->r.events.v[k]);
                 vg_buf_putc(out, '\n');
             }
         }
@@ -92,7 +92,7 @@ int cli_code(int argc, char **argv)
     vg_dict *d = vg_dict_load_spec(&sp, &diag);
     size_t dict_errors = diag.errors;
     code_ctx cc = { d, tsv };
-    if (tsv) vg_tsv_header(stdout);
+    if (tsv) vg_output_tsv_header(stdout);
     vg_pipeline_stats st;
     vg_pipeline_io io = { emit, NULL, &cc, stdout };
     bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, &io, &diag, &st);

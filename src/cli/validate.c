@@ -92,14 +92,14 @@ static bool scored(const expectation *x)
 static bool has_event(const vg_result *r, const expect_ev *e)
 {
     for (size_t i = 0; i < r->events.n; i++) {
-        const vg_event *v = &r->events.v[i];
+        const vg_coded_event *v = &r->events.v[i];
         if (!strcmp(v->source, e->src) && !strcmp(v->target, e->tgt) && !strcmp(v->code, e->code))
             return true;
     }
     return false;
 }
 
-static bool expected_has(const expectation *x, const vg_event *v)
+static bool expected_has(const expectation *x, const vg_coded_event *v)
 {
     for (size_t i = 0; i < x->ev.n; i++)
         if (!strcmp(v->source, x->ev.v[i].src) && !strcmp(v->target, x->ev.v[i].tgt) &&
@@ -159,7 +159,7 @@ static void story_numbers(const char *fmt, const char *id, long *story, long *se
 
 typedef struct vstate {
     vg_dict *d;
-    vg_coder *coder;
+    vg_matcher *coder;
     vg_result res;
     long prev_story, prev_sent;
     FILE *events;
@@ -172,10 +172,10 @@ typedef struct vstate {
 static void write_events(vstate *v, const char *id, const vg_record *rec)
 {
     if (!v->events) return;
-    vg_event_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
+    vg_output_ctx cx = { .d = v->d, .record = id, .sentence = rec->text.s ? rec->text.s : "",
                         .sentence_len = rec->text.len, .issues = &v->res.issues };
     vg_buf b = {0};
-    vg_events_jsonl(&b, &cx, &v->res);
+    vg_output_jsonl(&b, &cx, &v->res);
     if (b.len) fwrite(b.s, 1, b.len, v->events);
     vg_buf_free(&b);
 }
@@ -186,7 +186,7 @@ static void trace(vstate *v, const char *id)
     const char *want = getenv("VIGIL_TRACE");
     if (!want || strcmp(want, id)) return;
     vg_buf t = {0};
-    vg_analysis_dump(vg_coder_analysis(v->coder), &t);
+    vg_analysis_dump(vg_matcher_analysis(v->coder), &t);
     fputs(t.s ? t.s : "", stdout);
     vg_buf_free(&t);
 }
@@ -194,12 +194,12 @@ static void trace(vstate *v, const char *id)
 static void forward_control(vstate *v, const char *id)
 {
     if (!v->d->opt.forward) {
-        vg_coder_new_story(v->coder);
+        vg_matcher_new_story(v->coder);
         return;
     }
     long st, se;
     story_numbers(v->d->opt.fwd_format, id, &st, &se);
-    if (st < 0 || st != v->prev_story || se != v->prev_sent + 1) vg_coder_new_story(v->coder);
+    if (st < 0 || st != v->prev_story || se != v->prev_sent + 1) vg_matcher_new_story(v->coder);
     v->prev_story = st;
     v->prev_sent = se;
 }
@@ -217,7 +217,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
     if (!date_ok) {
         vg_diag_add(&v->diag, VG_DIAG_ERROR, file, rec->line, "record %s: bad date '%s'",
                     id, rec->date_text.s);
-        vg_coder_new_story(v->coder);
+        vg_matcher_new_story(v->coder);
         v->res.events.n = 0;
         v->res.status = VG_AN_OK;
     } else {
@@ -275,7 +275,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
         vg_diag_add(&v->diag, VG_DIAG_ERROR, NULL, 0, "record %s: bad date", id);
         date = 20000101;
     }
-    vg_coder_new_story(v->coder);
+    vg_matcher_new_story(v->coder);
     vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
     write_events(v, id, rec);
     trace(v, id);
@@ -349,7 +349,7 @@ int cli_validate(int argc, char **argv)
         v.d = vg_dict_load_spec(&sp, &v.diag);
     }
     vg_dict_spec_free(&sp);
-    v.coder = vg_coder_new(v.d, &v.d->opt);
+    v.coder = vg_matcher_new(v.d, &v.d->opt);
     if (events && !(v.events = fopen(events, "w"))) {
         perror(events);
         return 2;
@@ -377,7 +377,7 @@ int cli_validate(int argc, char **argv)
     free(text);
     if (v.events) fclose(v.events);
     vg_result_free(&v.res);
-    vg_coder_free(v.coder);
+    vg_matcher_free(v.coder);
     vg_dict_free(v.d);
     vg_diag_free(&v.diag);
     return v.npass == v.nscored ? 0 : 1;

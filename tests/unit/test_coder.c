@@ -24,7 +24,7 @@ static const char verbs[] =
     "REJECT_ [120]\n- % * [121]\n"
     "HOST_ [043!]\n";
 
-typedef struct fx { vg_dict *d; vg_coder *c; vg_result r; } fx;
+typedef struct fx { vg_dict *d; vg_matcher *c; vg_result r; } fx;
 
 static int setup(void **st)
 {
@@ -39,7 +39,7 @@ static int setup(void **st)
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     *st = f;
     return 0;
 }
@@ -48,7 +48,7 @@ static int teardown(void **st)
 {
     fx *f = *st;
     vg_result_free(&f->r);
-    vg_coder_free(f->c);
+    vg_matcher_free(f->c);
     vg_dict_free(f->d);
     free(f);
     return 0;
@@ -58,19 +58,19 @@ static int teardown(void **st)
 static const char *code(fx *f, const char *s, int32_t date)
 {
     static char out[512];
-    vg_coder_new_story(f->c);
+    vg_matcher_new_story(f->c);
     vg_code_sentence(f->c, s, strlen(s), date, &f->r);
     out[0] = '\0';
     if (f->r.status == VG_AN_DISCARD) return "###";
     if (f->r.status == VG_AN_COMPLEX) return "+++";
     for (size_t i = 0; i < f->r.events.n; i++) {
-        const vg_event *e = &f->r.events.v[i];
+        const vg_coded_event *e = &f->r.events.v[i];
         size_t n = strlen(out);
         snprintf(out + n, sizeof out - n, "%s%s/%s/%s", i ? " " : "", e->source, e->target, e->code);
     }
     if (getenv("VIGIL_TEST_DUMP")) {
         vg_buf b = {0};
-        vg_analysis_dump(vg_coder_analysis(f->c), &b);
+        vg_analysis_dump(vg_matcher_analysis(f->c), &b);
         fprintf(stderr, "%s\n%s", s, b.s ? b.s : "");
         vg_buf_free(&b);
     }
@@ -144,8 +144,8 @@ static void test_discards_and_issues(void **st)
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
-    vg_coder_free(f->c);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     assert_string_equal(code(f, "Serbia attacked Kosovo after the World Cup final.", 20230929), "###");
     assert_false(f->r.story_discard);
     assert_string_equal(code(f, "Serbia attacked Kosovo, the horoscopes say.", 20230929), "###");
@@ -183,8 +183,8 @@ static int setup_vigil(void **st)
     fx *f = *st;
     f->d->opt.tabari_compat = false;
     f->d->opt.use_tagger = true;
-    vg_coder_free(f->c);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     return 0;
 }
 
@@ -223,7 +223,7 @@ static void test_pronoun_subject(void **st)
     fx *f = *st;
     const char *s1 = "In Kosovo on Sunday, Serbian troops attacked Albania.";
     const char *s2 = "They then accused Kosovo of lying.";
-    vg_coder_new_story(f->c);
+    vg_matcher_new_story(f->c);
     vg_code_sentence(f->c, s1, strlen(s1), 20230929, &f->r);
     vg_code_sentence(f->c, s2, strlen(s2), 20230929, &f->r);
     assert_int_equal(f->r.events.n, 1);
