@@ -102,6 +102,7 @@ typedef struct slot {
     vg_record rec;
     vg_coded_record cr;
     vg_buf out;
+    void *item;             /* vg_pipeline_io.item_size bytes, or NULL */
     bool keep;              /* emit returned true */
 } slot;
 
@@ -127,7 +128,7 @@ static void work(batch *b, vg_matcher *coder)
         slot *s = &b->slots[i];
         vg_buf_clear(&s->out);
         vg_code_record(coder, &s->rec, b->co, &s->cr);
-        s->keep = b->io->emit ? b->io->emit(b->io->ctx, &s->rec, &s->cr, &s->out) : true;
+        s->keep = b->io->emit ? b->io->emit(b->io->ctx, &s->rec, &s->cr, &s->out, s->item) : true;
     }
 }
 
@@ -250,7 +251,7 @@ static bool commit_batch(batch *b, const vg_pipeline_io *io, vg_diag *diag,
         report(diag, &s->rec, &s->cr);
         if (s->out.len && io->out) fwrite(s->out.s, 1, s->out.len, io->out);
         if (!s->keep) return false;
-        if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out)) return false;
+        if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out, s->item)) return false;
     }
     return true;
 }
@@ -261,6 +262,8 @@ static void free_batch(batch *b, size_t cap)
         vg_record_free(&b->slots[i].rec);
         vg_coded_record_free(&b->slots[i].cr);
         vg_buf_free(&b->slots[i].out);
+        if (b->slots[i].item && b->io->item_free) b->io->item_free(b->slots[i].item);
+        free(b->slots[i].item);
     }
     free(b->slots);
 }
@@ -275,6 +278,8 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
     batch bs[2];
     for (int k = 0; k < 2; k++) {
         bs[k].slots = vg_calloc(cap, sizeof(slot));
+        for (size_t i = 0; io->item_size && i < cap; i++)
+            bs[k].slots[i].item = vg_calloc(1, io->item_size);
         bs[k].n = 0;
         bs[k].co = co;
         bs[k].io = io;

@@ -17,8 +17,10 @@ typedef struct code_ctx {
     bool tsv;
 } code_ctx;
 
-static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
+static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out,
+                 void *item)
 {
+    (void)item;
     const code_ctx *cc = ctx;
     if (!cr->ok) return true;
     for (size_t i = 0; i < cr->ns; i++) {
@@ -94,7 +96,7 @@ int cli_code(int argc, char **argv)
     code_ctx cc = { d, tsv };
     if (tsv) vg_output_tsv_header(stdout);
     vg_pipeline_stats st;
-    vg_pipeline_io io = { emit, NULL, &cc, stdout };
+    vg_pipeline_io io = { emit, NULL, &cc, stdout, 0, NULL };
     bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, &io, &diag, &st);
     fflush(stdout);
     fprintf(stderr, "vigil code: %zu records, %zu sentences, %zu events", st.records,

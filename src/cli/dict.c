@@ -183,10 +183,12 @@ static int cmd_stats(dict_args *a)
 /* ---- unknown ---- */
 
 /* Runs on the pipeline's (single) thread: re-analyses each coded sentence. */
-static bool collect(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
+static bool collect(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out,
+                    void *item)
 {
     (void)rec;
     (void)out;
+    (void)item;
     if (!cr->ok) return true;
     for (size_t i = 0; i < cr->ns; i++)
         vg_unknown_sentence(ctx, cr->text.s + cr->s.v[i].off, cr->s.v[i].len, cr->date);
@@ -221,7 +223,7 @@ static int cmd_unknown(dict_args *a)
     vg_diag diag = {0};
     diag.echo = stderr;
     vg_pipeline_stats st;
-    vg_pipeline_io io = { collect, NULL, u, NULL };   /* one worker: collect may write u */
+    vg_pipeline_io io = { collect, NULL, u, NULL, 0, NULL };   /* one worker: collect may write u */
     bool ok = vg_pipeline_run(d, &d->opt, &co, a->fmt_given ? a->fmt : guess_format(a->pos.v[0]),
                               a->pos.v, a->pos.n, 1, &io, &diag, &st);
     print_unknown(u, a);

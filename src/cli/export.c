@@ -73,16 +73,16 @@ int cli_export(int argc, char **argv)
         fprintf(stderr, "vigil export: %s: no such database (run vigil ingest first)\n", a.db);
         return 2;
     }
-    char err[600];
-    vg_store *st = vg_store_open(a.db, NULL, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "vigil export: %s\n", err);
+    vg_store *st = vg_store_new(a.db, NULL);
+    if (vg_store_error(st)[0]) {
+        fprintf(stderr, "vigil export: %s\n", vg_store_error(st));
+        vg_store_free(st);
         return 2;
     }
     bool ok = vg_store_export(st, &a.o, stdout);
     if (!ok)
         fprintf(stderr, "vigil export: %s\n",
                 vg_store_error(st)[0] ? vg_store_error(st) : "cannot write the output");
-    vg_store_close(st);
+    vg_store_free(st);
     return ok ? 0 : 2;
 }

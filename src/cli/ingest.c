@@ -1,6 +1,6 @@
 /* ingest.c -- `vigil ingest`: code articles into the event store. */
 #include "cli.h"
-#include "store.h"
+#include "ingest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -154,10 +154,10 @@ static void summary(const vg_store *st, const vg_ingest_progress *p, const vg_di
 
 static int run(ingest_args *a)
 {
-    char err[600];
-    vg_store *st = vg_store_open(a->db, &a->so, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "vigil ingest: %s\n", err);
+    vg_store *st = vg_store_new(a->db, &a->so);
+    if (vg_store_error(st)[0]) {
+        fprintf(stderr, "vigil ingest: %s\n", vg_store_error(st));
+        vg_store_free(st);
         return 2;
     }
     vg_diag diag = { 0 };
@@ -165,7 +165,7 @@ static int run(ingest_args *a)
     size_t dict_errors = diag.errors;
     vg_gazetteer *g = open_gazetteer(a->gazetteer);
     bool tty = isatty(2);
-    vg_ingest_opts o = { d, a->co, a->threads, g, a->fmt_given, a->fmt,
+    vg_ingest_opts o = { d, NULL, a->co, a->threads, g, a->fmt_given, a->fmt,
                          tty ? show_progress : NULL, NULL };
     vg_ingest_progress prog;
     bool ok = vg_ingest_run(st, &o, a->inputs.v, a->inputs.n, &diag, &prog);
@@ -175,7 +175,7 @@ static int run(ingest_args *a)
         fprintf(stderr, "vigil ingest: %s; the batch in progress was rolled back, earlier "
                         "batches are committed (rerun to complete)\n", vg_store_error(st));
     if (tty || a->verbose) summary(st, &prog, &diag, dict_errors);
-    vg_store_close(st);
+    vg_store_free(st);
     vg_gazetteer_close(g);
     vg_dict_free(d);
     vg_diag_free(&diag);
