@@ -172,6 +172,8 @@ bool vg_store_read_dyads(vg_store *st, int32_t from, int32_t to, vg_row_fn fn, v
 
 /* Number of events and the first and last event dates ("" when empty). */
 bool vg_store_summary(vg_store *st, long long *events, char first[11], char last[11]);
+/* The last event date alone ("" when empty): an index lookup. */
+bool vg_store_last_date(vg_store *st, char last[11]);
 
 /* A number that changes when another connection has committed: answers
  * cached before it changed are stale. */

@@ -264,14 +264,18 @@ bool vg_store_read_places(vg_store *st, const vg_event_filter *f, long limit, vg
     where(st, &q, f, "date");
     /* SQLite's sort keeps the groups' order (by key) among equal counts */
     vg_buf_puts(&q.sql, hints(st) ? " GROUP BY 1, 2, 3, 4, 10 ORDER BY 5 DESC LIMIT ?"
-                                  : " GROUP BY 1, 2, 3, 4, 10 ORDER BY 5 DESC, 1 COLLATE \"C\","
-                                    " 2 COLLATE \"C\", 3, 4, 10 LIMIT ?");
+                                  : " GROUP BY 1, 2, 3, 4, 10 ORDER BY 5 DESC,"
+                                    " place_name COLLATE \"C\", place_country COLLATE \"C\","
+                                    " 3, 4, 10 LIMIT ?");
     param_int(&q, limit);
     bool ok = run(st, &q, fn, ctx);
     stmt_free(&q);
     return ok;
 }
 
+/* The Goldstein sums travel as text: SQLite's has 15 digits, which rounds
+ * away the error its summation made; PostgreSQL's float sums print exactly,
+ * error included, so that one sums exact decimals. */
 bool vg_store_read_dyads(vg_store *st, int32_t from, int32_t to, vg_row_fn fn, void *ctx)
 {
     if (!usable(st)) return false;
@@ -285,7 +289,8 @@ bool vg_store_read_dyads(vg_store *st, int32_t from, int32_t to, vg_row_fn fn, v
                             " sum(CASE WHEN quad >= 3 THEN 1 ELSE 0 END),"
                             " sum(CASE WHEN quad = 4 THEN 1 ELSE 0 END),"
                             " sum(CASE WHEN quad <= 2 THEN 1 ELSE 0 END),"
-                            " coalesce(sum(goldstein), 0), count(goldstein) FROM events WHERE 1 = 1");
+                            " coalesce(sum(goldstein::numeric), 0), count(goldstein)"
+                            " FROM events WHERE 1 = 1");
     vg_event_filter f = { .from = from, .to = to };
     where(st, &q, &f, "date");
     vg_buf_puts(&q.sql, " GROUP BY 1, 2");
@@ -318,6 +323,18 @@ bool vg_store_summary(vg_store *st, long long *events, char first[11], char last
                              got_summary, &s);
     *events = s.n;
     return ok;
+}
+
+static bool got_date(void *ctx, int nc, const char *const *v)
+{
+    snprintf(ctx, 11, "%s", nc == 1 && v[0] ? v[0] : "");
+    return false;
+}
+
+bool vg_store_last_date(vg_store *st, char last[11])
+{
+    last[0] = '\0';
+    return usable(st) && vg_store_query(st, "SELECT max(date) FROM events", NULL, 0, got_date, last);
 }
 
 bool vg_store_data_version(vg_store *st, int64_t *out)

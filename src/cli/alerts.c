@@ -15,21 +15,21 @@ static const char usage_head[] =
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil alerts: %s '%s'\n%s%s", what, arg, usage_head, vg_watch_params_usage());
+    fprintf(stderr, "vigil alerts: %s '%s'\n%s%s", what, arg, usage_head, cli_watch_usage);
     return 2;
 }
 
-static void print_text(const vg_alerts *al)
+static void print_text(const vg_watch_alerts *al)
 {
     printf("%-10s  %-10s  %-10s  %-15s %6s %6s %6s  %-36s %s\n", "start", "trigger", "end", "dyad",
            "events", "peak7", "base7", "severity", "drivers");
     for (size_t i = 0; i < al->n; i++) {
-        const vg_alert *x = &al->v[i];
+        const vg_watch_alert *x = &al->v[i];
         char s[11], t[11], e[11], sev[96], dy[2 * VG_ACTOR_MAX + 2];
         vg_day_format(x->start, s);
         vg_day_format(x->trigger, t);
         vg_day_format(x->end, e);
-        vg_alert_severity(x, sev, sizeof sev);
+        vg_watch_alert_severity(x, sev, sizeof sev);
         snprintf(dy, sizeof dy, "%s-%s", x->dyad.a, x->dyad.b);
         printf("%-10s  %-10s  %-10s%s %-15s %6d %6.1f %6.1f  %-36s", s, t, e, x->ongoing ? "+" : " ",
                dy, x->n_events, x->peak7, 7 * x->baseline, sev);
@@ -50,12 +50,12 @@ int cli_alerts(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("%s%s", usage_head, vg_watch_params_usage());
+            printf("%s%s", usage_head, cli_watch_usage);
             return 0;
         }
         if (!v) return fail("missing value or unknown option", a);
         i++;
-        int r = vg_watch_param_arg(&p, a, v, &why);
+        int r = cli_watch_arg(&p, a, v, &why);
         if (r < 0) return fail(why, v);
         if (r > 0) continue;
         if (!strcmp(a, "--dyad")) {
@@ -73,16 +73,16 @@ int cli_alerts(int argc, char **argv)
         }
     }
     char err[256];
-    sqlite3 *db = vg_watch_open(db_path, err, sizeof err);
-    if (!db) { fprintf(stderr, "vigil alerts: %s\n", err); return 2; }
-    vg_alerts al = {0};
+    vg_store *db = cli_store_reader(db_path, "alerts");
+    if (!db) return 2;
+    vg_watch_alerts al = {0};
     bool ok = have_dyad ? vg_watch_dyad_alerts(db, &p, &d, since, &al, err, sizeof err)
                         : vg_watch_scan(db, &p, since, &al, err, sizeof err);
     if (ok) {
-        vg_alerts_sort(&al);
+        vg_watch_alerts_sort(&al);
         if (json) {
             vg_buf out = {0};
-            vg_alerts_json(&al, &out);
+            vg_watch_alerts_json(&al, &out);
             puts(out.s);
             vg_buf_free(&out);
         } else {
@@ -91,7 +91,7 @@ int cli_alerts(int argc, char **argv)
     } else {
         fprintf(stderr, "vigil alerts: %s\n", err);
     }
-    vg_alerts_free(&al);
-    sqlite3_close(db);
+    vg_watch_alerts_free(&al);
+    vg_store_free(db);
     return ok ? 0 : 2;
 }

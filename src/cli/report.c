@@ -14,7 +14,7 @@ static const char usage_head[] =
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil report: %s '%s'\n%s%s", what, arg, usage_head, vg_watch_params_usage());
+    fprintf(stderr, "vigil report: %s '%s'\n%s%s", what, arg, usage_head, cli_watch_usage);
     return 2;
 }
 
@@ -22,17 +22,17 @@ int cli_report(int argc, char **argv)
 {
     const char *db_path = "vigil.db", *why = NULL;
     bool have_dyad = false;
-    vg_report_opts o = { .from = LONG_MIN, .to = LONG_MAX, .width = 72, .top = 10, .sentences = 2 };
+    vg_watch_report_opts o = { .from = LONG_MIN, .to = LONG_MAX, .width = 72, .top = 10, .sentences = 2 };
     vg_watch_params_default(&o.params);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("%s%s", usage_head, vg_watch_params_usage());
+            printf("%s%s", usage_head, cli_watch_usage);
             return 0;
         }
         if (!v) return fail("missing value or unknown option", a);
         i++;
-        int r = vg_watch_param_arg(&o.params, a, v, &why);
+        int r = cli_watch_arg(&o.params, a, v, &why);
         if (r < 0) return fail(why, v);
         if (r > 0) continue;
         if (!strcmp(a, "--dyad")) {
@@ -57,13 +57,13 @@ int cli_report(int argc, char **argv)
     }
     if (!have_dyad) { fprintf(stderr, "%s", usage_head); return 2; }
     char err[256];
-    sqlite3 *db = vg_watch_open(db_path, err, sizeof err);
-    if (!db) { fprintf(stderr, "vigil report: %s\n", err); return 2; }
+    vg_store *db = cli_store_reader(db_path, "report");
+    if (!db) return 2;
     vg_buf out = {0};
     bool ok = vg_watch_report(db, &o, &out, err, sizeof err);
     if (ok) fwrite(out.s, 1, out.len, stdout);
     else fprintf(stderr, "vigil report: %s\n", err);
     vg_buf_free(&out);
-    sqlite3_close(db);
+    vg_store_free(db);
     return ok ? 0 : 2;
 }

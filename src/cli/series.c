@@ -50,20 +50,20 @@ int cli_series(int argc, char **argv)
     }
     if (!have_dyad) { fputs(usage, stderr); return 2; }
     char err[256];
-    sqlite3 *db = vg_watch_open(db_path, err, sizeof err);
-    if (!db) { fprintf(stderr, "vigil series: %s\n", err); return 2; }
-    vg_series s;
-    bool ok = vg_watch_series(db, &d, by, from, to, VG_SERIES_MAX_PERIODS, &s, err, sizeof err);
+    vg_store *db = cli_store_reader(db_path, "series");
+    if (!db) return 2;
+    vg_watch_series s;
+    bool ok = vg_watch_load_series(db, &d, by, from, to, VG_WATCH_MAX_PERIODS, &s, err, sizeof err);
     if (ok) {
         vg_buf out = {0};
-        if (json) { vg_series_json(&s, &out); vg_buf_putc(&out, '\n'); }
-        else vg_series_csv(&s, &out);
+        if (json) { vg_watch_series_json(&s, &out); vg_buf_putc(&out, '\n'); }
+        else vg_watch_series_csv(&s, &out);
         fwrite(out.s, 1, out.len, stdout);
         vg_buf_free(&out);
     } else {
         fprintf(stderr, "vigil series: %s\n", err);
     }
-    vg_series_free(&s);
-    sqlite3_close(db);
+    vg_watch_series_free(&s);
+    vg_store_free(db);
     return ok ? 0 : 2;
 }

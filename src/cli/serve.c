@@ -18,7 +18,7 @@ static const char usage_head[] =
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil serve: %s '%s'\n%s%s", what, arg, usage_head, vg_watch_params_usage());
+    fprintf(stderr, "vigil serve: %s '%s'\n%s%s", what, arg, usage_head, cli_watch_usage);
     return 2;
 }
 
@@ -36,6 +36,12 @@ static char *default_assets(void)
     return NULL;
 }
 
+static void log_stderr(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "vigil serve: %s\n", msg);
+}
+
 static bool int_opt(const char *a, const char *v, const char *name, int lo, int hi, int *out,
                     bool *bad)
 {
@@ -48,18 +54,19 @@ int cli_serve(int argc, char **argv)
 {
     vg_server_opts o;
     vg_server_opts_default(&o);
+    o.log = log_stderr;
     const char *why = NULL;
     char *auto_assets = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("%s%s", usage_head, vg_watch_params_usage());
+            printf("%s%s", usage_head, cli_watch_usage);
             return 0;
         }
         if (!v) return fail("missing value or unknown option", a);
         i++;
         bool bad = false;
-        int r = vg_watch_param_arg(&o.params, a, v, &why);
+        int r = cli_watch_arg(&o.params, a, v, &why);
         if (r < 0) return fail(why, v);
         if (r > 0) continue;
         if (!strcmp(a, "--db")) o.db_path = v;

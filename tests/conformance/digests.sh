@@ -64,7 +64,8 @@ SERVE_URLS="/api/meta /api/events /api/events?limit=500 /api/events?dyad=SRB-KSV
   /api/nothing /api/events?bogus=1 /api/events?limit=0"
 serve_digest() {  # DB
     command -v curl >/dev/null || { echo "no curl"; return; }
-    "$VIGIL" serve --db "$1" --port 0 --cache-ttl 0 2>"$TMP/serve.log" &
+    mkdir -p "$TMP/assets"      # the same answer wherever the binary is (meta says assets)
+    "$VIGIL" serve --db "$1" --port 0 --cache-ttl 0 --assets "$TMP/assets" 2>"$TMP/serve.log" &
     local pid=$! port= i u next
     for i in $(seq 1 150); do
         port=$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\)/.*|\1|p' "$TMP/serve.log")
