@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "match.h"
+#include "validate.h"
 
 static const char actors[] =
     "<ADJECTIVE>\nEVIL\n</ADJECTIVE>\n"
@@ -230,6 +231,29 @@ static void test_pronoun_subject(void **st)
     assert_string_equal(f->r.events.v[0].source, "SRBMIL");
 }
 
+/* A TABARI validation file scored in the library (src/validate.c). */
+static void test_validate(void **st)
+{
+    fx *f = *st;
+    static const char text[] =
+        "230929 V-1\nSerbia attacked Kosovo with artillery.\n/* { SRB / KSV / 190 } */\n\n"
+        "230929 V-2\nSerbia attacked Kosovo with artillery.\n/* { KSV / SRB / 190 } */\n\n"
+        "230929 V-3\nSerbia attacked Kosovo with artillery.\n/* unscored */\n\n"
+        "230929 FINAL-01\nKosovo attacked Serbia.\n/* { SRB / KSV / 190 } */\n";
+    vg_validate_opts o = { .stop = "FINAL-01", .events = true };
+    vg_validate_result r = {0};
+    vg_diag diag = {0};
+    assert_true(vg_validate(f->d, VG_FMT_TABARI, "t", text, strlen(text), &o, &diag, &r));
+    assert_int_equal(r.scored, 2);
+    assert_int_equal(r.passed, 1);
+    assert_non_null(strstr(r.report.s, "FAIL V-2 (line 5): got {SRB/KSV/190}"));
+    assert_non_null(strstr(r.report.s, "2 scored records: 1 passed, 1 failed"));
+    assert_null(strstr(r.report.s, "V-1"));
+    assert_non_null(strstr(r.events.s, "\"record\":\"V-3\""));
+    vg_validate_result_free(&r);
+    vg_diag_free(&diag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_pronouns),
         cmocka_unit_test(test_date_shift),
         cmocka_unit_test(test_discards_and_issues),
+        cmocka_unit_test(test_validate),
     };
     const struct CMUnitTest vigil[] = {
         cmocka_unit_test(test_fronted_phrase),
