@@ -3,6 +3,7 @@
 #include "dict.h"
 #include "date.h"
 
+#include <errno.h>
 #include <string.h>
 
 typedef VG_VEC(int32_t) i32vec;
@@ -1252,4 +1253,19 @@ int32_t vg_add_synset(vg_dict *d, const char *name, size_t n)
     int32_t id = (int32_t)d->synsets.n - 1;
     vg_strmap_put(&d->synset_names, ss.name, id);
     return id;
+}
+
+/* ---- files ---- */
+
+bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
+{
+    size_t len;
+    char *text = vg_read_file(path, &len);
+    if (!text) {
+        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+        return false;
+    }
+    bool ok = fn(d, path, text, len, diag);
+    free(text);
+    return ok;
 }

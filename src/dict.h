@@ -326,10 +326,10 @@ bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag);
 /* Vigil's default dictionaries: $VIGIL_DICT_DIR if set, else built in. */
 bool vg_load_defaults(vg_dict *d, vg_diag *diag);
 
-/* ---- dictionary sets (dict_load.c) ---- */
-
-/* Reads a file from disk and runs a loader on it. */
+/* Reads a file from disk and runs a loader on it (dict.c). */
 bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
+
+/* ---- dictionary sets (dict_load.c) ---- */
 
 typedef VG_VEC(const char *) vg_paths;
 

@@ -1,23 +1,9 @@
 /* dict_load.c -- dictionary sets: which loader reads which file.  The
  * loaders themselves (dict_tabari.c, dict_petrarch.c) each parse one
- * format; this file reads files from disk and chooses among them. */
+ * format; this file chooses among them. */
 #include "dict.h"
 
-#include <errno.h>
 #include <string.h>
-
-bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
-{
-    size_t len;
-    char *text = vg_read_file(path, &len);
-    if (!text) {
-        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-        return false;
-    }
-    bool ok = fn(d, path, text, len, diag);
-    free(text);
-    return ok;
-}
 
 static bool has_ext(const char *p, const char *ext)
 {

@@ -1,5 +1,6 @@
 /* input.c -- see input.h.  PETRARCH XML is read by input_xml.c. */
 #include "input.h"
+#include "input_xml.h"
 #include "text.h"
 
 #include <jansson.h>
@@ -60,8 +61,6 @@ vg_reader *vg_reader_new(vg_format fmt, const char *name, const char *text, size
     vg_lines_init(&r->lines, text, len);
     return r;
 }
-
-void vg_reader_free_xml(void *xml);
 
 void vg_reader_free(vg_reader *r)
 {
@@ -200,11 +199,6 @@ static bool next_text(vg_reader *r, vg_record *rec)
     vg_buf_putn(&rec->text, r->text, r->len);
     return true;
 }
-
-bool vg_reader_next_xml(void *r, void **state, const char *name, const char *text,
-                        size_t len, vg_record *rec, vg_diag *diag);
-
-size_t vg_xml_offset(const void *state, const char *text);
 
 size_t vg_reader_offset(const vg_reader *r)
 {

@@ -1,5 +1,6 @@
 /* store.c -- see store.h: opening a store, date and place compatibility,
  * and the batch writer with its deduplication. */
+#include "store.h"
 #include "store_be.h"
 #include "ontology.h"
 

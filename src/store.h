@@ -13,56 +13,17 @@
  *            statement, so the readers work on both back ends.
  *   export   vg_store_export writes Phoenix, GDELT, ICEWS, PLOVER or CSV.
  *
- * A vg_store is one connection, used by one thread at a time.  The back
- * ends implement the private interface in store_be.h. */
+ * A vg_store is one connection, used by one thread at a time.  Its records
+ * (articles, mentions) are in store_types.h; the back ends implement the
+ * private interface in store_be.h. */
 #ifndef VG_STORE_H
 #define VG_STORE_H
 
-#include "post.h"
-#include "util.h"
+#include "store_types.h"
 
 #include <stdio.h>
 
-/* ================================================================ records */
-
-/* One report of an event, as stored in `mentions`. */
-typedef struct vg_mention {
-    int32_t sentence_no, event_no;   /* event_no: index among the sentence's events */
-    const char *source, *target, *code;
-    int32_t date;             /* yyyymmdd; week: its Monday, month/year: its first day */
-    int date_prec;            /* vg_date_prec; VG_DATE_NONE = the article's date */
-    const char *date_expr;    /* the time expression, NULL if none */
-    vg_place place;           /* precision VG_PLACE_NONE: no place */
-    const char *matched;      /* JSON explanation */
-} vg_mention;
-
-typedef struct vg_store_sentence {
-    int32_t no;
-    const char *text;
-} vg_store_sentence;
-
-/* One article (or TABARI/PETRARCH record) with its coded mentions.  Only
- * sentences with at least one mention are kept in sent. */
-typedef struct vg_article {
-    const char *id, *source, *url, *title;   /* source, url, title: NULL if absent */
-    int32_t date;             /* yyyymmdd */
-    char hash[33];            /* a digest of the article as given (vg_article_hash) */
-    int32_t n_sentences;      /* sentences coded */
-    vg_store_sentence *sent;
-    size_t nsent;
-    vg_mention *ment;
-    size_t nment;
-} vg_article;
-
 /* ================================================================ store */
-
-typedef struct vg_store vg_store;
-
-typedef struct vg_store_opts {
-    int batch;                /* articles per transaction (0: 500) */
-    int lock_timeout_ms;      /* wait for a locked database (0: 10000) */
-    bool read_only;           /* a reader: the schema must exist; nothing is written */
-} vg_store_opts;
 
 typedef struct vg_store_stats {
     size_t added, replaced, unchanged;   /* articles */
@@ -89,10 +50,9 @@ bool vg_store_add(vg_store *st, const vg_article *a);
 bool vg_store_flush(vg_store *st);
 void vg_store_get_stats(const vg_store *st, vg_store_stats *out);
 
-/* Runs a query; fn gets every row as text (NULL for SQL NULL) and returns
- * false to stop.  Placeholders are '?' for both back ends; the SQL must be
- * what both accept (used by the store's own files and tests). */
-typedef bool (*vg_row_fn)(void *ctx, int ncols, const char *const *vals);
+/* Runs a query; fn (vg_row_fn) gets every row as text (NULL for SQL NULL)
+ * and returns false to stop.  Placeholders are '?' for both back ends; the
+ * SQL must be what both accept (used by the store's own files and tests). */
 bool vg_store_query(vg_store *st, const char *sql, const char *const *params, int nparams,
                     vg_row_fn fn, void *ctx);
 

@@ -4,7 +4,7 @@
 #ifndef VG_STORE_BE_H
 #define VG_STORE_BE_H
 
-#include "store.h"
+#include "store_types.h"
 
 typedef VG_VEC(int64_t) vg_ids;
 

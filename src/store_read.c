@@ -2,6 +2,7 @@
  * "read").  The SQL is written once for both back ends; where they differ
  * (SQLite's planner hints, a few functions) the back end's planner_hints
  * chooses. */
+#include "store.h"
 #include "store_be.h"
 
 #include <string.h>
