@@ -227,7 +227,7 @@ static bool filter_parse(filter *f, const vg_api_args *q, const char **bad, cons
         return false;
     }
     if ((v = arg(q, "actor"))) {
-        if (!vg_actor_parse(v, f->actor, why)) { *bad = "actor"; return false; }
+        if (!vg_dyad_actor_parse(v, f->actor, why)) { *bad = "actor"; return false; }
         f->f.actor = f->actor;
     }
     if ((v = arg(q, "code"))) {

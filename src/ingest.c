@@ -239,18 +239,6 @@ static bool ingest_commit(void *ctx, const vg_record *rec, const vg_coded_record
 
 /* ================================================================ inputs */
 
-vg_format vg_format_by_name(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!strcmp(path, "-") || !dot || strchr(dot, '/')) return strcmp(path, "-") ? VG_FMT_TEXT
-                                                                                  : VG_FMT_JSONL;
-    if (!strcmp(dot, ".jsonl") || !strcmp(dot, ".json") || !strcmp(dot, ".ndjson"))
-        return VG_FMT_JSONL;
-    if (!strcmp(dot, ".xml")) return VG_FMT_PETRARCH;
-    if (!strcmp(dot, ".tabari") || !strcmp(dot, ".evt")) return VG_FMT_TABARI;
-    return VG_FMT_TEXT;
-}
-
 typedef struct infile {
     char *path;
     vg_format fmt;

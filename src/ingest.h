@@ -40,10 +40,6 @@ typedef struct vg_ingest_opts {
 bool vg_ingest_run(vg_store *st, const vg_ingest_opts *o, char *const *inputs, size_t n,
                    vg_diag *diag, vg_ingest_progress *prog);
 
-/* The format a file is read as, by extension (.jsonl/.json, .xml, .txt ->
- * text, .tabari/.evt -> tabari; anything else: text). */
-vg_format vg_format_by_name(const char *path);
-
 /* Hex digest (SHA-256, first 128 bits) of the record as given: date as
  * written, source, url, title and text.  out receives 32 hex digits. */
 void vg_article_hash(const vg_record *rec, char out[33]);

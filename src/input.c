@@ -28,6 +28,18 @@ bool vg_format_parse(const char *s, vg_format *out)
     return false;
 }
 
+vg_format vg_format_by_name(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!strcmp(path, "-") || !dot || strchr(dot, '/')) return strcmp(path, "-") ? VG_FMT_TEXT
+                                                                                  : VG_FMT_JSONL;
+    if (!strcmp(dot, ".jsonl") || !strcmp(dot, ".json") || !strcmp(dot, ".ndjson"))
+        return VG_FMT_JSONL;
+    if (!strcmp(dot, ".xml")) return VG_FMT_PETRARCH;
+    if (!strcmp(dot, ".tabari") || !strcmp(dot, ".evt")) return VG_FMT_TABARI;
+    return VG_FMT_TEXT;
+}
+
 void vg_record_free(vg_record *r)
 {
     vg_buf_free(&r->id);
@@ -204,7 +216,7 @@ size_t vg_reader_offset(const vg_reader *r)
 {
     switch (r->fmt) {
     case VG_FMT_TEXT: return r->done ? r->len : 0;
-    case VG_FMT_PETRARCH: return r->xml ? vg_xml_offset(r->xml, r->text) : 0;
+    case VG_FMT_PETRARCH: return r->xml ? vg_reader_xml_offset(r->xml, r->text) : 0;
     default: return r->lines.p ? (size_t)(r->lines.p - r->text) : 0;
     }
 }

@@ -22,6 +22,9 @@ typedef enum vg_format {
 } vg_format;
 
 bool vg_format_parse(const char *s, vg_format *out);
+/* The format a file is read as, by extension (.jsonl/.json, .xml, .txt ->
+ * text, .tabari/.evt -> tabari; anything else: text; "-": jsonl). */
+vg_format vg_format_by_name(const char *path);
 
 void vg_record_free(vg_record *r);
 

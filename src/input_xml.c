@@ -23,7 +23,7 @@ typedef struct xml_state {
 
 void vg_reader_free_xml(void *xml) { free(xml); }
 
-size_t vg_xml_offset(const void *state, const char *text)
+size_t vg_reader_xml_offset(const void *state, const char *text)
 {
     return (size_t)(((const xml_state *)state)->p - text);
 }

@@ -11,7 +11,7 @@
 bool vg_reader_next_xml(void *r, void **state, const char *name, const char *text,
                         size_t len, vg_record *rec, vg_diag *diag);
 /* Bytes of text consumed so far. */
-size_t vg_xml_offset(const void *state, const char *text);
+size_t vg_reader_xml_offset(const void *state, const char *text);
 void vg_reader_free_xml(void *xml);
 
 #endif

@@ -24,7 +24,7 @@ static long date_gap(int32_t d1, int p1, int32_t d2, int p2)
     return lo - hi;
 }
 
-bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2)
+bool vg_store_dates_compatible(int32_t d1, int p1, int32_t d2, int p2)
 {
     long slack = p1 == VG_DATE_DAY && p2 == VG_DATE_DAY ? 0 : 1;
     return date_gap(d1, p1, d2, p2) <= slack;
@@ -32,7 +32,7 @@ bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2)
 
 /* ================================================================ places */
 
-bool vg_place_in_text(const vg_place *p)
+bool vg_store_place_in_text(const vg_place *p)
 {
     return p->precision != VG_PLACE_NONE && !p->from_actor;
 }
@@ -46,9 +46,9 @@ static bool same_name(const char *a, const char *b)
     return na == nb && !memcmp(ka, kb, na);
 }
 
-bool vg_places_compatible(const vg_place *a, const vg_place *b)
+bool vg_store_places_compatible(const vg_place *a, const vg_place *b)
 {
-    if (!vg_place_in_text(a) || !vg_place_in_text(b)) return true;
+    if (!vg_store_place_in_text(a) || !vg_store_place_in_text(b)) return true;
     if (a->country[0] && b->country[0] && strcmp(a->country, b->country)) return false;
     bool ua = a->precision == VG_PLACE_UNRESOLVED, ub = b->precision == VG_PLACE_UNRESOLVED;
     if (ua && ub) return same_name(a->name, b->name);
@@ -466,12 +466,12 @@ static uint32_t find_event(vg_store *st, const vg_mention *m, const char *root)
     for (size_t i = 0; g >= 0 && i < st->groups.v[g].n; i++) {
         uint32_t ei = st->groups.v[g].v[i];
         const vg_store_event *e = &st->ev.v[ei];
-        if (!vg_dates_compatible(m->date, m->date_prec, e->date, e->date_prec) ||
-            !vg_places_compatible(&m->place, &e->place))
+        if (!vg_store_dates_compatible(m->date, m->date_prec, e->date, e->date_prec) ||
+            !vg_store_places_compatible(&m->place, &e->place))
             continue;
         long gap = date_gap(m->date, m->date_prec, e->date, e->date_prec);
         if (gap < 0) gap = 0;
-        int pl = vg_place_in_text(&m->place) && vg_place_in_text(&e->place) ? 0 : 1;
+        int pl = vg_store_place_in_text(&m->place) && vg_store_place_in_text(&e->place) ? 0 : 1;
         if (best == UINT32_MAX || better(gap, pl, e->id, bgap, bpl, st->ev.v[best].id)) {
             best = ei;
             bgap = gap;

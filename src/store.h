@@ -59,11 +59,11 @@ bool vg_store_query(vg_store *st, const char *sql, const char *const *params, in
 /* ================================================================ dedup */
 
 /* Date intervals and compatibility (docs/store.md, "Deduplication"). */
-bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2);
+bool vg_store_dates_compatible(int32_t d1, int p1, int32_t d2, int p2);
 /* Places: the same place, or at least one without a place from the text. */
-bool vg_places_compatible(const vg_place *a, const vg_place *b);
+bool vg_store_places_compatible(const vg_place *a, const vg_place *b);
 /* A place found in the text (not the actors' country, not nothing). */
-bool vg_place_in_text(const vg_place *p);
+bool vg_store_place_in_text(const vg_place *p);
 
 /* ================================================================ read */
 

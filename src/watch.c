@@ -12,7 +12,7 @@
 
 /* ================================================================ names */
 
-bool vg_actor_parse(const char *s, char *out, const char **why)
+bool vg_dyad_actor_parse(const char *s, char *out, const char **why)
 {
     size_t n = 0;
     for (; s[n]; n++) {
@@ -37,10 +37,10 @@ bool vg_dyad_parse(const char *s, vg_dyad *out, const char **why)
     char a[VG_ACTOR_MAX + 1];
     memcpy(a, s, la);
     a[la] = '\0';
-    return vg_actor_parse(a, out->a, why) && vg_actor_parse(dash + 1, out->b, why);
+    return vg_dyad_actor_parse(a, out->a, why) && vg_dyad_actor_parse(dash + 1, out->b, why);
 }
 
-bool vg_actor_match(const char *code, const char *prefix)
+bool vg_dyad_actor_match(const char *code, const char *prefix)
 {
     return strncmp(code, prefix, strlen(prefix)) == 0;
 }

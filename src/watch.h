@@ -34,9 +34,9 @@ typedef struct vg_dyad {
  * failure returns false and sets *why (static text). */
 bool vg_dyad_parse(const char *s, vg_dyad *out, const char **why);
 /* Parses a single actor prefix the same way; out has VG_ACTOR_MAX+1 bytes. */
-bool vg_actor_parse(const char *s, char *out, const char **why);
+bool vg_dyad_actor_parse(const char *s, char *out, const char **why);
 /* True when code starts with prefix. */
-bool vg_actor_match(const char *code, const char *prefix);
+bool vg_dyad_actor_match(const char *code, const char *prefix);
 
 /* Dates are day numbers (date.h: vg_day_parse, vg_day_format). */
 

@@ -35,8 +35,8 @@ static bool row_event(const char *const *v, vg_wevent *e)
 static int dyad_dir(const vg_dyad *d, const char *src, const char *tgt)
 {
     int dir = 0;
-    if (vg_actor_match(src, d->a) && vg_actor_match(tgt, d->b)) dir |= 1;
-    if (vg_actor_match(src, d->b) && vg_actor_match(tgt, d->a)) dir |= 2;
+    if (vg_dyad_actor_match(src, d->a) && vg_dyad_actor_match(tgt, d->b)) dir |= 1;
+    if (vg_dyad_actor_match(src, d->b) && vg_dyad_actor_match(tgt, d->a)) dir |= 2;
     return dir;
 }
 

@@ -154,16 +154,16 @@ static void test_dates(void **state)
 {
     (void)state;
     enum { D = VG_DATE_DAY, A = VG_DATE_NONE, W = VG_DATE_WEEK, M = VG_DATE_MONTH };
-    assert_true(vg_dates_compatible(20230924, D, 20230924, D));
-    assert_false(vg_dates_compatible(20230924, D, 20230925, D));
-    assert_true(vg_dates_compatible(20230924, D, 20230925, A));     /* inexact: a day apart */
-    assert_false(vg_dates_compatible(20230924, D, 20230926, A));
-    assert_true(vg_dates_compatible(20230930, A, 20231001, A));     /* across a month end */
-    assert_true(vg_dates_compatible(20230925, W, 20231001, D));     /* in the week */
-    assert_true(vg_dates_compatible(20230925, W, 20231002, D));     /* a day after it */
-    assert_false(vg_dates_compatible(20230925, W, 20231003, D));
-    assert_true(vg_dates_compatible(20230901, M, 20230901, M));
-    assert_false(vg_dates_compatible(20230901, M, 20230901, D));    /* vague vs exact */
+    assert_true(vg_store_dates_compatible(20230924, D, 20230924, D));
+    assert_false(vg_store_dates_compatible(20230924, D, 20230925, D));
+    assert_true(vg_store_dates_compatible(20230924, D, 20230925, A));     /* inexact: a day apart */
+    assert_false(vg_store_dates_compatible(20230924, D, 20230926, A));
+    assert_true(vg_store_dates_compatible(20230930, A, 20231001, A));     /* across a month end */
+    assert_true(vg_store_dates_compatible(20230925, W, 20231001, D));     /* in the week */
+    assert_true(vg_store_dates_compatible(20230925, W, 20231002, D));     /* a day after it */
+    assert_false(vg_store_dates_compatible(20230925, W, 20231003, D));
+    assert_true(vg_store_dates_compatible(20230901, M, 20230901, M));
+    assert_false(vg_store_dates_compatible(20230901, M, 20230901, D));    /* vague vs exact */
     assert_string_equal(vg_date_prec_name(A), "article");
     assert_int_equal(vg_date_prec_parse("week"), W);
 }
@@ -184,17 +184,17 @@ static void test_places(void **state)
     raw.precision = VG_PLACE_UNRESOLVED;
     snprintf(raw.name, sizeof raw.name, "Banjska");
     vg_place bel = city("Brussels", "Brussels Capital", "BEL");
-    assert_true(vg_places_compatible(&mit, &mit));
-    assert_false(vg_places_compatible(&mit, &prist));
-    assert_true(vg_places_compatible(&mit, &none));
-    assert_true(vg_places_compatible(&mit, &srb));     /* actor country: not from the text */
-    assert_true(vg_places_compatible(&mit, &ksv));     /* the city is in the country */
-    assert_true(vg_places_compatible(&region, &mit));  /* and in the region */
-    assert_false(vg_places_compatible(&region, &prist));
-    assert_true(vg_places_compatible(&raw, &mit));     /* unresolved: cannot tell */
-    assert_false(vg_places_compatible(&mit, &bel));
-    assert_false(vg_place_in_text(&srb));
-    assert_true(vg_place_in_text(&raw));
+    assert_true(vg_store_places_compatible(&mit, &mit));
+    assert_false(vg_store_places_compatible(&mit, &prist));
+    assert_true(vg_store_places_compatible(&mit, &none));
+    assert_true(vg_store_places_compatible(&mit, &srb));     /* actor country: not from the text */
+    assert_true(vg_store_places_compatible(&mit, &ksv));     /* the city is in the country */
+    assert_true(vg_store_places_compatible(&region, &mit));  /* and in the region */
+    assert_false(vg_store_places_compatible(&region, &prist));
+    assert_true(vg_store_places_compatible(&raw, &mit));     /* unresolved: cannot tell */
+    assert_false(vg_store_places_compatible(&mit, &bel));
+    assert_false(vg_store_place_in_text(&srb));
+    assert_true(vg_store_place_in_text(&raw));
 }
 
 /* Two outlets report the same attack, a third a different one, and a

@@ -75,8 +75,8 @@ static void test_dyad_parse(void **state)
                           "SRB-KSV'", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-B" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_false(vg_dyad_parse(bad[i], &d, &why));
-    assert_true(vg_actor_match("SRBMIL", "SRB"));
-    assert_false(vg_actor_match("SR", "SRB"));
+    assert_true(vg_dyad_actor_match("SRBMIL", "SRB"));
+    assert_false(vg_dyad_actor_match("SR", "SRB"));
 }
 
 static void test_dates_periods(void **state)
