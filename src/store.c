@@ -76,7 +76,7 @@ struct vg_store {
     vg_arena arena;                 /* the pending articles */
     VG_VEC(vg_article) pend;
     vg_strmap ids;                  /* article id -> index in pend */
-    vg_store_events ev;             /* the batch's events: candidates and new */
+    vg_store_event_vec ev;             /* the batch's events: candidates and new */
     vg_strmap keys;                 /* "source\ttarget\troot" -> group */
     VG_VEC(u32s) groups;            /* indexes into ev */
     vg_ids mev;                     /* the event of each pending mention */

@@ -98,6 +98,7 @@ typedef enum vg_event_cols {
 typedef enum vg_event_order {
     VG_ORDER_NONE,
     VG_ORDER_NEWEST,            /* date, then id, descending */
+    VG_ORDER_OLDEST,            /* date, then id */
     VG_ORDER_REPORTED           /* most sources, mentions, lowest Goldstein, then id */
 } vg_event_order;
 

@@ -22,7 +22,7 @@ typedef struct vg_store_event {
     int32_t last_article;       /* internal: batch index of the last article counted */
 } vg_store_event;
 
-typedef VG_VEC(vg_store_event) vg_store_events;
+typedef VG_VEC(vg_store_event) vg_store_event_vec;
 
 /* Candidate query: events of one dyad and root with lo <= date <= hi. */
 typedef struct vg_store_key {
@@ -43,7 +43,7 @@ typedef struct vg_store_ops {
     /* hashes[i] = the stored hash of ids[i], "" when absent */
     bool (*lookup)(vg_store_be *be, const char *const *ids, size_t n, char (*hashes)[33]);
     /* appends the events of the keys' dyads and roots in the keys' windows */
-    bool (*candidates)(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out);
+    bool (*candidates)(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_event_vec *out);
     /* new rows: the article with its sentences (not its mentions), a new
      * event (its counts are its add_* fields), a mention */
     bool (*put_article)(vg_store_be *be, const vg_article *a, const char *now);

@@ -291,14 +291,14 @@ static bool pg_lookup(vg_store_be *be, const char *const *ids, size_t n, char (*
 
 static bool got_event(void *ctx, int nc, const char *const *v)
 {
-    vg_store_events *out = ctx;
+    vg_store_event_vec *out = ctx;
     if (nc != VG_STORE_NEVENT_COLS) return false;
     vg_vec_reserve(out, out->n + 1);
     vg_store_event_from_row(&out->v[out->n++], v);
     return true;
 }
 
-static bool pg_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out)
+static bool pg_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_event_vec *out)
 {
     vg_buf a[5] = { { 0 } };
     for (size_t i = 0; i < n; i++) {

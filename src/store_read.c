@@ -149,6 +149,7 @@ static void events_stmt(vg_store *st, stmt *q, const vg_event_query *eq, const c
         param_int(q, eq->before_id);
     }
     if (eq->order == VG_ORDER_NEWEST) vg_buf_puts(&q->sql, " ORDER BY date DESC, id DESC");
+    else if (eq->order == VG_ORDER_OLDEST) vg_buf_puts(&q->sql, " ORDER BY date, id");
     else if (eq->order == VG_ORDER_REPORTED)
         vg_buf_puts(&q->sql, " ORDER BY num_sources DESC, num_mentions DESC, "
                              "goldstein ASC NULLS FIRST, id ASC");

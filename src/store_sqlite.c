@@ -179,7 +179,7 @@ static bool sq_lookup(vg_store_be *be, const char *const *ids, size_t n, char (*
     return true;
 }
 
-static bool sq_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out)
+static bool sq_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_event_vec *out)
 {
     sq_be *b = (sq_be *)be;
     sqlite3_stmt *s = b->st[S_CAND];
