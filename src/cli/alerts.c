@@ -6,16 +6,36 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage_head[] =
-    "usage: vigil alerts [--since YYYY-MM-DD] [--dyad A-B] [--format text|json] [--db PATH]\n"
-    "                    [detector options]\n"
-    "Alerts whose episode starts on or after --since (default: all), newest first.\n"
-    "Without --dyad every pair of 3-letter actor prefixes is watched.  Detector\n"
-    "(CUSUM on daily conflict intensity, docs/watch.md):\n";
+static const cli_opt options[] = {
+    { "--since YYYY-MM-DD", "alerts whose episode starts on or after this day (default: all)" },
+    { "--dyad A-B", "watch this pair of actor-code prefixes only (default: every pair of "
+                    "3-letter prefixes)" },
+    { "--format F", "text (default: a table) or json" },
+    { "--db URL", "the store: a SQLite file (default vigil.db) or postgresql://..." },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_alerts = {
+    .name = "alerts",
+    .summary = "escalation alerts (CUSUM on conflict intensity)",
+    .synopsis = "[--since DATE] [--dyad A-B] [--format text|json] [--db URL] [DETECTOR]",
+    .description =
+        "Runs the escalation detector over each dyad's daily conflict intensity (verbal "
+        "conflict weighs 1, material conflict more) against a trailing baseline, and lists "
+        "the alerts newest first: when the episode started, when it was raised and ended, "
+        "its conflict events against the baseline, how severe it is (the highest in how "
+        "many months) and the events that drove it. Counts are of deduplicated events: a "
+        "story reported a thousand times is one event.",
+    .options = options,
+    .watch_options = true,
+    .examples = "vigil alerts --db vigil.db --since 2023-09-01\n"
+                "vigil alerts --db vigil.db --dyad SRB-KSV --format json",
+};
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil alerts: %s '%s'\n%s%s", what, arg, usage_head, cli_watch_usage);
+    fprintf(stderr, "vigil alerts: %s '%s'\n", what, arg);
+    cli_usage(&cli_help_alerts, stderr);
     return 2;
 }
 
@@ -49,10 +69,6 @@ int cli_alerts(int argc, char **argv)
     vg_watch_params_default(&p);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("%s%s", usage_head, cli_watch_usage);
-            return 0;
-        }
         if (!v) return fail("missing value or unknown option", a);
         i++;
         int r = cli_watch_arg(&p, a, v, &why);

@@ -7,6 +7,43 @@
 #include "dict.h"
 #include "watch.h"
 
+#include <stdio.h>
+
+/* ---- help: one description per subcommand, the source of both its
+ * --help text and its manual page (help.c renders them) ---- */
+
+typedef struct cli_opt {
+    const char *flag;         /* "--format F" */
+    const char *text;         /* what it does, one sentence or two */
+} cli_opt;
+
+typedef struct cli_help {
+    const char *name;         /* "code" */
+    const char *summary;      /* one line, for `vigil help` and the page's NAME */
+    const char *synopsis;     /* what follows "vigil NAME", a line per form */
+    const char *description;  /* paragraphs, separated by blank lines */
+    const cli_opt *options;   /* NULL-terminated (flag NULL); may be NULL */
+    bool dict_options;        /* takes the dictionary options (cli_dict_opts) */
+    bool watch_options;       /* takes the detector options (cli_watch_opts) */
+    const char *examples;     /* command lines, one a line; may be NULL */
+} cli_help;
+
+extern const cli_opt cli_dict_opts[], cli_watch_opts[];
+extern const cli_help cli_help_code, cli_help_validate, cli_help_ingest, cli_help_export,
+    cli_help_series, cli_help_alerts, cli_help_report, cli_help_serve, cli_help_dict,
+    cli_help_version, cli_help_help;
+
+/* The whole help text of a subcommand (what `vigil CMD --help` prints). */
+void cli_help_print(const cli_help *h, FILE *f);
+/* Its usage lines alone, and where to read more (after a usage error). */
+void cli_usage(const cli_help *h, FILE *f);
+/* True when argv[i] asks for help (-h, --help). */
+bool cli_wants_help(const char *arg);
+
+/* Runs the subcommand argv[1] (help.c). */
+int cli_main(int argc, char **argv);
+
+int cli_help_cmd(int argc, char **argv);
 int cli_code(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_version(int argc, char **argv);
@@ -26,8 +63,6 @@ bool cli_dict_arg(vg_dict_spec *sp, int argc, char **argv, int *i);
  * and the like.  Returns 1 if opt is a detector option and val is valid, 0
  * if opt is not one, -1 for a bad value (then *why is set). */
 int cli_watch_arg(vg_watch_params *p, const char *opt, const char *val, const char **why);
-/* Their usage text, one option a line. */
-extern const char cli_watch_usage[];
 
 /* Opens a store read-only for `series`, `alerts` and `report`; prints why
  * not (as "vigil CMD: ...") and returns NULL when it cannot. */

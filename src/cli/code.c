@@ -6,11 +6,40 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: vigil code [--project F | --config F | --actors F... --verbs F --agents F...\n"
-    "                   --options F --discards F --issues F]\n"
-    "                  [--format tabari|jsonl|text|petrarch] [--output jsonl|tsv]\n"
-    "                  [--date YYYY-MM-DD] [--lede N] [-j N] [FILE...|-]\n";
+static const cli_opt options[] = {
+    { "--format F", "how the input is written: jsonl (one article per line: id, date, text, "
+                    "optional source, url, title), text (one article per file), tabari "
+                    "(TABARI records) or petrarch (PETRARCH XML); default: by the first "
+                    "file's extension, jsonl for standard input" },
+    { "--output F", "jsonl (one event per line, with its explanation; default) or tsv (a "
+                    "header row, then one row per event)" },
+    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC)" },
+    { "--lede N", "code only the first N sentences of each article" },
+    { "-j N", "code on N threads (default: the online processors, at most 16); the output "
+              "is the same for any N" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_code = {
+    .name = "code",
+    .summary = "code records into events (JSON lines or TSV)",
+    .synopsis = "[OPTIONS] [DICTIONARIES] [FILE...|-]",
+    .description =
+        "Reads records (articles, TABARI records or PETRARCH sentences) from the files or "
+        "from standard input, splits articles into sentences and codes each sentence into "
+        "CAMEO events: source and target actor codes, the event code with its root, "
+        "QuadClass, PentaClass, Goldstein score and PLOVER category, the issues of the "
+        "sentence, and what matched: the dictionary entries, with file and line, and the "
+        "pattern that produced the event.\n\n"
+        "Errors go to standard error with the record's id; a bad record never stops the "
+        "others (bad UTF-8 is repaired, an overlong sentence is coded from its start) and "
+        "the exit status is then 1. A summary line ends the run on standard error.",
+    .options = options,
+    .dict_options = true,
+    .examples = "vigil code --format text --date 2023-09-29 article.txt\n"
+                "vigil code --output tsv articles.jsonl > events.tsv\n"
+                "vigil code --project my.project --format tabari texts.txt",
+};
 
 typedef struct code_ctx {
     const vg_dict *d;
@@ -74,14 +103,12 @@ int cli_code(int argc, char **argv)
                 return 2;
             }
         } else if (!strcmp(a, "--lede") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { fputs(usage, stderr); return 2; }
+            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { cli_usage(&cli_help_code, stderr); return 2; }
         } else if (!strcmp(a, "-j") && has) {
-            if (!cli_int(argv[++i], 1, 256, &threads)) { fputs(usage, stderr); return 2; }
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
+            if (!cli_int(argv[++i], 1, 256, &threads)) { cli_usage(&cli_help_code, stderr); return 2; }
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "vigil code: unknown option '%s'\n%s", a, usage);
+            fprintf(stderr, "vigil code: unknown option '%s'\n", a);
+            cli_usage(&cli_help_code, stderr);
             return 2;
         } else {
             vg_vec_push(&files, argv[i]);

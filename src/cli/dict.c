@@ -9,14 +9,44 @@
 #include <string.h>
 #include <time.h>
 
-static const char usage[] =
-    "usage: vigil dict check [--expired YYYY-MM-DD] [DICT]\n"
-    "       vigil dict lookup PHRASE [--date YYYY-MM-DD] [--json] [DICT]\n"
-    "       vigil dict stats [--json] [DICT]\n"
-    "       vigil dict unknown CORPUS... [--format jsonl|text|tabari|petrarch]\n"
-    "                          [--date YYYY-MM-DD] [--top N] [--min N] [DICT]\n"
-    "DICT: --project F | --config F | --actors F... --agents F... --verbs F\n"
-    "      --options F --discards F --issues F   (default: Vigil's own dictionaries)\n";
+static const cli_opt options[] = {
+    { "--expired YYYY-MM-DD", "check: also warn about actors with no code valid on that day" },
+    { "--date YYYY-MM-DD", "lookup: the day codes are chosen for; unknown: the date of "
+                           "undated records (default: today)" },
+    { "--json", "lookup, stats: one JSON object instead of text" },
+    { "--format F", "unknown: how the corpus is written (jsonl, text, tabari, petrarch; "
+                    "default: by extension)" },
+    { "--top N", "unknown: names listed (default 50)" },
+    { "--min N", "unknown: sentences a name must appear in (default 2)" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_dict = {
+    .name = "dict",
+    .summary = "check, look up and measure dictionaries; find uncoded names",
+    .synopsis = "check [--expired DATE] [DICTIONARIES]\n"
+                "lookup PHRASE [--date DATE] [--json] [DICTIONARIES]\n"
+                "stats [--json] [DICTIONARIES]\n"
+                "unknown CORPUS... [--format F] [--date DATE] [--top N] [--min N] [DICTIONARIES]",
+    .description =
+        "check lints a dictionary set as a compiler would, \"file:line: error: ...\": "
+        "phrases defined twice with different meanings, overlapping or inverted date "
+        "ranges of an actor, patterns repeated with different codes, and warnings for "
+        "exact duplicates and the like; exit status 1 when there are errors.\n\n"
+        "lookup explains what a phrase codes on a day, and why: every entry of every kind "
+        "found at each word, with its file and line, the actor's dated codes with the one "
+        "valid marked, agents composed, verbs with their codes and patterns.\n\n"
+        "stats counts the entries of a set, with its load time and memory.\n\n"
+        "unknown lists the frequent proper names of a corpus, in subject or object "
+        "position, that no dictionary codes: candidates for new actors "
+        "(docs/dictionaries.md).",
+    .options = options,
+    .dict_options = true,
+    .examples = "vigil dict check\n"
+                "vigil dict lookup \"Vucic\" --date 2023-09-29\n"
+                "VIGIL_DICT_DIR=dict vigil dict check --expired 2025-06-30\n"
+                "vigil dict unknown corpus.jsonl --top 20",
+};
 
 typedef struct dict_args {
     vg_dict_spec sp;
@@ -108,7 +138,7 @@ static int cmd_check(dict_args *a)
 
 static int cmd_lookup(dict_args *a)
 {
-    if (!a->pos.n) { fputs(usage, stderr); return 2; }
+    if (!a->pos.n) { cli_usage(&cli_help_dict, stderr); return 2; }
     vg_buf phrase = {0};
     for (size_t i = 0; i < a->pos.n; i++) {
         if (i) vg_buf_putc(&phrase, ' ');
@@ -216,7 +246,7 @@ static void print_unknown(vg_unknown *u, const dict_args *a)
 
 static int cmd_unknown(dict_args *a)
 {
-    if (!a->pos.n) { fputs(usage, stderr); return 2; }
+    if (!a->pos.n) { cli_usage(&cli_help_dict, stderr); return 2; }
     vg_dict *d = load(a, "unknown");
     vg_unknown *u = vg_unknown_new(d);
     vg_code_opts co = { a->date ? a->date : cli_today(), 0 };
@@ -235,26 +265,31 @@ static int cmd_unknown(dict_args *a)
 
 int cli_dict(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        cli_usage(&cli_help_dict, stderr);
+        return 2;
     }
     dict_args a = {0};
     for (int i = 2; i < argc; i++) {
         int rc = parse_one(&a, argc, argv, &i);
-        if (rc) { fputs(usage, stderr); free_args(&a); return rc; }
+        if (rc) { cli_usage(&cli_help_dict, stderr); free_args(&a); return rc; }
     }
     const char *cmd = argv[1];
     bool no_pos = !strcmp(cmd, "check") || !strcmp(cmd, "stats");
     int rc;
     if (no_pos && a.pos.n) {
-        fprintf(stderr, "vigil dict %s: unexpected '%s'\n%s", cmd, a.pos.v[0], usage);
+        fprintf(stderr, "vigil dict %s: unexpected '%s'\n", cmd, a.pos.v[0]);
+        cli_usage(&cli_help_dict, stderr);
         rc = 2;
     } else if (!strcmp(cmd, "check")) rc = cmd_check(&a);
     else if (!strcmp(cmd, "lookup")) rc = cmd_lookup(&a);
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&a);
     else if (!strcmp(cmd, "unknown")) rc = cmd_unknown(&a);
-    else { fprintf(stderr, "vigil dict: unknown subcommand '%s'\n%s", cmd, usage); rc = 2; }
+    else {
+        fprintf(stderr, "vigil dict: unknown subcommand '%s'\n", cmd);
+        cli_usage(&cli_help_dict, stderr);
+        rc = 2;
+    }
     free_args(&a);
     return rc;
 }

@@ -7,10 +7,30 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: vigil export [--db PATH|postgresql://...] --format phoenix|gdelt|icews|plover|csv\n"
-    "                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dyad SRC-TGT] [--one-a-day]\n"
-    "--dyad: actor code prefixes, either may be empty or * (SRB-KSV, USA-, -RUS).\n";
+static const cli_opt options[] = {
+    { "--db URL", "the store: a SQLite file (default vigil.db) or postgresql://..." },
+    { "--format F", "phoenix (26 columns), gdelt (GDELT 2.0 events, 61), icews (20), plover "
+                    "(JSON lines) or csv (Vigil's own columns); required" },
+    { "--from YYYY-MM-DD", "events on or after this day" },
+    { "--to YYYY-MM-DD", "events on or before this day" },
+    { "--dyad SRC-TGT", "source and target actor-code prefixes; either may be empty or * "
+                        "(SRB-KSV, USA-, -RUS)" },
+    { "--one-a-day", "one row per source, target, code and day, as Phoenix and ICEWS count" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_export = {
+    .name = "export",
+    .summary = "write stored events as Phoenix, GDELT, ICEWS, PLOVER or CSV",
+    .synopsis = "[--db URL] --format phoenix|gdelt|icews|plover|csv [OPTIONS]",
+    .description =
+        "Writes the store's deduplicated events, ordered by date, to standard output in "
+        "another data set's format (column mappings: docs/export.md). Each row carries its "
+        "mentions' counts, sources and URLs.",
+    .options = options,
+    .examples = "vigil export --db vigil.db --format phoenix > phoenix.tsv\n"
+                "vigil export --db vigil.db --format csv --dyad SRB-KSV --from 2023-09-01",
+};
 
 typedef struct export_args {
     const char *db;
@@ -44,11 +64,9 @@ static int parse_args(int argc, char **argv, export_args *a)
         else if (!strcmp(s, "--to") && has) bad = !vg_date_parse(argv[++i], true, &a->o.to);
         else if (!strcmp(s, "--dyad") && has) bad = !parse_dyad(argv[++i], a);
         else if (!strcmp(s, "--one-a-day")) a->o.one_a_day = true;
-        else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "vigil export: unknown argument '%s'\n%s", s, usage);
+        else {
+            fprintf(stderr, "vigil export: unknown argument '%s'\n", s);
+            cli_usage(&cli_help_export, stderr);
             return 2;
         }
         if (bad) {
@@ -57,7 +75,8 @@ static int parse_args(int argc, char **argv, export_args *a)
         }
     }
     if (!a->fmt_given) {
-        fprintf(stderr, "vigil export: --format is required\n%s", usage);
+        fprintf(stderr, "vigil export: --format is required\n");
+        cli_usage(&cli_help_export, stderr);
         return 2;
     }
     return -1;

@@ -6,13 +6,43 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: vigil ingest [--db PATH|postgresql://...] [-j N] [--lede N] [--batch N]\n"
-    "                    [--format tabari|jsonl|text|petrarch] [--date YYYY-MM-DD]\n"
-    "                    [--gazetteer FILE] [--lock-timeout SECONDS] [-v]\n"
-    "                    [--project F | --config F | --actors F... --verbs F ...]\n"
-    "                    [INPUT...|-]\n"
-    "INPUT: files, directories (recursively; format by extension) or - for stdin.\n";
+static const cli_opt options[] = {
+    { "--db URL", "the store: a SQLite file (default vigil.db, created if needed) or "
+                  "postgresql://... (or a libpq \"host=... dbname=...\" string)" },
+    { "--format F", "read every input as jsonl, text, tabari or petrarch (default: by each "
+                    "file's extension: .jsonl/.json, .xml, .tabari/.evt, anything else is "
+                    "text)" },
+    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC)" },
+    { "--lede N", "code only the first N sentences of each article" },
+    { "-j N", "code on N threads (default: the online processors, at most 16)" },
+    { "--batch N", "articles per transaction (default 500)" },
+    { "--gazetteer FILE", "where places are looked up (default: $VIGIL_GAZETTEER, then "
+                          "gazetteer.bin next to the program, then "
+                          "../share/vigil/gazetteer.bin beside it)" },
+    { "--lock-timeout S", "wait up to S seconds for another writer (default 10)" },
+    { "-v, --verbose", "print the summary even when standard error is not a terminal" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_ingest = {
+    .name = "ingest",
+    .summary = "code articles into the event store (SQLite or PostgreSQL)",
+    .synopsis = "[--db URL] [OPTIONS] [DICTIONARIES] [INPUT...|-]",
+    .description =
+        "Codes every input (files, directories recursively, or - for standard input) and "
+        "adds the articles to the store: each event's date (time expressions such as "
+        "\"on Sunday\" resolved against the article's date) and place (from the gazetteer, "
+        "else the actors' country) are found, and its mentions are deduplicated into "
+        "events across articles and sources. An article already stored unchanged is "
+        "skipped; a changed one replaces its mentions.\n\n"
+        "Articles are committed in batches; if the store fails, the batch in progress is "
+        "rolled back and a rerun completes the work. Exit status 1 when some records "
+        "could not be coded, 2 when the store failed.",
+    .options = options,
+    .dict_options = true,
+    .examples = "vigil ingest --db vigil.db examples/\n"
+                "vigil ingest --db postgresql:///events news/",
+};
 
 typedef struct ingest_args {
     vg_dict_spec sp;
@@ -47,21 +77,19 @@ static int parse_args(int argc, char **argv, ingest_args *a)
                 return 2;
             }
         } else if (!strcmp(s, "--lede") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &a->co.lede)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 1, 1000000, &a->co.lede)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "-j") && has) {
-            if (!cli_int(argv[++i], 1, 256, &a->threads)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 1, 256, &a->threads)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "--batch") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &a->so.batch)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 1, 1000000, &a->so.batch)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "--lock-timeout") && has) {
-            if (!cli_int(argv[++i], 0, 86400, &secs)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 0, 86400, &secs)) return cli_usage(&cli_help_ingest, stderr), 2;
             a->so.lock_timeout_ms = secs ? secs * 1000 : 1;
         } else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
             a->verbose = true;
-        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(usage, stdout);
-            return 0;
         } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "vigil ingest: unknown option '%s'\n%s", s, usage);
+            fprintf(stderr, "vigil ingest: unknown option '%s'\n", s);
+            cli_usage(&cli_help_ingest, stderr);
             return 2;
         } else {
             vg_vec_push(&a->inputs, argv[i]);

@@ -7,9 +7,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: vigil validate FILE --project P [--events OUT.jsonl] [--all] [-v]\n"
-    "       vigil validate FILE.xml [--config PETR_config.ini | dictionary options]\n";
+static const cli_opt options[] = {
+    { "--project P", "the TABARI .project of a TABARI validation file (required for those)" },
+    { "--events OUT", "also write the coded events to OUT, as JSON lines" },
+    { "--all", "score a TABARI file to its end (by default scoring stops at the record "
+               "FINAL-01, as TABARI's does)" },
+    { "-v, --verbose", "a line for records that pass too" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_validate = {
+    .name = "validate",
+    .summary = "run a TABARI validation file or PETRARCH unit tests",
+    .synopsis = "FILE --project P [--events OUT.jsonl] [--all] [-v]\n"
+                "FILE.xml [--events OUT.jsonl] [-v] [DICTIONARIES]",
+    .description =
+        "Codes a validation suite and scores it. A TABARI validation file keeps the "
+        "expected events of each record in its comments ({SRC/TGT/CODE}, {---} for none, "
+        "{###} discarded, {+++} too complex, {OPTION: ...} to change the coding options); "
+        "a record passes when it codes exactly those, as in TABARI's V)alidate mode. A "
+        "PETRARCH unit-test file (.xml) has <EventCoding> elements; its records are scored "
+        "exactly right or not, and its events by precision and recall.\n\n"
+        "Each failed record is printed with what it coded, then a summary line. The exit "
+        "status is 0 when every scored record passed, 1 otherwise. VIGIL_TRACE=ID prints "
+        "the sentence analysis of record ID.",
+    .options = options,
+    .dict_options = true,
+    .examples = "vigil validate Validate.text --project Validate.project\n"
+                "vigil validate PETR.UnitTest.dev.xml --config PETR_config.ini",
+};
 
 int cli_validate(int argc, char **argv)
 {
@@ -23,12 +49,17 @@ int cli_validate(int argc, char **argv)
         else if (!strcmp(argv[i], "--all")) o.stop = NULL;
         else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) o.verbose = true;
         else if (argv[i][0] != '-' && !file) file = argv[i];
-        else { fprintf(stderr, "vigil validate: unknown argument '%s'\n", argv[i]); return 2; }
+        else {
+            fprintf(stderr, "vigil validate: unknown argument '%s'\n", argv[i]);
+            cli_usage(&cli_help_validate, stderr);
+            vg_dict_spec_free(&sp);
+            return 2;
+        }
     }
     size_t flen = file ? strlen(file) : 0;
     bool xml = flen > 4 && !strcmp(file + flen - 4, ".xml");
     if (!file || (!project && !xml)) {
-        fputs(usage, stderr);
+        cli_usage(&cli_help_validate, stderr);
         vg_dict_spec_free(&sp);
         return 2;
     }

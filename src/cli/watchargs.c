@@ -40,17 +40,18 @@ int cli_watch_arg(vg_watch_params *p, const char *opt, const char *val, const ch
     return vg_watch_params_check(p, why) ? 1 : -1;
 }
 
-const char cli_watch_usage[] =
-           "  --baseline DAYS       trailing baseline window (90)\n"
-           "  --guard DAYS          gap between baseline and the day watched (7)\n"
-           "  --min-history DAYS    baseline days needed before watching (30)\n"
-           "  --k SD                CUSUM reference value (1)\n"
-           "  --h SD                CUSUM threshold (8)\n"
-           "  --sigma-min N         floor of the baseline sd, events/day (1)\n"
-           "  --material-weight W   weight of material conflict (2; verbal = 1)\n"
-           "  --min-events N        conflict events needed for an alert (3)\n"
-           "  --max-drivers N       event ids listed per alert (20)\n";
-
+const cli_opt cli_watch_opts[] = {
+    { "--baseline DAYS", "the trailing baseline window (90)" },
+    { "--guard DAYS", "the gap between the baseline and the day watched (7)" },
+    { "--min-history DAYS", "baseline days needed before a dyad is watched (30)" },
+    { "--k SD", "the CUSUM reference value, in baseline standard deviations (1)" },
+    { "--h SD", "the CUSUM threshold (8)" },
+    { "--sigma-min N", "the floor of the baseline's standard deviation, events a day (1)" },
+    { "--material-weight W", "the weight of material conflict (2; verbal conflict weighs 1)" },
+    { "--min-events N", "conflict events needed for an alert (3)" },
+    { "--max-drivers N", "event ids listed per alert (20)" },
+    { NULL, NULL }
+};
 
 vg_store *cli_store_reader(const char *url, const char *cmd)
 {
