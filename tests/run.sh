@@ -4,7 +4,9 @@
 # Unit tests (cmocka binaries) run from both the normal and the sanitizer
 # build.  Scripts in tests/e2e/ and tests/conformance/ print TAP-style
 # "ok NAME" / "not ok NAME" lines (and "ok NAME # SKIP reason" when
-# ../shared is absent); each such line counts as one test.
+# ../shared is absent); each such line counts as one test.  tests/api/run.sh
+# installs the library and builds programs against it; tests/threads.sh runs
+# the threaded paths under ThreadSanitizer (build-tsan/vigil, `make tsan`).
 set -u
 cd "$(dirname "$0")/.."
 pass=0 fail=0 skip=0
@@ -51,6 +53,8 @@ for s in tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     [ -x build-san/vigil ] && count_tap "$s" build-san/vigil
 done
+count_tap tests/api/run.sh build/vigil
+count_tap tests/threads.sh build/vigil
 
 for f in "${failed[@]+"${failed[@]}"}"; do echo "FAILED: $f"; done
 echo "$skip skipped"
