@@ -27,7 +27,7 @@ SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
+override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
 ifeq ($(SAN),1)
@@ -91,11 +91,17 @@ $(BUILD)/gen/cflags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(CC) $(CFLAGS) $(LIB_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LIB_CFLAGS)' > $@
 
+# The version of include/vigil.h, for the library's own files (which do not
+# include the public header).
+$(BUILD)/gen/version.h: include/vigil.h
+	@mkdir -p $(@D)
+	printf '/* generated from include/vigil.h */\n#define VG_LIB_VERSION "%s"\n' $(VERSION) > $@
+
 $(BUILD)/src/cli/%.o: src/cli/%.c $(BUILD)/gen/cflags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/src/%.o: src/%.c $(BUILD)/gen/cflags
+$(BUILD)/src/%.o: src/%.c $(BUILD)/gen/cflags | $(BUILD)/gen/version.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vigil.h"
+#include "version.h"
 
 #define MAX_KEY 32
 #define MAX_VALUE 256
@@ -666,7 +666,7 @@ static int api_meta(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out)
     long long n;
     char first[11], last[11];
     if (!vg_store_summary(st, &n, first, last)) return db_error(a, out, st);
-    vg_buf_printf(out, "{\"version\":\"%s\",\"events\":%lld,\"first\":", VG_VERSION, n);
+    vg_buf_printf(out, "{\"version\":\"%s\",\"events\":%lld,\"first\":", VG_LIB_VERSION, n);
     json_str(out, first[0] ? first : NULL);
     vg_buf_puts(out, ",\"last\":");
     json_str(out, last[0] ? last : NULL);

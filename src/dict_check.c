@@ -1,6 +1,6 @@
 /* dict_check.c -- lint, counts and explanations over a compiled dictionary
  * (the last section of dict.h; used by `vigil dict`). */
-#include "dict.h"
+#include "dict_check.h"
 #include "date.h"
 #include "analysis.h"
 #include "embedded.h"

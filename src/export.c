@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "vigil.h"
+#include "version.h"
 
 /* Columns of the export query. */
 enum {
@@ -609,8 +609,8 @@ static void write_plover(exporter *x)
     json_kv(b, "url", gv(x, C_URL));
     json_kv(b, "title", gv(x, C_TITLE));
     json_kv(b, "publication", gv(x, C_ASRC));
-    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_VERSION "\",\"codebook\":\"CAMEO 1.1b3 to PLOVER\"}");
-    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_VERSION "\"");
+    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_LIB_VERSION "\",\"codebook\":\"CAMEO 1.1b3 to PLOVER\"}");
+    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_LIB_VERSION "\"");
     if (strlen(x->g.added) >= 10) vg_buf_printf(b, ",\"coded_date\":\"%.10s\"", x->g.added);
     vg_buf_puts(b, ",\"cameo\":");
     vg_buf_json_str(b, c->code);

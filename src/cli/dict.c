@@ -2,6 +2,7 @@
  * uncoded names in a corpus.  The work is done by dict_check.c and
  * unknown.c; this file parses arguments and prints. */
 #include "cli.h"
+#include "dict_check.h"
 #include "pipeline.h"
 #include "unknown.h"
 
