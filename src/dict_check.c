@@ -1,5 +1,5 @@
 /* dict_check.c -- lint, counts and explanations over a compiled dictionary
- * (the last section of dict.h; used by `vigil dict`). */
+ * (see dict_check.h; used by `vigil dict`). */
 #include "dict_check.h"
 #include "date.h"
 #include "analysis.h"
