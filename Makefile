@@ -135,9 +135,10 @@ endef
 
 tests: $(UNIT_BIN) $(BUILD)/tools/places_eval
 
-# The threaded tests (tests/threads.sh) run this program under ThreadSanitizer.
+# The threaded tests (tests/threads.sh) run this program and a program on
+# this library under ThreadSanitizer.
 tsan:
-	$(MAKE) SAN=thread build-tsan/vigil
+	$(MAKE) SAN=thread build-tsan/vigil build-tsan/libvigil.a
 
 check:
 	$(MAKE) all tests

@@ -377,9 +377,10 @@ void vg_wordcache_free(vg_wordcache *wc);
  * stays valid until the next call on this cache). */
 void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uint32_t *winfo);
 
-/* Finds the best (longest) phrase of any kind starting at token i whose
- * later words are found in tokens i+1..lim-1 (skipping tokens for which
- * skip[] is set).  kinds: bitmask of 1<<vg_pkind.  Returns false if none. */
+/* Finds the best (longest) phrase of one of the kinds (a bitmask of
+ * 1<<vg_pkind) starting at token i whose later words are found in tokens
+ * i+1..lim-1, skipping tokens for which skip[] is set; winfo and ls are
+ * the sentence's vg_dict_lookup and vg_litset_mark.  Returns false if none. */
 struct vg_litset;
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
                   const struct vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,

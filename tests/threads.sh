@@ -1,8 +1,9 @@
 #!/bin/bash
 # threads.sh -- the threaded paths under ThreadSanitizer (`make tsan` builds
-# build-tsan/vigil): coding on 4 threads gives what 1 thread gives, an
-# ingest on 4 threads stores what 1 thread stores, and the server answers
-# concurrent requests (its connection pool and cache) while another
+# build-tsan/vigil and build-tsan/libvigil.a): coding on 4 threads gives
+# what 1 thread gives, an ingest on 4 threads stores what 1 thread stores,
+# the public API shares dictionaries between threads, and the server
+# answers concurrent requests (its connection pool and cache) while another
 # process commits to its store.  A race report fails the test.  TAP lines.
 source "$(dirname "$0")/lib.sh"
 TSAN=${VIGIL_TSAN:-$ROOT/build-tsan/vigil}
@@ -36,6 +37,20 @@ if [ $rc -eq 0 ] && ! raced "$TMP/ingest.err" && [ -s "$TMP/e1" ] && cmp -s "$TM
     ok threads_ingest_j4
 else
     fail threads_ingest_j4 "exit $rc; $(grep -m1 -A3 ThreadSanitizer "$TMP/ingest.err")"
+fi
+
+# the public API from four threads (tests/api/threads.c on build-tsan/libvigil.a)
+LIB=$(dirname "$TSAN")/libvigil.a
+PKGS="libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto"
+if [ -f "$LIB" ] && command -v cc >/dev/null &&
+   cc -std=c11 -g -fsanitize=thread -I"$ROOT/include" -o "$TMP/api-threads" \
+       "$ROOT/tests/api/threads.c" "$LIB" $(pkg-config --libs $PKGS) -lm -lpthread \
+       2>"$TMP/cc.log"; then
+    out=$("$TMP/api-threads" 2>"$TMP/api.err")
+    if [ "$out" = ok ] && ! raced "$TMP/api.err"; then ok threads_api
+    else fail threads_api "$out $(grep -m1 -A3 ThreadSanitizer "$TMP/api.err")"; fi
+else
+    fail threads_api "cannot build: $(head -3 "$TMP/cc.log" 2>/dev/null)"
 fi
 
 # the server: 4 threads, 8 clients, the cache on, a commit in the middle
