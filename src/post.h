@@ -133,7 +133,9 @@ typedef struct vg_gaz_entry {
 vg_gazetteer *vg_gazetteer_open(const char *path, char *err, size_t errsz);
 /* Where the gazetteer is looked for: $VIGIL_GAZETTEER, then gazetteer.bin
  * next to the running executable, then ../share/vigil/gazetteer.bin beside
- * it.  Returns a malloc'd path to an existing file, or NULL. */
+ * it; then the same two beside libvigil.so when the library is a shared one
+ * (a Python or R process).  Returns a malloc'd path to an existing file, or
+ * NULL. */
 char *vg_gazetteer_default_path(void);
 /* Builds a gazetteer in memory (tests, the build tool); entries are copied. */
 vg_gazetteer *vg_gazetteer_new(const vg_gaz_entry *e, size_t n);

@@ -59,6 +59,15 @@ n=$(sed -n 's/^events \([0-9]*\) series \([0-9]*\)$/\1 \2/p' "$TMP/store.out")
 [ -n "$n" ] && [ "${n% *}" = "${n#* }" ] && [ "${n% *}" -gt 0 ] && ok api_store_events ||
     fail api_store_events "$n"
 (cd "$TMP/user" && ./errors) | sed 's/^/  /' | grep -q 'not ok' && fail api_errors "$((cd "$TMP/user" && ./errors) | grep 'not ok')" || ok api_errors
+# a program of its own finds the installed gazetteer beside the library
+if [ -f "$P/share/vigil/gazetteer.bin" ]; then
+    (unset VIGIL_GAZETTEER; "$TMP/user/store" "$TMP/gaz.db" "$ROOT/examples" >/dev/null 2>&1)
+    cities=$("$P/bin/vigil" export --db "$TMP/gaz.db" --format csv 2>/dev/null | grep -c ',city,')
+    [ "${cities:-0}" -gt 0 ] && ok api_gazetteer_beside_library ||
+        fail api_gazetteer_beside_library "no city-level places"
+else
+    skip api_gazetteer_beside_library "no gazetteer built"
+fi
 
 # the shared library exports the declarations of vigil.h and nothing else
 nm -D --defined-only "$P/lib/libvigil.so" | awk '{ print $3 }' | sort >"$TMP/exported"
