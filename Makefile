@@ -1,17 +1,38 @@
-# Vigil build.  `make` builds build/vigil and build/libvigil.a;
-# `make SAN=1` builds the same under AddressSanitizer + UBSan in build-san/
-# (`make SAN=1 CC=clang`: clang's, with its stricter UBSan, in build-san-clang/);
-# `make check` runs every test in these builds (see tests/run.sh);
-# `make fuzz` builds and runs the libFuzzer targets (docs/fuzzing.md).
+# Vigil build.
+#   make                  build/vigil, build/libvigil.a, build/libvigil.so (+ soname links),
+#                         build/man/*.1 (and the gazetteer and the dashboard when the npm
+#                         packages are installed)
+#   make SAN=1            the same under AddressSanitizer + UBSan, in build-san/
+#                         (make SAN=1 CC=clang: clang's, with its stricter UBSan, in
+#                         build-san-clang/)
+#   make SAN=thread       under ThreadSanitizer, in build-tsan/
+#   make check            every test in the normal and ASan builds (gcc's and, when
+#                         installed, clang's), the threaded ones under TSan (see
+#                         tests/run.sh); ends with "N passed, N failed"
+#   make fuzz             builds and runs the libFuzzer targets (docs/fuzzing.md)
+#   make model            rebuilds data/model.bin from ../shared/training (docs/model.md)
+#   make install          PREFIX (/usr/local) and DESTDIR as usual; make uninstall
+# Flags given on the command line (make CFLAGS=-O0) are added to the required ones.
 
 CC      ?= cc
 PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# A missing package stops the build with its name (unless only cleaning).
+ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo yes),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error pkg-config finds no $(PKG_MISSING): install the development packages (see setup.sh))
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+endif
+
+VERSION := $(shell sed -n 's/^\#define VG_VERSION "\(.*\)"/\1/p' include/vigil.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
+override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
 # clang builds go to their own directories (build-clang/, build-san-clang/):
@@ -27,8 +48,12 @@ endif
 
 ifeq ($(SAN),1)
 BUILD   := build-san$(CCSUF)
-CFLAGS  += -O1 $(SANFLAGS) -fno-omit-frame-pointer
-LDFLAGS += $(SANFLAGS)
+override CFLAGS += -O1 $(SANFLAGS) -fno-omit-frame-pointer
+override LDFLAGS += $(SANFLAGS)
+else ifeq ($(SAN),thread)
+BUILD   := build-tsan
+override CFLAGS += -O1 -fsanitize=thread -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=thread
 else
 BUILD   := build$(CCSUF)
 endif
@@ -38,25 +63,40 @@ endif
 ifeq ($(FUZZ),1)
 BUILD   := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined,nullability -fno-sanitize-recover=all
-CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
-LDFLAGS += -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+override CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+override LDFLAGS += -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 endif
+
+# The library's objects are position-independent (one set serves both
+# libraries) and hide every symbol but the public API (VG_EXPORT, vigil.h).
+LIB_CFLAGS := -fPIC -fvisibility=hidden
 
 LIB_SRC := $(wildcard src/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-# Files compiled into the binary: default dictionaries and data tables.
+# Files compiled into the library: default dictionaries and data tables.
 EMBED   := $(sort $(wildcard dict/*.txt) $(wildcard data/*.tsv) $(wildcard data/*.bin))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SONAME  := libvigil.so.$(SOMAJOR)
+SOFILE  := libvigil.so.$(VERSION)
+COMMANDS := code validate ingest export series alerts report serve dict train version help
+MAN     := $(BUILD)/man/vigil.1 $(COMMANDS:%=$(BUILD)/man/vigil-%.1)
 
-all: $(BUILD)/vigil $(BUILD)/libvigil.a
+all: $(BUILD)/vigil $(BUILD)/libvigil.a $(BUILD)/$(SOFILE) $(MAN)
 
 $(BUILD)/libvigil.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
+$(BUILD)/$(SOFILE): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	ln -sf $(SOFILE) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libvigil.so
+
+# The program links the static library (it uses internal functions too).
 $(BUILD)/vigil: $(CLI_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvigil.a $(LDLIBS)
 
@@ -68,32 +108,108 @@ $(BUILD)/gen/embed.list: FORCE
 $(BUILD)/gen/embedded.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh
 	tools/embed.sh $@ $(EMBED)
 
-$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/gen/cflags
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.c
+# Objects are rebuilt when the compiler or its flags change.
+$(BUILD)/gen/cflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CFLAGS) $(LIB_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LIB_CFLAGS)' > $@
+
+# The version of include/vigil.h, for the library's own files (which do not
+# include the public header).
+$(BUILD)/gen/version.h: include/vigil.h
+	@mkdir -p $(@D)
+	printf '/* generated from include/vigil.h */\n#define VG_LIB_VERSION "%s"\n' $(VERSION) > $@
+
+$(BUILD)/src/cli/%.o: src/cli/%.c $(BUILD)/gen/cflags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/src/%.o: src/%.c $(BUILD)/gen/cflags | $(BUILD)/gen/version.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS) -lcmocka
+
+# Manual pages, written by the program from each command's help.
+$(BUILD)/man/vigil.1: $(BUILD)/vigil
+	@mkdir -p $(@D)
+	$(BUILD)/vigil help --man > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/vigil-%.1: $(BUILD)/vigil
+	@mkdir -p $(@D)
+	$(BUILD)/vigil help --man $* > $@.tmp && mv $@.tmp $@
+
+# pkg-config file, written by install for its PREFIX.
+define PC
+prefix=$(1)
+libdir=$${prefix}/$(LIBDIRNAME)
+includedir=$${prefix}/include
+
+Name: vigil
+Description: political event data from news text (CAMEO/PLOVER coding, event store, escalation watch)
+Version: $(VERSION)
+Requires.private: $(PKGS)
+Libs: -L$${libdir} -lvigil
+Libs.private: -lm -lpthread
+Cflags: -I$${includedir}
+endef
 
 tests: $(UNIT_BIN) $(BUILD)/tools/places_eval fuzz-replay
 
 # clang's sanitizer build joins in when clang is installed.
 CLANG   ?= $(shell command -v clang 2>/dev/null)
 
+# The threaded tests (tests/threads.sh) run this program and a program on
+# this library under ThreadSanitizer.
+tsan:
+	$(MAKE) SAN=thread build-tsan/vigil build-tsan/libvigil.a
+
 check:
 	$(MAKE) all tests
 	$(MAKE) SAN=1 all tests
 	$(if $(CLANG),$(MAKE) SAN=1 CC=$(CLANG) all tests)
+	$(MAKE) tsan
 	tests/run.sh
 
 clean:
-	rm -rf build build-san build-clang build-san-clang build-fuzz
+	rm -rf build build-san build-tsan build-clang build-san-clang build-fuzz
 
-.PHONY: all tests check clean fuzz fuzz-build fuzz-replay FORCE
+# ---- install ----
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+LIBDIRNAME ?= lib
+BINDIR  := $(DESTDIR)$(PREFIX)/bin
+LIBDIR  := $(DESTDIR)$(PREFIX)/$(LIBDIRNAME)
+INCDIR  := $(DESTDIR)$(PREFIX)/include
+MANDIR  := $(DESTDIR)$(PREFIX)/share/man/man1
+DATADIR := $(DESTDIR)$(PREFIX)/share/vigil
+
+install: all
+	install -d $(BINDIR) $(LIBDIR)/pkgconfig $(INCDIR) $(MANDIR)
+	install -m 755 $(BUILD)/vigil $(BINDIR)/vigil
+	install -m 644 include/vigil.h $(INCDIR)/vigil.h
+	install -m 644 $(BUILD)/libvigil.a $(LIBDIR)/libvigil.a
+	install -m 755 $(BUILD)/$(SOFILE) $(LIBDIR)/$(SOFILE)
+	ln -sf $(SOFILE) $(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(LIBDIR)/libvigil.so
+	$(file >$(BUILD)/vigil.pc,$(call PC,$(PREFIX)))
+	install -m 644 $(BUILD)/vigil.pc $(LIBDIR)/pkgconfig/vigil.pc
+	install -m 644 $(MAN) $(MANDIR)
+	if [ -f $(BUILD)/gazetteer.bin ]; then \
+	    install -d $(DATADIR) && install -m 644 $(BUILD)/gazetteer.bin $(DATADIR)/gazetteer.bin; fi
+
+uninstall:
+	rm -f $(BINDIR)/vigil $(INCDIR)/vigil.h $(LIBDIR)/libvigil.a $(LIBDIR)/$(SOFILE) \
+	      $(LIBDIR)/$(SONAME) $(LIBDIR)/libvigil.so $(LIBDIR)/pkgconfig/vigil.pc \
+	      $(MAN:$(BUILD)/man/%=$(MANDIR)/%) $(DATADIR)/gazetteer.bin
+	-rmdir $(DATADIR) 2>/dev/null || true
+
+.PHONY: all tests tsan check clean install uninstall fuzz fuzz-build fuzz-replay FORCE
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # ---- tools ----
@@ -195,3 +311,4 @@ fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz-replay/gaz-seed
 fuzz:
 	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-build
 	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+

@@ -751,12 +751,6 @@ int vg_an_resolve(const vg_analysis *a, size_t i)
     return (int)i;
 }
 
-int vg_an_compound_of(const vg_analysis *a, size_t i)
-{
-    int r = vg_an_resolve(a, i);
-    return r < 0 ? -1 : a->w.v[r].comp;
-}
-
 const char *vg_an_code(const vg_analysis *a, size_t actor_tok, size_t k)
 {
     const vg_aword *w = &a->w.v[actor_tok];

@@ -139,8 +139,6 @@ bool vg_an_is_actor(const vg_analysis *a, size_t i);
 bool vg_an_word_in(const vg_analysis *a, size_t i, const char *const *words);
 /* Does token i open a fronted phrase ("After", "According", "In")? */
 bool vg_an_fronting(const vg_analysis *a, size_t i);
-/* Actor token -> its compound (or -1); pronouns follow their reference. */
-int vg_an_compound_of(const vg_analysis *a, size_t i);
 /* Resolves a pronoun to its actor token (or returns i itself). */
 int vg_an_resolve(const vg_analysis *a, size_t i);
 const char *vg_an_code(const vg_analysis *a, size_t actor_tok, size_t k);

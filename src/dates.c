@@ -1,4 +1,4 @@
-/* dates.c -- calendar helpers and time expressions (see post.h and
+/* dates.c -- time expressions (see post.h and
  * docs/places.md for the rules chosen for ambiguous expressions). */
 #include "post.h"
 #include "text.h"
@@ -7,116 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-/* ---- calendar ---- */
-
-bool vg_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int vg_days_in_month(int y, int m)
-{
-    static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (m < 1 || m > 12) return 0;
-    return m == 2 && vg_is_leap(y) ? 29 : dm[m - 1];
-}
-
-bool vg_ymd_valid(vg_ymd d)
-{
-    return d.y >= 1 && d.y <= 9999 && d.m >= 1 && d.m <= 12 &&
-           d.d >= 1 && d.d <= vg_days_in_month(d.y, d.m);
-}
-
-/* Howard Hinnant's days_from_civil / civil_from_days. */
-long vg_ymd_days(vg_ymd d)
-{
-    long y = d.y - (d.m <= 2);
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long mp = (d.m + 9) % 12;
-    long doy = (153 * mp + 2) / 5 + d.d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-vg_ymd vg_ymd_from_days(long z)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    vg_ymd r;
-    r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    r.y = (int)(yoe + era * 400 + (r.m <= 2));
-    return r;
-}
-
-vg_ymd vg_ymd_add_days(vg_ymd d, long n) { return vg_ymd_from_days(vg_ymd_days(d) + n); }
-
-vg_ymd vg_ymd_add_months(vg_ymd d, int n)
-{
-    long mi = (long)d.y * 12 + (d.m - 1) + n;
-    vg_ymd r = { (int)(mi / 12), (int)(mi % 12) + 1, d.d };
-    int dim = vg_days_in_month(r.y, r.m);
-    if (r.d > dim) r.d = dim;
-    return r;
-}
-
-int vg_ymd_weekday(vg_ymd d)
-{
-    long w = (vg_ymd_days(d) + 4) % 7;   /* 1970-01-01 was a Thursday */
-    return (int)(w < 0 ? w + 7 : w);
-}
-
-int vg_ymd_cmp(vg_ymd a, vg_ymd b)
-{
-    if (a.y != b.y) return a.y < b.y ? -1 : 1;
-    if (a.m != b.m) return a.m < b.m ? -1 : 1;
-    if (a.d != b.d) return a.d < b.d ? -1 : 1;
-    return 0;
-}
-
-static bool parse_digits(const char *s, size_t n, int *v)
-{
-    int x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!vg_isdigit((unsigned char)s[i])) return false;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = x;
-    return true;
-}
-
-bool vg_ymd_parse(const char *s, size_t n, vg_ymd *out)
-{
-    while (n && vg_isspace((unsigned char)*s)) { s++; n--; }
-    while (n && vg_isspace((unsigned char)s[n - 1])) n--;
-    vg_ymd d = { 0, 0, 0 };
-    bool ok;
-    if (n == 10 && s[4] == '-' && s[7] == '-')
-        ok = parse_digits(s, 4, &d.y) && parse_digits(s + 5, 2, &d.m) &&
-             parse_digits(s + 8, 2, &d.d);
-    else if (n == 8)
-        ok = parse_digits(s, 4, &d.y) && parse_digits(s + 4, 2, &d.m) &&
-             parse_digits(s + 6, 2, &d.d);
-    else if (n == 6) {
-        ok = parse_digits(s, 2, &d.y) && parse_digits(s + 2, 2, &d.m) &&
-             parse_digits(s + 4, 2, &d.d);
-        d.y += d.y <= 30 ? 2000 : 1900;
-    } else
-        ok = false;
-    if (!ok || !vg_ymd_valid(d)) return false;
-    *out = d;
-    return true;
-}
-
-int vg_ymd_format(vg_ymd d, char *buf, size_t bufsz)
-{
-    if (d.m == 0) return snprintf(buf, bufsz, "%04d", d.y);
-    if (d.d == 0) return snprintf(buf, bufsz, "%04d-%02d", d.y, d.m);
-    return snprintf(buf, bufsz, "%04d-%02d-%02d", d.y, d.m, d.d);
-}
 
 /* ---- clause distance ---- */
 
@@ -675,7 +565,7 @@ void vg_post_text_init(vg_post_text *pt, const char *sent, size_t len, size_t ve
 
 void vg_post_text_free(vg_post_text *pt) { vg_tokens_free(&pt->tk); }
 
-bool vg_date_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out)
+bool vg_date_expr_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out)
 {
     memset(out, 0, sizeof *out);
     out->date = article;
@@ -700,21 +590,21 @@ bool vg_date_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out)
     return found;
 }
 
-bool vg_date_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+bool vg_date_expr_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
                   vg_date_expr *out)
 {
     vg_post_text pt = { 0 };
     vg_post_text_init(&pt, sent, len, verb_off);
-    bool found = vg_date_find_in(article, &pt, out);
+    bool found = vg_date_expr_find_in(article, &pt, out);
     vg_post_text_free(&pt);
     return found;
 }
 
-bool vg_date_resolve(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+bool vg_date_expr_resolve(vg_ymd article, const char *sent, size_t len, size_t verb_off,
                      vg_ymd *out, size_t span[2])
 {
     vg_date_expr e;
-    bool ok = vg_date_find(article, sent, len, verb_off, &e);
+    bool ok = vg_date_expr_find(article, sent, len, verb_off, &e);
     *out = e.date;
     if (span) {
         span[0] = e.span[0];

@@ -1,7 +1,9 @@
 /* dict.c -- the dictionary model: phrase, code and pattern parsing shared by
  * both loaders, and the compiled lookup index.  See dict.h. */
 #include "dict.h"
+#include "date.h"
 
+#include <errno.h>
 #include <string.h>
 
 typedef VG_VEC(int32_t) i32vec;
@@ -108,34 +110,6 @@ int32_t vg_dict_file(vg_dict *d, const char *path)
 const char *vg_dict_file_name(const vg_dict *d, vg_src src)
 {
     return src.file >= 0 && (size_t)src.file < d->files.n ? d->files.v[src.file] : "?";
-}
-
-/* ---- dates ---- */
-
-static bool valid_ymd(int32_t y, int32_t m, int32_t dd)
-{
-    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1] &&
-           !(m == 2 && dd == 29 && !leap);
-}
-
-bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out)
-{
-    (void)yyyy;
-    if (n != 6 && n != 8) return false;
-    int32_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!vg_isdigit((unsigned char)s[i])) return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (n == 6) {
-        int32_t yy = v / 10000;
-        v += (yy <= 30 ? 20000000 : 19000000);
-    }
-    if (!valid_ymd(v / 10000, v / 100 % 100, v % 100)) return false;
-    *out = v;
-    return true;
 }
 
 /* ---- phrases and pattern elements ---- */
@@ -346,13 +320,13 @@ static bool parse_restriction(const char *s, size_t n, vg_dated *out)
     out->from = 0;
     out->to = 99999999;
     out->has_date = 1;
-    if (buf[0] == '<') return vg_parse_date_digits(buf + 1, k - 1, false, &out->to);
-    if (buf[0] == '>') return vg_parse_date_digits(buf + 1, k - 1, false, &out->from);
+    if (buf[0] == '<') return vg_date_parse_digits(buf + 1, k - 1, &out->to);
+    if (buf[0] == '>') return vg_date_parse_digits(buf + 1, k - 1, &out->from);
     char *dash = strchr(buf, '-');
     if (!dash) return false;
     size_t l1 = (size_t)(dash - buf), l2 = k - l1 - 1;
-    if (l1 && !vg_parse_date_digits(buf, l1, false, &out->from)) return false;
-    if (l2 && !vg_parse_date_digits(dash + 1, l2, false, &out->to)) return false;
+    if (l1 && !vg_date_parse_digits(buf, l1, &out->from)) return false;
+    if (l2 && !vg_date_parse_digits(dash + 1, l2, &out->to)) return false;
     return l1 || l2;
 }
 
@@ -1264,4 +1238,114 @@ const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date)
         if (date >= c->from && date <= c->to) return c;
     }
     return deflt;
+}
+
+/* ---- builders shared by the loaders ---- */
+
+bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
+                  const char **why)
+{
+    char buf[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof buf - 1; i++)
+        if (!vg_isspace((unsigned char)code_text[i])) buf[k++] = code_text[i];
+    buf[k] = '\0';
+    char *tilde = strchr(buf, '~');
+    if (!tilde) { *why = "missing ~ connector in agent code"; return false; }
+    vg_agent a = {0};
+    a.prefix = tilde != buf;
+    if (a.prefix) *tilde = '\0';
+    const char *code = a.prefix ? buf : tilde + 1;
+    if (!*code) { *why = "empty agent code"; return false; }
+    for (const char *q = code; *q; q++)
+        if (!vg_isalnum((unsigned char)*q)) { *why = "bad agent code"; return false; }
+    a.code = vg_dict_strdup(d, code, strlen(code));
+    a.src = src;
+    vg_vec_push(&d->agents, a);
+    return true;
+}
+
+int32_t vg_add_block(vg_dict *d, const char *name, const vg_vcode *code,
+                     vg_vkind kind, vg_src src)
+{
+    vg_vblock b = {0};
+    b.name = name;
+    b.code = *code;
+    b.kind = (uint8_t)kind;
+    b.src = src;
+    vg_vec_push(&d->blocks, b);
+    return (int32_t)d->blocks.n - 1;
+}
+
+int32_t vg_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
+                        const vg_vcode *code, int16_t verb_word, vg_src src,
+                        const char *text)
+{
+    vg_verbform vf = { block, *code, verb_word, src };
+    vg_vec_push(&d->verbforms, vf);
+    return vg_add_entry(d, VG_PK_VERB, ph, (int32_t)d->verbforms.n - 1, src, text);
+}
+
+/* Adds a synset member line ("+DOLLAR", "+&TIETYPES_MEMOS"). */
+bool vg_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
+                          const char **why)
+{
+    vg_elems ev = {0};
+    bool ok = vg_parse_elems(d, s, n, &ev, why);
+    if (ok && ev.n == 0) { *why = "empty synset member"; ok = false; }
+    for (size_t i = 0; ok && i < ev.n; i++)
+        if (ev.v[i].type == VG_EL_SYNSET && ev.v[i].synset == set) {
+            *why = "synset refers to itself";
+            ok = false;
+        }
+    if (ok) {
+        vg_phrase ph = vg_phrase_from(d, ev.v, ev.n);
+        vg_synset *ss = &d->synsets.v[set];
+        vg_vec_push(&ss->members, ph);
+        if (ph.weight > ss->weight) ss->weight = ph.weight;
+    }
+    vg_vec_free(&ev);
+    return ok;
+}
+
+int32_t vg_add_synset(vg_dict *d, const char *name, size_t n)
+{
+    vg_synset ss = {0};
+    ss.name = vg_dict_strdup(d, name, n);
+    vg_vec_push(&d->synsets, ss);
+    int32_t id = (int32_t)d->synsets.n - 1;
+    vg_strmap_put(&d->synset_names, ss.name, id);
+    return id;
+}
+
+/* ---- files ---- */
+
+bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
+                  vg_diag *diag)
+{
+    size_t valid = vg_utf8_valid_len(text, len);
+    if (valid == len) return fn(d, name, text, len, diag);
+    vg_buf fixed = {0};
+    size_t bad = vg_utf8_from_legacy(text, len, &fixed);
+    long line = 1;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + valid - p))); p++) line++;
+    vg_diag_add(diag, VG_DIAG_WARNING, name, line,
+                "%zu byte%s of invalid UTF-8 in this file, read as Windows-1252 (Latin-1); "
+                "the first is here", bad, bad == 1 ? "" : "s");
+    bool ok = fn(d, name, fixed.s, fixed.len, diag);
+    vg_buf_free(&fixed);
+    return ok;
+}
+
+bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
+{
+    size_t len;
+    char *text = vg_read_file(path, &len);
+    if (!text) {
+        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+        return false;
+    }
+    bool ok = vg_load_text(d, path, text, len, fn, diag);
+    free(text);
+    return ok;
 }

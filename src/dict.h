@@ -237,7 +237,8 @@ void vg_dict_free(vg_dict *d);
 /* Builds the lookup index; call after loading, before coding. */
 void vg_dict_compile(vg_dict *d);
 
-/* ---- building blocks for loaders ---- */
+/* ---- building blocks for loaders (dict.c) ----
+ * Each loader parses its own format and builds the model with these. */
 
 int32_t vg_dict_file(vg_dict *d, const char *path);
 const char *vg_dict_strdup(vg_dict *d, const char *s, size_t n);
@@ -248,8 +249,8 @@ bool vg_parse_phrase(vg_dict *d, const char *s, size_t n, vg_phrase *out,
                      const char **why);
 
 /* Parses a code block's contents ("SRBGOV 170531-", "USA/GMW", "---",
- * "SRB >20080109") into a dated alternative.  six_digit_pivot: TABARI years
- * 00-30 are 20xx. */
+ * "SRB >20080109") into a dated alternative.  Six-digit dates are TABARI's
+ * YYMMDD: years 00-30 are 20xx. */
 bool vg_parse_dated(vg_dict *d, const char *s, size_t n, vg_dated *out,
                     const char **why);
 
@@ -293,15 +294,6 @@ bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
 
 /* ---- loaders ---- */
 
-/* Line iterator over a text buffer (strips a trailing CR). */
-typedef struct vg_lines {
-    const char *p, *end;
-    long lineno;
-} vg_lines;
-
-void vg_lines_init(vg_lines *l, const char *text, size_t len);
-bool vg_lines_next(vg_lines *l, const char **s, size_t *n);
-
 typedef VG_VEC(char *) vg_strlist;
 
 /* A loader reads one file's text (name is used in messages). */
@@ -342,14 +334,32 @@ bool vg_load_defaults(vg_dict *d, vg_diag *diag);
  * the file, the line of the first bad byte and the count. */
 bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
                   vg_diag *diag);
-/* Reads a file from disk and runs a loader on it (through vg_load_text). */
+/* Reads a file from disk and runs a loader on it (dict.c, through vg_load_text). */
 bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
+
+/* ---- dictionary sets (dict_load.c) ---- */
+
+typedef VG_VEC(const char *) vg_paths;
+
+/* A set of dictionary files as a user names them.  actors, agents and verbs
+ * are read as TABARI files when their names end in .actors, .agents or
+ * .verbs, as PETRARCH files otherwise; TABARI verbs, options or a project
+ * turn on TABARI-compatible coding. */
+typedef struct vg_dict_spec {
+    const char *project;      /* a TABARI .project */
+    const char *config;       /* a PETRARCH PETR_config.ini */
+    const char *options;      /* a TABARI .options file */
+    vg_paths actors, agents, verbs, discards, issues;
+} vg_dict_spec;
+
+/* True when the spec names nothing (then the defaults are loaded). */
+bool vg_dict_spec_empty(const vg_dict_spec *sp);
+/* Loads the set (problems go to diag) and compiles it; never NULL. */
+vg_dict *vg_dict_load_spec(const vg_dict_spec *sp, vg_diag *diag);
+void vg_dict_spec_free(vg_dict_spec *sp);
 /* Loads every dictionary a .project names; appends its <textfile>s to texts. */
 bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts);
-
-/* Date helpers: yyyymmdd integers. */
-bool vg_parse_date_digits(const char *s, size_t n, bool yyyy, int32_t *out);
 
 /* ---- lookups used by analysis and coding ---- */
 
@@ -375,9 +385,10 @@ void vg_wordcache_free(vg_wordcache *wc);
  * stays valid until the next call on this cache). */
 void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uint32_t *winfo);
 
-/* Finds the best (longest) phrase of any kind starting at token i whose
- * later words are found in tokens i+1..lim-1 (skipping tokens for which
- * skip[] is set).  kinds: bitmask of 1<<vg_pkind.  Returns false if none. */
+/* Finds the best (longest) phrase of one of the kinds (a bitmask of
+ * 1<<vg_pkind) starting at token i whose later words are found in tokens
+ * i+1..lim-1, skipping tokens for which skip[] is set; winfo and ls are
+ * the sentence's vg_dict_lookup and vg_litset_mark.  Returns false if none. */
 struct vg_litset;
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
                   const struct vg_litset *ls, const vg_tokens *tk, size_t i, size_t lim,
@@ -414,61 +425,5 @@ const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *
 const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date);
 
 const char *vg_dict_file_name(const vg_dict *d, vg_src src);
-
-/* ==== checks, statistics and explanations (dict_check.c) ====
- * Used by `vigil dict`.  Everything here reads a compiled dictionary. */
-
-/* Source lines of actors' dated alternatives (the model keeps only the
- * actor's first line): found on demand in the dictionary file's text, read
- * from disk or from the copy built into the binary. */
-typedef struct vg_dict_sources vg_dict_sources;
-vg_dict_sources *vg_dict_sources_new(const vg_dict *d);
-void vg_dict_sources_free(vg_dict_sources *s);
-/* Where the k-th alternative (0 <= k < ndated) of an actor is written; the
- * actor's own line when its text cannot be found. */
-vg_src vg_dated_src(vg_dict_sources *s, int32_t actor, uint32_t k);
-
-/* Appends a dated alternative as written: "SRBGOV >20170531", "USA/GBR",
- * "--- 19950101-19991231". */
-void vg_dated_text(const vg_dict *d, const vg_dated *dt, vg_buf *out);
-
-typedef struct vg_check_opts {
-    int32_t expired;   /* yyyymmdd: warn about actors with no code valid then; 0 = off */
-} vg_check_opts;
-
-/* Lints a compiled dictionary, adding each problem to diag as "file:line:
- * message", in file and line order.  Errors: a phrase defined again with a
- * different meaning (the later one never matches), date ranges of one actor
- * that overlap with different codes, inverted ranges, a pattern repeated in
- * a block with a different code.  Warnings: exact duplicates, a phrase that
- * is both an actor and an agent, overlaps with the same code, extra undated
- * codes, and (with o->expired) actors with no code valid on that date.
- * Returns the number of errors added. */
-size_t vg_dict_check(const vg_dict *d, const vg_check_opts *o, vg_diag *diag);
-
-/* Length of a diagnostic's "file:line: " (or "file: ") prefix, 0 if none:
- * where "error: " goes in gcc-style output. */
-size_t vg_diag_prefix_len(const char *text);
-
-typedef struct vg_dict_counts {
-    size_t files, actors, actor_phrases, dated, undated, dated_actors;
-    size_t agent_phrases, agent_codes;    /* agent codes: distinct "~GOV", "NGO~" */
-    size_t blocks, verb_forms, patterns;
-    size_t synsets, synset_members, nouns, adjectives;
-    size_t discards, story_discards, issues, issue_categories;
-    size_t countries;          /* distinct countries of actor codes (vg_actor_country) */
-    size_t prefixes;           /* distinct 3-letter prefixes of actor codes */
-} vg_dict_counts;
-
-void vg_dict_count(const vg_dict *d, vg_dict_counts *c);
-
-/* Explains what the dictionary matches in a phrase on a date (yyyymmdd):
- * every entry of every kind found at each word, with its source line; for
- * actors every dated alternative with the one valid on the date marked,
- * for agents the composed code, for verbs the block, code and number of
- * patterns.  Appends plain text, or one JSON object when json is set.
- * Returns the number of matches. */
-size_t vg_dict_explain(const vg_dict *d, const char *text, size_t len, int32_t date,
-                       bool json, vg_buf *out);
 
 #endif

@@ -1,6 +1,7 @@
 /* dict_check.c -- lint, counts and explanations over a compiled dictionary
- * (the last section of dict.h; used by `vigil dict`). */
-#include "dict.h"
+ * (see dict_check.h; used by `vigil dict`). */
+#include "dict_check.h"
+#include "date.h"
 #include "analysis.h"
 #include "embedded.h"
 #include "ontology.h"
@@ -467,10 +468,11 @@ static void check_actor(checker *c, int32_t ai, int32_t expired)
                    dated_str(d, x, &c->tmp), actor_name(d, a).s);
         for (uint32_t j = 0; j < i; j++) check_pair(c, ai, j, i);
     }
-    if (expired && ndated && !vg_actor_code(d, ai, expired))
-        report(c, VG_DIAG_WARNING, a->src, "'%s' has no code valid on %04d-%02d-%02d",
-               actor_name(d, a).s, (int)(expired / 10000), (int)(expired / 100 % 100),
-               (int)(expired % 100));
+    if (expired && ndated && !vg_actor_code(d, ai, expired)) {
+        char day[11];
+        vg_date_format(expired, day);
+        report(c, VG_DIAG_WARNING, a->src, "'%s' has no code valid on %s", actor_name(d, a).s, day);
+    }
 }
 
 static void pattern_key(const vg_pattern *p, vg_buf *b)
@@ -681,7 +683,9 @@ static void find_matches(explainer *x)
 
 static void put_date(vg_buf *b, int32_t ymd)
 {
-    vg_buf_printf(b, "%04d-%02d-%02d", (int)(ymd / 10000), (int)(ymd / 100 % 100), (int)(ymd % 100));
+    char day[11];
+    vg_date_format(ymd, day);
+    vg_buf_puts(b, day);
 }
 
 /* The words of a match as written. */

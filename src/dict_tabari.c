@@ -6,28 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* ---- line reading ---- */
-
-void vg_lines_init(vg_lines *l, const char *text, size_t len)
-{
-    l->p = text;
-    l->end = text + len;
-    l->lineno = 0;
-}
-
-bool vg_lines_next(vg_lines *l, const char **s, size_t *n)
-{
-    if (l->p >= l->end) return false;
-    const char *q = memchr(l->p, '\n', (size_t)(l->end - l->p));
-    const char *e = q ? q : l->end;
-    *s = l->p;
-    *n = (size_t)(e - l->p);
-    if (*n && (*s)[*n - 1] == '\r') (*n)--;
-    l->p = q ? q + 1 : l->end;
-    l->lineno++;
-    return true;
-}
-
 /* Copies a line into buf (NUL-terminated), cutting a ';' comment. */
 static char *line_copy(char *buf, size_t cap, const char *s, size_t n, char comment)
 {
@@ -215,29 +193,6 @@ bool vg_load_tabari_actors(vg_dict *d, const char *name, const char *text,
 
 /* ---- agents ---- */
 
-bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
-                  const char **why)
-{
-    char buf[64];
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < sizeof buf - 1; i++)
-        if (!vg_isspace((unsigned char)code_text[i])) buf[k++] = code_text[i];
-    buf[k] = '\0';
-    char *tilde = strchr(buf, '~');
-    if (!tilde) { *why = "missing ~ connector in agent code"; return false; }
-    vg_agent a = {0};
-    a.prefix = tilde != buf;
-    if (a.prefix) *tilde = '\0';
-    const char *code = a.prefix ? buf : tilde + 1;
-    if (!*code) { *why = "empty agent code"; return false; }
-    for (const char *q = code; *q; q++)
-        if (!vg_isalnum((unsigned char)*q)) { *why = "bad agent code"; return false; }
-    a.code = vg_dict_strdup(d, code, strlen(code));
-    a.src = src;
-    vg_vec_push(&d->agents, a);
-    return true;
-}
-
 bool vg_load_tabari_agents(vg_dict *d, const char *name, const char *text,
                            size_t len, vg_diag *diag)
 {
@@ -273,59 +228,6 @@ bool vg_load_tabari_agents(vg_dict *d, const char *name, const char *text,
 }
 
 /* ---- verbs ---- */
-
-int32_t vg_add_block(vg_dict *d, const char *name, const vg_vcode *code,
-                     vg_vkind kind, vg_src src)
-{
-    vg_vblock b = {0};
-    b.name = name;
-    b.code = *code;
-    b.kind = (uint8_t)kind;
-    b.src = src;
-    vg_vec_push(&d->blocks, b);
-    return (int32_t)d->blocks.n - 1;
-}
-
-int32_t vg_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
-                        const vg_vcode *code, int16_t verb_word, vg_src src,
-                        const char *text)
-{
-    vg_verbform vf = { block, *code, verb_word, src };
-    vg_vec_push(&d->verbforms, vf);
-    return vg_add_entry(d, VG_PK_VERB, ph, (int32_t)d->verbforms.n - 1, src, text);
-}
-
-/* Adds a synset member line ("+DOLLAR", "+&TIETYPES_MEMOS"). */
-bool vg_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
-                          const char **why)
-{
-    vg_elems ev = {0};
-    bool ok = vg_parse_elems(d, s, n, &ev, why);
-    if (ok && ev.n == 0) { *why = "empty synset member"; ok = false; }
-    for (size_t i = 0; ok && i < ev.n; i++)
-        if (ev.v[i].type == VG_EL_SYNSET && ev.v[i].synset == set) {
-            *why = "synset refers to itself";
-            ok = false;
-        }
-    if (ok) {
-        vg_phrase ph = vg_phrase_from(d, ev.v, ev.n);
-        vg_synset *ss = &d->synsets.v[set];
-        vg_vec_push(&ss->members, ph);
-        if (ph.weight > ss->weight) ss->weight = ph.weight;
-    }
-    vg_vec_free(&ev);
-    return ok;
-}
-
-int32_t vg_add_synset(vg_dict *d, const char *name, size_t n)
-{
-    vg_synset ss = {0};
-    ss.name = vg_dict_strdup(d, name, n);
-    vg_vec_push(&d->synsets, ss);
-    int32_t id = (int32_t)d->synsets.n - 1;
-    vg_strmap_put(&d->synset_names, ss.name, id);
-    return id;
-}
 
 typedef struct verbctx {
     loadctx c;
@@ -647,37 +549,7 @@ bool vg_load_tabari_options(vg_dict *d, const char *name, const char *text,
     return true;
 }
 
-/* ---- files and projects ---- */
-
-bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
-                  vg_diag *diag)
-{
-    size_t valid = vg_utf8_valid_len(text, len);
-    if (valid == len) return fn(d, name, text, len, diag);
-    vg_buf fixed = {0};
-    size_t bad = vg_utf8_from_legacy(text, len, &fixed);
-    long line = 1;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + valid - p))); p++) line++;
-    vg_diag_add(diag, VG_DIAG_WARNING, name, line,
-                "%zu byte%s of invalid UTF-8 in this file, read as Windows-1252 (Latin-1); "
-                "the first is here", bad, bad == 1 ? "" : "s");
-    bool ok = fn(d, name, fixed.s, fixed.len, diag);
-    vg_buf_free(&fixed);
-    return ok;
-}
-
-bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
-{
-    size_t len;
-    char *text = vg_read_file(path, &len);
-    if (!text) {
-        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-        return false;
-    }
-    bool ok = vg_load_text(d, path, text, len, fn, diag);
-    free(text);
-    return ok;
-}
+/* ---- projects ---- */
 
 bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts)

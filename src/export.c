@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "vigil.h"
+#include "version.h"
 
 /* Columns of the export query. */
 enum {
@@ -266,8 +266,10 @@ static long count_of(const exporter *x, int c)
 static void ymd(const exporter *x, int *y, int *m, int *d)
 {
     int32_t v = 0;
-    vg_store_parse_date(gv(x, C_DATE), &v);
-    *y = v / 10000, *m = v / 100 % 100, *d = v % 100;
+    const char *s = gv(x, C_DATE);
+    if (s) vg_date_parse(s, true, &v);
+    vg_ymd t = vg_date_ymd(v);
+    *y = t.y, *m = t.m, *d = t.d;
 }
 
 static const char *const roles[] = {
@@ -607,8 +609,8 @@ static void write_plover(exporter *x)
     json_kv(b, "url", gv(x, C_URL));
     json_kv(b, "title", gv(x, C_TITLE));
     json_kv(b, "publication", gv(x, C_ASRC));
-    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_VERSION "\",\"codebook\":\"CAMEO 1.1b3 to PLOVER\"}");
-    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_VERSION "\"");
+    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_LIB_VERSION "\",\"codebook\":\"CAMEO 1.1b3 to PLOVER\"}");
+    vg_buf_puts(b, ",\"coder\":\"Vigil " VG_LIB_VERSION "\"");
     if (strlen(x->g.added) >= 10) vg_buf_printf(b, ",\"coded_date\":\"%.10s\"", x->g.added);
     vg_buf_puts(b, ",\"cameo\":");
     vg_buf_json_str(b, c->code);
@@ -696,15 +698,13 @@ static void build_query(const vg_export_opts *o, query *q)
     vg_buf_puts(&q->sql, select_cols);
     vg_buf_puts(&q->sql, " WHERE 1 = 1");
     if (o->from) {
-        snprintf(q->buf[q->np], 64, "%04d-%02d-%02d", o->from / 10000, o->from / 100 % 100,
-                 o->from % 100);
+        vg_date_format(o->from, q->buf[q->np]);
         q->p[q->np] = q->buf[q->np];
         q->np++;
         vg_buf_puts(&q->sql, " AND e.date >= ?");
     }
     if (o->to) {
-        snprintf(q->buf[q->np], 64, "%04d-%02d-%02d", o->to / 10000, o->to / 100 % 100,
-                 o->to % 100);
+        vg_date_format(o->to, q->buf[q->np]);
         q->p[q->np] = q->buf[q->np];
         q->np++;
         vg_buf_puts(&q->sql, " AND e.date <= ?");

@@ -6,9 +6,12 @@
  *   header  { "VGGAZ01\n", u32 endian = 0x01020304, u32 n, u32 poolsz, u32 0 }
  *   records n x gz_rec, sorted by (key, kind desc, rank desc, name)
  *   pool    NUL-terminated strings; offset 0 is the empty string. */
+#define _GNU_SOURCE             /* dladdr */
 #include "post.h"
 #include "text.h"
 #include "util.h"
+
+#include <dlfcn.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -278,16 +281,11 @@ void vg_gazetteer_close(vg_gazetteer *g)
 
 size_t vg_gazetteer_count(const vg_gazetteer *g) { return g ? g->n : 0; }
 
-char *vg_gazetteer_default_path(void)
+/* gazetteer.bin, or ../share/vigil/gazetteer.bin, beside file's folder. */
+static char *beside(const char *file)
 {
-    const char *env = getenv("VIGIL_GAZETTEER");
-    if (env && *env) return vg_strdup(env);
-    char exe[4096];
-    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (l <= 0) return NULL;
-    exe[l] = '\0';
-    char *dir = vg_dirname(exe);
     static const char *const rel[] = { "gazetteer.bin", "../share/vigil/gazetteer.bin" };
+    char *dir = vg_dirname(file);
     for (size_t i = 0; i < 2; i++) {
         char *p = vg_path_join(dir, rel[i]);
         if (access(p, R_OK) == 0) { free(dir); return p; }
@@ -295,6 +293,25 @@ char *vg_gazetteer_default_path(void)
     }
     free(dir);
     return NULL;
+}
+
+char *vg_gazetteer_default_path(void)
+{
+    const char *env = getenv("VIGIL_GAZETTEER");
+    if (env && *env) return vg_strdup(env);
+    char exe[4096];
+    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *p = NULL;
+    if (l > 0) {
+        exe[l] = '\0';
+        p = beside(exe);
+    }
+    /* a program of its own that uses libvigil.so: beside the library */
+    Dl_info info;
+    if (!p && dladdr((void *)vg_gazetteer_default_path, &info) && info.dli_fname &&
+        strchr(info.dli_fname, '/'))
+        p = beside(info.dli_fname);
+    return p;
 }
 
 /* ---- lookup ---- */

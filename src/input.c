@@ -1,6 +1,6 @@
 /* input.c -- see input.h.  PETRARCH XML is read by input_xml.c. */
 #include "input.h"
-#include "dict.h"
+#include "input_xml.h"
 #include "text.h"
 
 #include <jansson.h>
@@ -28,6 +28,18 @@ bool vg_format_parse(const char *s, vg_format *out)
     return false;
 }
 
+vg_format vg_format_by_name(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!strcmp(path, "-") || !dot || strchr(dot, '/')) return strcmp(path, "-") ? VG_FMT_TEXT
+                                                                                  : VG_FMT_JSONL;
+    if (!strcmp(dot, ".jsonl") || !strcmp(dot, ".json") || !strcmp(dot, ".ndjson"))
+        return VG_FMT_JSONL;
+    if (!strcmp(dot, ".xml")) return VG_FMT_PETRARCH;
+    if (!strcmp(dot, ".tabari") || !strcmp(dot, ".evt")) return VG_FMT_TABARI;
+    return VG_FMT_TEXT;
+}
+
 void vg_record_free(vg_record *r)
 {
     vg_buf_free(&r->id);
@@ -51,23 +63,6 @@ static void record_clear(vg_record *r)
     r->sentence_level = false;
 }
 
-bool vg_parse_record_date(const char *s, bool yyyy, int32_t *out)
-{
-    while (vg_isspace((unsigned char)*s)) s++;
-    char d[9];
-    size_t k = 0;
-    /* YYYY-MM-DD */
-    if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
-        char iso[9] = { s[0], s[1], s[2], s[3], s[5], s[6], s[8], s[9], 0 };
-        return vg_parse_date_digits(iso, 8, true, out);
-    }
-    size_t want = yyyy ? 8 : 6;
-    while (k < want && vg_isdigit((unsigned char)s[k])) { d[k] = s[k]; k++; }
-    if (k != want) return false;
-    d[k] = '\0';
-    return vg_parse_date_digits(d, k, yyyy, out);
-}
-
 vg_reader *vg_reader_new(vg_format fmt, const char *name, const char *text, size_t len)
 {
     vg_reader *r = vg_calloc(1, sizeof *r);
@@ -78,8 +73,6 @@ vg_reader *vg_reader_new(vg_format fmt, const char *name, const char *text, size
     vg_lines_init(&r->lines, text, len);
     return r;
 }
-
-void vg_reader_free_xml(void *xml);
 
 void vg_reader_free(vg_reader *r)
 {
@@ -219,16 +212,11 @@ static bool next_text(vg_reader *r, vg_record *rec)
     return true;
 }
 
-bool vg_reader_next_xml(void *r, void **state, const char *name, const char *text,
-                        size_t len, vg_record *rec, vg_diag *diag);
-
-size_t vg_xml_offset(const void *state, const char *text);
-
 size_t vg_reader_offset(const vg_reader *r)
 {
     switch (r->fmt) {
     case VG_FMT_TEXT: return r->done ? r->len : 0;
-    case VG_FMT_PETRARCH: return r->xml ? vg_xml_offset(r->xml, r->text) : 0;
+    case VG_FMT_PETRARCH: return r->xml ? vg_reader_xml_offset(r->xml, r->text) : 0;
     default: return r->lines.p ? (size_t)(r->lines.p - r->text) : 0;
     }
 }

@@ -13,6 +13,8 @@
 #ifndef VG_INPUT_H
 #define VG_INPUT_H
 
+#include "date.h"
+#include "record.h"
 #include "util.h"
 
 typedef enum vg_format {
@@ -20,28 +22,11 @@ typedef enum vg_format {
 } vg_format;
 
 bool vg_format_parse(const char *s, vg_format *out);
-
-typedef struct vg_record {
-    vg_buf id;
-    vg_buf date_text;       /* as written */
-    vg_buf text;            /* the text to code */
-    vg_buf comment;         /* TABARI: comment blocks (validation data) */
-    vg_buf source, url, title;
-    vg_buf parse;           /* PETRARCH: <Parse> tree, if any */
-    vg_buf expected;        /* PETRARCH: EventCoding records, "src tgt code;" */
-    long line;              /* where the record starts in its file */
-    size_t file_no;         /* which input file (set by the pipeline) */
-    size_t end_off;         /* byte offset in its file just after the record */
-    size_t repaired;        /* invalid UTF-8 bytes replaced while reading */
-    bool sentence_level;    /* the text is one sentence (TABARI, PETRARCH) */
-} vg_record;
+/* The format a file is read as, by extension (.jsonl/.json, .xml, .txt ->
+ * text, .tabari/.evt -> tabari; anything else: text; "-": jsonl). */
+vg_format vg_format_by_name(const char *path);
 
 void vg_record_free(vg_record *r);
-
-/* Parses YYMMDD (TABARI pivot: 00-30 is 20xx) or YYYYMMDD from the start of
- * s: only the first 6 (or, with yyyy, 8) digits are read.  Also accepts
- * YYYY-MM-DD.  Returns false if no valid date is found. */
-bool vg_parse_record_date(const char *s, bool yyyy, int32_t *out);
 
 typedef struct vg_reader vg_reader;
 

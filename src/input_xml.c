@@ -8,15 +8,11 @@
  * </Sentence>) is reported and recovered or skipped without stopping the
  * rest; a truncated file still yields every complete record before the
  * fault. */
-#include "input.h"
+#include "input_xml.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
-
-void vg_reader_free_xml(void *xml);
-bool vg_reader_next_xml(void *r, void **state, const char *name, const char *text,
-                        size_t len, vg_record *rec, vg_diag *diag);
 
 typedef struct xml_state {
     const char *text, *end;
@@ -27,8 +23,7 @@ typedef struct xml_state {
 
 void vg_reader_free_xml(void *xml) { free(xml); }
 
-size_t vg_xml_offset(const void *state, const char *text);
-size_t vg_xml_offset(const void *state, const char *text)
+size_t vg_reader_xml_offset(const void *state, const char *text)
 {
     return (size_t)(((const xml_state *)state)->p - text);
 }

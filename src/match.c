@@ -1,12 +1,13 @@
 /* match.c -- see match.h. */
 #include "match.h"
+#include "date.h"
 #include "ontology.h"
 #include "tagger.h"
 
 #include <stdio.h>
 #include <string.h>
 
-struct vg_coder {
+struct vg_matcher {
     const vg_dict *d;
     const vg_options *opt;
     vg_analysis an;
@@ -15,44 +16,11 @@ struct vg_coder {
     uint32_t budget;          /* pattern-matching steps per sentence */
 };
 
-/* ---- dates ---- */
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int32_t civil_from_days(int64_t z)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    return (int32_t)(y * 10000 + m * 100 + d);
-}
-
-int32_t vg_date_add_days(int32_t ymd, int days)
-{
-    int64_t z = days_from_civil(ymd / 10000, (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100));
-    return civil_from_days(z + days);
-}
-
 /* ---- coder ---- */
 
-vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt)
+vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt)
 {
-    vg_coder *c = vg_calloc(1, sizeof *c);
+    vg_matcher *c = vg_calloc(1, sizeof *c);
     c->d = d;
     c->opt = opt;
     c->budget = VG_MATCH_BUDGET;
@@ -60,25 +28,25 @@ vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt)
     return c;
 }
 
-void vg_coder_set_budget(vg_coder *c, uint32_t steps)
+void vg_matcher_set_budget(vg_matcher *c, uint32_t steps)
 {
     c->budget = steps ? steps : VG_MATCH_BUDGET;
 }
 
-void vg_coder_free(vg_coder *c)
+void vg_matcher_free(vg_matcher *c)
 {
     if (!c) return;
     vg_analysis_free(&c->an);
     free(c);
 }
 
-void vg_coder_new_story(vg_coder *c)
+void vg_matcher_new_story(vg_matcher *c)
 {
     c->fwd_code[0] = '\0';
 }
 
-const vg_analysis *vg_coder_analysis(const vg_coder *c) { return &c->an; }
-const vg_options *vg_coder_options(const vg_coder *c) { return c->opt; }
+const vg_analysis *vg_matcher_analysis(const vg_matcher *c) { return &c->an; }
+const vg_options *vg_matcher_options(const vg_matcher *c) { return c->opt; }
 
 void vg_result_free(vg_result *r)
 {
@@ -111,7 +79,7 @@ typedef struct unit {
 static const unit no_unit = { U_NONE, -1, -1, -1, NULL };
 
 typedef struct mctx {
-    vg_coder *c;
+    vg_matcher *c;
     const vg_analysis *a;
     unit src, tgt, cmp;
     /* backtracking work in this sentence: one step per element tried at a
@@ -410,7 +378,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     return &vf->code;
 }
 
-size_t vg_verb_readings(vg_coder *c, int v, const char **codes, int32_t *patterns, size_t max)
+size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patterns, size_t max)
 {
     const vg_analysis *a = &c->an;
     if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
@@ -791,8 +759,8 @@ static void token_span(const vg_analysis *a, int first, int last, uint32_t *off,
     *len = l->off + l->len - f->off;
 }
 
-static void push_event(mctx *m, vg_events *ev, const char *s, int stok, const char *t,
-                       int ttok, const char *code, const vg_event *tmpl)
+static void push_event(mctx *m, vg_coded_events *ev, const char *s, int stok, const char *t,
+                       int ttok, const char *code, const vg_coded_event *tmpl)
 {
     if (!strcmp(s, t)) return;
     for (size_t i = 0; i < ev->n; i++)
@@ -800,7 +768,7 @@ static void push_event(mctx *m, vg_events *ev, const char *s, int stok, const ch
             !strcmp(ev->v[i].code, code))
             return;
     const vg_analysis *a = m->a;
-    vg_event e = *tmpl;
+    vg_coded_event e = *tmpl;
     snprintf(e.source, sizeof e.source, "%s", s);
     snprintf(e.target, sizeof e.target, "%s", t);
     snprintf(e.code, sizeof e.code, "%s", code);
@@ -816,7 +784,7 @@ static void push_event(mctx *m, vg_events *ev, const char *s, int stok, const ch
     vg_vec_push(ev, e);
 }
 
-static void make_events(mctx *m, const vg_vcode *code, const vg_event *tmpl, vg_events *ev)
+static void make_events(mctx *m, const vg_vcode *code, const vg_coded_event *tmpl, vg_coded_events *ev)
 {
     codes_of S, T;
     unit_codes(m, &m->src, &S);
@@ -825,7 +793,7 @@ static void make_events(mctx *m, const vg_vcode *code, const vg_event *tmpl, vg_
         for (int j = 0; j < T.n; j++) {
             if (code->code) push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j], code->code, tmpl);
             if (code->flags & VG_VC_PAIRED) {
-                vg_event t2 = *tmpl;
+                vg_coded_event t2 = *tmpl;
                 t2.flags |= VG_EV_PAIRED;
                 push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i], code->pair, &t2);
             }
@@ -908,7 +876,7 @@ typedef struct sent_state {
 } sent_state;
 
 /* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
-static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_events *ev,
+static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_coded_events *ev,
                       const vg_vcode **vcout)
 {
     const vg_analysis *a = m->a;
@@ -927,7 +895,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_e
     }
     int vl = verb_last(a, v);
     bool designated = m->src.kind != U_NONE || m->tgt.kind != U_NONE || m->cmp.kind != U_NONE;
-    vg_event t = {0};
+    vg_coded_event t = {0};
     t.confidence = -1;
     t.date = r->date;
     t.verb = (int16_t)v;
@@ -943,7 +911,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_e
     return true;
 }
 
-static void append(vg_events *dst, const vg_events *src, size_t from)
+static void append(vg_coded_events *dst, const vg_coded_events *src, size_t from)
 {
     for (size_t i = from; i < src->n; i++) vg_vec_push(dst, src->v[i]);
 }
@@ -953,12 +921,12 @@ static void code_clauses(mctx *m, vg_result *r)
     const vg_analysis *a = m->a;
     const vg_options *o = m->c->opt;
     sent_state st = { { no_unit, false, no_unit }, false };
-    vg_events tmp = {0};
+    vg_coded_events tmp = {0};
     for (int cl = 0; cl < (int)a->clauses.n; cl++) {
         const vg_clause *c = &a->clauses.v[cl];
         size_t clause_start = r->events.n;
         bool got = false;
-        vg_events sub = {0};
+        vg_coded_events sub = {0};
         unit first_src = no_unit, sub_src = no_unit;
         int nverbs = 0;
         bool opened_uncoded = false;
@@ -996,7 +964,7 @@ static void code_clauses(mctx *m, vg_result *r)
 
 /* A single non-subordinate event removes the subordinate ones; dominant
  * events remove all others. */
-static void filter_events(vg_events *ev)
+static void filter_events(vg_coded_events *ev)
 {
     bool real = false, dom = false;
     for (size_t i = 0; i < ev->n; i++) {
@@ -1005,7 +973,7 @@ static void filter_events(vg_events *ev)
     }
     size_t k = 0;
     for (size_t i = 0; i < ev->n; i++) {
-        const vg_event *e = &ev->v[i];
+        const vg_coded_event *e = &ev->v[i];
         if (real && (e->flags & VG_EV_SUBORD)) continue;
         if (dom && !(e->flags & VG_EV_DOMINANT)) continue;
         ev->v[k++] = *e;
@@ -1017,7 +985,7 @@ static void filter_events(vg_events *ev)
  * actor.  Otherwise the subject: the source of the first event, or else an
  * actor standing before the first verb ("They" after "Gunmen opened fire
  * on the police" is not the police). */
-static void remember_antecedent(vg_coder *c, const vg_result *r)
+static void remember_antecedent(vg_matcher *c, const vg_result *r)
 {
     const vg_analysis *a = &c->an;
     c->fwd_code[0] = '\0';
@@ -1035,7 +1003,7 @@ static void remember_antecedent(vg_coder *c, const vg_result *r)
     }
 }
 
-void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
+void vg_code_sentence(vg_matcher *c, const char *text, size_t len, int32_t date,
                       vg_result *out)
 {
     out->events.n = 0;

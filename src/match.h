@@ -2,7 +2,7 @@
  * events: sources, targets, paired/dominant/subordinate codes, passive
  * voice, defaults, complexity and discard rules, time shifts.
  *
- * A vg_coder is one thread's coding context: it owns the analysis buffers
+ * A vg_matcher is one thread's coding context: it owns the analysis buffers
  * and the pronoun-forwarding state between consecutive sentences. */
 #ifndef VG_MATCH_H
 #define VG_MATCH_H
@@ -25,7 +25,7 @@ enum {
     VG_METHOD_BOTH        /* the dictionaries proposed it and the model kept it */
 };
 
-typedef struct vg_event {
+typedef struct vg_coded_event {
     char source[48], target[48], code[12];
     int32_t date;             /* yyyymmdd, after any time shift */
     int16_t verb, verb_last;  /* token span of the verb */
@@ -41,9 +41,9 @@ typedef struct vg_event {
     uint8_t method;           /* VG_METHOD_* */
     float confidence;         /* 0..1 from the model; < 0: none (dictionaries alone) */
     uint32_t expl_off, expl_len;   /* the model's explanation (JSON) in vg_result.expl */
-} vg_event;
+} vg_coded_event;
 
-typedef VG_VEC(vg_event) vg_events;
+typedef VG_VEC(vg_coded_event) vg_coded_events;
 
 typedef struct vg_result {
     int status;               /* VG_AN_* */
@@ -53,16 +53,16 @@ typedef struct vg_result {
     bool truncated;           /* the sentence was cut to its first words */
     bool story_discard;       /* a story discard phrase: drop the whole story */
     vg_issue_counts issues;   /* issue codes found in the sentence */
-    vg_events events;
+    vg_coded_events events;
     uint32_t match_steps;     /* pattern-matching work spent (see VG_MATCH_BUDGET) */
     int32_t budget_pattern;   /* the pattern at which the budget ran out, or -1 */
     vg_buf expl;              /* explanations of the model's decisions (model.h) */
 } vg_result;
 
-typedef struct vg_coder vg_coder;
+typedef struct vg_matcher vg_matcher;
 
-vg_coder *vg_coder_new(const vg_dict *d, const vg_options *opt);
-void vg_coder_free(vg_coder *c);
+vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt);
+void vg_matcher_free(vg_matcher *c);
 
 /* Pattern matching backtracks over the ways a pattern's elements can sit in
  * a clause.  Each sentence gets a budget of steps (an element tried at a
@@ -72,19 +72,19 @@ void vg_coder_free(vg_coder *c);
  * steps at most (docs/coding.md). */
 #define VG_MATCH_BUDGET 200000u
 /* Sets the budget (0: the default); for tests and benchmarks. */
-void vg_coder_set_budget(vg_coder *c, uint32_t steps);
+void vg_matcher_set_budget(vg_matcher *c, uint32_t steps);
 
 /* Starts a new story: pronoun forwarding does not cross stories. */
-void vg_coder_new_story(vg_coder *c);
+void vg_matcher_new_story(vg_matcher *c);
 
 /* Codes one sentence; date is yyyymmdd.  out is cleared first. */
-void vg_code_sentence(vg_coder *c, const char *text, size_t len, int32_t date,
+void vg_code_sentence(vg_matcher *c, const char *text, size_t len, int32_t date,
                       vg_result *out);
 
-const vg_options *vg_coder_options(const vg_coder *c);
+const vg_options *vg_matcher_options(const vg_matcher *c);
 
 /* The analysis of the last coded sentence (for explanations). */
-const vg_analysis *vg_coder_analysis(const vg_coder *c);
+const vg_analysis *vg_matcher_analysis(const vg_matcher *c);
 
 void vg_result_free(vg_result *r);
 
@@ -92,9 +92,6 @@ void vg_result_free(vg_result *r);
  * coded sentence: the code of every pattern of its block that matches
  * (longest first) and then the verb form's own code.  Fills at most max
  * codes and pattern indices (-1: the verb's own code); returns the count. */
-size_t vg_verb_readings(vg_coder *c, int v, const char **codes, int32_t *patterns, size_t max);
-
-/* yyyymmdd arithmetic. */
-int32_t vg_date_add_days(int32_t yyyymmdd, int days);
+size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patterns, size_t max);
 
 #endif

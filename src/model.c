@@ -494,7 +494,7 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
     size_t ne = r ? r->events.n : 0;
     feat(f, "dn=", ne == 0 ? "0" : ne == 1 ? "1" : ne == 2 ? "2" : "3+");
     for (size_t i = 0; i < ne; i++) {
-        const vg_event *e = &r->events.v[i];
+        const vg_coded_event *e = &r->events.v[i];
         const vg_cameo *c = vg_cameo_get(e->code);
         if (!c) continue;
         char p[2] = { (char)('0' + c->penta), 0 };
@@ -1079,7 +1079,7 @@ struct vg_decider {
     int top_class;            /* the class top[] was computed for (-1: none) */
     size_t ntop, top[5];      /* features that weighed most for it */
     double top_w[5];
-    vg_events out;
+    vg_coded_events out;
 };
 
 vg_decider *vg_decider_new(const vg_model *m, const vg_model *fallback, const vg_model_opts *o)
@@ -1197,7 +1197,7 @@ static void token_span(const vg_analysis *a, int first, int last, uint32_t *off,
     *len = l->off + l->len - f->off;
 }
 
-static void swap_actors(vg_event *e)
+static void swap_actors(vg_coded_event *e)
 {
     char t[48];
     memcpy(t, e->source, sizeof t);
@@ -1235,7 +1235,7 @@ static void put_fixed3(vg_buf *b, double x)
     vg_buf_putc(b, (char)('0' + fp % 10));
 }
 
-static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_event *e,
+static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_coded_event *e,
                     const char *decision, const char *from)
 {
     vg_buf *b = &r->expl;
@@ -1322,7 +1322,7 @@ static bool past_year(const vg_analysis *a, int32_t date)
  * (penta >= 0: that PentaClass; else root r itself); else another
  * dictionary verb's own code there (*verb receives the verb); else the
  * general code of root r ("190").  *pattern receives the reading's pattern. */
-static const char *code_in_class(vg_coder *c, const vg_analysis *a, const scores *s, int v,
+static const char *code_in_class(vg_matcher *c, const vg_analysis *a, const scores *s, int v,
                                  int penta, int r, int32_t *pattern, int *verb)
 {
     const char *codes[32];
@@ -1353,7 +1353,7 @@ static const char *code_in_class(vg_coder *c, const vg_analysis *a, const scores
     return base_code(r);
 }
 
-static void set_verb(const vg_analysis *a, vg_event *e, int v)
+static void set_verb(const vg_analysis *a, vg_coded_event *e, int v)
 {
     e->verb = (int16_t)v;
     e->verb_last = (int16_t)(a->w.v[v].type == VG_W_VERB ? phrase_last(a, v) : v);
@@ -1364,7 +1364,7 @@ static void set_verb(const vg_analysis *a, vg_event *e, int v)
 /* Adds an event the patterns missed: a dictionary verb that found no
  * pattern, and the most likely source and target among the coded phrases,
  * when the model is confident of the event, its class and both actors. */
-static void add_event(vg_decider *dc, vg_coder *c, const vg_analysis *a, const scores *s,
+static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const scores *s,
                       vg_result *r)
 {
     int root = best_root(s);
@@ -1397,7 +1397,7 @@ static void add_event(vg_decider *dc, vg_coder *c, const vg_analysis *a, const s
     for (size_t i = 0; i < nr; i++) supported |= penta_of(root_index_of(codes[i])) == cls;
     if (!supported && (s->have_penta ? s->pp[cls] : s->q[root]) < dc->o.add_unsupported) return;
     const vg_unit *us = &dc->units.v[bs], *ut = &dc->units.v[bt];
-    vg_event e;
+    vg_coded_event e;
     memset(&e, 0, sizeof e);
     int verb;
     snprintf(e.source, sizeof e.source, "%s", sc);
@@ -1439,9 +1439,9 @@ static double belief(const scores *s, int root)
     return s->have_penta ? s->pp[penta_of(root)] : s->q[root];
 }
 
-void vg_decide(vg_decider *dc, vg_coder *c, vg_result *r)
+void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
 {
-    const vg_analysis *a = vg_coder_analysis(c);
+    const vg_analysis *a = vg_matcher_analysis(c);
     if (r->status != VG_AN_OK) return;
     if (!dc->m[VG_TASK_PENTA] && !dc->m[VG_TASK_ROOT] && !dc->m[VG_TASK_EVENT] &&
         !dc->m[VG_TASK_ROLES])
@@ -1502,7 +1502,7 @@ void vg_decide(vg_decider *dc, vg_coder *c, vg_result *r)
                                    : NULL;
     dc->out.n = 0;
     for (size_t i = 0; i < r->events.n; i++) {
-        vg_event e = r->events.v[i];
+        vg_coded_event e = r->events.v[i];
         int root = group_root(r, e.verb);
         bool is_primary = e.verb == primary;
         if (!is_primary && belief(&s, root) < dc->o.keep_secondary) continue;

@@ -143,7 +143,7 @@ void vg_decider_free(vg_decider *dc);
 
 /* Decides the events r of the sentence the coder c just coded: sets
  * method, confidence and the explanation of every event. */
-void vg_decide(vg_decider *dc, vg_coder *c, vg_result *r);
+void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r);
 
 const char *vg_method_name(int method);   /* VG_METHOD_* -> "dictionary", ... */
 
@@ -252,7 +252,7 @@ void vg_tdata_opts_default(vg_tdata_opts *o);
 vg_tdata_fmt vg_tdata_guess(const char *path, const char *text, size_t len);
 
 /* Reads one file's examples into ts; returns how many were added. */
-size_t vg_trainset_read(vg_trainset *ts, vg_coder *c, const char *path, const char *text,
+size_t vg_trainset_read(vg_trainset *ts, vg_matcher *c, const char *path, const char *text,
                         size_t len, const vg_tdata_opts *o, vg_diag *diag);
 
 #endif

@@ -459,7 +459,7 @@ void vg_model_builder_free(vg_model_builder *b)
 
 typedef struct reader {
     vg_trainset *ts;
-    vg_coder *c;
+    vg_matcher *c;
     const char *path;
     float weight;
     int32_t date;
@@ -509,9 +509,9 @@ static void add_text(reader *rd, const char *text, size_t len, uint64_t allowed,
     vg_buf clean = {0};
     vg_utf8_repair(text, len, &clean);
     vg_result r = {0};
-    vg_coder_new_story(rd->c);
+    vg_matcher_new_story(rd->c);
     vg_code_sentence(rd->c, clean.s ? clean.s : "", clean.len, date, &r);
-    vg_feats_sentence(vg_coder_analysis(rd->c), &r, &rd->f);
+    vg_feats_sentence(vg_matcher_analysis(rd->c), &r, &rd->f);
     add_example(rd, &rd->f, allowed, weight, group, line, dict_class(rd->ts->task, &r));
     vg_result_free(&r);
     vg_buf_free(&clean);
@@ -537,9 +537,9 @@ static void add_tokens(reader *rd, char **toks, char **tags, size_t n, int32_t g
     }
     vg_vec_push(&off, (uint32_t)text.len);
     vg_result r = {0};
-    vg_coder_new_story(rd->c);
+    vg_matcher_new_story(rd->c);
     vg_code_sentence(rd->c, text.s ? text.s : "", text.len, date, &r);
-    const vg_analysis *a = vg_coder_analysis(rd->c);
+    const vg_analysis *a = vg_matcher_analysis(rd->c);
     vg_units_find(a, &rd->units);
     int v = vg_main_verb(a, &r);
     for (size_t u = 0; u < rd->units.n; u++) {
@@ -765,7 +765,7 @@ static void jsonl_line(reader *rd, const vg_tdata_opts *o, const char *s, size_t
     json_decref(j);
 }
 
-size_t vg_trainset_read(vg_trainset *ts, vg_coder *c, const char *path, const char *text,
+size_t vg_trainset_read(vg_trainset *ts, vg_matcher *c, const char *path, const char *text,
                         size_t len, const vg_tdata_opts *o, vg_diag *diag)
 {
     reader rd;

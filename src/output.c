@@ -1,24 +1,18 @@
 /* output.c -- see output.h. */
 #include "output.h"
+#include "date.h"
 #include "model.h"
 #include "ontology.h"
 
 #include <string.h>
 
-void vg_format_date(int32_t d, char out[11])
-{
-    unsigned y = (unsigned)(d / 10000) % 10000u, m = (unsigned)(d / 100) % 100u,
-             dd = (unsigned)d % 100u;
-    snprintf(out, 11, "%04u-%02u-%02u", y % 10000u, m % 100u, dd % 100u);
-}
-
-static void span_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t len)
+static void span_json(vg_buf *b, const vg_output_ctx *cx, uint32_t off, uint32_t len)
 {
     if (!len || off + len > cx->sentence_len) { vg_buf_puts(b, "null"); return; }
     vg_buf_json_strn(b, cx->sentence + off, len);
 }
 
-static void file_json(vg_buf *b, const vg_event_ctx *cx, vg_src src)
+static void file_json(vg_buf *b, const vg_output_ctx *cx, vg_src src)
 {
     const char *f = vg_dict_file_name(cx->d, src);
     const char *slash = cx->base_names && f ? strrchr(f, '/') : NULL;
@@ -27,14 +21,14 @@ static void file_json(vg_buf *b, const vg_event_ctx *cx, vg_src src)
     vg_buf_printf(b, ",\"line\":%d", src.line);
 }
 
-static void src_json(vg_buf *b, const vg_event_ctx *cx, const vg_entry *e)
+static void src_json(vg_buf *b, const vg_output_ctx *cx, const vg_entry *e)
 {
     vg_buf_puts(b, "\"entry\":");
     vg_buf_json_str(b, e->text);
     file_json(b, cx, e->src);
 }
 
-static void actor_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t len,
+static void actor_json(vg_buf *b, const vg_output_ctx *cx, uint32_t off, uint32_t len,
                        int32_t entry, int32_t agent, bool deflt)
 {
     if (deflt || entry < 0) {
@@ -54,7 +48,7 @@ static void actor_json(vg_buf *b, const vg_event_ctx *cx, uint32_t off, uint32_t
     vg_buf_putc(b, '}');
 }
 
-void vg_event_matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+void vg_output_matched_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
 {
     const vg_dict *d = cx->d;
     vg_buf_puts(b, "{\"verb\":{\"text\":");
@@ -135,10 +129,10 @@ static void issues_text(vg_buf *b, const vg_issue_counts *is)
     }
 }
 
-void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+void vg_output_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
 {
     char date[11];
-    vg_format_date(e->date, date);
+    vg_date_format(e->date, date);
     vg_buf_puts(b, "{\"record\":");
     vg_buf_json_str(b, cx->record);
     vg_buf_printf(b, ",\"sentence_no\":%d,\"date\":\"%s\",\"source\":", cx->sentence_no, date);
@@ -160,29 +154,29 @@ void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
     vg_buf_puts(b, ",\"sentence\":");
     vg_buf_json_strn(b, cx->sentence, cx->sentence_len);
     vg_buf_puts(b, ",\"matched\":");
-    vg_event_matched_json(b, cx, e);
+    vg_output_matched_json(b, cx, e);
     vg_buf_putc(b, '}');
 }
 
-void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r)
+void vg_output_jsonl(vg_buf *b, const vg_output_ctx *cx, const vg_result *r)
 {
     for (size_t i = 0; i < r->events.n; i++) {
-        vg_event_json(b, cx, &r->events.v[i]);
+        vg_output_json(b, cx, &r->events.v[i]);
         vg_buf_putc(b, '\n');
     }
 }
 
-void vg_tsv_header(FILE *f)
+void vg_output_tsv_header(FILE *f)
 {
     fputs("record\tsentence_no\tdate\tsource\ttarget\tcode\troot\tquad\tgoldstein\tplover"
           "\tmethod\tconfidence\tissues\tverb\tpattern\tsentence\n", f);
 }
 
 
-void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e)
+void vg_output_tsv(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
 {
     char date[11];
-    vg_format_date(e->date, date);
+    vg_date_format(e->date, date);
     const vg_cameo *c = vg_cameo_get(e->code);
     tsv_field(b, cx->record, strlen(cx->record));
     vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-typedef struct vg_event_ctx {
+typedef struct vg_output_ctx {
     const vg_dict *d;
     const char *record;      /* record or article id */
     const char *sentence;    /* the sentence as written (event spans refer to it) */
@@ -17,24 +17,21 @@ typedef struct vg_event_ctx {
     const vg_issue_counts *issues;           /* the sentence's issues, may be NULL */
     const vg_buf *expl;                      /* the model's explanations, may be NULL */
     bool base_names;                         /* dictionary files without directories */
-} vg_event_ctx;
+} vg_output_ctx;
 
 /* Appends one event as a JSON object (no newline). */
-void vg_event_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
+void vg_output_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e);
 
 /* Appends the "matched" object alone: the verb, pattern, source and target
  * with the dictionary entries (file and line) that produced them. */
-void vg_event_matched_json(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
+void vg_output_matched_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e);
 
 /* Appends every event of a coded sentence as JSON lines. */
-void vg_events_jsonl(vg_buf *b, const vg_event_ctx *cx, const vg_result *r);
+void vg_output_jsonl(vg_buf *b, const vg_output_ctx *cx, const vg_result *r);
 
 /* TSV: the header row, then one row per event (tabs and newlines in text
  * fields are replaced by spaces). */
-void vg_tsv_header(FILE *f);
-void vg_event_tsv(vg_buf *b, const vg_event_ctx *cx, const vg_event *e);
-
-/* yyyymmdd -> "YYYY-MM-DD" */
-void vg_format_date(int32_t d, char out[11]);
+void vg_output_tsv_header(FILE *f);
+void vg_output_tsv(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e);
 
 #endif

@@ -37,7 +37,7 @@ static bool record_date(const vg_record *rec, const vg_options *opt, const vg_co
         out->date = o->default_date;
         return true;
     }
-    if (vg_parse_record_date(dt, opt->yyyy || strlen(dt) >= 8, &out->date)) return true;
+    if (vg_date_parse(dt, opt->yyyy || strlen(dt) >= 8, &out->date)) return true;
     snprintf(out->error, sizeof out->error, "bad date '%.40s'", dt);
     return false;
 }
@@ -59,10 +59,10 @@ static void apply_story_discard(vg_coded_record *out)
     }
 }
 
-void vg_code_record(vg_coder *c, vg_decider *dc, const vg_record *rec, const vg_code_opts *o,
+void vg_code_record(vg_matcher *c, vg_decider *dc, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out)
 {
-    const vg_options *opt = vg_coder_options(c);
+    const vg_options *opt = vg_matcher_options(c);
     vg_buf_clear(&out->text);
     out->ns = 0;
     out->error[0] = '\0';
@@ -70,7 +70,7 @@ void vg_code_record(vg_coder *c, vg_decider *dc, const vg_record *rec, const vg_
                     vg_utf8_repair(rec->text.s ? rec->text.s : "", rec->text.len, &out->text);
     out->ok = record_date(rec, opt, o, out);
     if (!out->ok) return;
-    if (!(opt->tabari_compat && opt->forward)) vg_coder_new_story(c);
+    if (!(opt->tabari_compat && opt->forward)) vg_matcher_new_story(c);
     const char *t = out->text.s ? out->text.s : "";
     if (rec->sentence_level) {
         vg_coded_sentence *s = next_sentence(out);
@@ -104,6 +104,7 @@ typedef struct slot {
     vg_record rec;
     vg_coded_record cr;
     vg_buf out;
+    void *item;             /* vg_pipeline_io.item_size bytes, or NULL */
     bool keep;              /* emit returned true */
 } slot;
 
@@ -117,20 +118,20 @@ typedef struct batch {
 
 typedef struct worker {
     batch *b;
-    vg_coder *coder;
+    vg_matcher *coder;
     vg_decider *dc;           /* NULL: dictionaries only */
     pthread_t th;
     bool running;
 } worker;
 
-static void work(batch *b, vg_coder *coder, vg_decider *dc)
+static void work(batch *b, vg_matcher *coder, vg_decider *dc)
 {
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
         slot *s = &b->slots[i];
         vg_buf_clear(&s->out);
         vg_code_record(coder, dc, &s->rec, b->co, &s->cr);
-        s->keep = b->io->emit ? b->io->emit(b->io->ctx, &s->rec, &s->cr, &s->out) : true;
+        s->keep = b->io->emit ? b->io->emit(b->io->ctx, &s->rec, &s->cr, &s->out, s->item) : true;
     }
 }
 
@@ -281,7 +282,7 @@ static bool commit_batch(const vg_dict *d, batch *b, const vg_pipeline_io *io, v
         report(d, diag, &s->rec, &s->cr);
         if (s->out.len && io->out) fwrite(s->out.s, 1, s->out.len, io->out);
         if (!s->keep) return false;
-        if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out)) return false;
+        if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out, s->item)) return false;
     }
     return true;
 }
@@ -292,6 +293,8 @@ static void free_batch(batch *b, size_t cap)
         vg_record_free(&b->slots[i].rec);
         vg_coded_record_free(&b->slots[i].cr);
         vg_buf_free(&b->slots[i].out);
+        if (b->slots[i].item && b->io->item_free) b->io->item_free(b->slots[i].item);
+        free(b->slots[i].item);
     }
     free(b->slots);
 }
@@ -306,13 +309,15 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
     batch bs[2];
     for (int k = 0; k < 2; k++) {
         bs[k].slots = vg_calloc(cap, sizeof(slot));
+        for (size_t i = 0; io->item_size && i < cap; i++)
+            bs[k].slots[i].item = vg_calloc(1, io->item_size);
         bs[k].n = 0;
         bs[k].co = co;
         bs[k].io = io;
     }
     worker *ws = vg_calloc((size_t)nthreads, sizeof *ws);
     for (int t = 0; t < nthreads; t++) {
-        ws[t].coder = vg_coder_new(d, opt);
+        ws[t].coder = vg_matcher_new(d, opt);
         if (co->model) ws[t].dc = vg_decider_new(co->model, co->fallback, &co->mopts);
     }
     source src = { files, nfiles, 0, NULL, NULL, fmt, true };
@@ -331,7 +336,7 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
     finish_batch(ws, nthreads);
     for (int k = 0; k < 2; k++) free_batch(&bs[k], cap);
     for (int t = 0; t < nthreads; t++) {
-        vg_coder_free(ws[t].coder);
+        vg_matcher_free(ws[t].coder);
         vg_decider_free(ws[t].dc);
     }
     free(ws);

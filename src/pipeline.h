@@ -39,7 +39,7 @@ typedef struct vg_code_opts {
 
 /* Codes one record; dc (NULL: dictionaries only) decides each sentence's
  * events with the model. */
-void vg_code_record(vg_coder *c, vg_decider *dc, const vg_record *rec, const vg_code_opts *o,
+void vg_code_record(vg_matcher *c, vg_decider *dc, const vg_record *rec, const vg_code_opts *o,
                     vg_coded_record *out);
 
 /* Adds the warnings about one coded sentence to diag, naming its record:
@@ -49,19 +49,27 @@ void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
                           const vg_result *r, vg_diag *diag);
 
 /* Called on a worker thread for every record, as soon as it is coded; may
- * append to out.  Returns false to stop. */
+ * append text to out and fill item (see vg_pipeline_io.item_size).
+ * Returns false to stop. */
 typedef bool (*vg_emit_fn)(void *ctx, const vg_record *rec, const vg_coded_record *cr,
-                           vg_buf *out);
+                           vg_buf *out, void *item);
 /* Called on the calling thread for every record, in input order, after its
- * emit (out holds what emit wrote).  Returns false to stop. */
+ * emit (out and item hold what emit wrote; rec and cr are still valid).
+ * Returns false to stop. */
 typedef bool (*vg_commit_fn)(void *ctx, const vg_record *rec, const vg_coded_record *cr,
-                             const vg_buf *out);
+                             const vg_buf *out, void *item);
 
 typedef struct vg_pipeline_io {
     vg_emit_fn emit;          /* may be NULL */
     vg_commit_fn commit;      /* may be NULL */
     void *ctx;                /* passed to both */
     FILE *out;                /* emit output is written here in order; may be NULL */
+    /* Each record gets an item of item_size bytes (zeroed once, then reused
+     * from record to record: emit resets what it needs) that emit fills and
+     * commit reads, so results cross threads as typed data.  item_free, if
+     * set, releases what an item holds at the end.  0: item is NULL. */
+    size_t item_size;
+    void (*item_free)(void *item);
 } vg_pipeline_io;
 
 typedef struct vg_pipeline_stats {

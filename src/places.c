@@ -45,6 +45,22 @@ typedef struct cand {
     int gscore;           /* gazetteer score, < 0 unresolved */
 } cand;
 
+/* ---- precision names ---- */
+
+static const char *const prec_names[] = { NULL, "city", "region", "country", "unresolved" };
+
+const char *vg_place_prec_name(int prec)
+{
+    return prec > 0 && prec <= VG_PLACE_UNRESOLVED ? prec_names[prec] : NULL;
+}
+
+int vg_place_prec_parse(const char *s)
+{
+    for (int i = 1; s && i <= VG_PLACE_UNRESOLVED; i++)
+        if (!strcmp(s, prec_names[i])) return i;
+    return VG_PLACE_NONE;
+}
+
 /* ---- word lists ---- */
 
 static bool in_list(const char *w, const char *const *list)

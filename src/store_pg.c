@@ -2,7 +2,7 @@
  * transaction per batch, serialised between concurrent ingests by an
  * advisory lock; lookups take a whole batch in one query (arrays), new rows
  * are buffered and sent with COPY. */
-#include "store.h"
+#include "store_be.h"
 #include "ontology.h"
 
 #include <libpq-fe.h>
@@ -40,7 +40,12 @@ static const char schema[] =
     "  lon DOUBLE PRECISION, place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0,\n"
     "  place_raw TEXT, article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL);\n"
     VG_STORE_INDEX_SQL
-    "INSERT INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING;\n";
+    "INSERT INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING;\n"
+    "INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING;\n";
+
+/* Every write transaction counts itself in meta, so that readers (the
+ * server's cache) see that the store changed. */
+#define BUMP_VERSION "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'"
 
 enum { T_ARTICLES, T_SENTENCES, T_EVENTS, T_MENTIONS, T_N };
 
@@ -125,7 +130,9 @@ static void copy_opt(vg_buf *b, const char *s) { copy_str(b, s && *s ? s : NULL)
 
 static void copy_date(vg_buf *b, int32_t d)
 {
-    vg_buf_printf(b, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    char buf[11];
+    vg_date_format(d, buf);
+    vg_buf_puts(b, buf);
 }
 
 static void copy_coord(vg_buf *b, double x)
@@ -190,8 +197,8 @@ static void array_end(vg_buf *b)
 
 static void array_date(vg_buf *b, int32_t d)
 {
-    char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    char buf[11];
+    vg_date_format(d, buf);
     array_add(b, buf);
 }
 
@@ -212,6 +219,7 @@ static bool pg_begin(vg_store_be *be)
 static bool pg_commit(vg_store_be *be)
 {
     pg_be *b = (pg_be *)be;
+    if (!pexec(b, BUMP_VERSION)) return false;
     b->in_tx = false;
     return pexec(b, "COMMIT");
 }
@@ -290,14 +298,14 @@ static bool pg_lookup(vg_store_be *be, const char *const *ids, size_t n, char (*
 
 static bool got_event(void *ctx, int nc, const char *const *v)
 {
-    vg_store_events *out = ctx;
+    vg_store_event_vec *out = ctx;
     if (nc != VG_STORE_NEVENT_COLS) return false;
     vg_vec_reserve(out, out->n + 1);
     vg_store_event_from_row(&out->v[out->n++], v);
     return true;
 }
 
-static bool pg_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out)
+static bool pg_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_event_vec *out)
 {
     vg_buf a[5] = { { 0 } };
     for (size_t i = 0; i < n; i++) {
@@ -468,6 +476,25 @@ static bool pg_bump(vg_store_be *be, const vg_store_event *const *ev, size_t n)
     return ok;
 }
 
+static void pg_budget(vg_store_be *be, int steps)
+{
+    (void)be;
+    (void)steps;    /* the planner needs no fallback plan here */
+}
+
+static bool got_version(void *ctx, int nc, const char *const *v)
+{
+    *(int64_t *)ctx = nc == 1 && v[0] ? strtoll(v[0], NULL, 10) : 0;
+    return false;
+}
+
+static bool pg_data_version(vg_store_be *be, int64_t *out)
+{
+    *out = 0;
+    return pg_query(be, "SELECT value FROM meta WHERE key = 'data_version'", NULL, 0,
+                    got_version, out);
+}
+
 static void pg_close(vg_store_be *be)
 {
     pg_be *b = (pg_be *)be;
@@ -478,8 +505,9 @@ static void pg_close(vg_store_be *be)
 }
 
 static const vg_store_ops pg_ops = {
-    "postgresql", pg_begin, pg_commit, pg_rollback, pg_lookup, pg_candidates, pg_put_article,
-    pg_put_event, pg_put_mention, pg_sync, pg_has_source, pg_bump, pg_query, pg_close
+    "postgresql", false, pg_begin, pg_commit, pg_rollback, pg_lookup, pg_candidates,
+    pg_put_article, pg_put_event, pg_put_mention, pg_sync, pg_has_source, pg_bump, pg_query,
+    pg_budget, pg_data_version, pg_close
 };
 
 static void quiet(void *arg, const char *msg)
@@ -492,6 +520,22 @@ static bool check_version(void *ctx, int ncols, const char *const *v)
 {
     *(bool *)ctx = ncols == 1 && v[0] && !strcmp(v[0], SCHEMA_VERSION);
     return false;
+}
+
+/* A reader: read-only transactions; the schema must be there. */
+static bool pg_setup_reader(pg_be *b)
+{
+    if (!pexec(b, "SET datestyle = ISO; SET client_encoding = 'UTF8'; "
+                  "SET default_transaction_read_only = on"))
+        return false;
+    PGresult *r = PQexec(b->c, "SELECT 1 FROM events LIMIT 0");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fail_msg(b, "not a Vigil store", PQresultErrorMessage(r));
+        PQclear(r);
+        return false;
+    }
+    PQclear(r);
+    return true;
 }
 
 static bool pg_setup(pg_be *b, int timeout_ms)
@@ -521,7 +565,7 @@ vg_store_be *vg_store_pg_open(const char *conninfo, const vg_store_opts *o, char
     if (!ok) fail_msg(b, "cannot connect to PostgreSQL", PQerrorMessage(b->c));
     if (ok) {
         PQsetNoticeProcessor(b->c, quiet, NULL);
-        ok = pg_setup(b, o->lock_timeout_ms);
+        ok = o->read_only ? pg_setup_reader(b) : pg_setup(b, o->lock_timeout_ms);
     }
     if (ok) return &b->base;
     snprintf(err, errsz, "%s", b->base.err);

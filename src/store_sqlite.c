@@ -1,6 +1,6 @@
 /* store_sqlite.c -- the SQLite back end of the event store: WAL mode,
  * BEGIN IMMEDIATE transactions (one per batch), prepared statements. */
-#include "store.h"
+#include "store_be.h"
 #include "ontology.h"
 
 #include <math.h>
@@ -69,6 +69,7 @@ typedef struct sq_be {
     sqlite3 *db;
     sqlite3_stmt *st[S_N];
     int timeout_ms;
+    int budget;               /* progress-handler calls left (budget_left) */
     bool in_tx;
     int ckpt_rc;                    /* first failed checkpoint, see wal_hook */
 } sq_be;
@@ -121,8 +122,8 @@ static void bind_opt(sqlite3_stmt *s, int i, const char *v)
 
 static void bind_date(sqlite3_stmt *s, int i, int32_t d)
 {
-    char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+    char buf[11];
+    vg_date_format(d, buf);
     sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -188,7 +189,7 @@ static bool sq_lookup(vg_store_be *be, const char *const *ids, size_t n, char (*
     return true;
 }
 
-static bool sq_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_events *out)
+static bool sq_candidates(vg_store_be *be, const vg_store_key *k, size_t n, vg_store_event_vec *out)
 {
     sq_be *b = (sq_be *)be;
     sqlite3_stmt *s = b->st[S_CAND];
@@ -353,21 +354,50 @@ static bool sq_query(vg_store_be *be, const char *sql, const char *const *params
     }
     free(v);
     sqlite3_finalize(s);
+    b->base.interrupted = rc == SQLITE_INTERRUPT;
     return !go || rc == SQLITE_DONE || fail(b, rc, "query");
+}
+
+static int budget_left(void *p)
+{
+    return --*(int *)p < 0;
+}
+
+static void sq_budget(vg_store_be *be, int steps)
+{
+    sq_be *b = (sq_be *)be;
+    b->budget = steps;
+    if (steps) sqlite3_progress_handler(b->db, 1000, budget_left, &b->budget);
+    else sqlite3_progress_handler(b->db, 0, NULL, NULL);
+}
+
+/* PRAGMA data_version changes on this connection when another one commits. */
+static bool sq_data_version(vg_store_be *be, int64_t *out)
+{
+    sq_be *b = (sq_be *)be;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(b->db, "PRAGMA data_version", -1, &st, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "data version");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || fail(b, rc, "data version");
 }
 
 static void sq_close(vg_store_be *be)
 {
     sq_be *b = (sq_be *)be;
     if (b->in_tx) sq_rollback(be);
+    sqlite3_progress_handler(b->db, 0, NULL, NULL);
     for (int i = 0; i < S_N; i++) sqlite3_finalize(b->st[i]);
     sqlite3_close(b->db);
     free(b);
 }
 
 static const vg_store_ops sq_ops = {
-    "sqlite", sq_begin, sq_commit, sq_rollback, sq_lookup, sq_candidates, sq_put_article,
-    sq_put_event, sq_put_mention, sq_sync, sq_has_source, sq_bump, sq_query, sq_close
+    "sqlite", true, sq_begin, sq_commit, sq_rollback, sq_lookup, sq_candidates, sq_put_article,
+    sq_put_event, sq_put_mention, sq_sync, sq_has_source, sq_bump, sq_query, sq_budget,
+    sq_data_version, sq_close
 };
 
 static bool check_version(void *ctx, int ncols, const char *const *v)
@@ -429,15 +459,39 @@ static bool sq_setup(sq_be *b)
     return true;
 }
 
+/* A reader: read-only and query_only, a larger cache, memory-mapped I/O;
+ * the database must be a Vigil store already. */
+static bool sq_setup_reader(sq_be *b)
+{
+    sqlite3_busy_timeout(b->db, 5000);
+    sqlite3_exec(b->db, "PRAGMA query_only=1; PRAGMA cache_size=-32000; "
+                        "PRAGMA mmap_size=2147418112;", NULL, NULL, NULL);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(b->db, "SELECT 1 FROM events LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+        int ec = sqlite3_errcode(b->db);
+        if (ec == SQLITE_READONLY || ec == SQLITE_CANTOPEN)     /* not "not a store" */
+            snprintf(b->base.err, sizeof b->base.err, "cannot read the store (%s): reading a "
+                     "store in WAL mode needs its -wal and -shm files, or a writable directory "
+                     "to create them", sqlite3_errmsg(b->db));
+        else
+            snprintf(b->base.err, sizeof b->base.err, "not a Vigil store (%s)",
+                     sqlite3_errmsg(b->db));
+        return false;
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
 vg_store_be *vg_store_sqlite_open(const char *path, const vg_store_opts *o, char *err,
                                   size_t errsz)
 {
     sq_be *b = vg_calloc(1, sizeof *b);
     b->base.ops = &sq_ops;
     b->timeout_ms = o->lock_timeout_ms;
-    int rc = sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                               SQLITE_OPEN_NOMUTEX, NULL);
-    bool ok = rc == SQLITE_OK ? sq_setup(b) : fail(b, rc, "cannot open");
+    int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &b->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    bool ok = rc != SQLITE_OK ? fail(b, rc, "cannot open")
+              : o->read_only ? sq_setup_reader(b) : sq_setup(b);
     if (ok) return &b->base;
     snprintf(err, errsz, "%s: %s", path, b->base.err);
     if (!sqlite3_get_autocommit(b->db)) sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);

@@ -442,3 +442,25 @@ double vg_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+/* ---- lines ---- */
+
+void vg_lines_init(vg_lines *l, const char *text, size_t len)
+{
+    l->p = text;
+    l->end = text + len;
+    l->lineno = 0;
+}
+
+bool vg_lines_next(vg_lines *l, const char **s, size_t *n)
+{
+    if (l->p >= l->end) return false;
+    const char *q = memchr(l->p, '\n', (size_t)(l->end - l->p));
+    const char *e = q ? q : l->end;
+    *s = l->p;
+    *n = (size_t)(e - l->p);
+    if (*n && (*s)[*n - 1] == '\r') (*n)--;
+    l->p = q ? q + 1 : l->end;
+    l->lineno++;
+    return true;
+}

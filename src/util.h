@@ -126,6 +126,15 @@ void vg_diag_add(vg_diag *d, vg_diag_level lvl, const char *file, long line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void vg_diag_free(vg_diag *d);
 
+/* Line iterator over a text buffer (strips a trailing CR). */
+typedef struct vg_lines {
+    const char *p, *end;
+    long lineno;
+} vg_lines;
+
+void vg_lines_init(vg_lines *l, const char *text, size_t len);
+bool vg_lines_next(vg_lines *l, const char **s, size_t *n);
+
 /* Reads a whole file; returns NULL (with errno set) on failure. */
 char *vg_read_file(const char *path, size_t *len);
 /* Directory part of path ("." if none); caller frees. */

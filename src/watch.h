@@ -4,11 +4,14 @@
  * against a trailing baseline (method and parameters: docs/watch.md).
  *
  * Everything counts deduplicated events (the events table), never mentions:
- * a story reported a thousand times is one event.  The detector itself
- * (vg_watch_detect) is a pure function of an event list, so it is tested on
- * synthetic series; the loaders (vg_watch_load, vg_watch_scan...) read a SQLite
- * store opened read-only with vg_watch_open.  No global state; a sqlite3
- * handle must be used by one thread at a time. */
+ * a story reported a thousand times is one event.  Three files:
+ *   watch.c         the detector (vg_watch_detect), a pure function of an
+ *                   event list, so it is tested on synthetic series; series
+ *                   and alerts as data, CSV and JSON;
+ *   watch_store.c   the queries (vg_watch_load, vg_watch_scan, ...), through
+ *                   the store (store.h), on SQLite or PostgreSQL;
+ *   watch_report.c  the terminal report.
+ * No global state; a vg_store is used by one thread at a time. */
 #ifndef VG_WATCH_H
 #define VG_WATCH_H
 
@@ -16,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
+#include "date.h"
+#include "store.h"
 #include "util.h"
 
 #define VG_ACTOR_MAX 32          /* longest actor-code prefix accepted */
@@ -31,13 +34,11 @@ typedef struct vg_dyad {
  * failure returns false and sets *why (static text). */
 bool vg_dyad_parse(const char *s, vg_dyad *out, const char **why);
 /* Parses a single actor prefix the same way; out has VG_ACTOR_MAX+1 bytes. */
-bool vg_actor_parse(const char *s, char *out, const char **why);
+bool vg_dyad_actor_parse(const char *s, char *out, const char **why);
 /* True when code starts with prefix. */
-bool vg_actor_match(const char *code, const char *prefix);
+bool vg_dyad_actor_match(const char *code, const char *prefix);
 
-/* Dates are day numbers (days since 1970-01-01, as vg_ymd_days). */
-bool vg_day_parse(const char *s, long *day);      /* strict "YYYY-MM-DD" */
-void vg_day_format(long day, char buf[11]);
+/* Dates are day numbers (date.h: vg_day_parse, vg_day_format). */
 
 typedef enum vg_period { VG_BY_DAY, VG_BY_WEEK, VG_BY_MONTH } vg_period;
 
@@ -77,28 +78,28 @@ double vg_cell_gold_mean(const vg_cell *c);   /* 0 when no score */
  * conflict = QuadClass 3 + 4, cooperation = 1 + 2; 0 for an empty period. */
 double vg_cell_cci(const vg_cell *c);
 
-typedef struct vg_series {
+typedef struct vg_watch_series {
     vg_dyad dyad;
     vg_period by;
     long from, to;        /* first period's start; last day covered */
     size_t n;             /* periods */
     long *start;          /* n period starts */
     vg_cell *cell[VG_NDIR];
-} vg_series;
+} vg_watch_series;
 
-#define VG_SERIES_MAX_PERIODS 100000
+#define VG_WATCH_MAX_PERIODS 100000
 
 /* Buckets events into periods from floor(from) to to (every period present,
  * empty ones as zeros).  Returns false when to < from or the range has more
  * than max_periods periods. */
-bool vg_series_build(vg_series *s, const vg_dyad *d, vg_period by, long from, long to,
+bool vg_watch_series_build(vg_watch_series *s, const vg_dyad *d, vg_period by, long from, long to,
                      const vg_wevent *ev, size_t n, size_t max_periods);
-void vg_series_free(vg_series *s);
+void vg_watch_series_free(vg_watch_series *s);
 /* Long CSV: period,direction,events,q1,q2,q3,q4,material_conflict,
  * goldstein_sum,goldstein_mean,cci; direction is "A>B", "B>A" or "both". */
-void vg_series_csv(const vg_series *s, vg_buf *out);
+void vg_watch_series_csv(const vg_watch_series *s, vg_buf *out);
 /* Columnar JSON (docs/dashboard.md). */
-void vg_series_json(const vg_series *s, vg_buf *out);
+void vg_watch_series_json(const vg_watch_series *s, vg_buf *out);
 
 /* --------------------------------------------------------- detection */
 
@@ -115,17 +116,11 @@ typedef struct vg_watch_params {
 } vg_watch_params;
 
 void vg_watch_params_default(vg_watch_params *p);
-/* Applies a command-line option ("--k", "0.5").  Returns 1 if opt is a
- * watch option and val is valid, 0 if opt is not a watch option, -1 for a
- * bad value (then *why is set). */
-int vg_watch_param_arg(vg_watch_params *p, const char *opt, const char *val, const char **why);
 bool vg_watch_params_check(const vg_watch_params *p, const char **why);
-/* Usage text of the options above (one per line). */
-const char *vg_watch_params_usage(void);
 
 typedef VG_VEC(int64_t) vg_watch_ids;
 
-typedef struct vg_alert {
+typedef struct vg_watch_alert {
     vg_dyad dyad;
     long start;          /* estimated change point: the day the CUSUM left 0 */
     long trigger;        /* the day it crossed h */
@@ -139,9 +134,9 @@ typedef struct vg_alert {
     long record_since;   /* first day of the data watched (for "on record") */
     int n_events;        /* conflict events in [start, end] */
     vg_watch_ids drivers;      /* the heaviest of them (material first, then Goldstein) */
-} vg_alert;
+} vg_watch_alert;
 
-typedef VG_VEC(vg_alert) vg_alerts;
+typedef VG_VEC(vg_watch_alert) vg_watch_alerts;
 
 /* Daily conflict intensity of ev over days [day0, day0 + ndays): QuadClass 3
  * weighs 1, 4 weighs material_weight, other events and events whose date is
@@ -152,39 +147,42 @@ void vg_watch_intensity(const vg_watch_params *p, const vg_wevent *ev, size_t n,
  * events outside the range only serve as history) and appends to out the
  * alerts whose start is >= report_from. */
 void vg_watch_detect(const vg_watch_params *p, const vg_dyad *d, const vg_wevent *ev,
-                     size_t n, long first, long last, long report_from, vg_alerts *out);
-void vg_alerts_free(vg_alerts *a);
+                     size_t n, long first, long last, long report_from, vg_watch_alerts *out);
+void vg_watch_alerts_free(vg_watch_alerts *a);
 /* "highest in 11 months" / "highest on record (since 2023-01-01)". */
-void vg_alert_severity(const vg_alert *al, char *buf, size_t bufsz);
-void vg_alerts_json(const vg_alerts *a, vg_buf *out);
+void vg_watch_alert_severity(const vg_watch_alert *al, char *buf, size_t bufsz);
+void vg_watch_alerts_json(const vg_watch_alerts *a, vg_buf *out);
 /* Sorts by start date, newest first. */
-void vg_alerts_sort(vg_alerts *a);
+void vg_watch_alerts_sort(vg_watch_alerts *a);
 
-/* --------------------------------------------------------- the store */
+/* ------------------------------------------- the store (watch_store.c) */
 
-/* Opens a SQLite store read-only (query_only, busy timeout).  On failure
- * returns NULL and writes a reason into err. */
-sqlite3 *vg_watch_open(const char *path, char *err, size_t errsz);
+/* The store is opened read-only by the callers (vg_store_opts.read_only).
+ * On failure these return false with a reason in err. */
+
 /* Events of the dyad (both directions, dir set) with from <= day <= to
  * (LONG_MIN/LONG_MAX for no bound); conflict_only keeps QuadClass 3-4. */
-bool vg_watch_load(sqlite3 *db, const vg_dyad *d, long from, long to, bool conflict_only,
+bool vg_watch_load(vg_store *st, const vg_dyad *d, long from, long to, bool conflict_only,
                    vg_wevents *out, char *err, size_t errsz);
 /* Alerts of every pair of 3-character actor prefixes (unordered, A != B)
  * that start on or after since. */
-bool vg_watch_scan(sqlite3 *db, const vg_watch_params *p, long since, vg_alerts *out,
+bool vg_watch_scan(vg_store *st, const vg_watch_params *p, long since, vg_watch_alerts *out,
                    char *err, size_t errsz);
 /* Alerts of one dyad starting on or after since. */
-bool vg_watch_dyad_alerts(sqlite3 *db, const vg_watch_params *p, const vg_dyad *d,
-                          long since, vg_alerts *out, char *err, size_t errsz);
+bool vg_watch_dyad_alerts(vg_store *st, const vg_watch_params *p, const vg_dyad *d,
+                          long since, vg_watch_alerts *out, char *err, size_t errsz);
 /* Series of a dyad; from/to default (LONG_MIN/LONG_MAX) to its first/last
  * event.  An empty series (n == 0) when it has no events and no range. */
-bool vg_watch_series(sqlite3 *db, const vg_dyad *d, vg_period by, long from, long to,
-                     size_t max_periods, vg_series *s, char *err, size_t errsz);
+bool vg_watch_load_series(vg_store *st, const vg_dyad *d, vg_period by, long from, long to,
+                          size_t max_periods, vg_watch_series *s, char *err, size_t errsz);
+/* Ids of the n most reported events of the dyad in [from, to]: by distinct
+ * sources, then mentions, then the lowest Goldstein. */
+bool vg_watch_top_events(vg_store *st, const vg_dyad *d, long from, long to, int n,
+                         vg_watch_ids *out, char *err, size_t errsz);
 
+/* ------------------------------------------ the report (watch_report.c) */
 
-/* --------------------------------------------------------- the report */
-
-typedef struct vg_report_opts {
+typedef struct vg_watch_report_opts {
     vg_dyad dyad;
     long from, to;          /* LONG_MIN / LONG_MAX: the dyad's first / last event */
     bool by_given;          /* else day, week or month: whichever fits width */
@@ -193,15 +191,11 @@ typedef struct vg_report_opts {
     int top;                /* top events listed (10) */
     int sentences;          /* source sentences per top event (2) */
     vg_watch_params params;
-} vg_report_opts;
+} vg_watch_report_opts;
 
 /* "▁▂▃▄▅▆▇█" sparkline of v[0..n) (zero -> ▁, max -> █) appended to out. */
-void vg_sparkline(const double *v, size_t n, vg_buf *out);
-/* Ids of the n most reported events of the dyad in [from, to]: by distinct
- * sources, then mentions, then the lowest Goldstein. */
-bool vg_watch_top_events(sqlite3 *db, const vg_dyad *d, long from, long to, int n,
-                         vg_watch_ids *out, char *err, size_t errsz);
+void vg_watch_sparkline(const double *v, size_t n, vg_buf *out);
 /* The plain-text report of `vigil report` (UTF-8). */
-bool vg_watch_report(sqlite3 *db, const vg_report_opts *o, vg_buf *out, char *err, size_t errsz);
+bool vg_watch_report(vg_store *st, const vg_watch_report_opts *o, vg_buf *out, char *err, size_t errsz);
 
 #endif

@@ -10,6 +10,9 @@
 # ($CLANG_SAN_SCRIPTS; all with CLANG_SAN_ALL=1) under clang's.  In the
 # sanitizer runs every report goes to a log file, and a script after
 # which such a log exists fails, whatever its own checks said.
+# tests/api/run.sh installs the library and builds programs against it;
+# tests/threads.sh runs the threaded paths under ThreadSanitizer
+# (build-tsan/vigil, `make tsan`).
 set -u
 cd "$(dirname "$0")/.."
 # A sanitizer report exits 86, not 1: a test that expects 1 (records
@@ -91,6 +94,8 @@ for s in $CLANG_SAN_SCRIPTS; do
     [ -f "$s" ] || continue
     [ -x build-san-clang/vigil ] && count_tap "$s" build-san-clang/vigil
 done
+count_tap tests/api/run.sh build/vigil
+count_tap tests/threads.sh build/vigil
 
 for f in "${failed[@]+"${failed[@]}"}"; do echo "FAILED: $f"; done
 echo "$skip skipped"

@@ -5,7 +5,46 @@
 #define VG_CLI_H
 
 #include "dict.h"
+#include "watch.h"
 
+#include <stdio.h>
+
+/* ---- help: one description per subcommand, the source of both its
+ * --help text and its manual page (help.c renders them) ---- */
+
+typedef struct cli_opt {
+    const char *flag;         /* "--format F" */
+    const char *text;         /* what it does, one sentence or two */
+} cli_opt;
+
+typedef struct cli_help {
+    const char *name;         /* "code" */
+    const char *summary;      /* one line, for `vigil help` and the page's NAME */
+    const char *synopsis;     /* what follows "vigil NAME", a line per form */
+    const char *description;  /* paragraphs, separated by blank lines */
+    const cli_opt *options;   /* NULL-terminated (flag NULL); may be NULL */
+    bool dict_options;        /* takes the dictionary options (cli_dict_opts) */
+    bool watch_options;       /* takes the detector options (cli_watch_opts) */
+    bool model_options;       /* takes the model options (cli_model_opts) */
+    const char *examples;     /* command lines, one a line; may be NULL */
+} cli_help;
+
+extern const cli_opt cli_dict_opts[], cli_watch_opts[], cli_model_opts[];
+extern const cli_help cli_help_code, cli_help_validate, cli_help_ingest, cli_help_export,
+    cli_help_series, cli_help_alerts, cli_help_report, cli_help_serve, cli_help_dict,
+    cli_help_train, cli_help_version, cli_help_help;
+
+/* The whole help text of a subcommand (what `vigil CMD --help` prints). */
+void cli_help_print(const cli_help *h, FILE *f);
+/* Its usage lines alone, and where to read more (after a usage error). */
+void cli_usage(const cli_help *h, FILE *f);
+/* True when argv[i] asks for help (-h, --help). */
+bool cli_wants_help(const char *arg);
+
+/* Runs the subcommand argv[1] (help.c). */
+int cli_main(int argc, char **argv);
+
+int cli_help_cmd(int argc, char **argv);
 int cli_code(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_version(int argc, char **argv);
@@ -18,19 +57,18 @@ int cli_serve(int argc, char **argv);
 int cli_dict(int argc, char **argv);
 int cli_train(int argc, char **argv);
 
-/* Dictionary options shared by subcommands (dictargs.c). */
-typedef VG_VEC(const char *) cli_strs;
+/* Dictionary options shared by subcommands (dictargs.c): consumes argv[*i]
+ * (and its value) if it is one; vg_dict_load_spec then loads the set. */
+bool cli_dict_arg(vg_dict_spec *sp, int argc, char **argv, int *i);
 
-typedef struct cli_dictspec {
-    const char *project, *config, *options;
-    cli_strs actors, agents, verbs, discards, issues;
-} cli_dictspec;
+/* Detector options shared by subcommands (watchargs.c): applies "--k 0.5"
+ * and the like.  Returns 1 if opt is a detector option and val is valid, 0
+ * if opt is not one, -1 for a bad value (then *why is set). */
+int cli_watch_arg(vg_watch_params *p, const char *opt, const char *val, const char **why);
 
-/* Consumes argv[*i] (and its value) if it is a dictionary option. */
-bool cli_dict_arg(cli_dictspec *sp, int argc, char **argv, int *i);
-bool cli_dict_given(const cli_dictspec *sp);
-vg_dict *cli_dict_load(const cli_dictspec *sp, vg_diag *diag);
-void cli_dictspec_free(cli_dictspec *sp);
+/* Opens a store read-only for `series`, `alerts` and `report`; prints why
+ * not (as "vigil CMD: ...") and returns NULL when it cannot. */
+vg_store *cli_store_reader(const char *url, const char *cmd);
 
 /* Model options shared by code, ingest and validate (dictargs.c):
  *   --coder dict|hybrid    --model FILE    --min-confidence X
@@ -48,14 +86,9 @@ typedef struct cli_modelspec {
 bool cli_model_arg(cli_modelspec *ms, int argc, char **argv, int *i);
 /* Sets co->model, fallback and thresholds; false (message printed, prefixed
  * by cmd) on a bad option or model file. */
-bool cli_model_setup(cli_modelspec *ms, const cli_dictspec *ds, struct vg_code_opts *co,
+bool cli_model_setup(cli_modelspec *ms, const vg_dict_spec *ds, struct vg_code_opts *co,
                      const char *cmd);
 void cli_modelspec_free(cli_modelspec *ms);
-#define CLI_MODEL_USAGE \
-    "  --coder dict|hybrid   the dictionaries alone, or with the model deciding\n" \
-    "                        (default: hybrid with Vigil's dictionaries, dict otherwise)\n" \
-    "  --model FILE          a model from `vigil train` (heads it lacks: the built-in model)\n" \
-    "  --min-confidence X    drop hybrid events below confidence X (0..1)\n"
 
 /* Today (UTC) as yyyymmdd: the date of undated records. */
 int32_t cli_today(void);

@@ -6,34 +6,69 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: vigil code [--project F | --config F | --actors F... --verbs F --agents F...\n"
-    "                   --options F --discards F --issues F]\n"
-    "                  [--format tabari|jsonl|text|petrarch] [--output jsonl|tsv]\n"
-    "                  [--date YYYY-MM-DD] [--lede N] [-j N]\n"
-    "                  [--coder dict|hybrid] [--model F] [--min-confidence X] [FILE...|-]\n"
-    CLI_MODEL_USAGE;
+static const cli_opt options[] = {
+    { "--format F", "how the input is written: jsonl (one article per line: id, date, text, "
+                    "optional source, url, title), text (one article per file), tabari "
+                    "(TABARI records) or petrarch (PETRARCH XML); default: by the first "
+                    "file's extension, jsonl for standard input" },
+    { "--output F", "jsonl (one event per line, with its explanation; default) or tsv (a "
+                    "header row, then one row per event)" },
+    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC)" },
+    { "--lede N", "code only the first N sentences of each article" },
+    { "-j N", "code on N threads (default: the online processors, at most 16); the output "
+              "is the same for any N" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_code = {
+    .name = "code",
+    .summary = "code records into events (JSON lines or TSV)",
+    .synopsis = "[OPTIONS] [DICTIONARIES] [FILE...|-]",
+    .description =
+        "Reads records (articles, TABARI records or PETRARCH sentences) from the files or "
+        "from standard input, splits articles into sentences and codes each sentence into "
+        "CAMEO events: source and target actor codes, the event code with its root, "
+        "QuadClass, PentaClass, Goldstein score and PLOVER category, the issues of the "
+        "sentence, and what matched: the dictionary entries, with file and line, and the "
+        "pattern that produced the event.\n\n"
+        "With Vigil's own dictionaries a learned model then decides: it keeps, relabels, "
+        "reverses or drops the events the dictionaries propose and may add one they "
+        "missed; every event says how it was decided (method: dictionary, model or both), "
+        "with a confidence and, in matched.model, the features that weighed most "
+        "(docs/model.md).\n\n"
+        "Errors go to standard error with the record's id; a bad record never stops the "
+        "others (bad UTF-8 is repaired, an overlong sentence is coded from its start) and "
+        "the exit status is then 1. A summary line ends the run on standard error.",
+    .options = options,
+    .dict_options = true,
+    .model_options = true,
+    .examples = "vigil code --format text --date 2023-09-29 article.txt\n"
+                "vigil code --output tsv articles.jsonl > events.tsv\n"
+                "vigil code --project my.project --format tabari texts.txt",
+};
 
 typedef struct code_ctx {
     const vg_dict *d;
     bool tsv;
 } code_ctx;
 
-static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
+static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out,
+                 void *item)
 {
+    (void)item;
     const code_ctx *cc = ctx;
     if (!cr->ok) return true;
     for (size_t i = 0; i < cr->ns; i++) {
         const vg_coded_sentence *s = &cr->s.v[i];
-        vg_event_ctx cx = { .d = cc->d, .record = rec->id.s ? rec->id.s : "",
+        vg_output_ctx cx = { .d = cc->d, .record = rec->id.s ? rec->id.s : "",
                             .sentence = cr->text.s + s->off, .sentence_len = s->len,
                             .sentence_no = (int)i, .source_name = rec->source.s,
                             .url = rec->url.s, .title = rec->title.s, .issues = &s->r.issues,
                             .expl = &s->r.expl };
         for (size_t k = 0; k < s->r.events.n; k++) {
-            if (cc->tsv) vg_event_tsv(out, &cx, &s->r.events.v[k]);
+            if (cc->tsv) vg_output_tsv(out, &cx, &s->r.events.v[k]);
             else {
-                vg_event_json(out, &cx, &s->r.events.v[k]);
+                vg_output_json(out, &cx, &s->r.events.v[k]);
                 vg_buf_putc(out, '\n');
             }
         }
@@ -52,7 +87,7 @@ static vg_format guess_format(const char *path)
 
 int cli_code(int argc, char **argv)
 {
-    cli_dictspec sp = {0};
+    vg_dict_spec sp = {0};
     cli_modelspec ms = {0};
     VG_VEC(char *) files = {0};
     vg_format fmt = VG_FMT_JSONL;
@@ -71,19 +106,17 @@ int cli_code(int argc, char **argv)
             if (!strcmp(o, "tsv")) tsv = true;
             else if (strcmp(o, "jsonl")) { fprintf(stderr, "vigil code: unknown output '%s'\n", o); return 2; }
         } else if (!strcmp(a, "--date") && has) {
-            if (!vg_parse_record_date(argv[++i], true, &co.default_date)) {
+            if (!vg_date_parse(argv[++i], true, &co.default_date)) {
                 fprintf(stderr, "vigil code: bad date '%s'\n", argv[i]);
                 return 2;
             }
         } else if (!strcmp(a, "--lede") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { fputs(usage, stderr); return 2; }
+            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { cli_usage(&cli_help_code, stderr); return 2; }
         } else if (!strcmp(a, "-j") && has) {
-            if (!cli_int(argv[++i], 1, 256, &threads)) { fputs(usage, stderr); return 2; }
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
+            if (!cli_int(argv[++i], 1, 256, &threads)) { cli_usage(&cli_help_code, stderr); return 2; }
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "vigil code: unknown option '%s'\n%s", a, usage);
+            fprintf(stderr, "vigil code: unknown option '%s'\n", a);
+            cli_usage(&cli_help_code, stderr);
             return 2;
         } else {
             vg_vec_push(&files, argv[i]);
@@ -94,12 +127,12 @@ int cli_code(int argc, char **argv)
     if (!fmt_given) fmt = guess_format(files.v[0]);
     vg_diag diag = {0};
     diag.echo = stderr;
-    vg_dict *d = cli_dict_load(&sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&sp, &diag);
     size_t dict_errors = diag.errors;
     code_ctx cc = { d, tsv };
-    if (tsv) vg_tsv_header(stdout);
+    if (tsv) vg_output_tsv_header(stdout);
     vg_pipeline_stats st;
-    vg_pipeline_io io = { emit, NULL, &cc, stdout };
+    vg_pipeline_io io = { emit, NULL, &cc, stdout, 0, NULL };
     bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, &io, &diag, &st);
     fflush(stdout);
     fprintf(stderr, "vigil code: %zu records, %zu sentences, %zu events", st.records,
@@ -110,7 +143,7 @@ int cli_code(int argc, char **argv)
     vg_dict_free(d);
     vg_diag_free(&diag);
     vg_vec_free(&files);
-    cli_dictspec_free(&sp);
+    vg_dict_spec_free(&sp);
     cli_modelspec_free(&ms);
     return ok && !st.bad_records ? 0 : 1;
 }

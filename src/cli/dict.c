@@ -2,6 +2,7 @@
  * uncoded names in a corpus.  The work is done by dict_check.c and
  * unknown.c; this file parses arguments and prints. */
 #include "cli.h"
+#include "dict_check.h"
 #include "pipeline.h"
 #include "unknown.h"
 
@@ -9,17 +10,47 @@
 #include <string.h>
 #include <time.h>
 
-static const char usage[] =
-    "usage: vigil dict check [--expired YYYY-MM-DD] [DICT]\n"
-    "       vigil dict lookup PHRASE [--date YYYY-MM-DD] [--json] [DICT]\n"
-    "       vigil dict stats [--json] [DICT]\n"
-    "       vigil dict unknown CORPUS... [--format jsonl|text|tabari|petrarch]\n"
-    "                          [--date YYYY-MM-DD] [--top N] [--min N] [DICT]\n"
-    "DICT: --project F | --config F | --actors F... --agents F... --verbs F\n"
-    "      --options F --discards F --issues F   (default: Vigil's own dictionaries)\n";
+static const cli_opt options[] = {
+    { "--expired YYYY-MM-DD", "check: also warn about actors with no code valid on that day" },
+    { "--date YYYY-MM-DD", "lookup: the day codes are chosen for; unknown: the date of "
+                           "undated records (default: today)" },
+    { "--json", "lookup, stats: one JSON object instead of text" },
+    { "--format F", "unknown: how the corpus is written (jsonl, text, tabari, petrarch; "
+                    "default: by extension)" },
+    { "--top N", "unknown: names listed (default 50)" },
+    { "--min N", "unknown: sentences a name must appear in (default 2)" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_dict = {
+    .name = "dict",
+    .summary = "check, look up and measure dictionaries; find uncoded names",
+    .synopsis = "check [--expired DATE] [DICTIONARIES]\n"
+                "lookup PHRASE [--date DATE] [--json] [DICTIONARIES]\n"
+                "stats [--json] [DICTIONARIES]\n"
+                "unknown CORPUS... [--format F] [--date DATE] [--top N] [--min N] [DICTIONARIES]",
+    .description =
+        "check lints a dictionary set as a compiler would, \"file:line: error: ...\": "
+        "phrases defined twice with different meanings, overlapping or inverted date "
+        "ranges of an actor, patterns repeated with different codes, and warnings for "
+        "exact duplicates and the like; exit status 1 when there are errors.\n\n"
+        "lookup explains what a phrase codes on a day, and why: every entry of every kind "
+        "found at each word, with its file and line, the actor's dated codes with the one "
+        "valid marked, agents composed, verbs with their codes and patterns.\n\n"
+        "stats counts the entries of a set, with its load time and memory.\n\n"
+        "unknown lists the frequent proper names of a corpus, in subject or object "
+        "position, that no dictionary codes: candidates for new actors "
+        "(docs/dictionaries.md).",
+    .options = options,
+    .dict_options = true,
+    .examples = "vigil dict check\n"
+                "vigil dict lookup \"Vucic\" --date 2023-09-29\n"
+                "VIGIL_DICT_DIR=dict vigil dict check --expired 2025-06-30\n"
+                "vigil dict unknown corpus.jsonl --top 20",
+};
 
 typedef struct dict_args {
-    cli_dictspec sp;
+    vg_dict_spec sp;
     VG_VEC(char *) pos;       /* positional arguments after the subcommand */
     int32_t date, expired;
     bool json;
@@ -30,7 +61,7 @@ typedef struct dict_args {
 
 static bool date_arg(const char *s, int32_t *out)
 {
-    if (vg_parse_record_date(s, true, out)) return true;
+    if (vg_date_parse(s, true, out)) return true;
     fprintf(stderr, "vigil dict: bad date '%s'\n", s);
     return false;
 }
@@ -60,7 +91,7 @@ static int parse_one(dict_args *a, int argc, char **argv, int *i)
 
 static void free_args(dict_args *a)
 {
-    cli_dictspec_free(&a->sp);
+    vg_dict_spec_free(&a->sp);
     vg_vec_free(&a->pos);
 }
 
@@ -68,7 +99,7 @@ static void free_args(dict_args *a)
 static vg_dict *load(const dict_args *a, const char *cmd)
 {
     vg_diag diag = {0};
-    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
     if (diag.errors)
         fprintf(stderr, "vigil dict %s: %zu dictionary errors (see `vigil dict check`)\n", cmd,
                 diag.errors);
@@ -91,7 +122,7 @@ static void print_gcc(const vg_diag *diag)
 static int cmd_check(dict_args *a)
 {
     vg_diag diag = {0};
-    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
     vg_check_opts o = { a->expired };
     vg_dict_check(d, &o, &diag);
     print_gcc(&diag);
@@ -108,7 +139,7 @@ static int cmd_check(dict_args *a)
 
 static int cmd_lookup(dict_args *a)
 {
-    if (!a->pos.n) { fputs(usage, stderr); return 2; }
+    if (!a->pos.n) { cli_usage(&cli_help_dict, stderr); return 2; }
     vg_buf phrase = {0};
     for (size_t i = 0; i < a->pos.n; i++) {
         if (i) vg_buf_putc(&phrase, ' ');
@@ -183,10 +214,12 @@ static int cmd_stats(dict_args *a)
 /* ---- unknown ---- */
 
 /* Runs on the pipeline's (single) thread: re-analyses each coded sentence. */
-static bool collect(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out)
+static bool collect(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out,
+                    void *item)
 {
     (void)rec;
     (void)out;
+    (void)item;
     if (!cr->ok) return true;
     for (size_t i = 0; i < cr->ns; i++)
         vg_unknown_sentence(ctx, cr->text.s + cr->s.v[i].off, cr->s.v[i].len, cr->date);
@@ -214,14 +247,14 @@ static void print_unknown(vg_unknown *u, const dict_args *a)
 
 static int cmd_unknown(dict_args *a)
 {
-    if (!a->pos.n) { fputs(usage, stderr); return 2; }
+    if (!a->pos.n) { cli_usage(&cli_help_dict, stderr); return 2; }
     vg_dict *d = load(a, "unknown");
     vg_unknown *u = vg_unknown_new(d);
     vg_code_opts co = { .default_date = a->date ? a->date : cli_today() };
     vg_diag diag = {0};
     diag.echo = stderr;
     vg_pipeline_stats st;
-    vg_pipeline_io io = { collect, NULL, u, NULL };   /* one worker: collect may write u */
+    vg_pipeline_io io = { collect, NULL, u, NULL, 0, NULL };   /* one worker: collect may write u */
     bool ok = vg_pipeline_run(d, &d->opt, &co, a->fmt_given ? a->fmt : guess_format(a->pos.v[0]),
                               a->pos.v, a->pos.n, 1, &io, &diag, &st);
     print_unknown(u, a);
@@ -233,26 +266,31 @@ static int cmd_unknown(dict_args *a)
 
 int cli_dict(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        cli_usage(&cli_help_dict, stderr);
+        return 2;
     }
     dict_args a = {0};
     for (int i = 2; i < argc; i++) {
         int rc = parse_one(&a, argc, argv, &i);
-        if (rc) { fputs(usage, stderr); free_args(&a); return rc; }
+        if (rc) { cli_usage(&cli_help_dict, stderr); free_args(&a); return rc; }
     }
     const char *cmd = argv[1];
     bool no_pos = !strcmp(cmd, "check") || !strcmp(cmd, "stats");
     int rc;
     if (no_pos && a.pos.n) {
-        fprintf(stderr, "vigil dict %s: unexpected '%s'\n%s", cmd, a.pos.v[0], usage);
+        fprintf(stderr, "vigil dict %s: unexpected '%s'\n", cmd, a.pos.v[0]);
+        cli_usage(&cli_help_dict, stderr);
         rc = 2;
     } else if (!strcmp(cmd, "check")) rc = cmd_check(&a);
     else if (!strcmp(cmd, "lookup")) rc = cmd_lookup(&a);
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&a);
     else if (!strcmp(cmd, "unknown")) rc = cmd_unknown(&a);
-    else { fprintf(stderr, "vigil dict: unknown subcommand '%s'\n%s", cmd, usage); rc = 2; }
+    else {
+        fprintf(stderr, "vigil dict: unknown subcommand '%s'\n", cmd);
+        cli_usage(&cli_help_dict, stderr);
+        rc = 2;
+    }
     free_args(&a);
     return rc;
 }

@@ -7,10 +7,30 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: vigil export [--db PATH|postgresql://...] --format phoenix|gdelt|icews|plover|csv\n"
-    "                    [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--dyad SRC-TGT] [--one-a-day]\n"
-    "--dyad: actor code prefixes, either may be empty or * (SRB-KSV, USA-, -RUS).\n";
+static const cli_opt options[] = {
+    { "--db URL", "the store: a SQLite file (default vigil.db) or postgresql://..." },
+    { "--format F", "phoenix (26 columns), gdelt (GDELT 2.0 events, 61), icews (20), plover "
+                    "(JSON lines) or csv (Vigil's own columns); required" },
+    { "--from YYYY-MM-DD", "events on or after this day" },
+    { "--to YYYY-MM-DD", "events on or before this day" },
+    { "--dyad SRC-TGT", "source and target actor-code prefixes; either may be empty or * "
+                        "(SRB-KSV, USA-, -RUS)" },
+    { "--one-a-day", "one row per source, target, code and day, as Phoenix and ICEWS count" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_export = {
+    .name = "export",
+    .summary = "write stored events as Phoenix, GDELT, ICEWS, PLOVER or CSV",
+    .synopsis = "[--db URL] --format phoenix|gdelt|icews|plover|csv [OPTIONS]",
+    .description =
+        "Writes the store's deduplicated events, ordered by date, to standard output in "
+        "another data set's format (column mappings: docs/export.md). Each row carries its "
+        "mentions' counts, sources and URLs.",
+    .options = options,
+    .examples = "vigil export --db vigil.db --format phoenix > phoenix.tsv\n"
+                "vigil export --db vigil.db --format csv --dyad SRB-KSV --from 2023-09-01",
+};
 
 typedef struct export_args {
     const char *db;
@@ -40,15 +60,13 @@ static int parse_args(int argc, char **argv, export_args *a)
         else if (!strcmp(s, "--format") && has) {
             bad = !vg_export_fmt_parse(argv[++i], &a->o.fmt);
             a->fmt_given = true;
-        } else if (!strcmp(s, "--from") && has) bad = !vg_parse_record_date(argv[++i], true, &a->o.from);
-        else if (!strcmp(s, "--to") && has) bad = !vg_parse_record_date(argv[++i], true, &a->o.to);
+        } else if (!strcmp(s, "--from") && has) bad = !vg_date_parse(argv[++i], true, &a->o.from);
+        else if (!strcmp(s, "--to") && has) bad = !vg_date_parse(argv[++i], true, &a->o.to);
         else if (!strcmp(s, "--dyad") && has) bad = !parse_dyad(argv[++i], a);
         else if (!strcmp(s, "--one-a-day")) a->o.one_a_day = true;
-        else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "vigil export: unknown argument '%s'\n%s", s, usage);
+        else {
+            fprintf(stderr, "vigil export: unknown argument '%s'\n", s);
+            cli_usage(&cli_help_export, stderr);
             return 2;
         }
         if (bad) {
@@ -57,7 +75,8 @@ static int parse_args(int argc, char **argv, export_args *a)
         }
     }
     if (!a->fmt_given) {
-        fprintf(stderr, "vigil export: --format is required\n%s", usage);
+        fprintf(stderr, "vigil export: --format is required\n");
+        cli_usage(&cli_help_export, stderr);
         return 2;
     }
     return -1;
@@ -73,16 +92,16 @@ int cli_export(int argc, char **argv)
         fprintf(stderr, "vigil export: %s: no such database (run vigil ingest first)\n", a.db);
         return 2;
     }
-    char err[600];
-    vg_store *st = vg_store_open(a.db, NULL, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "vigil export: %s\n", err);
+    vg_store *st = vg_store_new(a.db, NULL);
+    if (vg_store_error(st)[0]) {
+        fprintf(stderr, "vigil export: %s\n", vg_store_error(st));
+        vg_store_free(st);
         return 2;
     }
     bool ok = vg_store_export(st, &a.o, stdout);
     if (!ok)
         fprintf(stderr, "vigil export: %s\n",
                 vg_store_error(st)[0] ? vg_store_error(st) : "cannot write the output");
-    vg_store_close(st);
+    vg_store_free(st);
     return ok ? 0 : 2;
 }

@@ -1,23 +1,52 @@
 /* ingest.c -- `vigil ingest`: code articles into the event store. */
 #include "cli.h"
-#include "store.h"
+#include "ingest.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: vigil ingest [--db PATH|postgresql://...] [-j N] [--lede N] [--batch N]\n"
-    "                    [--format tabari|jsonl|text|petrarch] [--date YYYY-MM-DD]\n"
-    "                    [--gazetteer FILE] [--lock-timeout SECONDS] [-v]\n"
-    "                    [--project F | --config F | --actors F... --verbs F ...]\n"
-    "                    [--coder dict|hybrid] [--model F] [--min-confidence X]\n"
-    "                    [INPUT...|-]\n"
-    "INPUT: files, directories (recursively; format by extension) or - for stdin.\n"
-    CLI_MODEL_USAGE;
+static const cli_opt options[] = {
+    { "--db URL", "the store: a SQLite file (default vigil.db, created if needed) or "
+                  "postgresql://... (or a libpq \"host=... dbname=...\" string)" },
+    { "--format F", "read every input as jsonl, text, tabari or petrarch (default: by each "
+                    "file's extension: .jsonl/.json, .xml, .tabari/.evt, anything else is "
+                    "text)" },
+    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC)" },
+    { "--lede N", "code only the first N sentences of each article" },
+    { "-j N", "code on N threads (default: the online processors, at most 16)" },
+    { "--batch N", "articles per transaction (default 500)" },
+    { "--gazetteer FILE", "where places are looked up (default: $VIGIL_GAZETTEER, then "
+                          "gazetteer.bin next to the program, then "
+                          "../share/vigil/gazetteer.bin beside it)" },
+    { "--lock-timeout S", "wait up to S seconds for another writer (default 10)" },
+    { "-v, --verbose", "print the summary even when standard error is not a terminal" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_ingest = {
+    .name = "ingest",
+    .summary = "code articles into the event store (SQLite or PostgreSQL)",
+    .synopsis = "[--db URL] [OPTIONS] [DICTIONARIES] [INPUT...|-]",
+    .description =
+        "Codes every input (files, directories recursively, or - for standard input) and "
+        "adds the articles to the store: each event's date (time expressions such as "
+        "\"on Sunday\" resolved against the article's date) and place (from the gazetteer, "
+        "else the actors' country) are found, and its mentions are deduplicated into "
+        "events across articles and sources. An article already stored unchanged is "
+        "skipped; a changed one replaces its mentions.\n\n"
+        "Articles are committed in batches; if the store fails, the batch in progress is "
+        "rolled back and a rerun completes the work. Exit status 1 when some records "
+        "could not be coded, 2 when the store failed.",
+    .options = options,
+    .dict_options = true,
+    .model_options = true,
+    .examples = "vigil ingest --db vigil.db examples/\n"
+                "vigil ingest --db postgresql:///events news/",
+};
 
 typedef struct ingest_args {
-    cli_dictspec sp;
+    vg_dict_spec sp;
     cli_modelspec ms;
     VG_VEC(char *) inputs;
     const char *db, *gazetteer;
@@ -46,26 +75,24 @@ static int parse_args(int argc, char **argv, ingest_args *a)
             }
             a->fmt_given = true;
         } else if (!strcmp(s, "--date") && has) {
-            if (!vg_parse_record_date(argv[++i], true, &a->co.default_date)) {
+            if (!vg_date_parse(argv[++i], true, &a->co.default_date)) {
                 fprintf(stderr, "vigil ingest: bad date '%s'\n", argv[i]);
                 return 2;
             }
         } else if (!strcmp(s, "--lede") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &a->co.lede)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 1, 1000000, &a->co.lede)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "-j") && has) {
-            if (!cli_int(argv[++i], 1, 256, &a->threads)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 1, 256, &a->threads)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "--batch") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &a->so.batch)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 1, 1000000, &a->so.batch)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "--lock-timeout") && has) {
-            if (!cli_int(argv[++i], 0, 86400, &secs)) return fputs(usage, stderr), 2;
+            if (!cli_int(argv[++i], 0, 86400, &secs)) return cli_usage(&cli_help_ingest, stderr), 2;
             a->so.lock_timeout_ms = secs ? secs * 1000 : 1;
         } else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
             a->verbose = true;
-        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(usage, stdout);
-            return 0;
         } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "vigil ingest: unknown option '%s'\n%s", s, usage);
+            fprintf(stderr, "vigil ingest: unknown option '%s'\n", s);
+            cli_usage(&cli_help_ingest, stderr);
             return 2;
         } else {
             vg_vec_push(&a->inputs, argv[i]);
@@ -158,18 +185,18 @@ static void summary(const vg_store *st, const vg_ingest_progress *p, const vg_di
 
 static int run(ingest_args *a)
 {
-    char err[600];
-    vg_store *st = vg_store_open(a->db, &a->so, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "vigil ingest: %s\n", err);
+    vg_store *st = vg_store_new(a->db, &a->so);
+    if (vg_store_error(st)[0]) {
+        fprintf(stderr, "vigil ingest: %s\n", vg_store_error(st));
+        vg_store_free(st);
         return 2;
     }
     vg_diag diag = { 0 };
-    vg_dict *d = cli_dict_load(&a->sp, &diag);
+    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
     size_t dict_errors = diag.errors;
     vg_gazetteer *g = open_gazetteer(a->gazetteer);
     bool tty = isatty(2);
-    vg_ingest_opts o = { d, a->co, a->threads, g, a->fmt_given, a->fmt,
+    vg_ingest_opts o = { d, NULL, a->co, a->threads, g, a->fmt_given, a->fmt,
                          tty ? show_progress : NULL, NULL };
     vg_ingest_progress prog;
     bool ok = vg_ingest_run(st, &o, a->inputs.v, a->inputs.n, &diag, &prog);
@@ -179,7 +206,7 @@ static int run(ingest_args *a)
         fprintf(stderr, "vigil ingest: %s; the batch in progress was rolled back, earlier "
                         "batches are committed (rerun to complete)\n", vg_store_error(st));
     if (tty || a->verbose) summary(st, &prog, &diag, dict_errors);
-    vg_store_close(st);
+    vg_store_free(st);
     vg_gazetteer_close(g);
     vg_dict_free(d);
     vg_diag_free(&diag);
@@ -193,7 +220,7 @@ int cli_ingest(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) rc = run(&a);
     vg_vec_free(&a.inputs);
-    cli_dictspec_free(&a.sp);
+    vg_dict_spec_free(&a.sp);
     cli_modelspec_free(&a.ms);
     return rc;
 }

@@ -6,15 +6,36 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage_head[] =
-    "usage: vigil report --dyad A-B [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by day|week|month]\n"
-    "                    [--width N] [--top N] [--db PATH] [detector options]\n"
-    "Sparklines of conflict and cooperation, the dyad's alerts and its most reported\n"
-    "events with their sentences and sources.  Detector options (docs/watch.md):\n";
+static const cli_opt options[] = {
+    { "--dyad A-B", "the pair of actor-code prefixes; required" },
+    { "--from YYYY-MM-DD", "the first day (default: the dyad's first event)" },
+    { "--to YYYY-MM-DD", "the last day (default: its last event)" },
+    { "--by P", "day, week or month per sparkline step (default: whichever fits --width)" },
+    { "--width N", "sparkline columns (default 72)" },
+    { "--top N", "most reported events listed (default 10)" },
+    { "--db URL", "the store: a SQLite file (default vigil.db) or postgresql://..." },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_report = {
+    .name = "report",
+    .summary = "a dyad's report for the terminal: sparklines, alerts, top events",
+    .synopsis = "--dyad A-B [--from DATE] [--to DATE] [--by day|week|month] [--width N]\n"
+                "[--top N] [--db URL] [DETECTOR]",
+    .description =
+        "Prints a plain-text report of a dyad: its totals by QuadClass and its Goldstein "
+        "mean, sparklines of conflict, material conflict and cooperation with its alerts "
+        "marked, the alerts, and its most reported events (by sources, then mentions) "
+        "with the sentences and outlets that reported them.",
+    .options = options,
+    .watch_options = true,
+    .examples = "vigil report --db vigil.db --dyad SRB-KSV",
+};
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil report: %s '%s'\n%s%s", what, arg, usage_head, vg_watch_params_usage());
+    fprintf(stderr, "vigil report: %s '%s'\n", what, arg);
+    cli_usage(&cli_help_report, stderr);
     return 2;
 }
 
@@ -22,17 +43,13 @@ int cli_report(int argc, char **argv)
 {
     const char *db_path = "vigil.db", *why = NULL;
     bool have_dyad = false;
-    vg_report_opts o = { .from = LONG_MIN, .to = LONG_MAX, .width = 72, .top = 10, .sentences = 2 };
+    vg_watch_report_opts o = { .from = LONG_MIN, .to = LONG_MAX, .width = 72, .top = 10, .sentences = 2 };
     vg_watch_params_default(&o.params);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("%s%s", usage_head, vg_watch_params_usage());
-            return 0;
-        }
         if (!v) return fail("missing value or unknown option", a);
         i++;
-        int r = vg_watch_param_arg(&o.params, a, v, &why);
+        int r = cli_watch_arg(&o.params, a, v, &why);
         if (r < 0) return fail(why, v);
         if (r > 0) continue;
         if (!strcmp(a, "--dyad")) {
@@ -55,15 +72,15 @@ int cli_report(int argc, char **argv)
             return fail("unknown option", a);
         }
     }
-    if (!have_dyad) { fprintf(stderr, "%s", usage_head); return 2; }
+    if (!have_dyad) { cli_usage(&cli_help_report, stderr); return 2; }
     char err[256];
-    sqlite3 *db = vg_watch_open(db_path, err, sizeof err);
-    if (!db) { fprintf(stderr, "vigil report: %s\n", err); return 2; }
+    vg_store *db = cli_store_reader(db_path, "report");
+    if (!db) return 2;
     vg_buf out = {0};
     bool ok = vg_watch_report(db, &o, &out, err, sizeof err);
     if (ok) fwrite(out.s, 1, out.len, stdout);
     else fprintf(stderr, "vigil report: %s\n", err);
     vg_buf_free(&out);
-    sqlite3_close(db);
+    vg_store_free(db);
     return ok ? 0 : 2;
 }

@@ -6,15 +6,35 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: vigil series --dyad A-B [--by day|week|month] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-    "                    [--format csv|json] [--db PATH]\n"
-    "Counts deduplicated events of A->B, B->A and both per period (empty periods as\n"
-    "zeros); actor codes are prefixes (SRB includes SRBMIL).  See docs/watch.md.\n";
+static const cli_opt options[] = {
+    { "--dyad A-B", "the pair of actor-code prefixes (SRB includes SRBMIL); required" },
+    { "--by P", "day, week (default; weeks start on Monday) or month" },
+    { "--from YYYY-MM-DD", "the first day (default: the dyad's first event)" },
+    { "--to YYYY-MM-DD", "the last day (default: its last event)" },
+    { "--format F", "csv (default: period, direction, events, q1..q4, material_conflict, "
+                    "goldstein_sum, goldstein_mean, cci) or json (columnar, as the "
+                    "dashboard reads it)" },
+    { "--db URL", "the store: a SQLite file (default vigil.db) or postgresql://..." },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_series = {
+    .name = "series",
+    .summary = "a dyad's event counts per day, week or month (CSV or JSON)",
+    .synopsis = "--dyad A-B [--by day|week|month] [--from DATE] [--to DATE] [--format csv|json]\n"
+                "[--db URL]",
+    .description =
+        "Counts the deduplicated events of A->B, B->A and both directions per period, "
+        "every period present (empty ones as zeros), by QuadClass, with Goldstein sums "
+        "and means and the conflict-cooperation index (docs/watch.md).",
+    .options = options,
+    .examples = "vigil series --db vigil.db --dyad SRB-KSV --by week",
+};
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil series: %s '%s'\n%s", what, arg, usage);
+    fprintf(stderr, "vigil series: %s '%s'\n", what, arg);
+    cli_usage(&cli_help_series, stderr);
     return 2;
 }
 
@@ -27,7 +47,6 @@ int cli_series(int argc, char **argv)
     long from = LONG_MIN, to = LONG_MAX;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!v) return fail("missing value or unknown option", a);
         i++;
         if (!strcmp(a, "--dyad")) {
@@ -48,22 +67,22 @@ int cli_series(int argc, char **argv)
             return fail("unknown option", a);
         }
     }
-    if (!have_dyad) { fputs(usage, stderr); return 2; }
+    if (!have_dyad) { cli_usage(&cli_help_series, stderr); return 2; }
     char err[256];
-    sqlite3 *db = vg_watch_open(db_path, err, sizeof err);
-    if (!db) { fprintf(stderr, "vigil series: %s\n", err); return 2; }
-    vg_series s;
-    bool ok = vg_watch_series(db, &d, by, from, to, VG_SERIES_MAX_PERIODS, &s, err, sizeof err);
+    vg_store *db = cli_store_reader(db_path, "series");
+    if (!db) return 2;
+    vg_watch_series s;
+    bool ok = vg_watch_load_series(db, &d, by, from, to, VG_WATCH_MAX_PERIODS, &s, err, sizeof err);
     if (ok) {
         vg_buf out = {0};
-        if (json) { vg_series_json(&s, &out); vg_buf_putc(&out, '\n'); }
-        else vg_series_csv(&s, &out);
+        if (json) { vg_watch_series_json(&s, &out); vg_buf_putc(&out, '\n'); }
+        else vg_watch_series_csv(&s, &out);
         fwrite(out.s, 1, out.len, stdout);
         vg_buf_free(&out);
     } else {
         fprintf(stderr, "vigil series: %s\n", err);
     }
-    vg_series_free(&s);
-    sqlite3_close(db);
+    vg_watch_series_free(&s);
+    vg_store_free(db);
     return ok ? 0 : 2;
 }

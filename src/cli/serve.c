@@ -9,17 +9,43 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static const char usage_head[] =
-    "usage: vigil serve [--db PATH] [--bind 127.0.0.1] [--port 8080] [--assets DIR]\n"
-    "                   [--threads 2] [--max-conn 1024] [--per-ip 48] [--timeout 10]\n"
-    "                   [--cache-ttl 60] [detector options]\n"
-    "Read-only JSON API and dashboard (docs/dashboard.md).  --port 0 picks a free\n"
-    "port; the address is printed on stderr.  Assets default to the web/ folder\n"
-    "next to the binary (build/web).  Detector options for /api/alerts:\n";
+static const cli_opt options[] = {
+    { "--db URL", "the store: a SQLite file (default vigil.db) or postgresql://..." },
+    { "--bind ADDR", "an IPv4 or IPv6 address to listen on (default 127.0.0.1); beyond "
+                     "loopback the API has no authentication" },
+    { "--port N", "the port (default 8080; 0 picks a free one)" },
+    { "--assets DIR", "the dashboard's files (default: the web folder next to the program)" },
+    { "--threads N", "request threads, and store connections (default 2)" },
+    { "--max-conn N", "concurrent connections (default 1024; lowered to fit the open-file "
+                      "limit, ulimit -n, when it cannot be raised)" },
+    { "--per-ip N", "connections per client address (default 48)" },
+    { "--timeout S", "idle seconds before a connection is closed (default 10)" },
+    { "--cache-ttl S", "seconds an answer is cached at most (default 60; 0: no cache); a "
+                       "commit to the store empties the cache at once" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_serve = {
+    .name = "serve",
+    .summary = "JSON API and dashboard over HTTP (read-only)",
+    .synopsis = "[--db URL] [--bind ADDR] [--port N] [--assets DIR] [OPTIONS] [DETECTOR]",
+    .description =
+        "Serves the store read-only over HTTP: the JSON API (/api/events, /api/events/ID, "
+        "/api/series, /api/alerts, /api/dyads, /api/places, /api/meta; reference: "
+        "docs/dashboard.md) and the dashboard's static files. GET and HEAD only; every "
+        "query parameter is checked, with bounded sizes. The address is printed on "
+        "standard error; SIGINT or SIGTERM stops the server. The detector options apply "
+        "to /api/alerts.",
+    .options = options,
+    .watch_options = true,
+    .examples = "vigil serve --db vigil.db\n"
+                "vigil serve --db postgresql:///events --port 0 --assets build/web",
+};
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil serve: %s '%s'\n%s%s", what, arg, usage_head, vg_watch_params_usage());
+    fprintf(stderr, "vigil serve: %s '%s'\n", what, arg);
+    cli_usage(&cli_help_serve, stderr);
     return 2;
 }
 
@@ -35,6 +61,12 @@ static char *default_assets(void)
     if (access(web, R_OK | X_OK) == 0) return web;
     free(web);
     return NULL;
+}
+
+static void log_stderr(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "vigil serve: %s\n", msg);
 }
 
 /* Room for --max-conn connections: the soft limit on open files is often
@@ -65,18 +97,15 @@ int cli_serve(int argc, char **argv)
 {
     vg_server_opts o;
     vg_server_opts_default(&o);
+    o.log = log_stderr;
     const char *why = NULL;
     char *auto_assets = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("%s%s", usage_head, vg_watch_params_usage());
-            return 0;
-        }
         if (!v) return fail("missing value or unknown option", a);
         i++;
         bool bad = false;
-        int r = vg_watch_param_arg(&o.params, a, v, &why);
+        int r = cli_watch_arg(&o.params, a, v, &why);
         if (r < 0) return fail(why, v);
         if (r > 0) continue;
         if (!strcmp(a, "--db")) o.db_path = v;

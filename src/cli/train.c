@@ -9,21 +9,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: vigil train --task event|penta|root|plover|roles --data FILE... [--out MODEL]\n"
-    "                   [--cv K] [--base MODEL] [--extra FILE]... [--labels TASK]\n"
-    "                   [--weight W] [--date YYYY-MM-DD] [--seed N] [--epochs N]\n"
-    "                   [--rate X] [--l2 X] [--min-count N] [--balance] [--perceptron]\n"
-    "                   [dictionary options as for `vigil code`]\n"
-    "  --data FILE     labelled data: JSON lines {\"text\",\"label\"} ({\"tokens\",\"tags\"}\n"
-    "                  for roles), sentence<TAB>label, or TOKEN TAG lines (roles)\n"
-    "  --extra FILE    more data used for training only, never scored by --cv\n"
-    "  --labels TASK   the following files' labels are TASK's classes (e.g. penta\n"
-    "                  labels training a root head)\n"
-    "  --weight W      weight of the examples of the following files (1)\n"
-    "  --cv K          K-fold cross-validation: accuracy, macro-F1, confusion matrix\n"
-    "  --base MODEL    keep MODEL's other heads in the output (default: none)\n"
-    "  --perceptron    an averaged perceptron instead of logistic regression (to compare)\n";
+static const cli_opt options[] = {
+    { "--task T", "the head to train: event (event or not), penta (PentaClass 0-4), root (CAMEO "
+                  "root 01-20), plover (PLOVER category) or roles (source, target or neither "
+                  "of each coded actor phrase)" },
+    { "--data F", "labelled data (repeatable): JSON lines {\"text\", \"label\"} (or "
+                  "{\"tokens\", \"tags\"} with BIO tags S, T, R for roles), sentence<TAB>label "
+                  "lines, or TOKEN TAG lines with a blank line between sentences" },
+    { "--extra F", "more data, used for training in every fold but never scored by --cv" },
+    { "--labels TASK", "the labels of the files that follow are TASK's (PentaClass labels can "
+                       "train the root head: each allows the roots of its class)" },
+    { "--weight W", "how often training sees the examples of the files that follow (1; 0.2: "
+                    "one epoch in five)" },
+    { "--date YYYY-MM-DD", "the date of sentences without one (for dated actor codes)" },
+    { "--out F", "write the model file (with --base, its other heads too)" },
+    { "--base F", "a model whose other heads the output keeps" },
+    { "--cv K", "K-fold cross-validation: accuracy, macro-F1 and a confusion matrix, and the "
+                "dictionaries' own accuracy beside them" },
+    { "--seed N", "the seed of the example order (1); the same data and seed give the same "
+                  "bytes" },
+    { "--epochs N, --rate X, --l2 X, --min-count N", "training: passes (12), AdaGrad step "
+                                                     "(0.2), L2 shrinkage per step (1e-4), "
+                                                     "rarest feature kept (2)" },
+    { "--balance", "weigh the classes inversely to their counts (the default for event)" },
+    { "--perceptron", "an averaged perceptron instead of logistic regression (to compare)" },
+    { NULL, NULL }
+};
+
+const cli_help cli_help_train = {
+    .name = "train",
+    .summary = "train a model head on labelled sentences (cross-validate with --cv)",
+    .synopsis = "--task T --data F... [--out F | --cv K] [OPTIONS] [DICTIONARIES]",
+    .description =
+        "Trains one head of a model (docs/model.md) on labelled sentences: each is coded with "
+        "the dictionaries (Vigil's own unless others are given), so that the model learns from "
+        "what they propose, and a multinomial logistic regression over its hashed features is "
+        "fitted.  Bad lines (an unknown label, an empty text, a label the task does not have, "
+        "bad JSON) are reported as file:line and skipped; exit status 1 then, 2 when nothing "
+        "usable is left.  Use the model with `vigil code --model F`.",
+    .options = options,
+    .dict_options = true,
+    .examples = "vigil train --task penta --data mine.jsonl --cv 5\n"
+                "vigil train --task penta --data mine.jsonl --out mine.bin\n"
+                "vigil code --model mine.bin news.jsonl",
+};
 
 typedef struct dfile {
     const char *path;
@@ -89,7 +118,7 @@ static void print_cv(const vg_trainset *ts, const vg_train_opts *o, int k)
 
 int cli_train(int argc, char **argv)
 {
-    cli_dictspec sp = {0};
+    vg_dict_spec sp = {0};
     VG_VEC(dfile) files = {0};
     vg_task task = VG_NTASKS;
     const char *out = NULL, *base = NULL;
@@ -106,10 +135,14 @@ int cli_train(int argc, char **argv)
         double x;
         int n;
         if (cli_dict_arg(&sp, argc, argv, &i)) continue;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
+        if (cli_wants_help(a)) { cli_help_print(&cli_help_train, stdout); return 0; }
         if (!strcmp(a, "--balance")) { to.balance = balance_given = true; continue; }
         if (!strcmp(a, "--perceptron")) { to.perceptron = true; continue; }
-        if (!has) { fprintf(stderr, "vigil train: %s needs a value\n%s", a, usage); return 2; }
+        if (!has) {
+            fprintf(stderr, "vigil train: %s needs a value\n", a);
+            cli_usage(&cli_help_train, stderr);
+            return 2;
+        }
         i++;
         if (!strcmp(a, "--task")) {
             if (!vg_task_parse(v, &task)) {
@@ -142,19 +175,21 @@ int cli_train(int argc, char **argv)
         } else if (!strcmp(a, "--l2") && parse_double(v, 0, 0.5, &to.l2)) {
         } else if (!strcmp(a, "--min-count") && cli_int(v, 1, 1000000, &to.min_count)) {
         } else {
-            fprintf(stderr, "vigil train: bad option or value: %s %s\n%s", a, v, usage);
+            fprintf(stderr, "vigil train: bad option or value: %s %s\n", a, v);
+            cli_usage(&cli_help_train, stderr);
             return 2;
         }
     }
     if (task == VG_NTASKS || !files.n || (!out && !cv)) {
-        fprintf(stderr, "vigil train: --task, --data and --out or --cv are required\n%s", usage);
+        fprintf(stderr, "vigil train: --task, --data and --out or --cv are required\n");
+        cli_usage(&cli_help_train, stderr);
         return 2;
     }
     if (task == VG_TASK_EVENT && !balance_given) to.balance = true;
     vg_diag diag = {0};
     diag.echo = stderr;
-    vg_dict *d = cli_dict_load(&sp, &diag);
-    vg_coder *coder = vg_coder_new(d, &d->opt);
+    vg_dict *d = vg_dict_load_spec(&sp, &diag);
+    vg_matcher *coder = vg_matcher_new(d, &d->opt);
     vg_trainset ts = { task, {0}, {0} };
     vg_buf info = {0};
     vg_buf_printf(&info, "task %s:", vg_task_name(task));
@@ -240,10 +275,10 @@ int cli_train(int argc, char **argv)
 done:
     vg_buf_free(&info);
     vg_trainset_free(&ts);
-    vg_coder_free(coder);
+    vg_matcher_free(coder);
     vg_dict_free(d);
     vg_diag_free(&diag);
     vg_vec_free(&files);
-    cli_dictspec_free(&sp);
+    vg_dict_spec_free(&sp);
     return status;
 }

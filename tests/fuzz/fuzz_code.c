@@ -7,9 +7,9 @@
  * coded as `vigil code` codes it by default: hybrid, with the built-in model
  * deciding (model.h), whose explanations go into the JSON too.
  * Calls: vg_dict_new, vg_load_defaults / vg_load_petrarch_config,
- * vg_dict_compile, vg_coder_new, vg_model_default, vg_decider_new,
+ * vg_dict_compile, vg_matcher_new, vg_model_default, vg_decider_new,
  * vg_code_record (vg_decide), vg_coded_record_free,
- * vg_event_json, vg_event_tsv, vg_post_text_init, vg_date_find_in,
+ * vg_output_json, vg_output_tsv, vg_post_text_init, vg_date_expr_find_in,
  * vg_post_text_free, vg_sentence_warnings. */
 #include "fuzz.h"
 #include "output.h"
@@ -17,7 +17,7 @@
 #include "post.h"
 
 static vg_dict *dict;
-static vg_coder *coder;
+static vg_matcher *coder;
 static vg_decider *decider;     /* NULL with the Phoenix set: dictionaries alone */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -39,7 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 #endif
     vg_diag_free(&diag);
     vg_dict_compile(dict);
-    coder = vg_coder_new(dict, &dict->opt);
+    coder = vg_matcher_new(dict, &dict->opt);
     return 0;
 }
 
@@ -60,22 +60,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < cr.ns; i++) {
         const vg_coded_sentence *s = &cr.s.v[i];
         FUZZ_CHECK(s->off + s->len <= cr.text.len);
-        vg_event_ctx cx = { .d = dict, .record = "fuzz", .sentence = cr.text.s + s->off,
+        vg_output_ctx cx = { .d = dict, .record = "fuzz", .sentence = cr.text.s + s->off,
                             .sentence_len = s->len, .sentence_no = (int)i,
                             .issues = &s->r.issues, .expl = &s->r.expl };
         for (size_t k = 0; k < s->r.events.n; k++) {
-            const vg_event *e = &s->r.events.v[k];
+            const vg_coded_event *e = &s->r.events.v[k];
             FUZZ_CHECK(e->verb_off + e->verb_len <= s->len);
             FUZZ_CHECK(e->confidence <= 1 && (e->method == VG_METHOD_DICT) == (e->confidence < 0));
             FUZZ_CHECK(e->expl_off + e->expl_len <= s->r.expl.len);
-            vg_event_json(&out, &cx, e);
+            vg_output_json(&out, &cx, e);
             vg_buf_putc(&out, '\n');
             vg_buf tsv = {0};
-            vg_event_tsv(&tsv, &cx, e);
+            vg_output_tsv(&tsv, &cx, e);
             vg_buf_free(&tsv);
             vg_post_text_init(&pt, cx.sentence, s->len, e->verb_off);
             vg_date_expr de;
-            if (vg_date_find_in((vg_ymd){ 2023, 9, 29 }, &pt, &de))
+            if (vg_date_expr_find_in((vg_ymd){ 2023, 9, 29 }, &pt, &de))
                 FUZZ_CHECK(de.span[0] <= de.span[1] && de.span[1] <= s->len);
         }
         vg_sentence_warnings(dict, "fuzz", i, &s->r, &diag);

@@ -9,6 +9,7 @@
  * vg_load_text (-> the loader), vg_dict_compile, vg_dict_check,
  * vg_dict_count, vg_dict_explain, vg_dict_free. */
 #include "fuzz.h"
+#include "dict_check.h"
 #include "dict.h"
 
 #ifndef FUZZ_LOADER

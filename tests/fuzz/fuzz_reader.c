@@ -3,7 +3,7 @@
  * record is read to the end of the input; offsets only grow and stay in it;
  * each record's date goes through the record-date parser.
  * Calls: vg_reader_new, vg_reader_next, vg_reader_offset, vg_reader_free,
- * vg_record_free, vg_parse_record_date. */
+ * vg_record_free, vg_date_parse. */
 #include "fuzz.h"
 #include "input.h"
 
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         last = off;
         FUZZ_CHECK(!rec.text.s || strlen(rec.text.s) <= rec.text.len);
         int32_t date;
-        if (rec.date_text.s && vg_parse_record_date(rec.date_text.s, rec.date_text.len >= 8, &date))
+        if (rec.date_text.s && vg_date_parse(rec.date_text.s, rec.date_text.len >= 8, &date))
             FUZZ_CHECK(date >= 101 && date <= 99991231);
         FUZZ_CHECK(++n <= size + 1);                 /* each record consumes input */
     }

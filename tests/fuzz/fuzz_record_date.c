@@ -1,7 +1,7 @@
 /* fuzz_record_date.c -- the record-date parser (YYMMDD with TABARI's pivot,
  * YYYYMMDD, YYYY-MM-DD) and the calendar parser used for dates in text.
  * A date it accepts must exist: adding zero days gives it back.
- * Calls: vg_parse_record_date, vg_parse_date_digits, vg_date_add_days,
+ * Calls: vg_date_parse, vg_date_parse_digits, vg_date_add_days,
  * vg_ymd_parse, vg_ymd_valid, vg_ymd_format. */
 #include "fuzz.h"
 #include "dict.h"
@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = fuzz_text(data, size);
     int32_t d;
     for (int yyyy = 0; yyyy < 2; yyyy++)
-        if (vg_parse_record_date(s, yyyy, &d)) check_date(d);
-    if (vg_parse_date_digits(s, size, size >= 8, &d)) check_date(d);
+        if (vg_date_parse(s, yyyy, &d)) check_date(d);
+    if (vg_date_parse_digits(s, size, &d)) check_date(d);
     vg_ymd y;
     if (vg_ymd_parse(s, size, &y) && y.m && y.d) {
         FUZZ_CHECK(vg_ymd_valid(y));

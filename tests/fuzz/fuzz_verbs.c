@@ -5,7 +5,7 @@
  * valid JSON.  The seeds use the sentences' words.
  * Calls: vg_dict_new, vg_load_petrarch_actors, vg_load_petrarch_agents,
  * vg_load_text (-> vg_load_tabari_verbs / vg_load_petrarch_verbs),
- * vg_dict_compile, vg_coder_new, vg_code_sentence, vg_event_json,
+ * vg_dict_compile, vg_matcher_new, vg_code_sentence, vg_output_json,
  * vg_sentence_warnings. */
 #include "fuzz.h"
 #include "output.h"
@@ -53,16 +53,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_load_text(d, "fuzz.verbs", text, size - 1,
                  tabari ? vg_load_tabari_verbs : vg_load_petrarch_verbs, &diag);
     vg_dict_compile(d);
-    vg_coder *c = vg_coder_new(d, &d->opt);
+    vg_matcher *c = vg_matcher_new(d, &d->opt);
     vg_result r = {0};
     vg_buf out = {0};
     for (size_t i = 0; i < sizeof sentences / sizeof *sentences; i++) {
         const char *s = sentences[i];
         vg_code_sentence(c, s, strlen(s), 20230929, &r);
-        vg_event_ctx cx = { .d = d, .record = "fuzz", .sentence = s, .sentence_len = strlen(s),
+        vg_output_ctx cx = { .d = d, .record = "fuzz", .sentence = s, .sentence_len = strlen(s),
                             .sentence_no = (int)i, .issues = &r.issues };
         for (size_t k = 0; k < r.events.n; k++) {
-            vg_event_json(&out, &cx, &r.events.v[k]);
+            vg_output_json(&out, &cx, &r.events.v[k]);
             vg_buf_putc(&out, '\n');
         }
         vg_sentence_warnings(d, "fuzz", i, &r, &diag);
@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_jsonl(&out);
     vg_buf_free(&out);
     vg_result_free(&r);
-    vg_coder_free(c);
+    vg_matcher_free(c);
     vg_diag_free(&diag);
     vg_dict_free(d);
     free(text);

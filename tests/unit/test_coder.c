@@ -9,6 +9,7 @@
 
 #include "match.h"
 #include "pipeline.h"
+#include "validate.h"
 
 static const char actors[] =
     "<ADJECTIVE>\nEVIL\n</ADJECTIVE>\n"
@@ -24,7 +25,7 @@ static const char verbs[] =
     "REJECT_ [120]\n- % * [121]\n"
     "HOST_ [043!]\n";
 
-typedef struct fx { vg_dict *d; vg_coder *c; vg_result r; } fx;
+typedef struct fx { vg_dict *d; vg_matcher *c; vg_result r; } fx;
 
 static int setup(void **st)
 {
@@ -39,7 +40,7 @@ static int setup(void **st)
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     *st = f;
     return 0;
 }
@@ -48,7 +49,7 @@ static int teardown(void **st)
 {
     fx *f = *st;
     vg_result_free(&f->r);
-    vg_coder_free(f->c);
+    vg_matcher_free(f->c);
     vg_dict_free(f->d);
     free(f);
     return 0;
@@ -58,19 +59,19 @@ static int teardown(void **st)
 static const char *code(fx *f, const char *s, int32_t date)
 {
     static char out[512];
-    vg_coder_new_story(f->c);
+    vg_matcher_new_story(f->c);
     vg_code_sentence(f->c, s, strlen(s), date, &f->r);
     out[0] = '\0';
     if (f->r.status == VG_AN_DISCARD) return "###";
     if (f->r.status == VG_AN_COMPLEX) return "+++";
     for (size_t i = 0; i < f->r.events.n; i++) {
-        const vg_event *e = &f->r.events.v[i];
+        const vg_coded_event *e = &f->r.events.v[i];
         size_t n = strlen(out);
         snprintf(out + n, sizeof out - n, "%s%s/%s/%s", i ? " " : "", e->source, e->target, e->code);
     }
     if (getenv("VIGIL_TEST_DUMP")) {
         vg_buf b = {0};
-        vg_analysis_dump(vg_coder_analysis(f->c), &b);
+        vg_analysis_dump(vg_matcher_analysis(f->c), &b);
         fprintf(stderr, "%s\n%s", s, b.s ? b.s : "");
         vg_buf_free(&b);
     }
@@ -144,8 +145,8 @@ static void test_discards_and_issues(void **st)
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
-    vg_coder_free(f->c);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     assert_string_equal(code(f, "Serbia attacked Kosovo after the World Cup final.", 20230929), "###");
     assert_false(f->r.story_discard);
     assert_string_equal(code(f, "Serbia attacked Kosovo, the horoscopes say.", 20230929), "###");
@@ -183,8 +184,8 @@ static int setup_vigil(void **st)
     fx *f = *st;
     f->d->opt.tabari_compat = false;
     f->d->opt.use_tagger = true;
-    vg_coder_free(f->c);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     return 0;
 }
 
@@ -223,7 +224,7 @@ static void test_pronoun_subject(void **st)
     fx *f = *st;
     const char *s1 = "In Kosovo on Sunday, Serbian troops attacked Albania.";
     const char *s2 = "They then accused Kosovo of lying.";
-    vg_coder_new_story(f->c);
+    vg_matcher_new_story(f->c);
     vg_code_sentence(f->c, s1, strlen(s1), 20230929, &f->r);
     vg_code_sentence(f->c, s2, strlen(s2), 20230929, &f->r);
     assert_int_equal(f->r.events.n, 1);
@@ -251,7 +252,7 @@ static int setup_budget(void **st)
     vg_diag_free(&diag);
     vg_buf_free(&v);
     vg_dict_compile(f->d);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     *st = f;
     return 0;
 }
@@ -266,7 +267,7 @@ static int setup_defaults(void **st)
     vg_load_defaults(f->d, &diag);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     *st = f;
     return 0;
 }
@@ -316,7 +317,7 @@ static void test_budget_bounds_backtracking(void **st)
 static void test_budget_work_counter(void **st)
 {
     fx *f = *st;
-    vg_coder_set_budget(f->c, 5000);
+    vg_matcher_set_budget(f->c, 5000);
     for (int n = 1; n <= 40; n++) {
         const char *s = gap_sentence(n);
         vg_code_sentence(f->c, s, strlen(s), 20230929, &f->r);
@@ -328,7 +329,7 @@ static void test_budget_work_counter(void **st)
             assert_true(f->r.budget_pattern >= 0);
         }
     }
-    vg_coder_set_budget(f->c, 0);
+    vg_matcher_set_budget(f->c, 0);
 }
 
 static void test_default_passives_and_participles(void **st)
@@ -413,6 +414,29 @@ static void test_default_history(void **st)
                         "IGOWSTNAT/SRB/195");
 }
 
+/* A TABARI validation file scored in the library (src/validate.c). */
+static void test_validate(void **st)
+{
+    fx *f = *st;
+    static const char text[] =
+        "230929 V-1\nSerbia attacked Kosovo with artillery.\n/* { SRB / KSV / 190 } */\n\n"
+        "230929 V-2\nSerbia attacked Kosovo with artillery.\n/* { KSV / SRB / 190 } */\n\n"
+        "230929 V-3\nSerbia attacked Kosovo with artillery.\n/* unscored */\n\n"
+        "230929 FINAL-01\nKosovo attacked Serbia.\n/* { SRB / KSV / 190 } */\n";
+    vg_validate_opts o = { .stop = "FINAL-01", .events = true };
+    vg_validate_result r = {0};
+    vg_diag diag = {0};
+    assert_true(vg_validate(f->d, VG_FMT_TABARI, "t", text, strlen(text), &o, &diag, &r));
+    assert_int_equal(r.scored, 2);
+    assert_int_equal(r.passed, 1);
+    assert_non_null(strstr(r.report.s, "FAIL V-2 (line 5): got {SRB/KSV/190}"));
+    assert_non_null(strstr(r.report.s, "2 scored records: 1 passed, 1 failed"));
+    assert_null(strstr(r.report.s, "V-1"));
+    assert_non_null(strstr(r.events.s, "\"record\":\"V-3\""));
+    vg_validate_result_free(&r);
+    vg_diag_free(&diag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_pronouns),
         cmocka_unit_test(test_date_shift),
         cmocka_unit_test(test_discards_and_issues),
+        cmocka_unit_test(test_validate),
     };
     const struct CMUnitTest vigil[] = {
         cmocka_unit_test(test_fronted_phrase),

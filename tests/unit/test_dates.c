@@ -1,4 +1,4 @@
-/* test_dates.c -- calendar helpers and time-expression resolution. */
+/* test_dates.c -- calendar helpers (date.h) and time-expression resolution. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +23,7 @@ static void check_at(vg_ymd art, const char *sent, const char *verb, const char 
     }
     vg_ymd d;
     size_t span[2];
-    bool ok = vg_date_resolve(art, sent, strlen(sent), voff, &d, span);
+    bool ok = vg_date_expr_resolve(art, sent, strlen(sent), voff, &d, span);
     char got[16] = "";
     if (ok) vg_ymd_format(d, got, sizeof got);
     if (strcmp(got, want) != 0) fail_msg("\"%s\": got \"%s\", want \"%s\"", sent, got, want);
@@ -35,13 +35,13 @@ static void check(const char *sent, const char *want) { check_at(FRI, sent, NULL
 static void test_calendar(void **state)
 {
     (void)state;
-    assert_true(vg_is_leap(2024));
-    assert_false(vg_is_leap(2023));
-    assert_false(vg_is_leap(1900));
-    assert_true(vg_is_leap(2000));
-    assert_int_equal(vg_days_in_month(2024, 2), 29);
-    assert_int_equal(vg_days_in_month(2023, 2), 28);
-    assert_int_equal(vg_days_in_month(2023, 13), 0);
+    assert_true(vg_date_is_leap(2024));
+    assert_false(vg_date_is_leap(2023));
+    assert_false(vg_date_is_leap(1900));
+    assert_true(vg_date_is_leap(2000));
+    assert_int_equal(vg_date_days_in_month(2024, 2), 29);
+    assert_int_equal(vg_date_days_in_month(2023, 2), 28);
+    assert_int_equal(vg_date_days_in_month(2023, 13), 0);
     assert_int_equal(vg_ymd_weekday(FRI), 5);
     assert_int_equal(vg_ymd_weekday((vg_ymd){ 1970, 1, 1 }), 4);
     assert_int_equal(vg_ymd_weekday((vg_ymd){ 2000, 2, 29 }), 2);
@@ -215,32 +215,32 @@ static void test_span_and_find(void **state)
     (void)state;
     const char *s = "Gunmen attacked a patrol last Sunday night.";
     vg_date_expr e;
-    assert_true(vg_date_find(FRI, s, strlen(s), SIZE_MAX, &e));
+    assert_true(vg_date_expr_find(FRI, s, strlen(s), SIZE_MAX, &e));
     assert_int_equal(e.precision, VG_DATE_DAY);
     assert_true(e.relative);
     assert_false(e.future);
     assert_int_equal(e.span[0], strstr(s, "last") - s);
     assert_int_equal(e.span[1], strstr(s, ".") - s);
     s = "Talks resume next week.";
-    assert_true(vg_date_find(FRI, s, strlen(s), SIZE_MAX, &e));
+    assert_true(vg_date_expr_find(FRI, s, strlen(s), SIZE_MAX, &e));
     assert_int_equal(e.precision, VG_DATE_WEEK);
     assert_true(e.future);
     s = "The town fell in 2008.";
-    assert_true(vg_date_find(FRI, s, strlen(s), SIZE_MAX, &e));
+    assert_true(vg_date_expr_find(FRI, s, strlen(s), SIZE_MAX, &e));
     assert_int_equal(e.precision, VG_DATE_YEAR);
     assert_false(e.relative);
-    assert_false(vg_date_find((vg_ymd){ 2023, 2, 30 }, s, strlen(s), SIZE_MAX, &e));
+    assert_false(vg_date_expr_find((vg_ymd){ 2023, 2, 30 }, s, strlen(s), SIZE_MAX, &e));
 }
 
 static void test_bad_input(void **state)
 {
     (void)state;
     vg_ymd d;
-    assert_false(vg_date_resolve(FRI, NULL, 0, SIZE_MAX, &d, NULL));
+    assert_false(vg_date_expr_resolve(FRI, NULL, 0, SIZE_MAX, &d, NULL));
     char junk[4096];
     for (size_t i = 0; i < sizeof junk; i++) junk[i] = (char)((i * 131 + 7) % 256);
-    vg_date_resolve(FRI, junk, sizeof junk, 100, &d, NULL);
-    vg_date_resolve(FRI, junk, sizeof junk, SIZE_MAX - 1, &d, NULL);
+    vg_date_expr_resolve(FRI, junk, sizeof junk, 100, &d, NULL);
+    vg_date_expr_resolve(FRI, junk, sizeof junk, SIZE_MAX - 1, &d, NULL);
     /* 10 MB of words with a date near the end: linear time */
     size_t n = 10u << 20;
     char *big = malloc(n + 64);
@@ -248,11 +248,45 @@ static void test_bad_input(void **state)
     for (size_t i = 0; i < n; i++) big[i] = "on Sunday, last "[i % 16];
     strcpy(big + n, " yesterday.");
     vg_date_expr e;
-    assert_true(vg_date_find(FRI, big, strlen(big), strlen(big) - 3, &e));
+    assert_true(vg_date_expr_find(FRI, big, strlen(big), strlen(big) - 3, &e));
     char got[16];
     vg_ymd_format(e.date, got, sizeof got);
     assert_string_equal(got, "2023-09-28");
     free(big);
+}
+
+/* The three forms of a date agree, and one validity rule holds for all. */
+static void test_date_forms(void **state)
+{
+    (void)state;
+    int32_t v = 0;
+    char buf[11];
+    assert_true(vg_date_parse("2023-09-29T10:00", true, &v));
+    assert_int_equal(v, 20230929);
+    assert_true(vg_date_parse("  230929", false, &v));
+    assert_int_equal(v, 20230929);
+    assert_true(vg_date_parse("20240229 more", true, &v));
+    assert_false(vg_date_parse("20230229", true, &v));     /* not a leap year */
+    assert_false(vg_date_parse("230229", false, &v));
+    assert_false(vg_date_parse("2023092", true, &v));
+    assert_true(vg_date_parse_digits("000229", 6, &v));
+    assert_int_equal(v, 20000229);
+    assert_false(vg_date_parse_digits("20231301", 8, &v));
+    assert_false(vg_date_parse_digits("2023091", 7, &v));
+    assert_int_equal(vg_date_add_days(20230929, -5), 20230924);
+    assert_int_equal(vg_date_add_days(20240301, -1), 20240229);
+    assert_int_equal(vg_date_of_days(vg_date_days(20231231) + 1), 20240101);
+    assert_int_equal(vg_date_of_ymd(vg_date_ymd(20230929)), 20230929);
+    vg_date_format(20230929, buf);
+    assert_string_equal(buf, "2023-09-29");
+    long day;
+    assert_true(vg_day_parse("2023-09-29", &day));
+    assert_int_equal(day, vg_date_days(20230929));
+    vg_day_format(day + 3, buf);
+    assert_string_equal(buf, "2023-10-02");
+    assert_string_equal(vg_date_prec_name(VG_DATE_WEEK), "week");
+    assert_int_equal(vg_date_prec_parse("month"), VG_DATE_MONTH);
+    assert_int_equal(vg_date_prec_parse("article"), VG_DATE_NONE);
 }
 
 int main(void)
@@ -260,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_parse_format),
+        cmocka_unit_test(test_date_forms),
         cmocka_unit_test(test_required),
         cmocka_unit_test(test_weekdays),
         cmocka_unit_test(test_not_dates),

@@ -242,7 +242,7 @@ static void test_defaults_issue_sentences(void **st)
     vg_diag diag = {0};
     assert_true(vg_load_defaults(d, &diag));
     vg_dict_compile(d);
-    vg_coder *c = vg_coder_new(d, &d->opt);
+    vg_matcher *c = vg_matcher_new(d, &d->opt);
     vg_result r = {0};
     const char *s1 = "Hello";
     vg_code_sentence(c, s1, strlen(s1), 20230929, &r);
@@ -252,7 +252,7 @@ static void test_defaults_issue_sentences(void **st)
     assert_true(r.events.n >= 1);
     assert_string_equal(r.events.v[0].source, "SRBCOP");
     vg_result_free(&r);
-    vg_coder_free(c);
+    vg_matcher_free(c);
     vg_diag_free(&diag);
     vg_dict_free(d);
 }

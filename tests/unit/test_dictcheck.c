@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dict.h"
+#include "dict_check.h"
 #include "unknown.h"
 
 /* PETRARCH-format actors; line numbers matter to the tests. */

@@ -13,7 +13,7 @@
 
 typedef struct fx {
     vg_dict *d;
-    vg_coder *c;
+    vg_matcher *c;
 } fx;
 
 static int setup(void **st)
@@ -24,7 +24,7 @@ static int setup(void **st)
     vg_load_defaults(f->d, &diag);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
-    f->c = vg_coder_new(f->d, &f->d->opt);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
     *st = f;
     return 0;
 }
@@ -32,7 +32,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     fx *f = *st;
-    vg_coder_free(f->c);
+    vg_matcher_free(f->c);
     vg_dict_free(f->d);
     free(f);
     return 0;
@@ -240,14 +240,14 @@ static void test_decider(void **st)
     vg_decider *dc = vg_decider_new(m, NULL, NULL);
     vg_result r = {0};
     const char *s = "Serbian police attacked Kosovo protesters on Sunday.";
-    vg_coder_new_story(f->c);
+    vg_matcher_new_story(f->c);
     vg_code_sentence(f->c, s, strlen(s), 20230929, &r);
     assert_int_equal(r.events.n, 1);
     assert_int_equal(r.events.v[0].method, VG_METHOD_DICT);
     assert_true(r.events.v[0].confidence < 0);
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 1);
-    const vg_event *e = &r.events.v[0];
+    const vg_coded_event *e = &r.events.v[0];
     assert_int_equal(e->method, VG_METHOD_BOTH);
     assert_string_equal(e->code, "190");
     assert_true(e->confidence >= 0 && e->confidence <= 1);

@@ -1,4 +1,4 @@
-/* test_store.c -- the event store on SQLite: digests, date and place
+/* test_store.c -- the event store on SQLite: article digests (ingest.h), date and place
  * compatibility, deduplication and exact counts, idempotency, replaced
  * articles, a locked database, and export column counts. */
 #include <setjmp.h>
@@ -13,6 +13,8 @@
 #include <sqlite3.h>
 #include <cmocka.h>
 
+#include "ingest.h"
+#include "sha256.h"
 #include "store.h"
 
 /* ---- helpers ---- */
@@ -40,10 +42,9 @@ static int teardown(void **state)
 
 static vg_store *open_store(int batch)
 {
-    char err[600];
-    vg_store_opts o = { batch, 200 };
-    vg_store *st = vg_store_open(dbpath, &o, err, sizeof err);
-    if (!st) fail_msg("open: %s", err);
+    vg_store_opts o = { batch, 200, false };
+    vg_store *st = vg_store_new(dbpath, &o);
+    if (vg_store_error(st)[0]) fail_msg("open: %s", vg_store_error(st));
     return st;
 }
 
@@ -153,16 +154,16 @@ static void test_dates(void **state)
 {
     (void)state;
     enum { D = VG_DATE_DAY, A = VG_DATE_NONE, W = VG_DATE_WEEK, M = VG_DATE_MONTH };
-    assert_true(vg_dates_compatible(20230924, D, 20230924, D));
-    assert_false(vg_dates_compatible(20230924, D, 20230925, D));
-    assert_true(vg_dates_compatible(20230924, D, 20230925, A));     /* inexact: a day apart */
-    assert_false(vg_dates_compatible(20230924, D, 20230926, A));
-    assert_true(vg_dates_compatible(20230930, A, 20231001, A));     /* across a month end */
-    assert_true(vg_dates_compatible(20230925, W, 20231001, D));     /* in the week */
-    assert_true(vg_dates_compatible(20230925, W, 20231002, D));     /* a day after it */
-    assert_false(vg_dates_compatible(20230925, W, 20231003, D));
-    assert_true(vg_dates_compatible(20230901, M, 20230901, M));
-    assert_false(vg_dates_compatible(20230901, M, 20230901, D));    /* vague vs exact */
+    assert_true(vg_store_dates_compatible(20230924, D, 20230924, D));
+    assert_false(vg_store_dates_compatible(20230924, D, 20230925, D));
+    assert_true(vg_store_dates_compatible(20230924, D, 20230925, A));     /* inexact: a day apart */
+    assert_false(vg_store_dates_compatible(20230924, D, 20230926, A));
+    assert_true(vg_store_dates_compatible(20230930, A, 20231001, A));     /* across a month end */
+    assert_true(vg_store_dates_compatible(20230925, W, 20231001, D));     /* in the week */
+    assert_true(vg_store_dates_compatible(20230925, W, 20231002, D));     /* a day after it */
+    assert_false(vg_store_dates_compatible(20230925, W, 20231003, D));
+    assert_true(vg_store_dates_compatible(20230901, M, 20230901, M));
+    assert_false(vg_store_dates_compatible(20230901, M, 20230901, D));    /* vague vs exact */
     assert_string_equal(vg_date_prec_name(A), "article");
     assert_int_equal(vg_date_prec_parse("week"), W);
 }
@@ -183,17 +184,17 @@ static void test_places(void **state)
     raw.precision = VG_PLACE_UNRESOLVED;
     snprintf(raw.name, sizeof raw.name, "Banjska");
     vg_place bel = city("Brussels", "Brussels Capital", "BEL");
-    assert_true(vg_places_compatible(&mit, &mit));
-    assert_false(vg_places_compatible(&mit, &prist));
-    assert_true(vg_places_compatible(&mit, &none));
-    assert_true(vg_places_compatible(&mit, &srb));     /* actor country: not from the text */
-    assert_true(vg_places_compatible(&mit, &ksv));     /* the city is in the country */
-    assert_true(vg_places_compatible(&region, &mit));  /* and in the region */
-    assert_false(vg_places_compatible(&region, &prist));
-    assert_true(vg_places_compatible(&raw, &mit));     /* unresolved: cannot tell */
-    assert_false(vg_places_compatible(&mit, &bel));
-    assert_false(vg_place_in_text(&srb));
-    assert_true(vg_place_in_text(&raw));
+    assert_true(vg_store_places_compatible(&mit, &mit));
+    assert_false(vg_store_places_compatible(&mit, &prist));
+    assert_true(vg_store_places_compatible(&mit, &none));
+    assert_true(vg_store_places_compatible(&mit, &srb));     /* actor country: not from the text */
+    assert_true(vg_store_places_compatible(&mit, &ksv));     /* the city is in the country */
+    assert_true(vg_store_places_compatible(&region, &mit));  /* and in the region */
+    assert_false(vg_store_places_compatible(&region, &prist));
+    assert_true(vg_store_places_compatible(&raw, &mit));     /* unresolved: cannot tell */
+    assert_false(vg_store_places_compatible(&mit, &bel));
+    assert_false(vg_store_place_in_text(&srb));
+    assert_true(vg_store_place_in_text(&raw));
 }
 
 /* Two outlets report the same attack, a third a different one, and a
@@ -231,7 +232,7 @@ static void test_dedup_counts(void **state)
     vg_store_get_stats(st, &s);
     assert_int_equal(s.unchanged, 4);
     assert_int_equal(q1(st, "SELECT sum(num_mentions) FROM events"), 6);
-    vg_store_close(st);
+    vg_store_free(st);
 }
 
 /* A changed article replaces its mentions; events are recomputed or
@@ -265,7 +266,7 @@ static void test_replace(void **state)
     assert_true(vg_store_add(st, &a2b));
     assert_true(vg_store_flush(st));
     assert_int_equal(q1(st, "SELECT count(*) FROM events WHERE source = 'SRBCOP'"), 0);
-    vg_store_close(st);
+    vg_store_free(st);
 }
 
 /* Another connection holds the write lock: the batch fails cleanly, the
@@ -288,11 +289,11 @@ static void test_locked(void **state)
     assert_false(vg_store_add(st, &b));             /* a failed store stays failed */
     sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(other);
-    vg_store_close(st);
+    vg_store_free(st);
     st = open_store(10);
     assert_int_equal(q1(st, "SELECT count(*) FROM articles"), 1);
     assert_int_equal(q1(st, "SELECT num_mentions FROM events"), 1);
-    vg_store_close(st);
+    vg_store_free(st);
 }
 
 static void test_export(void **state)
@@ -339,7 +340,7 @@ static void test_export(void **state)
     assert_non_null(strstr(buf, "\"Title with \"\"quotes\"\", commas\tand tabs\"\r\n"));
     assert_null(strstr(buf, "IGOWSTNAT"));
     free(buf);
-    vg_store_close(st);
+    vg_store_free(st);
 }
 
 int main(void)

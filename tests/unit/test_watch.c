@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 
 #include "post.h"
 #include "watch.h"
@@ -74,8 +75,8 @@ static void test_dyad_parse(void **state)
                           "SRB-KSV'", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-B" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_false(vg_dyad_parse(bad[i], &d, &why));
-    assert_true(vg_actor_match("SRBMIL", "SRB"));
-    assert_false(vg_actor_match("SR", "SRB"));
+    assert_true(vg_dyad_actor_match("SRBMIL", "SRB"));
+    assert_false(vg_dyad_actor_match("SR", "SRB"));
 }
 
 static void test_dates_periods(void **state)
@@ -117,8 +118,8 @@ static void test_series_buckets(void **state)
         { 3, d0 + 15, 3, NAN, 1, true, 1 },       /* A->B verbal conflict, no Goldstein */
         { 4, d0 + 15, 4, -9.0, 3, true, 1 },      /* both directions (overlapping prefixes) */
     };
-    vg_series s;
-    assert_true(vg_series_build(&s, &dyad, VG_BY_WEEK, d0 + 3, d0 + 20, ev, 4, 1000));
+    vg_watch_series s;
+    assert_true(vg_watch_series_build(&s, &dyad, VG_BY_WEEK, d0 + 3, d0 + 20, ev, 4, 1000));
     assert_int_equal(s.n, 3);                     /* weeks of Jan 2, 9, 16 */
     assert_int_equal(s.from, d0);
     vg_cell *both = s.cell[VG_DIR_BOTH], *ab = s.cell[VG_DIR_AB], *ba = s.cell[VG_DIR_BA];
@@ -136,25 +137,25 @@ static void test_series_buckets(void **state)
     assert_true(fabs(vg_cell_cci(&both[2]) - 1.0) < 1e-9);
     assert_true(vg_cell_cci(&both[1]) == 0.0);
     vg_buf out = {0};
-    vg_series_csv(&s, &out);
+    vg_watch_series_csv(&s, &out);
     assert_non_null(strstr(out.s, "2023-01-09,both,0,0,0,0,0,0,0.00,0.000,0.000\n"));
     assert_non_null(strstr(out.s, "2023-01-02,SRB>KSV,1,1,0,0,0,0,3.00,3.000,-1.000\n"));
     vg_buf_clear(&out);
-    vg_series_json(&s, &out);
+    vg_watch_series_json(&s, &out);
     assert_non_null(strstr(out.s, "\"periods\":[\"2023-01-02\",\"2023-01-09\",\"2023-01-16\"]"));
     assert_non_null(strstr(out.s, "\"both\":{\"label\":\"both\",\"events\":[2,0,2]"));
     vg_buf_free(&out);
-    vg_series_free(&s);
-    assert_false(vg_series_build(&s, &dyad, VG_BY_DAY, d0, d0 + 5000, ev, 4, 1000));
-    vg_series_free(&s);
-    assert_false(vg_series_build(&s, &dyad, VG_BY_DAY, d0, d0 - 1, ev, 4, 1000));
-    vg_series_free(&s);
+    vg_watch_series_free(&s);
+    assert_false(vg_watch_series_build(&s, &dyad, VG_BY_DAY, d0, d0 + 5000, ev, 4, 1000));
+    vg_watch_series_free(&s);
+    assert_false(vg_watch_series_build(&s, &dyad, VG_BY_DAY, d0, d0 - 1, ev, 4, 1000));
+    vg_watch_series_free(&s);
 }
 
 /* ---- detection ---- */
 
 /* Day of the first alert triggered at or after `from`, or -1. */
-static long first_trigger(const vg_alerts *al, long from, long *start)
+static long first_trigger(const vg_watch_alerts *al, long from, long *start)
 {
     long best = -1;
     for (size_t i = 0; i < al->n; i++)
@@ -175,7 +176,7 @@ static delay_stats run_delay(const vg_watch_params *p, double lam0, double lam1,
     int det = 0;
     for (int i = 0; i < reps; i++) {
         vg_wevents ev = {0};
-        vg_alerts al = {0};
+        vg_watch_alerts al = {0};
         synth(&r, &ev, days, change, lam0, lam1);
         vg_watch_detect(p, &dyad, ev.v, ev.n, 0, days - 1, 0, &al);
         long start = 0, t = first_trigger(&al, change, &start);
@@ -185,7 +186,7 @@ static delay_stats run_delay(const vg_watch_params *p, double lam0, double lam1,
             st.mean_start_err += fabs((double)(start - change));
             if (t - change > st.max_delay) st.max_delay = (int)(t - change);
         }
-        vg_alerts_free(&al);
+        vg_watch_alerts_free(&al);
         vg_vec_free(&ev);
     }
     st.detected = (double)det / reps;
@@ -201,11 +202,11 @@ static double run_false_alarms(const vg_watch_params *p, double lam, int years)
     int alerts = 0;
     const long days = 120 + 365L * years;
     vg_wevents ev = {0};
-    vg_alerts al = {0};
+    vg_watch_alerts al = {0};
     synth(&r, &ev, days, days, lam, lam);
     vg_watch_detect(p, &dyad, ev.v, ev.n, 0, days - 1, 120, &al);
     alerts = (int)al.n;
-    vg_alerts_free(&al);
+    vg_watch_alerts_free(&al);
     vg_vec_free(&ev);
     return (double)alerts / years;
 }
@@ -261,18 +262,18 @@ static void test_duplicated_report(void **state)
         synth(&r, &ev, 200, 200, busy ? 2.0 : 0.05, 0);
         vg_wevent lone = { ++next_id, 150, 4, -10.0, 1, true, 1000 };
         vg_vec_push(&ev, lone);
-        vg_alerts al = {0};
+        vg_watch_alerts al = {0};
         vg_watch_detect(&p, &dyad, ev.v, ev.n, 0, 199, 100, &al);
         for (size_t i = 0; i < al.n; i++) print_message("    unexpected alert at %ld\n", al.v[i].start);
         assert_int_equal(al.n, 0);
-        vg_alerts_free(&al);
+        vg_watch_alerts_free(&al);
         vg_vec_free(&ev);
     }
     /* Even with a threshold far below the default, a lone event stays below
      * --min-events. */
     p.h = 0.5;
     vg_wevent one[] = { { 1, 150, 4, -10.0, 1, true, 1000 } };
-    vg_alerts al = {0};
+    vg_watch_alerts al = {0};
     vg_watch_detect(&p, &dyad, one, 1, 0, 199, 0, &al);
     assert_int_equal(al.n, 0);
     vg_watch_params_default(&p);
@@ -287,7 +288,7 @@ static void test_duplicated_report(void **state)
     assert_int_equal(al.v[0].drivers.v[0], 1);   /* material, Goldstein -10, lowest id */
     assert_int_equal(al.v[0].drivers.v[3], 5);
     assert_int_equal(al.v[0].drivers.v[4], 3);   /* verbal last */
-    vg_alerts_free(&al);
+    vg_watch_alerts_free(&al);
 }
 
 /* Imprecise dates (a month, a year) and cooperation never count. */
@@ -319,22 +320,22 @@ static void test_severity(void **state)
         for (int k = 0; k < 6; k++) { vg_wevent e = { ++next_id, 200 + d, 4, -10, 1, true, 1 }; vg_vec_push(&ev, e); }
     for (int d = 0; d < 5; d++)
         for (int k = 0; k < 4; k++) { vg_wevent e = { ++next_id, 370 + d, 4, -10, 1, true, 1 }; vg_vec_push(&ev, e); }
-    vg_alerts al = {0};
+    vg_watch_alerts al = {0};
     vg_watch_detect(&p, &dyad, ev.v, ev.n, 0, 499, 0, &al);
     assert_int_equal(al.n, 2);
     char buf[96];
-    vg_alert_severity(&al.v[0], buf, sizeof buf);
+    vg_watch_alert_severity(&al.v[0], buf, sizeof buf);
     assert_int_equal(al.v[0].months, -1);
     assert_non_null(strstr(buf, "on record"));
     assert_int_equal(al.v[1].months, 5);
-    vg_alert_severity(&al.v[1], buf, sizeof buf);
+    vg_watch_alert_severity(&al.v[1], buf, sizeof buf);
     assert_string_equal(buf, "highest in 5 months");
     assert_true(al.v[1].peak7 >= 20);
     vg_buf out = {0};
-    vg_alerts_json(&al, &out);
+    vg_watch_alerts_json(&al, &out);
     assert_non_null(strstr(out.s, "\"severity\":\"highest in 5 months\""));
     vg_buf_free(&out);
-    vg_alerts_free(&al);
+    vg_watch_alerts_free(&al);
     vg_vec_free(&ev);
 }
 
@@ -344,15 +345,14 @@ static void test_params(void **state)
     vg_watch_params p;
     vg_watch_params_default(&p);
     const char *why;
-    assert_int_equal(vg_watch_param_arg(&p, "--h", "4", &why), 1);
-    assert_true(p.h == 4.0);
-    assert_true(p.k == 1.0);
-    assert_int_equal(vg_watch_param_arg(&p, "--k", "x", &why), -1);
-    assert_int_equal(vg_watch_param_arg(&p, "--min-events", "1", &why), -1);
-    assert_int_equal(vg_watch_param_arg(&p, "--baseline", "20", &why), -1);  /* < min-history */
-    assert_int_equal(vg_watch_param_arg(&p, "--dyad", "SRB-KSV", &why), 0);
+    assert_true(vg_watch_params_check(&p, &why));
+    p.baseline_days = 20;                       /* < min-history */
+    assert_false(vg_watch_params_check(&p, &why));
+    vg_watch_params_default(&p);
+    p.min_events = 1;
+    assert_false(vg_watch_params_check(&p, &why));
     vg_buf b = {0};
-    vg_sparkline((double[]){ 0, 1, 4 }, 3, &b);
+    vg_watch_sparkline((double[]){ 0, 1, 4 }, 3, &b);
     assert_string_equal(b.s, "▁▄█");
     vg_buf_free(&b);
 }
@@ -385,9 +385,10 @@ static void test_store(void **state)
                " (7,'bad','day','SRB','KSV',4,'19',-10,1,1);");
     sqlite3_close(w);
     char err[256];
-    sqlite3 *db = vg_watch_open(path, err, sizeof err);
-    assert_non_null(db);
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+    vg_store_opts so = { .read_only = true };
+    vg_store *db = vg_store_new(path, &so);
+    assert_string_equal(vg_store_error(db), "");
+    assert_false(vg_store_query(db, "DELETE FROM events", NULL, 0, NULL, NULL));
     vg_wevents ev = {0};
     assert_true(vg_watch_load(db, &dyad, LONG_MIN, LONG_MAX, false, &ev, err, sizeof err));
     assert_int_equal(ev.n, 4);            /* 1, 2, 3, 5: not "SR", USAGOV or a bad date */
@@ -401,28 +402,30 @@ static void test_store(void **state)
     assert_true(vg_watch_load(db, &dyad, LONG_MIN, LONG_MAX, true, &ev, err, sizeof err));
     assert_int_equal(ev.n, 3);
     vg_vec_free(&ev);
-    vg_series s;
-    assert_true(vg_watch_series(db, &dyad, VG_BY_DAY, LONG_MIN, LONG_MAX, 1000, &s, err, sizeof err));
+    vg_watch_series s;
+    assert_true(vg_watch_load_series(db, &dyad, VG_BY_DAY, LONG_MIN, LONG_MAX, 1000, &s, err, sizeof err));
     assert_int_equal(s.n, 9);             /* 2023-09-24 .. 2023-10-02 */
     assert_int_equal(s.cell[VG_DIR_BOTH][1].events, 2);
     assert_int_equal(s.cell[VG_DIR_BOTH][2].events, 0);
-    vg_series_free(&s);
+    vg_watch_series_free(&s);
     vg_dyad none = { "AAA", "BBB" };
-    assert_true(vg_watch_series(db, &none, VG_BY_DAY, LONG_MIN, LONG_MAX, 1000, &s, err, sizeof err));
+    assert_true(vg_watch_load_series(db, &none, VG_BY_DAY, LONG_MIN, LONG_MAX, 1000, &s, err, sizeof err));
     assert_int_equal(s.n, 0);
-    vg_series_free(&s);
+    vg_watch_series_free(&s);
     vg_watch_ids top = {0};
     assert_true(vg_watch_top_events(db, &dyad, 0, 100000, 2, &top, err, sizeof err));
     assert_int_equal(top.n, 2);
     assert_int_equal(top.v[0], 1);
     vg_vec_free(&top);
-    vg_alerts al = {0};
+    vg_watch_alerts al = {0};
     assert_true(vg_watch_scan(db, &(vg_watch_params){ 90, 7, 30, 0.5, 5, 1, 2, 3, 20 }, LONG_MIN,
                               &al, err, sizeof err));
     assert_int_equal(al.n, 0);
-    vg_alerts_free(&al);
-    sqlite3_close(db);
-    assert_null(vg_watch_open("/nonexistent/x.db", err, sizeof err));
+    vg_watch_alerts_free(&al);
+    vg_store_free(db);
+    db = vg_store_new("/nonexistent/x.db", &so);
+    assert_string_not_equal(vg_store_error(db), "");
+    vg_store_free(db);
     unlink(path);
 }
 
