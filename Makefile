@@ -286,7 +286,7 @@ FUZZ_TARGETS := reader_jsonl reader_tabari reader_petrarch reader_text record_da
 fuzz_src = tests/fuzz/$(if $(filter reader_%,$1),fuzz_reader,$(if $(filter code_%,$1),fuzz_code,$(if \
            $(filter dict_%,$1),fuzz_dict,$(if $(filter verbs_match,$1),fuzz_verbs,fuzz_$1)))).c
 fuzz_def = $(if $(filter reader_%,$1),-DFUZZ_FORMAT=VG_FMT_$(shell echo $(1:reader_%=%) | tr a-z A-Z),$(if \
-           $(filter dict_%,$1),-DFUZZ_LOADER=vg_load_$(1:dict_%=%),$(if $(filter code_phoenix,$1),-DFUZZ_PHOENIX=1)))
+           $(filter dict_%,$1),-DFUZZ_LOADER=vg_dict_load_$(1:dict_%=%),$(if $(filter code_phoenix,$1),-DFUZZ_PHOENIX=1)))
 FUZZ_HDR := tests/fuzz/fuzz.h
 
 define fuzz_rules

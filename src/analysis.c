@@ -55,9 +55,9 @@ static void set_status(vg_analysis *a, int st, const char *why)
 static void tokenize(vg_analysis *a, const char *text, size_t len)
 {
     vg_tokens_clear(&a->tk);
-    vg_tokenize(text, len, &a->tk);
+    vg_text_tokenize(text, len, &a->tk);
     /* a dateline names where the story was filed, not an actor */
-    size_t skip = a->opt->tabari_compat ? 0 : vg_dateline_len(text, len);
+    size_t skip = a->opt->tabari_compat ? 0 : vg_text_dateline_len(text, len);
     size_t k = 0;
     for (size_t i = 0; i < a->tk.t.n; i++)
         if (a->tk.t.v[i].kind != VG_TK_PUNCT && a->tk.t.v[i].off >= skip)
@@ -231,7 +231,7 @@ static bool word_lookalike(const vg_analysis *a, size_t i, const vg_hit *h)
         (e->kind != VG_PK_ACTOR && e->kind != VG_PK_AGENT))
         return false;
     if (a->tk.t.v[i].flags & VG_TF_ALLCAPS) return false;
-    return vg_an_word_in(a, i, words);
+    return vg_analysis_word_in(a, i, words);
 }
 
 static void classify(vg_analysis *a)
@@ -394,7 +394,7 @@ static void check_roots(vg_analysis *a)
 
 typedef VG_VEC(int16_t) i16vec;
 
-bool vg_an_is_actor(const vg_analysis *a, size_t i)
+bool vg_analysis_is_actor(const vg_analysis *a, size_t i)
 {
     const vg_aword *w = &a->w.v[i];
     if (w->type == VG_W_ACTOR) return true;
@@ -427,11 +427,11 @@ static size_t parse_np(const vg_analysis *a, size_t i, i16vec *members)
     while (j < n) {
         size_t k = j;
         while (k < n && (a->w.v[k].type == VG_W_DETERM || a->w.v[k].type == VG_W_ADJ)) k++;
-        if (k >= n || !vg_an_is_actor(a, k)) break;
+        if (k >= n || !vg_analysis_is_actor(a, k)) break;
         if (end && k == j && !possessive(a, j - 1)) break;
         vg_vec_push(members, (int16_t)k);
         j = phrase_end(a, k);
-        while (j < n && a->w.v[j].type == VG_W_AGENT && !vg_an_is_actor(a, j)) j = phrase_end(a, j);
+        while (j < n && a->w.v[j].type == VG_W_AGENT && !vg_analysis_is_actor(a, j)) j = phrase_end(a, j);
         end = j;
     }
     return end;
@@ -714,7 +714,7 @@ static void distribute_agents(vg_analysis *a)
 static int first_actor(const vg_analysis *a, size_t lo, size_t hi)
 {
     for (size_t k = lo; k < hi; k++)
-        if (!a->w.v[k].deleted && vg_an_is_actor(a, k)) return (int)k;
+        if (!a->w.v[k].deleted && vg_analysis_is_actor(a, k)) return (int)k;
     return -1;
 }
 
@@ -744,14 +744,14 @@ static void resolve_pronouns(vg_analysis *a)
     }
 }
 
-int vg_an_resolve(const vg_analysis *a, size_t i)
+int vg_analysis_resolve(const vg_analysis *a, size_t i)
 {
     const vg_aword *w = &a->w.v[i];
     if (w->type == VG_W_PRONOUN) return w->ref;
     return (int)i;
 }
 
-const char *vg_an_code(const vg_analysis *a, size_t actor_tok, size_t k)
+const char *vg_analysis_code(const vg_analysis *a, size_t actor_tok, size_t k)
 {
     const vg_aword *w = &a->w.v[actor_tok];
     return a->codes.v[w->codes + k].code;
@@ -773,7 +773,7 @@ static void delete_span(vg_analysis *a, size_t lo, size_t hi)
 
 /* Words that open a fronted phrase: "After the attack on a Kosovo police
  * patrol, the USA expressed concern" has its subject after the comma. */
-bool vg_an_word_in(const vg_analysis *a, size_t i, const char *const *words)
+bool vg_analysis_word_in(const vg_analysis *a, size_t i, const char *const *words)
 {
     if (a->tk.t.v[i].kind != VG_TK_WORD) return false;
     for (; *words; words++)
@@ -781,7 +781,7 @@ bool vg_an_word_in(const vg_analysis *a, size_t i, const char *const *words)
     return false;
 }
 
-bool vg_an_fronting(const vg_analysis *a, size_t i)
+bool vg_analysis_fronting(const vg_analysis *a, size_t i)
 {
     static const char *const words[] = {
         "AFTER", "BEFORE", "FOLLOWING", "ACCORDING", "DURING", "DESPITE", "AMID", "AMIDST",
@@ -790,7 +790,7 @@ bool vg_an_fronting(const vg_analysis *a, size_t i)
         "EARLIER", "LATER", "MEANWHILE", "HOWEVER", "THROUGH", "BY", "AHEAD", "UPON",
         "WHEREAS", "ONCE", "UNTIL", "NEAR", "OUTSIDE", "INSIDE", "ACROSS", "ALONG", NULL
     };
-    return vg_an_word_in(a, i, words);
+    return vg_analysis_word_in(a, i, words);
 }
 
 static void drop_comma_clauses(vg_analysis *a)
@@ -804,7 +804,7 @@ static void drop_comma_clauses(vg_analysis *a)
     /* a comma that closes an eliminated clause cannot open the next one;
      * after a fronted phrase ("After the attack, Serbia said") the next
      * segment is the main clause and stays */
-    bool used = !o->tabari_compat && n && vg_an_fronting(a, 0);
+    bool used = !o->tabari_compat && n && vg_analysis_fronting(a, 0);
     if (c.n) {
         size_t len = c.v[0];
         if ((int)len > o->comma_bmin && (int)len <= o->comma_bmax) {
@@ -938,7 +938,7 @@ static bool history_item(const vg_analysis *a, const char *text, size_t len)
     return false;
 }
 
-void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date)
+void vg_analysis_run(vg_analysis *a, const char *text, size_t len, int32_t date)
 {
     a->status = VG_AN_OK;
     a->why[0] = '\0';

@@ -127,21 +127,21 @@ void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt);
 void vg_analysis_free(vg_analysis *a);
 
 /* Analyses one sentence (UTF-8, already repaired).  date: yyyymmdd. */
-void vg_analyze(vg_analysis *a, const char *text, size_t len, int32_t date);
+void vg_analysis_run(vg_analysis *a, const char *text, size_t len, int32_t date);
 
 /* Helpers for the matcher. */
-static inline bool vg_an_live(const vg_analysis *a, size_t i)
+static inline bool vg_analysis_live(const vg_analysis *a, size_t i)
 {
     return !a->w.v[i].deleted && a->w.v[i].type != VG_W_TAIL;
 }
-bool vg_an_is_actor(const vg_analysis *a, size_t i);
+bool vg_analysis_is_actor(const vg_analysis *a, size_t i);
 /* Is token i one of the (folded, NULL-terminated) words? */
-bool vg_an_word_in(const vg_analysis *a, size_t i, const char *const *words);
+bool vg_analysis_word_in(const vg_analysis *a, size_t i, const char *const *words);
 /* Does token i open a fronted phrase ("After", "According", "In")? */
-bool vg_an_fronting(const vg_analysis *a, size_t i);
+bool vg_analysis_fronting(const vg_analysis *a, size_t i);
 /* Resolves a pronoun to its actor token (or returns i itself). */
-int vg_an_resolve(const vg_analysis *a, size_t i);
-const char *vg_an_code(const vg_analysis *a, size_t actor_tok, size_t k);
+int vg_analysis_resolve(const vg_analysis *a, size_t i);
+const char *vg_analysis_code(const vg_analysis *a, size_t actor_tok, size_t k);
 
 /* One line per token: type, clause, references (for debugging). */
 void vg_analysis_dump(const vg_analysis *a, vg_buf *b);

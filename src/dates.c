@@ -560,7 +560,7 @@ void vg_post_text_init(vg_post_text *pt, const char *sent, size_t len, size_t ve
     pt->s = sent + pt->base;
     pt->verb_off = verb_off;
     vg_tokens_clear(&pt->tk);
-    if (pt->len) vg_tokenize(pt->s, pt->len, &pt->tk);
+    if (pt->len) vg_text_tokenize(pt->s, pt->len, &pt->tk);
 }
 
 void vg_post_text_free(vg_post_text *pt) { vg_tokens_free(&pt->tk); }

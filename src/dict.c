@@ -174,7 +174,7 @@ static bool parse_chunk(vg_dict *d, const char *s, size_t n, bool tokens_ok,
             if (stem_mark || noend) plen--;
             if (plen == 0) { *why = "empty word"; return false; }
             vg_buf f = {0};
-            vg_fold(p, plen, &f);
+            vg_text_fold(p, plen, &f);
             if (f.len == 0 || f.len > 255) {
                 vg_buf_free(&f);
                 *why = "bad word";
@@ -533,7 +533,7 @@ static bool expand(expand_ctx *x, const pitem *items, size_t n)
     return true;
 }
 
-bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
+bool vg_dict_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
                      int32_t block, vg_src src, const char **why)
 {
     pitem_vec items = {0};
@@ -557,7 +557,7 @@ bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
 
 /* ---- entries ---- */
 
-int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
+int32_t vg_dict_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
                      vg_src src, const char *text)
 {
     vg_entry e = {0};
@@ -585,7 +585,7 @@ int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref
     return (int32_t)d->entries.n - 1;
 }
 
-int32_t vg_add_actor(vg_dict *d, const vg_dated *codes, size_t ncodes,
+int32_t vg_dict_add_actor(vg_dict *d, const vg_dated *codes, size_t ncodes,
                      const int32_t *phrases, size_t nphrases, vg_src src)
 {
     vg_actor a = { (uint32_t)d->dated.n, 0, nphrases ? phrases[0] : -1, src };
@@ -649,7 +649,7 @@ static bool verb_variant(const vg_elem *w, const char *t, size_t tlen)
     return false;
 }
 
-bool vg_word_match(const vg_elem *w, const char *t, size_t tlen)
+bool vg_elem_match(const vg_elem *w, const char *t, size_t tlen)
 {
     if (tlen < w->len || memcmp(t, w->s, w->len) != 0) {
         if (w->mode == VG_WM_EXACT && w->endings == VG_END_VERB)
@@ -989,7 +989,7 @@ static bool match_rest(const vg_phrase *ph, const vg_tokens *tk, size_t i, size_
         for (; j < lim; j++) {
             if (skip && skip[j]) { if (adj) break; continue; }
             if (token_matchable(tk, j) &&
-                vg_word_match(w, vg_tok_norm(tk, j), tk->t.v[j].nlen)) {
+                vg_elem_match(w, vg_tok_norm(tk, j), tk->t.v[j].nlen)) {
                 found = true;
                 break;
             }
@@ -1077,7 +1077,7 @@ static void entry_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
     for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
         int32_t id = ix->items.v[q];
         const vg_entry *e = &d->entries.v[id];
-        if (!vg_word_match(&e->ph.w[0], t, tlen)) continue;
+        if (!vg_elem_match(&e->ph.w[0], t, tlen)) continue;
         bool scan = e->kind == VG_PK_DISCARD || e->kind == VG_PK_ISSUE;
         vg_vec_push(scan ? el->scans : el->ents, id);
     }
@@ -1091,7 +1091,7 @@ static void literal_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
     if (b < 0) return;
     for (uint32_t q = ix->lit_at.v[b]; q < ix->lit_at.v[b + 1]; q++) {
         int32_t id = ix->lit_items.v[q];
-        if (vg_word_match(&ix->lits.v[id], t, tlen)) vg_vec_push((u32vec *)out, (uint32_t)id);
+        if (vg_elem_match(&ix->lits.v[id], t, tlen)) vg_vec_push((u32vec *)out, (uint32_t)id);
     }
 }
 
@@ -1242,7 +1242,7 @@ const vg_dated *vg_actor_code(const vg_dict *d, int32_t actor, int32_t date)
 
 /* ---- builders shared by the loaders ---- */
 
-bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
+bool vg_dict_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
                   const char **why)
 {
     char buf[64];
@@ -1265,7 +1265,7 @@ bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
     return true;
 }
 
-int32_t vg_add_block(vg_dict *d, const char *name, const vg_vcode *code,
+int32_t vg_dict_add_block(vg_dict *d, const char *name, const vg_vcode *code,
                      vg_vkind kind, vg_src src)
 {
     vg_vblock b = {0};
@@ -1277,17 +1277,17 @@ int32_t vg_add_block(vg_dict *d, const char *name, const vg_vcode *code,
     return (int32_t)d->blocks.n - 1;
 }
 
-int32_t vg_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
+int32_t vg_dict_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
                         const vg_vcode *code, int16_t verb_word, vg_src src,
                         const char *text)
 {
     vg_verbform vf = { block, *code, verb_word, src };
     vg_vec_push(&d->verbforms, vf);
-    return vg_add_entry(d, VG_PK_VERB, ph, (int32_t)d->verbforms.n - 1, src, text);
+    return vg_dict_add_entry(d, VG_PK_VERB, ph, (int32_t)d->verbforms.n - 1, src, text);
 }
 
 /* Adds a synset member line ("+DOLLAR", "+&TIETYPES_MEMOS"). */
-bool vg_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
+bool vg_dict_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
                           const char **why)
 {
     vg_elems ev = {0};
@@ -1308,7 +1308,7 @@ bool vg_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
     return ok;
 }
 
-int32_t vg_add_synset(vg_dict *d, const char *name, size_t n)
+int32_t vg_dict_add_synset(vg_dict *d, const char *name, size_t n)
 {
     vg_synset ss = {0};
     ss.name = vg_dict_strdup(d, name, n);
@@ -1320,7 +1320,7 @@ int32_t vg_add_synset(vg_dict *d, const char *name, size_t n)
 
 /* ---- files ---- */
 
-bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
+bool vg_dict_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
                   vg_diag *diag)
 {
     size_t valid = vg_utf8_valid_len(text, len);
@@ -1337,7 +1337,7 @@ bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg
     return ok;
 }
 
-bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
+bool vg_dict_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
 {
     size_t len;
     char *text = vg_read_file(path, &len);
@@ -1345,7 +1345,7 @@ bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
         vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
         return false;
     }
-    bool ok = vg_load_text(d, path, text, len, fn, diag);
+    bool ok = vg_dict_load_text(d, path, text, len, fn, diag);
     free(text);
     return ok;
 }

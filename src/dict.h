@@ -261,16 +261,16 @@ bool vg_parse_vcode(vg_dict *d, const char *s, size_t n, vg_vcode *out,
 /* Parses a pattern body (the part between '-' and '[') into one or more
  * patterns (alternatives "{ a | b }" are expanded).  Appends them to
  * d->patterns with the given code and block. */
-bool vg_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
+bool vg_dict_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *code,
                      int32_t block, vg_src src, const char **why);
 
-int32_t vg_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
+int32_t vg_dict_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
                      vg_src src, const char *text);
 
 /* Adds an actor with its code alternatives (dated ones are tried first, in
  * order; the undated default last) and points its phrase entries at it;
  * the first phrase is the primary one.  Returns the actor's index. */
-int32_t vg_add_actor(vg_dict *d, const vg_dated *codes, size_t ncodes,
+int32_t vg_dict_add_actor(vg_dict *d, const vg_dated *codes, size_t ncodes,
                      const int32_t *phrases, size_t nphrases, vg_src src);
 
 typedef VG_VEC(vg_elem) vg_elems;
@@ -280,16 +280,16 @@ bool vg_parse_elems(vg_dict *d, const char *s, size_t n, vg_elems *out,
                     const char **why);
 vg_phrase vg_phrase_from(vg_dict *d, const vg_elem *e, size_t n);
 
-int32_t vg_add_block(vg_dict *d, const char *name, const vg_vcode *code,
+int32_t vg_dict_add_block(vg_dict *d, const char *name, const vg_vcode *code,
                      vg_vkind kind, vg_src src);
-int32_t vg_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
+int32_t vg_dict_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
                         const vg_vcode *code, int16_t verb_word, vg_src src,
                         const char *text);
-int32_t vg_add_synset(vg_dict *d, const char *name, size_t n);
-bool vg_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
+int32_t vg_dict_add_synset(vg_dict *d, const char *name, size_t n);
+bool vg_dict_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
                           const char **why);
 /* code_text: "~GOV" or "NGO~" */
-bool vg_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
+bool vg_dict_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
                   const char **why);
 
 /* ---- loaders ---- */
@@ -300,31 +300,31 @@ typedef VG_VEC(char *) vg_strlist;
 typedef bool (*vg_loader)(vg_dict *d, const char *name, const char *text,
                           size_t len, vg_diag *diag);
 
-bool vg_load_tabari_actors(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_actors(vg_dict *d, const char *name, const char *text,
                            size_t len, vg_diag *diag);
-bool vg_load_tabari_agents(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_agents(vg_dict *d, const char *name, const char *text,
                            size_t len, vg_diag *diag);
-bool vg_load_tabari_verbs(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_verbs(vg_dict *d, const char *name, const char *text,
                           size_t len, vg_diag *diag);
-bool vg_load_tabari_options(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_options(vg_dict *d, const char *name, const char *text,
                             size_t len, vg_diag *diag);
 /* Applies one .options command line (also used by validation records). */
 bool vg_tabari_option(vg_dict *d, const char *line, const char *file, long lineno,
                       vg_diag *diag);
-bool vg_load_petrarch_actors(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_petrarch_actors(vg_dict *d, const char *name, const char *text,
                              size_t len, vg_diag *diag);
-bool vg_load_petrarch_agents(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_petrarch_agents(vg_dict *d, const char *name, const char *text,
                              size_t len, vg_diag *diag);
-bool vg_load_petrarch_verbs(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_petrarch_verbs(vg_dict *d, const char *name, const char *text,
                             size_t len, vg_diag *diag);
-bool vg_load_petrarch_discards(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_petrarch_discards(vg_dict *d, const char *name, const char *text,
                                size_t len, vg_diag *diag);
-bool vg_load_petrarch_issues(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_petrarch_issues(vg_dict *d, const char *name, const char *text,
                              size_t len, vg_diag *diag);
 /* Loads the dictionaries a PETR_config.ini names (paths relative to it). */
-bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag);
+bool vg_dict_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag);
 /* Vigil's default dictionaries: $VIGIL_DICT_DIR if set, else built in. */
-bool vg_load_defaults(vg_dict *d, vg_diag *diag);
+bool vg_dict_load_defaults(vg_dict *d, vg_diag *diag);
 
 /* Runs a loader on a dictionary's text.  Every dictionary -- files, the
  * built-in defaults, those a .project or PETR_config.ini names -- is
@@ -332,10 +332,10 @@ bool vg_load_defaults(vg_dict *d, vg_diag *diag);
  * (a Latin-1 or Windows-1252 file, a stray byte) is repaired with
  * vg_utf8_from_legacy and the repair is reported once, as a warning with
  * the file, the line of the first bad byte and the count. */
-bool vg_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
+bool vg_dict_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
                   vg_diag *diag);
-/* Reads a file from disk and runs a loader on it (dict.c, through vg_load_text). */
-bool vg_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
+/* Reads a file from disk and runs a loader on it (dict.c, through vg_dict_load_text). */
+bool vg_dict_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag);
 
 /* ---- dictionary sets (dict_load.c) ---- */
 
@@ -358,7 +358,7 @@ bool vg_dict_spec_empty(const vg_dict_spec *sp);
 vg_dict *vg_dict_load_spec(const vg_dict_spec *sp, vg_diag *diag);
 void vg_dict_spec_free(vg_dict_spec *sp);
 /* Loads every dictionary a .project names; appends its <textfile>s to texts. */
-bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
+bool vg_dict_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts);
 
 /* ---- lookups used by analysis and coding ---- */
@@ -372,7 +372,7 @@ typedef struct vg_hit {
 } vg_hit;
 
 /* Does folded token text t match word element w? */
-bool vg_word_match(const vg_elem *w, const char *t, size_t tlen);
+bool vg_elem_match(const vg_elem *w, const char *t, size_t tlen);
 
 /* A per-thread memo of what each distinct word matches in a dictionary:
  * the entries whose first word it is (best first) and the pattern literals

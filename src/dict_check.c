@@ -784,7 +784,7 @@ static void agent_codes(const explainer *x, size_t g, const vg_agent *ag, vg_buf
         if (w->type != VG_W_ACTOR || w->agent != (int16_t)g) continue;
         for (size_t k = 0; k < w->ncodes; k++) {
             if (b->len) vg_buf_putc(b, ' ');
-            vg_buf_puts(b, vg_an_code(an, i, k));
+            vg_buf_puts(b, vg_analysis_code(an, i, k));
         }
     }
     if (b->len) return;
@@ -879,7 +879,7 @@ size_t vg_dict_explain(const vg_dict *d, const char *text, size_t len, int32_t d
     x.opt = d->opt;
     x.opt.min_words = 0;
     vg_analysis_init(&x.an, d, &x.opt);
-    vg_analyze(&x.an, text, len, date);
+    vg_analysis_run(&x.an, text, len, date);
     x.src = vg_dict_sources_new(d);
     find_matches(&x);
     if (x.m.n) qsort(x.m.v, x.m.n, sizeof *x.m.v, xmatch_cmp);

@@ -23,7 +23,7 @@ static void load_each(vg_dict *d, const vg_paths *files, const char *tabari_ext,
 {
     for (size_t i = 0; i < files->n; i++) {
         const char *f = files->v[i];
-        vg_load_file(d, f, has_ext(f, tabari_ext) || !petrarch ? tabari : petrarch, diag);
+        vg_dict_load_file(d, f, has_ext(f, tabari_ext) || !petrarch ? tabari : petrarch, diag);
     }
 }
 
@@ -31,24 +31,24 @@ vg_dict *vg_dict_load_spec(const vg_dict_spec *sp, vg_diag *diag)
 {
     vg_dict *d = vg_dict_new();
     if (vg_dict_spec_empty(sp)) {
-        vg_load_defaults(d, diag);
+        vg_dict_load_defaults(d, diag);
     } else {
         if (sp->project) {
             d->opt.tabari_compat = true;
-            vg_load_tabari_project(d, sp->project, diag, NULL);
+            vg_dict_load_tabari_project(d, sp->project, diag, NULL);
         }
-        if (sp->config) vg_load_petrarch_config(d, sp->config, diag);
-        load_each(d, &sp->actors, ".actors", vg_load_tabari_actors,
-                  vg_load_petrarch_actors, diag);
-        load_each(d, &sp->agents, ".agents", vg_load_tabari_agents,
-                  vg_load_petrarch_agents, diag);
-        load_each(d, &sp->verbs, ".verbs", vg_load_tabari_verbs,
-                  vg_load_petrarch_verbs, diag);
-        load_each(d, &sp->discards, ".discards", vg_load_petrarch_discards,
-                  vg_load_petrarch_discards, diag);
-        load_each(d, &sp->issues, ".issues", vg_load_petrarch_issues,
-                  vg_load_petrarch_issues, diag);
-        if (sp->options) vg_load_file(d, sp->options, vg_load_tabari_options, diag);
+        if (sp->config) vg_dict_load_petrarch_config(d, sp->config, diag);
+        load_each(d, &sp->actors, ".actors", vg_dict_load_tabari_actors,
+                  vg_dict_load_petrarch_actors, diag);
+        load_each(d, &sp->agents, ".agents", vg_dict_load_tabari_agents,
+                  vg_dict_load_petrarch_agents, diag);
+        load_each(d, &sp->verbs, ".verbs", vg_dict_load_tabari_verbs,
+                  vg_dict_load_petrarch_verbs, diag);
+        load_each(d, &sp->discards, ".discards", vg_dict_load_petrarch_discards,
+                  vg_dict_load_petrarch_discards, diag);
+        load_each(d, &sp->issues, ".issues", vg_dict_load_petrarch_issues,
+                  vg_dict_load_petrarch_issues, diag);
+        if (sp->options) vg_dict_load_file(d, sp->options, vg_dict_load_tabari_options, diag);
         /* TABARI dictionaries are coded the TABARI way */
         bool tabari = sp->project || sp->options;
         for (size_t i = 0; i < sp->verbs.n; i++)

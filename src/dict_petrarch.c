@@ -139,7 +139,7 @@ static void pactor_finish(pctx *c, pactor *pa)
         return;
     }
     vg_src src = { c->fileid, (int32_t)pa->line };
-    vg_add_actor(d, pa->codes.v, pa->codes.n, pa->phrases.v, pa->phrases.n, src);
+    vg_dict_add_actor(d, pa->codes.v, pa->codes.n, pa->phrases.v, pa->phrases.n, src);
     pa->phrases.n = pa->codes.n = 0;
 }
 
@@ -160,14 +160,14 @@ static void pactor_phrase(pctx *c, pactor *pa, const char *s)
     char *t = vg_strdup(s);
     char *p = rtrim(ltrim(t));
     if (*p && pphrase(c, p, strlen(p), &ph)) {
-        int32_t id = vg_add_entry(c->d, VG_PK_ACTOR, &ph, -1, psrc(c),
+        int32_t id = vg_dict_add_entry(c->d, VG_PK_ACTOR, &ph, -1, psrc(c),
                                   vg_dict_strdup(c->d, p, strlen(p)));
         vg_vec_push(&pa->phrases, id);
     }
     free(t);
 }
 
-bool vg_load_petrarch_actors(vg_dict *d, const char *name, const char *text, size_t len,
+bool vg_dict_load_petrarch_actors(vg_dict *d, const char *name, const char *text, size_t len,
                              vg_diag *diag)
 {
     pctx c = { d, diag, name, vg_dict_file(d, name), 0 };
@@ -250,8 +250,8 @@ static void agent_entry(pctx *c, const char *phrase, const char *code, bool plur
     vg_elem *last = &ph.w[ph.n - 1];
     if (!plurals && last->mode == VG_WM_EXACT) last->mode = VG_WM_NOEND;
     const char *why = NULL;
-    if (!vg_add_agent(c->d, code, strlen(code), psrc(c), &why)) { PERR(c, "%s", why); return; }
-    vg_add_entry(c->d, VG_PK_AGENT, &ph, (int32_t)c->d->agents.n - 1, psrc(c),
+    if (!vg_dict_add_agent(c->d, code, strlen(code), psrc(c), &why)) { PERR(c, "%s", why); return; }
+    vg_dict_add_entry(c->d, VG_PK_AGENT, &ph, (int32_t)c->d->agents.n - 1, psrc(c),
                  vg_dict_strdup(c->d, phrase, strlen(phrase)));
 }
 
@@ -289,7 +289,7 @@ static void agent_phrases(pctx *c, const subst_vec *sv, const char *phrase, cons
     PERR(c, "undefined substitution marker");
 }
 
-bool vg_load_petrarch_agents(vg_dict *d, const char *name, const char *text, size_t len,
+bool vg_dict_load_petrarch_agents(vg_dict *d, const char *name, const char *text, size_t len,
                              vg_diag *diag)
 {
     pctx c = { d, diag, name, vg_dict_file(d, name), 0 };
@@ -352,7 +352,7 @@ static void pverb_block(pverb *v, char *p)
         vc.special = VG_CODE_NULL;
     }
     char *name = rtrim(ltrim(p));
-    v->block = vg_add_block(c->d, vg_dict_strdup(c->d, name, strlen(name)), &vc, VG_VK_VERB,
+    v->block = vg_dict_add_block(c->d, vg_dict_strdup(c->d, name, strlen(name)), &vc, VG_VK_VERB,
                             psrc(c));
     v->synset = -1;
 }
@@ -379,7 +379,7 @@ static void pverb_form(pverb *v, char *form, const vg_vcode *vc)
     vg_phrase ph;
     if (!pphrase(c, form, strlen(form), &ph)) return;
     if (vw >= ph.n) vw = 0;
-    vg_add_verbform(c->d, &ph, v->block, vc, (int16_t)vw, psrc(c),
+    vg_dict_add_verbform(c->d, &ph, v->block, vc, (int16_t)vw, psrc(c),
                     vg_dict_strdup(c->d, form, strlen(form)));
 }
 
@@ -454,7 +454,7 @@ static void pverb_pattern(pverb *v, char *p)
     vg_buf conv = {0};
     if (!convert_pattern(p + 1, &conv)) { PERR(c, "unbalanced { }"); vg_buf_free(&conv); return; }
     size_t before = c->d->patterns.n;
-    if (!vg_add_patterns(c->d, conv.s ? conv.s : "", conv.len, &vc, v->block, psrc(c), &why))
+    if (!vg_dict_add_patterns(c->d, conv.s ? conv.s : "", conv.len, &vc, v->block, psrc(c), &why))
         PERR(c, "%s", why);
     for (size_t i = before; i < c->d->patterns.n; i++) {
         vg_pattern *pt = &c->d->patterns.v[i];
@@ -476,7 +476,7 @@ static void pverb_synset_member(pverb *v, char *p)
     bool no_plural = !v->synset_plurals || (n && p[n - 1] == '_');
     const char *why = NULL;
     size_t before = c->d->synsets.v[v->synset].members.n;
-    if (!vg_add_synset_member(c->d, v->synset, p, n, &why)) { PERR(c, "%s", why); return; }
+    if (!vg_dict_add_synset_member(c->d, v->synset, p, n, &why)) { PERR(c, "%s", why); return; }
     vg_phrase *ph = &c->d->synsets.v[v->synset].members.v[before];
     exact_words(ph, 1);
     vg_elem *last = &ph->w[ph->n - 1];
@@ -486,7 +486,7 @@ static void pverb_synset_member(pverb *v, char *p)
     }
 }
 
-bool vg_load_petrarch_verbs(vg_dict *d, const char *name, const char *text, size_t len,
+bool vg_dict_load_petrarch_verbs(vg_dict *d, const char *name, const char *text, size_t len,
                             vg_diag *diag)
 {
     pverb v = { { d, diag, name, vg_dict_file(d, name), 0 }, -1, -1, true, 0 };
@@ -501,7 +501,7 @@ bool vg_load_petrarch_verbs(vg_dict *d, const char *name, const char *text, size
             size_t n = strlen(p);
             v.synset_plurals = p[n - 1] != '_';
             if (!v.synset_plurals) p[--n] = '\0';
-            v.synset = vg_add_synset(d, p + 1, n - 1);
+            v.synset = vg_dict_add_synset(d, p + 1, n - 1);
             continue;
         }
         if (*p == '+' && v.synset >= 0) { pverb_synset_member(&v, rtrim(ltrim(p + 1))); continue; }
@@ -520,7 +520,7 @@ bool vg_load_petrarch_verbs(vg_dict *d, const char *name, const char *text, size
 
 /* ---- discards ---- */
 
-bool vg_load_petrarch_discards(vg_dict *d, const char *name, const char *text, size_t len,
+bool vg_dict_load_petrarch_discards(vg_dict *d, const char *name, const char *text, size_t len,
                                vg_diag *diag)
 {
     pctx c = { d, diag, name, vg_dict_file(d, name), 0 };
@@ -539,7 +539,7 @@ bool vg_load_petrarch_discards(vg_dict *d, const char *name, const char *text, s
         const char *why = NULL;
         if (!vg_parse_phrase(d, p, strlen(p), &ph, &why)) { PERR(&c, "%s", why); continue; }
         for (uint16_t i = 0; i + 1 < ph.n; i++) ph.w[i].mode = VG_WM_EXACT;
-        int32_t id = vg_add_entry(d, VG_PK_DISCARD, &ph, -1, psrc(&c),
+        int32_t id = vg_dict_add_entry(d, VG_PK_DISCARD, &ph, -1, psrc(&c),
                                   vg_dict_strdup(d, p, strlen(p)));
         d->entries.v[id].story = story;
     }
@@ -601,7 +601,7 @@ static void issue_category(pctx *c, const char *p)
     vg_vec_push(&c->d->issue_cats, cat);
 }
 
-bool vg_load_petrarch_issues(vg_dict *d, const char *name, const char *text, size_t len,
+bool vg_dict_load_petrarch_issues(vg_dict *d, const char *name, const char *text, size_t len,
                              vg_diag *diag)
 {
     pctx c = { d, diag, name, vg_dict_file(d, name), 0 };
@@ -626,7 +626,7 @@ bool vg_load_petrarch_issues(vg_dict *d, const char *name, const char *text, siz
         if (!issue_phrase(&c, p, &ph)) continue;
         vg_issue is = { code ? vg_dict_strdup(d, code, strlen(code)) : NULL, cat, ignore, psrc(&c) };
         vg_vec_push(&d->issues, is);
-        vg_add_entry(d, VG_PK_ISSUE, &ph, (int32_t)d->issues.n - 1, psrc(&c), as_written);
+        vg_dict_add_entry(d, VG_PK_ISSUE, &ph, (int32_t)d->issues.n - 1, psrc(&c), as_written);
     }
     vg_buf_free(&pl.buf);
     return true;
@@ -640,7 +640,7 @@ static void config_files(vg_dict *d, const char *dir, char *val, vg_loader fn, v
         char *t = rtrim(ltrim(tok));
         if (!*t) continue;
         char *full = vg_path_join(dir, t);
-        vg_load_file(d, full, fn, diag);
+        vg_dict_load_file(d, full, fn, diag);
         free(full);
     }
 }
@@ -668,7 +668,7 @@ static void petrarch_mode(vg_options *o)
     o->agent_dashes = true;
 }
 
-bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
+bool vg_dict_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
 {
     petrarch_mode(&d->opt);
     size_t len;
@@ -693,11 +693,11 @@ bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
             *eq = '\0';
             char *key = rtrim(p), *val = rtrim(ltrim(eq + 1));
             if (!strcmp(section, "[Dictionaries]")) {
-                if (strstr(key, "verb")) config_files(d, dir, val, vg_load_petrarch_verbs, diag);
-                else if (strstr(key, "actor")) config_files(d, dir, val, vg_load_petrarch_actors, diag);
-                else if (strstr(key, "agent")) config_files(d, dir, val, vg_load_petrarch_agents, diag);
-                else if (strstr(key, "discard")) config_files(d, dir, val, vg_load_petrarch_discards, diag);
-                else if (strstr(key, "issue")) config_files(d, dir, val, vg_load_petrarch_issues, diag);
+                if (strstr(key, "verb")) config_files(d, dir, val, vg_dict_load_petrarch_verbs, diag);
+                else if (strstr(key, "actor")) config_files(d, dir, val, vg_dict_load_petrarch_actors, diag);
+                else if (strstr(key, "agent")) config_files(d, dir, val, vg_dict_load_petrarch_agents, diag);
+                else if (strstr(key, "discard")) config_files(d, dir, val, vg_dict_load_petrarch_discards, diag);
+                else if (strstr(key, "issue")) config_files(d, dir, val, vg_dict_load_petrarch_issues, diag);
             } else if (!strcmp(section, "[Options]")) {
                 config_option(d, key, val);
             }
@@ -713,11 +713,11 @@ bool vg_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
 
 static vg_loader loader_for(const char *base)
 {
-    if (!strncmp(base, "actors", 6)) return vg_load_petrarch_actors;
-    if (!strncmp(base, "agents", 6)) return vg_load_petrarch_agents;
-    if (!strncmp(base, "verbs", 5)) return vg_load_petrarch_verbs;
-    if (!strncmp(base, "discards", 8)) return vg_load_petrarch_discards;
-    if (!strncmp(base, "issues", 6)) return vg_load_petrarch_issues;
+    if (!strncmp(base, "actors", 6)) return vg_dict_load_petrarch_actors;
+    if (!strncmp(base, "agents", 6)) return vg_dict_load_petrarch_agents;
+    if (!strncmp(base, "verbs", 5)) return vg_dict_load_petrarch_verbs;
+    if (!strncmp(base, "discards", 8)) return vg_dict_load_petrarch_discards;
+    if (!strncmp(base, "issues", 6)) return vg_dict_load_petrarch_issues;
     return NULL;
 }
 
@@ -727,7 +727,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Loads dict/ from VIGIL_DICT_DIR when set, else the copy in the binary. */
-bool vg_load_defaults(vg_dict *d, vg_diag *diag)
+bool vg_dict_load_defaults(vg_dict *d, vg_diag *diag)
 {
     const char *dir = getenv("VIGIL_DICT_DIR");
     petrarch_mode(&d->opt);
@@ -746,7 +746,7 @@ bool vg_load_defaults(vg_dict *d, vg_diag *diag)
         qsort(names.v, names.n, sizeof *names.v, cmp_str);
         for (size_t i = 0; i < names.n; i++) {
             char *full = vg_path_join(dir, names.v[i]);
-            vg_load_file(d, full, loader_for(names.v[i]), diag);
+            vg_dict_load_file(d, full, loader_for(names.v[i]), diag);
             free(full);
             free(names.v[i]);
         }
@@ -756,7 +756,7 @@ bool vg_load_defaults(vg_dict *d, vg_diag *diag)
     for (const vg_embedded_file *f = vg_embedded_files; f->name; f++) {
         if (strncmp(f->name, "dict/", 5) != 0) continue;
         vg_loader fn = loader_for(f->name + 5);
-        if (fn) vg_load_text(d, f->name, (const char *)f->data, (size_t)(f->end - f->data), fn, diag);
+        if (fn) vg_dict_load_text(d, f->name, (const char *)f->data, (size_t)(f->end - f->data), fn, diag);
     }
     return true;
 }

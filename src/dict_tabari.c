@@ -91,7 +91,7 @@ static void actor_finish(loadctx *c, actor_build *ab)
         return;
     }
     vg_src src = { c->fileid, (int32_t)ab->line };
-    vg_add_actor(d, ab->codes.v, ab->codes.n, ab->phrases.v, ab->phrases.n, src);
+    vg_dict_add_actor(d, ab->codes.v, ab->codes.n, ab->phrases.v, ab->phrases.n, src);
     ab->phrases.n = 0;
     ab->codes.n = 0;
 }
@@ -114,7 +114,7 @@ static void actor_phrase(loadctx *c, actor_build *ab, const char *s, size_t n)
     vg_phrase ph;
     if (!phrase_ok(c, s, n, &ph)) return;
     const char *text = vg_dict_strdup(c->d, s, n);
-    int32_t id = vg_add_entry(c->d, VG_PK_ACTOR, &ph, -1,
+    int32_t id = vg_dict_add_entry(c->d, VG_PK_ACTOR, &ph, -1,
                               (vg_src){ c->fileid, (int32_t)c->line }, text);
     vg_vec_push(&ab->phrases, id);
 }
@@ -128,7 +128,7 @@ static void simple_entry(loadctx *c, vg_pkind kind, const char *s)
     while (n && vg_isspace((unsigned char)p[n - 1])) n--;
     if (!n) return;
     if (!phrase_ok(c, p, n, &ph)) return;
-    vg_add_entry(c->d, kind, &ph, -1, (vg_src){ c->fileid, (int32_t)c->line },
+    vg_dict_add_entry(c->d, kind, &ph, -1, (vg_src){ c->fileid, (int32_t)c->line },
                  vg_dict_strdup(c->d, p, n));
 }
 
@@ -138,7 +138,7 @@ static bool section_tag(const char *s, const char *tag)
     return starts_with_ci(s, tag);
 }
 
-bool vg_load_tabari_actors(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_actors(vg_dict *d, const char *name, const char *text,
                            size_t len, vg_diag *diag)
 {
     loadctx c = { d, diag, name, vg_dict_file(d, name), 0 };
@@ -193,7 +193,7 @@ bool vg_load_tabari_actors(vg_dict *d, const char *name, const char *text,
 
 /* ---- agents ---- */
 
-bool vg_load_tabari_agents(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_agents(vg_dict *d, const char *name, const char *text,
                            size_t len, vg_diag *diag)
 {
     loadctx c = { d, diag, name, vg_dict_file(d, name), 0 };
@@ -217,11 +217,11 @@ bool vg_load_tabari_agents(vg_dict *d, const char *name, const char *text,
         if (!phrase_ok(&c, p, (size_t)(pend - p), &ph)) continue;
         const char *why = NULL;
         vg_src src = { c.fileid, (int32_t)c.line };
-        if (!vg_add_agent(d, blocks[0], strlen(blocks[0]), src, &why)) {
+        if (!vg_dict_add_agent(d, blocks[0], strlen(blocks[0]), src, &why)) {
             LOAD_ERR(&c, "%s", why);
             continue;
         }
-        vg_add_entry(d, VG_PK_AGENT, &ph, (int32_t)d->agents.n - 1, src,
+        vg_dict_add_entry(d, VG_PK_AGENT, &ph, (int32_t)d->agents.n - 1, src,
                      vg_dict_strdup(d, p, (size_t)(pend - p)));
     }
     return true;
@@ -256,8 +256,8 @@ static void verb_root(verbctx *v, char *p)
     if (!phrase_ok(c, p, (size_t)(pend - p), &ph)) return;
     vg_src src = { c->fileid, (int32_t)c->line };
     const char *text = vg_dict_strdup(c->d, p, (size_t)(pend - p));
-    v->block = vg_add_block(c->d, text, &code, (vg_vkind)v->kind, src);
-    vg_add_verbform(c->d, &ph, v->block, &code, (int16_t)(ph.n - 1), src, text);
+    v->block = vg_dict_add_block(c->d, text, &code, (vg_vkind)v->kind, src);
+    vg_dict_add_verbform(c->d, &ph, v->block, &code, (int16_t)(ph.n - 1), src, text);
 }
 
 static void verb_forms(verbctx *v, char *p)
@@ -274,7 +274,7 @@ static void verb_forms(verbctx *v, char *p)
         vg_phrase ph;
         if (!phrase_ok(c, tok, strlen(tok), &ph)) continue;
         vg_src src = { c->fileid, (int32_t)c->line };
-        vg_add_verbform(c->d, &ph, v->block, &code, 0, src,
+        vg_dict_add_verbform(c->d, &ph, v->block, &code, 0, src,
                         vg_dict_strdup(c->d, tok, strlen(tok)));
         nforms++;
     }
@@ -296,7 +296,7 @@ static void verb_pattern(verbctx *v, char *p)
         return;
     }
     vg_src src = { c->fileid, (int32_t)c->line };
-    if (!vg_add_patterns(c->d, p + 1, (size_t)(pend - p - 1), &code, v->block, src, &why))
+    if (!vg_dict_add_patterns(c->d, p + 1, (size_t)(pend - p - 1), &code, v->block, src, &why))
         LOAD_ERR(c, "%s", why);
 }
 
@@ -306,16 +306,16 @@ static void synset_line(verbctx *v, char *p)
     size_t n = strlen(p);
     while (n && vg_isspace((unsigned char)p[n - 1])) p[--n] = '\0';
     if (*p == '&') {
-        v->synset = vg_add_synset(c->d, p + 1, n - 1);
+        v->synset = vg_dict_add_synset(c->d, p + 1, n - 1);
         return;
     }
     if (*p != '+') { LOAD_ERR(c, "synset member must start with +"); return; }
     if (v->synset < 0) { LOAD_ERR(c, "synset member before a synset name"); return; }
     const char *why = NULL;
-    if (!vg_add_synset_member(c->d, v->synset, p + 1, n - 1, &why)) LOAD_ERR(c, "%s", why);
+    if (!vg_dict_add_synset_member(c->d, v->synset, p + 1, n - 1, &why)) LOAD_ERR(c, "%s", why);
 }
 
-bool vg_load_tabari_verbs(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_verbs(vg_dict *d, const char *name, const char *text,
                           size_t len, vg_diag *diag)
 {
     verbctx v = { { d, diag, name, vg_dict_file(d, name), 0 }, -1, -1, VG_VK_VERB, false, -1 };
@@ -528,7 +528,7 @@ bool vg_tabari_option(vg_dict *d, const char *line, const char *file, long linen
     return ok;
 }
 
-bool vg_load_tabari_options(vg_dict *d, const char *name, const char *text,
+bool vg_dict_load_tabari_options(vg_dict *d, const char *name, const char *text,
                             size_t len, vg_diag *diag)
 {
     vg_lines L;
@@ -551,7 +551,7 @@ bool vg_load_tabari_options(vg_dict *d, const char *name, const char *text,
 
 /* ---- projects ---- */
 
-bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
+bool vg_dict_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts)
 {
     size_t len;
@@ -578,13 +578,13 @@ bool vg_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
         arg = vg_trim(arg);
         char tag[3] = { (char)vg_toupper((unsigned char)ln[1]), ln[1] ? (char)vg_toupper((unsigned char)ln[2]) : 0, 0 };
         vg_loader fn = NULL;
-        if (!strcmp(tag, "AC")) fn = vg_load_tabari_actors;
-        else if (!strcmp(tag, "AG")) fn = vg_load_tabari_agents;
-        else if (!strcmp(tag, "VE")) fn = vg_load_tabari_verbs;
-        else if (!strcmp(tag, "OP")) fn = vg_load_tabari_options;
+        if (!strcmp(tag, "AC")) fn = vg_dict_load_tabari_actors;
+        else if (!strcmp(tag, "AG")) fn = vg_dict_load_tabari_agents;
+        else if (!strcmp(tag, "VE")) fn = vg_dict_load_tabari_verbs;
+        else if (!strcmp(tag, "OP")) fn = vg_dict_load_tabari_options;
         if (!*arg) continue;
         char *full = vg_path_join(dir, arg);
-        if (fn) ok &= vg_load_file(d, full, fn, diag);
+        if (fn) ok &= vg_dict_load_file(d, full, fn, diag);
         else if (!strcmp(tag, "TE") && texts) vg_vec_push(texts, vg_strdup(full));
         free(full);
     }

@@ -72,7 +72,7 @@ size_t vg_gaz_key(const char *s, size_t n, char *out, size_t outsz)
 {
     if (!outsz) return 0;
     vg_buf f = { 0 };
-    vg_fold(s, n, &f);
+    vg_text_fold(s, n, &f);
     size_t k = 0;
     const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)f.s;
     for (size_t i = 0; i < f.len;) {

@@ -141,7 +141,7 @@ static unit unit_at(const mctx *m, int i, bool comp_any)
         if (w->ref < 0) return no_unit;
         return unit_of_actor(a, w->ref, i, comp_any);
     }
-    if (!vg_an_is_actor(a, (size_t)i)) return no_unit;
+    if (!vg_analysis_is_actor(a, (size_t)i)) return no_unit;
     return unit_of_actor(a, i, i, comp_any);
 }
 
@@ -155,7 +155,7 @@ static const char *unit_code(const mctx *m, const unit *u)
     if (u->kind == U_NONE) return NULL;
     if (u->at >= 0 && a->w.v[u->at].type == VG_W_PRONOUN)
         return a->codes.v[a->w.v[u->tok].base].code;
-    return vg_an_code(a, (size_t)u->tok, 0);
+    return vg_analysis_code(a, (size_t)u->tok, 0);
 }
 
 static bool distinct(const mctx *m, const unit *u, const unit *from)
@@ -188,7 +188,7 @@ static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 {
     const vg_token *t = &a->tk.t.v[i];
     if (t->kind != VG_TK_WORD && t->kind != VG_TK_NUM) return false;
-    return vg_word_match(e, vg_tok_norm(&a->tk, (size_t)i), t->nlen);
+    return vg_elem_match(e, vg_tok_norm(&a->tk, (size_t)i), t->nlen);
 }
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
@@ -412,7 +412,7 @@ static unit search_unit(const mctx *m, int i, bool tails)
     const vg_analysis *a = m->a;
     if (a->w.v[i].type == VG_W_TAIL) {
         int h = a->w.v[i].head;
-        if (!tails || !live(a, i) || !vg_an_is_actor(a, (size_t)h)) return no_unit;
+        if (!tails || !live(a, i) || !vg_analysis_is_actor(a, (size_t)h)) return no_unit;
         unit u = { U_ACTOR, h, -1, h, NULL };
         return u;
     }
@@ -449,13 +449,13 @@ static bool locative(const mctx *m, const unit *u)
     if (m->c->opt->tabari_compat || u->kind != U_ACTOR || u->at != u->tok) return false;
     const vg_aword *w = &a->w.v[u->tok];
     if (w->agent >= 0 || w->ncodes != 1) return false;
-    const char *code = vg_an_code(a, (size_t)u->tok, 0);
+    const char *code = vg_analysis_code(a, (size_t)u->tok, 0);
     char cc[4];
     if (strlen(code) != 3 || !vg_actor_country(code, cc)) return false;
     int p = prev_live(a, u->tok - 1, 0);
-    for (int k = 0; k < 4 && p >= 0 && vg_an_word_in(a, (size_t)p, skip); k++)
+    for (int k = 0; k < 4 && p >= 0 && vg_analysis_word_in(a, (size_t)p, skip); k++)
         p = prev_live(a, p - 1, 0);
-    return p >= 0 && vg_an_word_in(a, (size_t)p, preps);
+    return p >= 0 && vg_analysis_word_in(a, (size_t)p, preps);
 }
 
 /* The first unit in [lo,hi) that is not a place; else the first unit. */
@@ -489,7 +489,7 @@ static bool be_or_get(const vg_analysis *a, int i)
     static const char *const words[] = {
         "IS", "ARE", "AM", "BE", "BEING", "GET", "GETS", "GOT", "GOTTEN", "GETTING", NULL
     };
-    return a->w.v[i].type == VG_W_AUXIL || vg_an_word_in(a, (size_t)i, words);
+    return a->w.v[i].type == VG_W_AUXIL || vg_analysis_word_in(a, (size_t)i, words);
 }
 
 /* TABARI's passive: WAS/WERE/BEEN one or two words before the verb and BY
@@ -513,7 +513,7 @@ static bool passive(const vg_analysis *a, int v)
     for (int k = 0, p = prev_live(a, v - 1, 0); k < 3 && p >= 0;
          k++, p = p > 0 ? prev_live(a, p - 1, 0) : -1) {
         if (be_or_get(a, p)) return true;
-        if (a->w.v[p].type == VG_W_VERB || vg_an_is_actor(a, (size_t)p)) return false;
+        if (a->w.v[p].type == VG_W_VERB || vg_analysis_is_actor(a, (size_t)p)) return false;
     }
     return false;
 }
@@ -525,7 +525,7 @@ static bool attack_noun(const vg_analysis *a, int i)
         "BOMBING", "BOMBINGS", "BOMBARDMENT", "FIRE", "GUNFIRE", "RAID", "RAIDS",
         "ASSAULT", "OFFENSIVE", "AMBUSH", "SHOOTING", "BARRAGE", NULL
     };
-    return live(a, i) && vg_an_word_in(a, (size_t)i, words);
+    return live(a, i) && vg_analysis_word_in(a, (size_t)i, words);
 }
 
 /* The agent of a passive: the first unit after BY in the clause ("were
@@ -544,7 +544,7 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
         if (u.kind != U_NONE) return u;
         int of = next_live(a, i + 1, cend);
         static const char *const of_word[] = { "OF", NULL };
-        if (of < cend && vg_an_word_in(a, (size_t)of, of_word))
+        if (of < cend && vg_analysis_word_in(a, (size_t)of, of_word))
             return first_unit(m, of + 1, of + 5 < cend ? of + 5 : cend, not, false);
     }
     return no_unit;
@@ -569,7 +569,7 @@ static unit code_unit(const char *code)
 static int subject_start(const vg_analysis *a, int lo, int v)
 {
     int f = next_live(a, lo, v);
-    if (f >= v || !vg_an_fronting(a, (size_t)f)) return lo;
+    if (f >= v || !vg_analysis_fronting(a, (size_t)f)) return lo;
     for (int i = v - 1; i > f; i--)
         if (live(a, i) && a->w.v[i].type == VG_W_COMMA) return i + 1;
     return lo;
@@ -595,7 +595,7 @@ static bool reduced_relative(const vg_analysis *a, int v)
         "WE", "I", "YOU", "ALSO", "REPORTEDLY", "ALLEGEDLY", "JUST", "RECENTLY", "NOT",
         "NEVER", "ALREADY", NULL
     };
-    if (vg_an_word_in(a, (size_t)p, not_nouns) || a->tk.t.v[p].kind != VG_TK_WORD) return false;
+    if (vg_analysis_word_in(a, (size_t)p, not_nouns) || a->tk.t.v[p].kind != VG_TK_WORD) return false;
     /* the participle is not the main verb: BY follows, or a finite verb
      * comes later in the clause ("... seized in Banjska came from Serbia") */
     int n = (int)a->tk.t.n, end = v + 1;
@@ -607,7 +607,7 @@ static bool reduced_relative(const vg_analysis *a, int v)
     /* a participle with a direct object is active ("Ethiopia broken down a treaty") */
     int vl = a->hit_of.v[v] >= 0 ? a->hits.v[a->hit_of.v[v]].last : v;
     int nx = next_live(a, vl + 1, n);
-    if (nx < n && (a->w.v[nx].type == VG_W_DETERM || vg_an_is_actor(a, (size_t)nx) ||
+    if (nx < n && (a->w.v[nx].type == VG_W_DETERM || vg_analysis_is_actor(a, (size_t)nx) ||
                    a->w.v[nx].type == VG_W_PRONOUN))
         return false;
     static const char *const subord[] = {
@@ -615,7 +615,7 @@ static bool reduced_relative(const vg_analysis *a, int v)
         "WHO", "UNTIL", "ONCE", "ALTHOUGH", NULL
     };
     for (int k = v + 1; k < end; k++)
-        if (vg_an_word_in(a, (size_t)k, subord)) { end = k; break; }
+        if (vg_analysis_word_in(a, (size_t)k, subord)) { end = k; break; }
     if (end > v + 8) end = v + 8;            /* a subject's relative clause is short */
     for (int k = v + 1; k < end; k++)
         if (a->w.v[k].type == VG_W_VERB && (a->w.v[k].pos == VG_POS_VBD ||
@@ -655,7 +655,7 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         unit np = no_unit;
         int p = prev_live(a, v - 1, c->first);
         while (p >= c->first && (a->w.v[p].type == VG_W_TAIL ||
-                                 (a->w.v[p].type == VG_W_AGENT && !vg_an_is_actor(a, (size_t)p))))
+                                 (a->w.v[p].type == VG_W_AGENT && !vg_analysis_is_actor(a, (size_t)p))))
             p = a->w.v[p].type == VG_W_TAIL ? a->w.v[p].head : prev_live(a, p - 1, c->first);
         if (p >= c->first) np = search_unit(m, p, true);
         m->tgt = np;
@@ -733,7 +733,7 @@ static void unit_codes(const mctx *m, const unit *u, codes_of *out)
     }
     for (int k = 0; k < nt; k++)
         for (uint8_t j = 0; j < a->w.v[toks[k]].ncodes && out->n < 64; j++) {
-            out->c[out->n] = vg_an_code(a, (size_t)toks[k], j);
+            out->c[out->n] = vg_analysis_code(a, (size_t)toks[k], j);
             out->tok[out->n++] = toks[k];
         }
 }
@@ -1003,7 +1003,7 @@ static void remember_antecedent(vg_matcher *c, const vg_result *r)
     }
 }
 
-void vg_code_sentence(vg_matcher *c, const char *text, size_t len, int32_t date,
+void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
                       vg_result *out)
 {
     out->events.n = 0;
@@ -1016,7 +1016,7 @@ void vg_code_sentence(vg_matcher *c, const char *text, size_t len, int32_t date,
     out->shifted = false;
     vg_analysis *a = &c->an;
     a->fwd = c->fwd_code[0] != '\0';
-    vg_analyze(a, text, len, date);
+    vg_analysis_run(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
     mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1 };

@@ -78,7 +78,7 @@ void vg_matcher_set_budget(vg_matcher *c, uint32_t steps);
 void vg_matcher_new_story(vg_matcher *c);
 
 /* Codes one sentence; date is yyyymmdd.  out is cleared first. */
-void vg_code_sentence(vg_matcher *c, const char *text, size_t len, int32_t date,
+void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
                       vg_result *out);
 
 const vg_options *vg_matcher_options(const vg_matcher *c);

@@ -344,7 +344,7 @@ static bool be_before(const vg_analysis *a, int v)
     for (int k = 1; k <= 3 && v - k >= 0; k++) {
         int p = v - k;
         if (word_is(a, p, WC_BE)) return true;
-        if (a->w.v[p].type == VG_W_VERB || vg_an_is_actor(a, (size_t)p)) return false;
+        if (a->w.v[p].type == VG_W_VERB || vg_analysis_is_actor(a, (size_t)p)) return false;
     }
     return false;
 }
@@ -382,7 +382,7 @@ void vg_units_find(const vg_analysis *a, vg_units *out)
     int n = ntok(a);
     for (int i = 0; i < n; i++) {
         const vg_aword *w = &a->w.v[i];
-        if (w->type == VG_W_TAIL || w->deleted || !vg_an_is_actor(a, (size_t)i)) continue;
+        if (w->type == VG_W_TAIL || w->deleted || !vg_analysis_is_actor(a, (size_t)i)) continue;
         vg_unit u = { (int16_t)i, (int16_t)i, (int16_t)phrase_last(a, i) };
         if (w->agent >= 0) {
             int g = w->agent, gl = phrase_last(a, g);
@@ -396,7 +396,7 @@ void vg_units_find(const vg_analysis *a, vg_units *out)
 static const char *unit_code(const vg_analysis *a, const vg_unit *u)
 {
     const vg_aword *w = &a->w.v[u->head];
-    return w->ncodes ? vg_an_code(a, (size_t)u->head, 0) : "";
+    return w->ncodes ? vg_analysis_code(a, (size_t)u->head, 0) : "";
 }
 
 static const char *code_kind(const char *code)
@@ -527,10 +527,10 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
     unsigned kinds = 0;
     static const char *const kind_names[] = { "state", "igo", "agent", "nonstate", "other" };
     for (int i = 0; i < n; i++) {
-        if (a->w.v[i].type == VG_W_TAIL || a->w.v[i].deleted || !vg_an_is_actor(a, (size_t)i))
+        if (a->w.v[i].type == VG_W_TAIL || a->w.v[i].deleted || !vg_analysis_is_actor(a, (size_t)i))
             continue;
         nact++;
-        const char *code = a->w.v[i].ncodes ? vg_an_code(a, (size_t)i, 0) : "";
+        const char *code = a->w.v[i].ncodes ? vg_analysis_code(a, (size_t)i, 0) : "";
         const char *kd = code_kind(code);
         for (unsigned k = 0; k < 5; k++)
             if (!strcmp(kd, kind_names[k]) && !(kinds & (1u << k))) {
@@ -547,7 +547,7 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
     if (neg) feat(f, "neg", NULL);
     if (say) feat(f, "say", NULL);
     if (modal) feat(f, "modal", NULL);
-    if (vg_dateline_len(a->text, a->tk.t.n ? a->tk.t.v[n - 1].off + a->tk.t.v[n - 1].len : 0))
+    if (vg_text_dateline_len(a->text, a->tk.t.n ? a->tk.t.v[n - 1].off + a->tk.t.v[n - 1].len : 0))
         feat(f, "dateline", NULL);
     if (v >= 0 && passive_at(a, v)) feat(f, "passive", NULL);
 }
@@ -615,7 +615,7 @@ void vg_feats_role(const vg_analysis *a, const vg_unit *u, const vg_units *all, 
     int lo = *rel == 'B' ? u->last + 1 : vl + 1, hi = *rel == 'B' ? v : u->first;
     bool other_unit = false, other_verb = false, comma = false;
     for (int i = lo; i < hi; i++) {
-        if (vg_an_is_actor(a, (size_t)i) && a->w.v[i].type != VG_W_TAIL) other_unit = true;
+        if (vg_analysis_is_actor(a, (size_t)i) && a->w.v[i].type != VG_W_TAIL) other_unit = true;
         if (a->w.v[i].type == VG_W_VERB || verb_pos(a->w.v[i].pos)) other_verb = true;
         if (a->w.v[i].type == VG_W_COMMA) comma = true;
     }

@@ -510,7 +510,7 @@ static void add_text(reader *rd, const char *text, size_t len, uint64_t allowed,
     vg_utf8_repair(text, len, &clean);
     vg_result r = {0};
     vg_matcher_new_story(rd->c);
-    vg_code_sentence(rd->c, clean.s ? clean.s : "", clean.len, date, &r);
+    vg_matcher_code(rd->c, clean.s ? clean.s : "", clean.len, date, &r);
     vg_feats_sentence(vg_matcher_analysis(rd->c), &r, &rd->f);
     add_example(rd, &rd->f, allowed, weight, group, line, dict_class(rd->ts->task, &r));
     vg_result_free(&r);
@@ -538,7 +538,7 @@ static void add_tokens(reader *rd, char **toks, char **tags, size_t n, int32_t g
     vg_vec_push(&off, (uint32_t)text.len);
     vg_result r = {0};
     vg_matcher_new_story(rd->c);
-    vg_code_sentence(rd->c, text.s ? text.s : "", text.len, date, &r);
+    vg_matcher_code(rd->c, text.s ? text.s : "", text.len, date, &r);
     const vg_analysis *a = vg_matcher_analysis(rd->c);
     vg_units_find(a, &rd->units);
     int v = vg_main_verb(a, &r);

@@ -76,18 +76,18 @@ void vg_code_record(vg_matcher *c, vg_decider *dc, const vg_record *rec, const v
         vg_coded_sentence *s = next_sentence(out);
         s->off = 0;
         s->len = (uint32_t)out->text.len;
-        vg_code_sentence(c, t, out->text.len, out->date, &s->r);
+        vg_matcher_code(c, t, out->text.len, out->date, &s->r);
         if (dc) vg_decide(dc, c, &s->r);
         apply_story_discard(out);
         return;
     }
     vg_spans spans = {0};
-    vg_split_sentences(t, out->text.len, &spans);
+    vg_text_split_sentences(t, out->text.len, &spans);
     for (size_t i = 0; i < spans.n && (!o->lede || (int)i < o->lede); i++) {
         vg_coded_sentence *s = next_sentence(out);
         s->off = spans.v[i].off;
         s->len = spans.v[i].len;
-        vg_code_sentence(c, t + s->off, s->len, out->date, &s->r);
+        vg_matcher_code(c, t + s->off, s->len, out->date, &s->r);
         if (dc) vg_decide(dc, c, &s->r);
     }
     vg_vec_free(&spans);

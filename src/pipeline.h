@@ -44,7 +44,7 @@ void vg_code_record(vg_matcher *c, vg_decider *dc, const vg_record *rec, const v
 
 /* Adds the warnings about one coded sentence to diag, naming its record:
  * the pattern-matching budget ran out (which pattern).  vg_pipeline_run
- * reports them for every record; callers of vg_code_sentence may too. */
+ * reports them for every record; callers of vg_matcher_code may too. */
 void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
                           const vg_result *r, vg_diag *diag);
 

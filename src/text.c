@@ -148,7 +148,7 @@ static void fold_codepoint(int32_t cp, vg_buf *out)
     }
 }
 
-void vg_fold(const char *s, size_t n, vg_buf *out)
+void vg_text_fold(const char *s, size_t n, vg_buf *out)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -236,7 +236,7 @@ static void push_token(vg_tokens *tk, const char *s, uint32_t off, uint32_t len,
     vg_token t = { off, len, (uint32_t)tk->norm.len, 0, kind, flags };
     size_t before = tk->norm.len;
     if (norm) vg_buf_putn(&tk->norm, norm, nlen);
-    else vg_fold(s + off, len, &tk->norm);
+    else vg_text_fold(s + off, len, &tk->norm);
     t.nlen = (uint16_t)(tk->norm.len - before);
     vg_buf_putc(&tk->norm, '\0');
     vg_vec_push(&tk->t, t);
@@ -333,7 +333,7 @@ static void emit_word(vg_tokens *tk, const char *s, size_t n, size_t start, word
     push_token(tk, s, (uint32_t)start, (uint32_t)(end - start), VG_TK_WORD, flags, NULL, 0);
 }
 
-void vg_tokenize(const char *str, size_t n, vg_tokens *tk)
+void vg_text_tokenize(const char *str, size_t n, vg_tokens *tk)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (tk->t.n == 0 && tk->norm.len == 0) tk->allcaps = true;
@@ -391,7 +391,7 @@ static bool dash_at(const unsigned char *s, size_t n, size_t i, size_t *len)
     return false;
 }
 
-size_t vg_dateline_len(const char *str, size_t n)
+size_t vg_text_dateline_len(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0, words = 0, dl;
@@ -516,7 +516,7 @@ static bool headline(const unsigned char *s, size_t n, size_t a, size_t b, size_
     return true;
 }
 
-void vg_split_sentences(const char *text, size_t n, vg_spans *out)
+void vg_text_split_sentences(const char *text, size_t n, vg_spans *out)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t start = 0, i = 0, line = 0;

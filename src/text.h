@@ -28,7 +28,7 @@ size_t vg_utf8_from_legacy(const char *in, size_t n, vg_buf *out);
 size_t vg_utf8_valid_len(const char *in, size_t n);
 
 /* Appends the folded form of s[0..n) to out. */
-void vg_fold(const char *s, size_t n, vg_buf *out);
+void vg_text_fold(const char *s, size_t n, vg_buf *out);
 
 typedef struct vg_span {
     uint32_t off, len;
@@ -39,7 +39,7 @@ typedef VG_VEC(vg_span) vg_spans;
 /* Splits running text into sentences (abbreviations, initials, decimals and
  * closing quotes are respected; blank lines always end a sentence).  Spans
  * exclude surrounding white space. */
-void vg_split_sentences(const char *text, size_t n, vg_spans *out);
+void vg_text_split_sentences(const char *text, size_t n, vg_spans *out);
 
 typedef enum vg_tok_kind {
     VG_TK_WORD,
@@ -75,14 +75,14 @@ typedef struct vg_tokens {
  * reuse).  Hyphens, underscores, '?' and '!' separate words; commas inside
  * numbers are dropped; a trailing period is dropped unless the word is an
  * abbreviation with inner periods ("U.S.") or an initial ("F."). */
-void vg_tokenize(const char *s, size_t n, vg_tokens *out);
+void vg_text_tokenize(const char *s, size_t n, vg_tokens *out);
 void vg_tokens_clear(vg_tokens *tk);
 
 /* Length in bytes of a wire-story dateline opening s ("GAZA CITY,
  * Palestinian Territories:", "KYIV, Nov 26 (Reuters) -", "PRISTINA (AP) —"):
  * an upper-case first word, then at most ten capitalised words, numbers,
  * commas and parentheses up to a colon or a dash.  0 if there is none. */
-size_t vg_dateline_len(const char *s, size_t n);
+size_t vg_text_dateline_len(const char *s, size_t n);
 void vg_tokens_free(vg_tokens *tk);
 
 static inline const char *vg_tok_norm(const vg_tokens *tk, size_t i)

@@ -57,7 +57,7 @@ size_t vg_unknown_sentences(const vg_unknown *u) { return u->sentences; }
 
 void vg_unknown_sentence(vg_unknown *u, const char *text, size_t len, int32_t date)
 {
-    vg_analyze(&u->an, text, len, date);
+    vg_analysis_run(&u->an, text, len, date);
     vg_unknown_add(u, &u->an);
 }
 

@@ -214,7 +214,7 @@ static void run_record(vstate *v, const vg_record *rec, const char *file)
         v->res.status = VG_AN_OK;
     } else {
         forward_control(v, id);
-        vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
+        vg_matcher_code(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
         if (v->o->decider) vg_decide(v->o->decider, v->coder, &v->res);
         vg_sentence_warnings(v->d, id, 0, &v->res, v->diag);
         write_events(v, id, rec);
@@ -271,7 +271,7 @@ static void petrarch_record(vstate *v, const vg_record *rec, pscore *ps)
         date = 20000101;
     }
     vg_matcher_new_story(v->coder);
-    vg_code_sentence(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
+    vg_matcher_code(v->coder, rec->text.s ? rec->text.s : "", rec->text.len, date, &v->res);
     if (v->o->decider) vg_decide(v->o->decider, v->coder, &v->res);
     vg_sentence_warnings(v->d, id, 0, &v->res, v->diag);
     write_events(v, id, rec);

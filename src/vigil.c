@@ -84,7 +84,7 @@ int vg_dicts_default(vg_dicts **out)
     if (!out) return VG_EINVAL;
     vg_dicts *d = *out = dicts_alloc();
     d->defaults = true;
-    return load_status(d, vg_load_defaults(d->d, &d->diag));
+    return load_status(d, vg_dict_load_defaults(d->d, &d->diag));
 }
 
 int vg_dicts_tabari(const char *project, vg_dicts **out)
@@ -93,7 +93,7 @@ int vg_dicts_tabari(const char *project, vg_dicts **out)
     vg_dicts *d = *out = dicts_alloc();
     if (!project) { snprintf(d->err, sizeof d->err, "no project given"); return VG_EINVAL; }
     d->d->opt.tabari_compat = true;
-    return load_status(d, vg_load_tabari_project(d->d, project, &d->diag, NULL));
+    return load_status(d, vg_dict_load_tabari_project(d->d, project, &d->diag, NULL));
 }
 
 int vg_dicts_petrarch(const char *config, vg_dicts **out)
@@ -101,15 +101,15 @@ int vg_dicts_petrarch(const char *config, vg_dicts **out)
     if (!out) return VG_EINVAL;
     vg_dicts *d = *out = dicts_alloc();
     if (!config) { snprintf(d->err, sizeof d->err, "no config given"); return VG_EINVAL; }
-    return load_status(d, vg_load_petrarch_config(d->d, config, &d->diag));
+    return load_status(d, vg_dict_load_petrarch_config(d->d, config, &d->diag));
 }
 
 int vg_dicts_add(vg_dicts *d, vg_dict_kind kind, const char *path)
 {
     static const vg_loader loaders[] = {
-        vg_load_tabari_actors, vg_load_tabari_agents, vg_load_tabari_verbs,
-        vg_load_tabari_options, vg_load_petrarch_actors, vg_load_petrarch_agents,
-        vg_load_petrarch_verbs, vg_load_petrarch_discards, vg_load_petrarch_issues
+        vg_dict_load_tabari_actors, vg_dict_load_tabari_agents, vg_dict_load_tabari_verbs,
+        vg_dict_load_tabari_options, vg_dict_load_petrarch_actors, vg_dict_load_petrarch_agents,
+        vg_dict_load_petrarch_verbs, vg_dict_load_petrarch_discards, vg_dict_load_petrarch_issues
     };
     if (!d) return VG_EINVAL;
     if (!path || (unsigned)kind >= sizeof loaders / sizeof *loaders) {
@@ -124,7 +124,7 @@ int vg_dicts_add(vg_dicts *d, vg_dict_kind kind, const char *path)
         return VG_EINVAL;
     }
     if (kind == VG_TABARI_VERBS || kind == VG_TABARI_OPTIONS) d->d->opt.tabari_compat = true;
-    return load_status(d, vg_load_file(d->d, path, loaders[kind], &d->diag));
+    return load_status(d, vg_dict_load_file(d->d, path, loaders[kind], &d->diag));
 }
 
 size_t vg_dicts_problem_count(const vg_dicts *d) { return d ? d->diag.msgs.n : 0; }

@@ -72,7 +72,7 @@ int cli_validate(int argc, char **argv)
     if (project) {
         d = vg_dict_new();
         d->opt.tabari_compat = true;
-        vg_load_tabari_project(d, project, &diag, NULL);
+        vg_dict_load_tabari_project(d, project, &diag, NULL);
         vg_dict_compile(d);
     } else {
         d = vg_dict_load_spec(&sp, &diag);

@@ -6,7 +6,7 @@
  * (PETR_config.vigil.ini), loaded once.  With the defaults the record is
  * coded as `vigil code` codes it by default: hybrid, with the built-in model
  * deciding (model.h), whose explanations go into the JSON too.
- * Calls: vg_dict_new, vg_load_defaults / vg_load_petrarch_config,
+ * Calls: vg_dict_new, vg_dict_load_defaults / vg_dict_load_petrarch_config,
  * vg_dict_compile, vg_matcher_new, vg_model_default, vg_decider_new,
  * vg_code_record (vg_decide), vg_coded_record_free,
  * vg_output_json, vg_output_tsv, vg_post_text_init, vg_date_expr_find_in,
@@ -28,13 +28,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     dict = vg_dict_new();
 #if FUZZ_PHOENIX
     char *ini = vg_path_join(fuzz_shared(), "dictionaries/phoenix/PETR_config.vigil.ini");
-    if (!vg_load_petrarch_config(dict, ini, &diag)) {
+    if (!vg_dict_load_petrarch_config(dict, ini, &diag)) {
         fprintf(stderr, "fuzz_code: cannot load %s\n", ini);
         exit(1);
     }
     free(ini);
 #else
-    vg_load_defaults(dict, &diag);
+    vg_dict_load_defaults(dict, &diag);
     if (vg_model_default()) decider = vg_decider_new(vg_model_default(), NULL, NULL);
 #endif
     vg_diag_free(&diag);

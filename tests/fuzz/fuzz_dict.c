@@ -3,17 +3,17 @@
  * compile, check (lint), statistics, and lookup of a fixed phrase and of
  * the fuzzed file's own first phrases, as text and as JSON (which must be
  * valid UTF-8 and parse).  Built once per loader: -DFUZZ_LOADER=
- * vg_load_tabari_actors, _agents, _verbs, _options, vg_load_petrarch_actors,
+ * vg_dict_load_tabari_actors, _agents, _verbs, _options, vg_dict_load_petrarch_actors,
  * _agents, _verbs, _discards, _issues.
- * Calls: vg_dict_new, vg_load_petrarch_actors, vg_load_petrarch_verbs,
- * vg_load_text (-> the loader), vg_dict_compile, vg_dict_check,
+ * Calls: vg_dict_new, vg_dict_load_petrarch_actors, vg_dict_load_petrarch_verbs,
+ * vg_dict_load_text (-> the loader), vg_dict_compile, vg_dict_check,
  * vg_dict_count, vg_dict_explain, vg_dict_free. */
 #include "fuzz.h"
 #include "dict_check.h"
 #include "dict.h"
 
 #ifndef FUZZ_LOADER
-#define FUZZ_LOADER vg_load_petrarch_actors
+#define FUZZ_LOADER vg_dict_load_petrarch_actors
 #endif
 
 static const char base_actors[] =
@@ -36,10 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = fuzz_text(data, size);
     vg_dict *d = vg_dict_new();
     vg_diag diag = {0};
-    vg_load_petrarch_actors(d, "base.actors", base_actors, sizeof base_actors - 1, &diag);
-    vg_load_petrarch_verbs(d, "base.verbs", base_verbs, sizeof base_verbs - 1, &diag);
+    vg_dict_load_petrarch_actors(d, "base.actors", base_actors, sizeof base_actors - 1, &diag);
+    vg_dict_load_petrarch_verbs(d, "base.verbs", base_verbs, sizeof base_verbs - 1, &diag);
     size_t before = d->entries.n;
-    vg_load_text(d, "fuzz", text, size, FUZZ_LOADER, &diag);
+    vg_dict_load_text(d, "fuzz", text, size, FUZZ_LOADER, &diag);
     vg_dict_compile(d);
     vg_check_opts o = { 20230929 };
     vg_dict_check(d, &o, &diag);

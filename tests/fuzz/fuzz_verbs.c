@@ -3,9 +3,9 @@
  * and matched against fixed sentences, so that fuzzed patterns, synsets
  * and time shifts really run through the matcher.  Events must write as
  * valid JSON.  The seeds use the sentences' words.
- * Calls: vg_dict_new, vg_load_petrarch_actors, vg_load_petrarch_agents,
- * vg_load_text (-> vg_load_tabari_verbs / vg_load_petrarch_verbs),
- * vg_dict_compile, vg_matcher_new, vg_code_sentence, vg_output_json,
+ * Calls: vg_dict_new, vg_dict_load_petrarch_actors, vg_dict_load_petrarch_agents,
+ * vg_dict_load_text (-> vg_dict_load_tabari_verbs / vg_dict_load_petrarch_verbs),
+ * vg_dict_compile, vg_matcher_new, vg_matcher_code, vg_output_json,
  * vg_sentence_warnings. */
 #include "fuzz.h"
 #include "output.h"
@@ -48,17 +48,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         d->opt.min_words = 0;
         d->opt.convert_agents = d->opt.agent_dashes = true;
     }
-    vg_load_petrarch_actors(d, "a.txt", actors, sizeof actors - 1, &diag);
-    vg_load_petrarch_agents(d, "g.txt", agents, sizeof agents - 1, &diag);
-    vg_load_text(d, "fuzz.verbs", text, size - 1,
-                 tabari ? vg_load_tabari_verbs : vg_load_petrarch_verbs, &diag);
+    vg_dict_load_petrarch_actors(d, "a.txt", actors, sizeof actors - 1, &diag);
+    vg_dict_load_petrarch_agents(d, "g.txt", agents, sizeof agents - 1, &diag);
+    vg_dict_load_text(d, "fuzz.verbs", text, size - 1,
+                 tabari ? vg_dict_load_tabari_verbs : vg_dict_load_petrarch_verbs, &diag);
     vg_dict_compile(d);
     vg_matcher *c = vg_matcher_new(d, &d->opt);
     vg_result r = {0};
     vg_buf out = {0};
     for (size_t i = 0; i < sizeof sentences / sizeof *sentences; i++) {
         const char *s = sentences[i];
-        vg_code_sentence(c, s, strlen(s), 20230929, &r);
+        vg_matcher_code(c, s, strlen(s), 20230929, &r);
         vg_output_ctx cx = { .d = d, .record = "fuzz", .sentence = s, .sentence_len = strlen(s),
                             .sentence_no = (int)i, .issues = &r.issues };
         for (size_t k = 0; k < r.events.n; k++) {

@@ -34,9 +34,9 @@ static int setup(void **st)
     f->d = vg_dict_new();
     f->d->opt.tabari_compat = true;
     f->d->opt.min_words = 3;
-    vg_load_tabari_actors(f->d, "a", actors, strlen(actors), &diag);
-    vg_load_tabari_agents(f->d, "g", agents, strlen(agents), &diag);
-    vg_load_tabari_verbs(f->d, "v", verbs, strlen(verbs), &diag);
+    vg_dict_load_tabari_actors(f->d, "a", actors, strlen(actors), &diag);
+    vg_dict_load_tabari_agents(f->d, "g", agents, strlen(agents), &diag);
+    vg_dict_load_tabari_verbs(f->d, "v", verbs, strlen(verbs), &diag);
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
@@ -60,7 +60,7 @@ static const char *code(fx *f, const char *s, int32_t date)
 {
     static char out[512];
     vg_matcher_new_story(f->c);
-    vg_code_sentence(f->c, s, strlen(s), date, &f->r);
+    vg_matcher_code(f->c, s, strlen(s), date, &f->r);
     out[0] = '\0';
     if (f->r.status == VG_AN_DISCARD) return "###";
     if (f->r.status == VG_AN_COMPLEX) return "+++";
@@ -119,7 +119,7 @@ static void test_dates_and_specials(void **st)
     assert_string_equal(code(f, "Serbia, in a statement on Sunday, accused Kosovo of lying.", 20230929),
                         "SRB/KSV/112");
     /* too short */
-    vg_code_sentence(f->c, "Serbia attacked.", 16, 20230929, &f->r);
+    vg_matcher_code(f->c, "Serbia attacked.", 16, 20230929, &f->r);
     assert_int_equal(f->r.status, VG_AN_SHORT);
 }
 
@@ -140,8 +140,8 @@ static void test_discards_and_issues(void **st)
 {
     fx *f = *st;
     vg_diag diag = {0};
-    vg_load_petrarch_discards(f->d, "d", discards, strlen(discards), &diag);
-    vg_load_petrarch_issues(f->d, "i", issues, strlen(issues), &diag);
+    vg_dict_load_petrarch_discards(f->d, "d", discards, strlen(discards), &diag);
+    vg_dict_load_petrarch_issues(f->d, "i", issues, strlen(issues), &diag);
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
@@ -225,8 +225,8 @@ static void test_pronoun_subject(void **st)
     const char *s1 = "In Kosovo on Sunday, Serbian troops attacked Albania.";
     const char *s2 = "They then accused Kosovo of lying.";
     vg_matcher_new_story(f->c);
-    vg_code_sentence(f->c, s1, strlen(s1), 20230929, &f->r);
-    vg_code_sentence(f->c, s2, strlen(s2), 20230929, &f->r);
+    vg_matcher_code(f->c, s1, strlen(s1), 20230929, &f->r);
+    vg_matcher_code(f->c, s2, strlen(s2), 20230929, &f->r);
     assert_int_equal(f->r.events.n, 1);
     assert_string_equal(f->r.events.v[0].source, "SRBMIL");
 }
@@ -246,8 +246,8 @@ static int setup_budget(void **st)
     f->d = vg_dict_new();
     f->d->opt.tabari_compat = true;
     f->d->opt.min_words = 3;
-    vg_load_tabari_actors(f->d, "a", actors, strlen(actors), &diag);
-    vg_load_tabari_verbs(f->d, "gaps.verbs", v.s, v.len, &diag);
+    vg_dict_load_tabari_actors(f->d, "a", actors, strlen(actors), &diag);
+    vg_dict_load_tabari_verbs(f->d, "gaps.verbs", v.s, v.len, &diag);
     assert_int_equal(diag.errors, 0);
     vg_diag_free(&diag);
     vg_buf_free(&v);
@@ -264,7 +264,7 @@ static int setup_defaults(void **st)
     fx *f = vg_calloc(1, sizeof *f);
     vg_diag diag = {0};
     f->d = vg_dict_new();
-    vg_load_defaults(f->d, &diag);
+    vg_dict_load_defaults(f->d, &diag);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
     f->c = vg_matcher_new(f->d, &f->d->opt);
@@ -285,7 +285,7 @@ static void test_budget_bounds_backtracking(void **st)
 {
     fx *f = *st;
     const char *s = gap_sentence(60);
-    vg_code_sentence(f->c, s, strlen(s), 20230929, &f->r);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &f->r);
     /* the budget ran out at the gap pattern; the verb keeps its own code */
     assert_int_equal(f->r.match_steps, VG_MATCH_BUDGET);
     assert_true(f->r.budget_pattern >= 0);
@@ -303,7 +303,7 @@ static void test_budget_bounds_backtracking(void **st)
     vg_diag_free(&diag);
     /* the next sentence starts with a fresh budget */
     const char *ok = "Serbia attacked Kosovo with artillery on Sunday.";
-    vg_code_sentence(f->c, ok, strlen(ok), 20230929, &f->r);
+    vg_matcher_code(f->c, ok, strlen(ok), 20230929, &f->r);
     assert_int_equal(f->r.budget_pattern, -1);
     assert_true(f->r.match_steps < 1000);
     assert_string_equal(f->r.events.v[0].code, "195");
@@ -320,7 +320,7 @@ static void test_budget_work_counter(void **st)
     vg_matcher_set_budget(f->c, 5000);
     for (int n = 1; n <= 40; n++) {
         const char *s = gap_sentence(n);
-        vg_code_sentence(f->c, s, strlen(s), 20230929, &f->r);
+        vg_matcher_code(f->c, s, strlen(s), 20230929, &f->r);
         if (n <= 12) {
             assert_int_equal(f->r.match_steps, (1u << n) + 1);
             assert_int_equal(f->r.budget_pattern, -1);

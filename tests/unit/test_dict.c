@@ -47,20 +47,20 @@ static void test_word_match(void **st)
     p.w[0].endings = VG_END_VERB;
     const char *yes[] = { "DEPART", "DEPARTS", "DEPARTED", "DEPARTING", "DEPARTEN", NULL };
     const char *no[] = { "DEPARTX", "DEPARTINK", "DEPARTMENT", NULL };
-    for (int i = 0; yes[i]; i++) assert_true(vg_word_match(&p.w[0], yes[i], strlen(yes[i])));
-    for (int i = 0; no[i]; i++) assert_false(vg_word_match(&p.w[0], no[i], strlen(no[i])));
+    for (int i = 0; yes[i]; i++) assert_true(vg_elem_match(&p.w[0], yes[i], strlen(yes[i])));
+    for (int i = 0; no[i]; i++) assert_false(vg_elem_match(&p.w[0], no[i], strlen(no[i])));
     p = phrase(d, "DEPLORE_");
     p.w[0].endings = VG_END_VERB;
-    assert_true(vg_word_match(&p.w[0], "DEPLORED", 8));
-    assert_true(vg_word_match(&p.w[0], "DEPLORING", 9));
+    assert_true(vg_elem_match(&p.w[0], "DEPLORED", 8));
+    assert_true(vg_elem_match(&p.w[0], "DEPLORING", 9));
     p = phrase(d, "ESTONIA_");
     p.w[0].endings = VG_END_NOUN;
-    assert_true(vg_word_match(&p.w[0], "ESTONIA'S", 9));
-    assert_true(vg_word_match(&p.w[0], "ESTONIAS", 8));
-    assert_false(vg_word_match(&p.w[0], "ESTONIAXS", 9));
+    assert_true(vg_elem_match(&p.w[0], "ESTONIA'S", 9));
+    assert_true(vg_elem_match(&p.w[0], "ESTONIAS", 8));
+    assert_false(vg_elem_match(&p.w[0], "ESTONIAXS", 9));
     p = phrase(d, "SYRI");
-    assert_true(vg_word_match(&p.w[0], "SYRIAN", 6));
-    assert_false(vg_word_match(&p.w[0], "SYRACUSE", 8));
+    assert_true(vg_elem_match(&p.w[0], "SYRIAN", 6));
+    assert_false(vg_elem_match(&p.w[0], "SYRACUSE", 8));
     vg_dict_free(d);
 }
 
@@ -101,18 +101,18 @@ static void test_patterns(void **st)
     vg_dict *d = vg_dict_new();
     vg_vcode vc = { "100", NULL, 0, 0 };
     vg_src src = { vg_dict_file(d, "t"), 1 };
-    int32_t b = vg_add_block(d, "V", &vc, VG_VK_VERB, src);
+    int32_t b = vg_dict_add_block(d, "V", &vc, VG_VK_VERB, src);
     const char *why;
     const char *p = "SUGGESTED_+ * DEMAND_{ GENEVA_ | INTERNATIONAL }_CONVENTIONS";
-    assert_true(vg_add_patterns(d, p, strlen(p), &vc, b, src, &why));
+    assert_true(vg_dict_add_patterns(d, p, strlen(p), &vc, b, src, &why));
     assert_int_equal(d->patterns.n, 2);          /* alternatives expand */
     const vg_pattern *pt = &d->patterns.v[0];
     assert_int_equal(pt->e[pt->verb].type, VG_EL_VERB);
     assert_int_equal(pt->e[1].type, VG_EL_TGT);
     assert_true(pt->e[pt->verb + 1].adj_next);  /* DEMAND_ joined to the group */
-    assert_false(vg_add_patterns(d, "NO STAR", 7, &vc, b, src, &why));
-    assert_false(vg_add_patterns(d, "* { A | B", 9, &vc, b, src, &why));
-    assert_false(vg_add_patterns(d, "* &NOSUCH", 9, &vc, b, src, &why));
+    assert_false(vg_dict_add_patterns(d, "NO STAR", 7, &vc, b, src, &why));
+    assert_false(vg_dict_add_patterns(d, "* { A | B", 9, &vc, b, src, &why));
+    assert_false(vg_dict_add_patterns(d, "* &NOSUCH", 9, &vc, b, src, &why));
     vg_dict_free(d);
 }
 
@@ -122,12 +122,12 @@ static void test_loader_errors(void **st)
     vg_dict *d = vg_dict_new();
     vg_diag diag = {0};
     const char *actors = "SERBIA_ [SRB]\nKOSOVO_ [KSV\n+SYN_WITHOUT\nGOLLUM\n+SMEAGOL\n\t[HOB <950601]\n\t[HOBGOV 950601-990815]\n";
-    vg_load_tabari_actors(d, "a.actors", actors, strlen(actors), &diag);
+    vg_dict_load_tabari_actors(d, "a.actors", actors, strlen(actors), &diag);
     assert_int_equal(diag.errors, 2);           /* missing bracket; synonym without actor */
     assert_non_null(strstr(diag.msgs.v[0].text, "a.actors:2:"));
     assert_int_equal(d->actors.n, 2);           /* SERBIA and GOLLUM still load */
     const char *verbs = "- * ORPHAN [100]\nATTACK [190]\n- * WITH ARTILLERY [195]\n- BAD [100]\n";
-    vg_load_tabari_verbs(d, "v.verbs", verbs, strlen(verbs), &diag);
+    vg_dict_load_tabari_verbs(d, "v.verbs", verbs, strlen(verbs), &diag);
     assert_int_equal(diag.errors, 4);
     vg_dict_compile(d);
     const vg_dated *c = vg_actor_code(d, 1, 19990101);
@@ -151,19 +151,19 @@ static void test_petrarch_loaders(void **st)
         "- * &TROOPS (TO BORDER) [154]  # a comment\n"
         "- $ * + {PEACE TALKS} [036]\n"
         "~ a (a b ATTACK) SAY = a b 138\n";
-    vg_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
+    vg_dict_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
     assert_int_equal(diag.errors, 0);
     assert_int_equal(diag.warnings, 1);         /* transformations not supported */
     assert_int_equal(d->blocks.n, 1);
     assert_int_equal(d->patterns.n, 2);
     assert_int_equal(d->verbforms.n, 8);
     const char *agents = "!MIN! = MINISTER, MINISTRY\nPOLICE {} [~COP]\n!MIN!_OF_DEFENCE [~GOV]\nATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~GOV]\nNOCODE\n";
-    vg_load_petrarch_agents(d, "ag.txt", agents, strlen(agents), &diag);
+    vg_dict_load_petrarch_agents(d, "ag.txt", agents, strlen(agents), &diag);
     assert_int_equal(diag.errors, 1);
     assert_int_equal(d->agents.n, 5);
     const char *actors = "THE_UNITED_NATIONS\nUN\nU.N.\n\t[IGOUNO]\nKOSOVO [KSV]\n";
     size_t before = d->actors.n;
-    vg_load_petrarch_actors(d, "ac.txt", actors, strlen(actors), &diag);
+    vg_dict_load_petrarch_actors(d, "ac.txt", actors, strlen(actors), &diag);
     assert_int_equal(d->actors.n - before, 2);  /* three names share one record */
     vg_diag_free(&diag);
     vg_dict_free(d);
@@ -192,7 +192,7 @@ static void test_word_entries_empty(void **st)
     vg_dict *d = vg_dict_new();
     vg_dict_compile(d);
     vg_tokens tk = {0};
-    vg_tokenize("Hello", 5, &tk);
+    vg_text_tokenize("Hello", 5, &tk);
     vg_wordcache *wc = vg_wordcache_new(d);
     uint32_t winfo[4];
     vg_dict_lookup(d, wc, &tk, winfo);
@@ -212,11 +212,11 @@ static void test_synset_members_empty(void **st)
     vg_diag diag = {0};
     const char *verbs = "&TROOPS\n+TROOPS\n+SOLDIERS\n"
                         "--- SEND  [---] ---\nSEND {SENDS SENT}\n- * &TROOPS [154]\n";
-    vg_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
+    vg_dict_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
     assert_int_equal(diag.errors, 0);
     vg_dict_compile(d);
     vg_tokens tk = {0};
-    vg_tokenize("Hello world", 11, &tk);
+    vg_text_tokenize("Hello world", 11, &tk);
     vg_wordcache *wc = vg_wordcache_new(d);
     uint32_t winfo[4];
     vg_dict_lookup(d, wc, &tk, winfo);
@@ -240,15 +240,15 @@ static void test_defaults_issue_sentences(void **st)
     (void)st;
     vg_dict *d = vg_dict_new();
     vg_diag diag = {0};
-    assert_true(vg_load_defaults(d, &diag));
+    assert_true(vg_dict_load_defaults(d, &diag));
     vg_dict_compile(d);
     vg_matcher *c = vg_matcher_new(d, &d->opt);
     vg_result r = {0};
     const char *s1 = "Hello";
-    vg_code_sentence(c, s1, strlen(s1), 20230929, &r);
+    vg_matcher_code(c, s1, strlen(s1), 20230929, &r);
     assert_int_equal(r.events.n, 0);
     const char *s2 = "Serbian police attacked Kosovo protesters.";
-    vg_code_sentence(c, s2, strlen(s2), 20230929, &r);
+    vg_matcher_code(c, s2, strlen(s2), 20230929, &r);
     assert_true(r.events.n >= 1);
     assert_string_equal(r.events.v[0].source, "SRBCOP");
     vg_result_free(&r);
@@ -265,12 +265,12 @@ static void test_huge_pattern_line(void **st)
     vg_dict *d = vg_dict_new();
     vg_vcode vc = { "100", NULL, 0, 0 };
     vg_src src = { vg_dict_file(d, "t"), 1 };
-    int32_t b = vg_add_block(d, "V", &vc, VG_VK_VERB, src);
+    int32_t b = vg_dict_add_block(d, "V", &vc, VG_VK_VERB, src);
     vg_buf p = {0};
     vg_buf_puts(&p, "*");
     for (int i = 0; i < 200000; i++) vg_buf_puts(&p, " {A|B}");
     const char *why = NULL;
-    assert_false(vg_add_patterns(d, p.s, p.len, &vc, b, src, &why));
+    assert_false(vg_dict_add_patterns(d, p.s, p.len, &vc, b, src, &why));
     assert_string_equal(why, "pattern too long");
     assert_int_equal(d->patterns.n, 0);
     vg_buf_free(&p);
@@ -289,11 +289,11 @@ static void test_shared_first_word(void **st)
         vg_buf_printf(&a, "UNITED_%.*s_N%d [C%d]\n", 1 + (i * 7919) % 23,
                       "XXXXXXXXXXXXXXXXXXXXXXXX", i, i);
     vg_buf_puts(&a, "UNITED_NATIONS_ [IGOUNO]\nUNITED_NATIONS_ [DUP]\nUNITED_ [UNI]\n");
-    vg_load_petrarch_actors(d, "a.txt", a.s, a.len, &diag);
+    vg_dict_load_petrarch_actors(d, "a.txt", a.s, a.len, &diag);
     vg_dict_compile(d);
     vg_tokens tk = {0};
     const char *s = "United United Nations United XXXXX N17 United XXXXXXXXXXXXXXXXXXXXXXX n2957";
-    vg_tokenize(s, strlen(s), &tk);
+    vg_text_tokenize(s, strlen(s), &tk);
     vg_wordcache *wc = vg_wordcache_new(d);
     uint32_t winfo[16];
     vg_dict_lookup(d, wc, &tk, winfo);

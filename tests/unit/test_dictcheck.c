@@ -55,9 +55,9 @@ static int setup(void **st)
     assert_int_equal(write(fd, actors, strlen(actors)), (ssize_t)strlen(actors));
     close(fd);
     f->d = vg_dict_new();
-    vg_load_file(f->d, f->path, vg_load_petrarch_actors, &f->diag);
-    vg_load_petrarch_agents(f->d, "g", agents, strlen(agents), &f->diag);
-    vg_load_petrarch_verbs(f->d, "v", verbs, strlen(verbs), &f->diag);
+    vg_dict_load_file(f->d, f->path, vg_dict_load_petrarch_actors, &f->diag);
+    vg_dict_load_petrarch_agents(f->d, "g", agents, strlen(agents), &f->diag);
+    vg_dict_load_petrarch_verbs(f->d, "v", verbs, strlen(verbs), &f->diag);
     assert_int_equal(f->diag.errors, 0);
     vg_dict_compile(f->d);
     *st = f;
@@ -148,8 +148,8 @@ static void test_expired(void **st)
     vg_dict *d = vg_dict_new();
     vg_diag diag = {0};
     const char a[] = "OLD_LEADER_\n\t[SRBGOV 20000101-20050101]\nNEW_LEADER_\n\t[SRBGOV >20200101]\n";
-    vg_load_petrarch_actors(d, "x", a, strlen(a), &diag);
-    vg_load_petrarch_verbs(d, "v", verbs, strlen(verbs), &diag);
+    vg_dict_load_petrarch_actors(d, "x", a, strlen(a), &diag);
+    vg_dict_load_petrarch_verbs(d, "v", verbs, strlen(verbs), &diag);
     vg_dict_compile(d);
     vg_check_opts o = { 20230101 };
     vg_dict_check(d, &o, &diag);

@@ -21,7 +21,7 @@ static int setup(void **st)
     fx *f = vg_calloc(1, sizeof *f);
     vg_diag diag = {0};
     f->d = vg_dict_new();
-    vg_load_defaults(f->d, &diag);
+    vg_dict_load_defaults(f->d, &diag);
     vg_diag_free(&diag);
     vg_dict_compile(f->d);
     f->c = vg_matcher_new(f->d, &f->d->opt);
@@ -241,7 +241,7 @@ static void test_decider(void **st)
     vg_result r = {0};
     const char *s = "Serbian police attacked Kosovo protesters on Sunday.";
     vg_matcher_new_story(f->c);
-    vg_code_sentence(f->c, s, strlen(s), 20230929, &r);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
     assert_int_equal(r.events.n, 1);
     assert_int_equal(r.events.v[0].method, VG_METHOD_DICT);
     assert_true(r.events.v[0].confidence < 0);
@@ -262,7 +262,7 @@ static void test_decider(void **st)
     vg_model_opts_default(&o);
     o.min_confidence = 1.01;
     vg_decider *strict = vg_decider_new(m, NULL, &o);
-    vg_code_sentence(f->c, s, strlen(s), 20230929, &r);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
     vg_decide(strict, f->c, &r);
     assert_int_equal(r.events.n, 0);
     vg_decider_free(strict);

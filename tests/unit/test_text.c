@@ -10,7 +10,7 @@
 static void fold_is(const char *in, const char *want)
 {
     vg_buf b = {0};
-    vg_fold(in, strlen(in), &b);
+    vg_text_fold(in, strlen(in), &b);
     assert_string_equal(b.s ? b.s : "", want);
     vg_buf_free(&b);
 }
@@ -45,7 +45,7 @@ static void test_tokens(void **st)
     vg_tokens t = {0};
     const char *s = "The U.S.-led force, Kosovo's police and al-Assad's men paid 1,500 dollars (3.5 each).";
     vg_tokens_clear(&t);
-    vg_tokenize(s, strlen(s), &t);
+    vg_text_tokenize(s, strlen(s), &t);
     const char *want[] = { "THE", "U.S.", "LED", "FORCE", ",", "KOSOVO'S", "POLICE", "AND",
                            "AL", "ASSAD'S", "MEN", "PAID", "1500", "DOLLARS", "(", "3.5",
                            "EACH", ")" };
@@ -68,7 +68,7 @@ static void test_quotes_and_long_words(void **st)
     memset(s, 'a', 150);
     strcpy(s + 150, " said \u201cvery sophisticated\u201d");
     vg_tokens_clear(&t);
-    vg_tokenize(s, strlen(s), &t);
+    vg_text_tokenize(s, strlen(s), &t);
     assert_int_equal(t.t.v[0].nlen, VG_MAX_WORD);
     assert_true(t.t.v[0].flags & VG_TF_SPLIT);
     size_t q = 0;
@@ -80,7 +80,7 @@ static void test_quotes_and_long_words(void **st)
 static void split_is(const char *s, size_t n)
 {
     vg_spans sp = {0};
-    vg_split_sentences(s, strlen(s), &sp);
+    vg_text_split_sentences(s, strlen(s), &sp);
     assert_int_equal(sp.n, n);
     vg_vec_free(&sp);
 }
@@ -114,17 +114,17 @@ static void test_linear(void **st)
     for (size_t i = 0; i < n; i++) s[i] = "ab. "[i % 4];
     s[n] = 0;
     vg_spans sp = {0};
-    vg_split_sentences(s, n, &sp);
+    vg_text_split_sentences(s, n, &sp);
     vg_tokens t = {0};
     vg_tokens_clear(&t);
-    vg_tokenize(s, n, &t);
+    vg_text_tokenize(s, n, &t);
     assert_true(t.t.n > 0);
     vg_vec_free(&sp);
     vg_tokens_free(&t);
     free(s);
 }
 
-static size_t dl(const char *s) { return vg_dateline_len(s, strlen(s)); }
+static size_t dl(const char *s) { return vg_text_dateline_len(s, strlen(s)); }
 
 static void test_datelines(void **st)
 {
@@ -163,8 +163,8 @@ static void test_legacy_repair(void **st)
     /* folding the repaired word finds the UTF-8 spelling's key */
     vg_buf f1 = {0}, f2 = {0}, r = {0};
     vg_utf8_from_legacy("M\xfcller", 6, &r);
-    vg_fold(r.s, r.len, &f1);
-    vg_fold("M\xc3\xbcller", 7, &f2);
+    vg_text_fold(r.s, r.len, &f1);
+    vg_text_fold("M\xc3\xbcller", 7, &f2);
     assert_string_equal(f1.s, f2.s);
     vg_buf_free(&f1);
     vg_buf_free(&f2);
