@@ -54,6 +54,10 @@ lock_waiter() {
     [ "$(pq "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND \
         query LIKE '%pg_advisory_xact_lock%'")" = 1 ]
 }
+holder_in() {   # the other session has sent its lock request
+    [ "$(pq "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_advisory_lock(%' \
+        AND pid != pg_backend_pid()")" = 1 ]
+}
 server_up() { psql "$URL" -Atqc "SELECT 1" >/dev/null 2>&1; }
 . tests/fault/shim.sh
 build_shim "$T" || skip "cannot build the LD_PRELOAD shim: $(head -1 "$T/shim.log")"
@@ -79,6 +83,7 @@ for when in stopped waiting_for_lock; do
         # committed): the next batch's transaction waits for it
         psql "$URL" -Atqc "SELECT pg_advisory_lock($LOCK); SELECT pg_sleep(300)" >/dev/null 2>&1 &
         HOLDER=$!
+        wait_for 20 holder_in
         kill -CONT $ING_PID
         wait_for 60 lock_waiter || echo "# the ingest never waited for the lock"
     fi
