@@ -89,7 +89,12 @@ int cli_code(int argc, char **argv)
             vg_vec_push(&files, argv[i]);
         }
     }
-    if (!cli_model_setup(&ms, &sp, &co, "code")) return 2;
+    if (!cli_model_setup(&ms, &sp, &co, "code")) {
+        vg_vec_free(&files);
+        cli_dictspec_free(&sp);
+        cli_modelspec_free(&ms);
+        return 2;
+    }
     if (!files.n) vg_vec_push(&files, "-");
     if (!fmt_given) fmt = guess_format(files.v[0]);
     vg_diag diag = {0};

@@ -361,7 +361,11 @@ int cli_validate(int argc, char **argv)
     sp.project = project;
     bool model_ok = cli_model_setup(&ms, &sp, &co, "validate");
     cli_dictspec_free(&sp);
-    if (!model_ok) return 2;
+    if (!model_ok) {
+        vg_dict_free(v.d);
+        vg_diag_free(&v.diag);
+        return 2;
+    }
     v.coder = vg_coder_new(v.d, &v.d->opt);
     if (co.model) v.dc = vg_decider_new(co.model, co.fallback, &co.mopts);
     if (events && !(v.events = fopen(events, "w"))) {
