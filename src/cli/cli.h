@@ -80,6 +80,7 @@ typedef struct cli_modelspec {
     const char *coder;        /* "dict", "hybrid" or NULL (the default) */
     const char *model;        /* a model file, or NULL (the built-in one) */
     double min_confidence;
+    const char *one_sided;    /* "yes", "no" or NULL (yes) */
     struct vg_model *loaded;
 } cli_modelspec;
 

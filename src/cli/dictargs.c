@@ -68,7 +68,8 @@ bool cli_model_arg(cli_modelspec *ms, int argc, char **argv, int *i)
         ms->min_confidence = strtod(v, &end);
         if (!*v || *end || !(ms->min_confidence >= 0 && ms->min_confidence <= 1))
             ms->min_confidence = -1;     /* reported by cli_model_setup */
-    } else return false;
+    } else if (!strcmp(a, "--one-sided")) ms->one_sided = v;
+    else return false;
     (*i)++;
     return true;
 }
@@ -83,6 +84,14 @@ bool cli_model_setup(cli_modelspec *ms, const vg_dict_spec *ds, vg_code_opts *co
         return false;
     }
     co->mopts.min_confidence = ms->min_confidence;
+    if (ms->one_sided && strcmp(ms->one_sided, "yes")) {
+        if (strcmp(ms->one_sided, "no")) {
+            fprintf(stderr, "vigil %s: --one-sided must be yes or no, not '%s'\n", cmd,
+                    ms->one_sided);
+            return false;
+        }
+        co->mopts.add_partial = 2;     /* above any probability: never */
+    }
     bool hybrid;
     if (!ms->coder) hybrid = ms->model || vg_dict_spec_empty(ds);
     else if (!strcmp(ms->coder, "hybrid")) hybrid = true;

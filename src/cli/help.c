@@ -48,6 +48,9 @@ const cli_opt cli_model_opts[] = {
     { "--model F", "a model file from `vigil train` instead of the built-in one (heads it lacks "
                    "come from the built-in model); implies --coder hybrid" },
     { "--min-confidence X", "drop the events the model gives a confidence below X (0 to 1)" },
+    { "--one-sided yes|no", "whether the model may add an event whose other side no coded phrase "
+                            "names, as --- (default yes); no: it adds events only when both "
+                            "actors are coded" },
     { NULL, NULL }
 };
 
