@@ -260,6 +260,33 @@ static bool filter_parse(filter *f, const vg_api_args *q, const char **bad, cons
 
 /* ================================================================ events */
 
+/* Stored JSON (matched, issues) embedded parsed and re-serialised
+ * (compact), or as a string if it does not parse. */
+static void stored_json(vg_buf *out, const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : NULL;
+    if (s) vg_buf_puts(out, s);
+    else vg_buf_json_str(out, text);
+    free(s);
+    json_decref(j);
+}
+
+/* How an event or mention was coded: method, confidence, issues (the
+ * three columns from v; null when the store did not record them). */
+static void coding_json(vg_buf *out, const char *const *v)
+{
+    vg_buf_puts(out, ",\"method\":");
+    json_str(out, v[0]);
+    vg_buf_puts(out, ",\"confidence\":");
+    if (v[1]) vg_buf_printf(out, "%.3f", strtod(v[1], NULL));
+    else vg_buf_puts(out, "null");
+    vg_buf_puts(out, ",\"issues\":");
+    if (v[2]) stored_json(out, v[2]);
+    else vg_buf_puts(out, "null");
+}
+
 /* One row of VG_EVENT_COLS as the API's event object. */
 static void event_json(vg_buf *out, const char *const *v)
 {
@@ -298,6 +325,7 @@ static void event_json(vg_buf *out, const char *const *v)
     vg_buf_printf(out, "},\"num_mentions\":%d,\"num_articles\":%d,\"num_sources\":%d,\"first_seen\":",
                   atoi(nz(v[21])), atoi(nz(v[22])), atoi(nz(v[23])));
     json_str(out, v[24]);
+    coding_json(out, v + 25);
     vg_buf_putc(out, '}');
 }
 
@@ -326,7 +354,7 @@ typedef struct page {
 static bool page_row(void *ctx, int nc, const char *const *v)
 {
     page *p = ctx;
-    if (nc != 25) return false;
+    if (nc != VG_EVENT_NCOLS) return false;
     if (p->n == p->limit) { p->more = true; return false; }
     if (p->n++) vg_buf_putc(p->out, ',');
     event_json(p->out, v);
@@ -365,19 +393,6 @@ static int api_events(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out
     return 200;
 }
 
-/* mentions.matched is JSON written by the store; embed it parsed and
- * re-serialised (compact), or as a string if it does not parse. */
-static void matched_json(vg_buf *out, const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    if (s) vg_buf_puts(out, s);
-    else vg_buf_json_str(out, text);
-    free(s);
-    json_decref(j);
-}
-
 typedef struct mention_list {
     vg_buf *out;
     int n;
@@ -389,7 +404,7 @@ static bool mention_row(void *ctx, int nc, const char *const *v)
     static const char *const names[] = { "id", "date", "source", "url", "title" };
     static const char *const mn[] = { "source", "target", "code", "date", "date_expr", "place_raw" };
     mention_list *m = ctx;
-    if (nc != 15) return false;
+    if (nc != VG_MENTION_NCOLS) return false;
     vg_buf_printf(m->out, "%s{\"id\":%s,\"article\":{", m->n++ ? "," : "", nz(v[0]));
     for (int i = 1; i <= 5; i++) {
         vg_buf_printf(m->out, "%s\"%s\":", i > 1 ? "," : "", names[i - 1]);
@@ -402,7 +417,8 @@ static bool mention_row(void *ctx, int nc, const char *const *v)
         json_str(m->out, v[8 + i]);
     }
     vg_buf_puts(m->out, ",\"matched\":");
-    matched_json(m->out, nz(v[14]));
+    stored_json(m->out, nz(v[14]));
+    coding_json(m->out, v + 15);
     vg_buf_putc(m->out, '}');
     return true;
 }
@@ -416,7 +432,7 @@ typedef struct one_event {
 static bool event_row(void *ctx, int nc, const char *const *v)
 {
     one_event *x = ctx;
-    if (nc != 25) return false;
+    if (nc != VG_EVENT_NCOLS) return false;
     vg_buf_puts(x->out, "{\"event\":");
     event_json(x->out, v);
     x->found = true;
