@@ -159,12 +159,15 @@ typedef struct vg_export_opts {
     const char *dyad_source;    /* actor code prefixes, NULL or "" = any */
     const char *dyad_target;
     bool one_a_day;             /* one row per source, target, code and day */
+    bool with_text;             /* CSV and PLOVER: the first mention's sentence */
+    bool exact_dates;           /* only events dated to the day (precision day or article) */
 } vg_export_opts;
 
 /* Writes the events (ordered by date, then id) to f.  Returns false on a
  * store error (message in vg_store_error) or a write error. */
 bool vg_store_export(vg_store *st, const vg_export_opts *o, FILE *f);
-/* Number of columns of a tabular format (0 for PLOVER). */
+/* Number of columns of a tabular format (0 for PLOVER; CSV with_text has
+ * one more). */
 int vg_export_ncols(vg_export_fmt fmt);
 
 #endif
