@@ -431,6 +431,36 @@ class StoreTests(unittest.TestCase):
         con.close()
 
 
+class PostgresStore(unittest.TestCase):
+    # the same reads on PostgreSQL ($VIGIL_PG_URL; its Vigil tables are dropped)
+    def test_postgres(self):
+        url = os.environ.get("VIGIL_PG_URL")
+        if not url or not shutil.which("psql"):
+            self.skipTest("no VIGIL_PG_URL or psql")
+        psql = lambda sql: subprocess.run(["psql", url, "-Atqc", sql], capture_output=True,
+                                          text=True, timeout=60)
+        if psql("SELECT 1").returncode:
+            self.skipTest("no PostgreSQL answers at " + url)
+        psql("DROP TABLE IF EXISTS mentions, events, sentences, articles, meta CASCADE")
+        tmp = tempfile.mkdtemp(prefix="vigil-py-pg-")
+        try:
+            cli("ingest", "--db", url, EXAMPLES)
+            db = os.path.join(tmp, "x.db")
+            cli("ingest", "--db", db, EXAMPLES)
+            with vigil.Store(url) as pg, vigil.Store(db) as lite:
+                ev = pg.events()
+                self.assertEqual(len(ev), int(psql("SELECT count(*) FROM events").stdout))
+                strip = lambda es: [without(e, "id") for e in es]
+                self.assertEqual(strip(ev), strip(lite.events()))
+                self.assertEqual(pg.series("SRB-KSV"), lite.series("SRB-KSV"))
+                self.assertEqual(pg.alerts(), lite.alerts())
+            with self.assertRaises(vigil.StoreError):
+                vigil.Store(url.rsplit("/", 1)[0] + "/vigil_no_such_database_here")
+        finally:
+            psql("DROP TABLE IF EXISTS mentions, events, sentences, articles, meta CASCADE")
+            shutil.rmtree(tmp)
+
+
 class Readme(unittest.TestCase):
     # the README's "From Python" example runs as written (the plot to a file)
     def test_readme_example(self):
