@@ -91,8 +91,13 @@ $(BUILD)/libvigil.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# --no-undefined catches a missing library in the link line; a sanitizer
+# build leaves its runtime to the program (clang never links it into a
+# shared library), so it cannot be used there.
+NO_UNDEF := $(if $(SAN)$(filter 1,$(FUZZ)),,-Wl,--no-undefined)
+
 $(BUILD)/$(SOFILE): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(NO_UNDEF) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 	ln -sf $(SOFILE) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libvigil.so
 

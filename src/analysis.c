@@ -718,6 +718,23 @@ static int first_actor(const vg_analysis *a, size_t lo, size_t hi)
     return -1;
 }
 
+/* Is the pronoun at p a possessive whose noun phrase names an actor of its
+ * own: an actor right after it, or after one adjective or uncoded word? */
+static bool possessive_of_actor(const vg_analysis *a, size_t p)
+{
+    size_t n = a->tk.t.n;
+    if (!vg_analysis_word_in(a, p, (const char *const[]){ "HIS", "ITS", "THEIR", NULL }) &&
+        !(vg_analysis_word_in(a, p, (const char *const[]){ "HER", NULL }) && a->tagged &&
+          a->w.v[p].pos == VG_POS_PRPS))
+        return false;
+    for (size_t k = p + 1; k < n && k <= p + 2; k++) {
+        const vg_aword *w = &a->w.v[k];
+        if (w->type == VG_W_ACTOR) return true;
+        if (w->type != VG_W_ADJ && w->type != VG_W_NULL) return false;
+    }
+    return false;
+}
+
 static void resolve_pronouns(vg_analysis *a)
 {
     size_t n = a->tk.t.n;
@@ -727,6 +744,12 @@ static void resolve_pronouns(vg_analysis *a)
         int ref = -1;
         if (a->fwd && first_actor(a, 0, p) < 0) {
             w->ref = -2;                      /* the previous sentence's first actor */
+            continue;
+        }
+        /* a possessive before a named actor ("his Thai counterpart",
+         * "their Serbian allies") only determines it */
+        if (w->pron != VG_PRON_FIRST && possessive_of_actor(a, p)) {
+            w->type = VG_W_DETERM;
             continue;
         }
         switch (w->pron) {

@@ -15,7 +15,9 @@ enum {
     VG_EV_PASSIVE = 4,    /* passive voice swapped source and target */
     VG_EV_DEFSRC = 8,     /* DEFAULT: source */
     VG_EV_DEFTGT = 16,    /* DEFAULT: target */
-    VG_EV_PAIRED = 32     /* the reverse half of a paired code */
+    VG_EV_PAIRED = 32,    /* the reverse half of a paired code */
+    VG_EV_UNKSRC = 64,    /* the model added it with no source phrase ("---") */
+    VG_EV_UNKTGT = 128    /* ... with no target phrase */
 };
 
 /* How an event was decided (docs/model.md). */

@@ -1066,6 +1066,8 @@ void vg_model_opts_default(vg_model_opts *o)
     o->add_source = 0.5;
     o->add_target = 0.25;
     o->add_unsupported = 0.8;
+    o->add_partial = 0.8;
+    o->add_partial_class = 0.5;
 }
 
 struct vg_decider {
@@ -1210,10 +1212,12 @@ static void swap_actors(vg_coded_event *e)
     SWAP(e->src_off, e->tgt_off);
     SWAP(e->src_len, e->tgt_len);
 #undef SWAP
-    uint8_t d = e->flags & (VG_EV_DEFSRC | VG_EV_DEFTGT);
-    e->flags &= (uint8_t)~(VG_EV_DEFSRC | VG_EV_DEFTGT);
+    uint8_t d = e->flags;
+    e->flags &= (uint8_t)~(VG_EV_DEFSRC | VG_EV_DEFTGT | VG_EV_UNKSRC | VG_EV_UNKTGT);
     if (d & VG_EV_DEFSRC) e->flags |= VG_EV_DEFTGT;
     if (d & VG_EV_DEFTGT) e->flags |= VG_EV_DEFSRC;
+    if (d & VG_EV_UNKSRC) e->flags |= VG_EV_UNKTGT;
+    if (d & VG_EV_UNKTGT) e->flags |= VG_EV_UNKSRC;
 }
 
 /* The explanation of one decision, appended to r->expl. */
@@ -1363,60 +1367,86 @@ static void set_verb(const vg_analysis *a, vg_coded_event *e, int v)
 
 /* Adds an event the patterns missed: a dictionary verb that found no
  * pattern, and the most likely source and target among the coded phrases,
- * when the model is confident of the event, its class and both actors. */
+ * when the model is confident of the event, its class and both actors.
+ * When only one side is found among the coded phrases ("a car bomb killed
+ * a Chechen fighter", "Iraqi troops launched an assault"), the event is
+ * added with the other side unknown ("---", as PETRARCH codes an actor it
+ * cannot name), if the model gives the event add_partial and its class
+ * add_partial_class; the phrase found takes the role the roles head
+ * believes more.  Any verb will do for such an event; one with both sides
+ * needs a dictionary verb. */
 static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const scores *s,
                       vg_result *r)
 {
     int root = best_root(s);
-    if (dc->units.n < 2 || s->pe < dc->o.add_event || s->q[root] < dc->o.add_root) return;
+    if (!dc->units.n || s->pe < dc->o.add_event || s->q[root] < dc->o.add_root) return;
     if (!dc->m[VG_TASK_ROLES] || past_year(a, r->date)) return;
     int v = vg_main_verb(a, r);
-    if (v < 0 || a->w.v[v].type != VG_W_VERB) return;
+    if (v < 0) return;
+    bool dict_verb = a->w.v[v].type == VG_W_VERB;
     for (size_t i = 0; i < dc->units.n; i++) role_of(dc, a, v, i);
     int bs = -1, bt = -1;
     for (size_t i = 0; i < dc->units.n; i++)
         if (dc->role_p.v[i * 3] >= dc->o.add_source &&
             (bs < 0 || dc->role_p.v[i * 3] > dc->role_p.v[bs * 3]))
             bs = (int)i;
-    if (bs < 0) return;
-    const char *sc = unit_code(a, &dc->units.v[bs]);
+    const char *sc = bs >= 0 ? unit_code(a, &dc->units.v[bs]) : NULL;
     for (size_t i = 0; i < dc->units.n; i++) {
-        if ((int)i == bs || !strcmp(unit_code(a, &dc->units.v[i]), sc)) continue;
+        if ((int)i == bs || (sc && !strcmp(unit_code(a, &dc->units.v[i]), sc))) continue;
         if (dc->role_p.v[i * 3 + 1] >= dc->o.add_target &&
             (bt < 0 || dc->role_p.v[i * 3 + 1] > dc->role_p.v[bt * 3 + 1]))
             bt = (int)i;
     }
-    if (bt < 0) return;
+    if (bs < 0 && bt < 0) return;
+    /* one side only: the phrase takes the role the model gives it more
+     * probability of, whichever threshold it passed */
+    if (bs < 0 && dc->role_p.v[bt * 3] > dc->role_p.v[bt * 3 + 1]) bs = bt, bt = -1;
+    else if (bt < 0 && dc->role_p.v[bs * 3 + 1] > dc->role_p.v[bs * 3]) bt = bs, bs = -1;
+    if (bs >= 0) sc = unit_code(a, &dc->units.v[bs]);
+    int cls = penta_of(root);
+    double pcls = s->have_penta ? s->pp[cls] : s->q[root];
+    bool partial = bs < 0 || bt < 0;
+    if (partial && (s->pe < dc->o.add_partial || pcls < dc->o.add_partial_class)) return;
+    if (!partial && !dict_verb) return;
     /* the class must be one the verb can have in the dictionaries, unless
      * the model is all but sure of it */
     const char *codes[32];
     int32_t pats[32];
-    size_t nr = vg_verb_readings(c, v, codes, pats, 32);
-    int cls = penta_of(root);
+    size_t nr = dict_verb ? vg_verb_readings(c, v, codes, pats, 32) : 0;
     bool supported = false;
     for (size_t i = 0; i < nr; i++) supported |= penta_of(root_index_of(codes[i])) == cls;
-    if (!supported && (s->have_penta ? s->pp[cls] : s->q[root]) < dc->o.add_unsupported) return;
-    const vg_unit *us = &dc->units.v[bs], *ut = &dc->units.v[bt];
+    if (!supported && pcls < dc->o.add_unsupported) return;
+    const vg_unit *us = bs >= 0 ? &dc->units.v[bs] : NULL;
+    const vg_unit *ut = bt >= 0 ? &dc->units.v[bt] : NULL;
     vg_coded_event e;
     memset(&e, 0, sizeof e);
     int verb;
-    snprintf(e.source, sizeof e.source, "%s", sc);
-    snprintf(e.target, sizeof e.target, "%s", unit_code(a, ut));
+    snprintf(e.source, sizeof e.source, "%s", us ? sc : "---");
+    snprintf(e.target, sizeof e.target, "%s", ut ? unit_code(a, ut) : "---");
     snprintf(e.code, sizeof e.code, "%s",
              code_in_class(c, a, s, v, supported ? cls : -1, root, &e.pattern, &verb));
     e.date = r->date;
     set_verb(a, &e, verb);
-    e.src_tok = us->head;
-    e.tgt_tok = ut->head;
-    e.src_entry = a->w.v[us->head].entry;
-    e.tgt_entry = a->w.v[ut->head].entry;
-    e.src_agent = a->w.v[us->head].agent >= 0 ? a->w.v[a->w.v[us->head].agent].entry : -1;
-    e.tgt_agent = a->w.v[ut->head].agent >= 0 ? a->w.v[a->w.v[ut->head].agent].entry : -1;
+    e.src_tok = e.tgt_tok = -1;
+    e.src_entry = e.tgt_entry = e.src_agent = e.tgt_agent = -1;
+    if (us) {
+        e.src_tok = us->head;
+        e.src_entry = a->w.v[us->head].entry;
+        e.src_agent = a->w.v[us->head].agent >= 0 ? a->w.v[a->w.v[us->head].agent].entry : -1;
+        token_span(a, us->head, phrase_last(a, us->head), &e.src_off, &e.src_len);
+    }
+    if (ut) {
+        e.tgt_tok = ut->head;
+        e.tgt_entry = a->w.v[ut->head].entry;
+        e.tgt_agent = a->w.v[ut->head].agent >= 0 ? a->w.v[a->w.v[ut->head].agent].entry : -1;
+        token_span(a, ut->head, phrase_last(a, ut->head), &e.tgt_off, &e.tgt_len);
+    }
+    if (!us) e.flags |= VG_EV_UNKSRC;
+    if (!ut) e.flags |= VG_EV_UNKTGT;
     e.clause = a->w.v[v].clause;
-    token_span(a, us->head, phrase_last(a, us->head), &e.src_off, &e.src_len);
-    token_span(a, ut->head, phrase_last(a, ut->head), &e.tgt_off, &e.tgt_len);
     e.method = VG_METHOD_MODEL;
-    e.confidence = (float)(confidence(s, root) * dc->role_p.v[bs * 3] * dc->role_p.v[bt * 3 + 1]);
+    e.confidence = (float)(confidence(s, root) * (us ? dc->role_p.v[bs * 3] : 1) *
+                           (ut ? dc->role_p.v[bt * 3 + 1] : 1));
     explain(dc, s, r, &e, "added", NULL);
     vg_vec_push(&r->events, e);
 }
@@ -1447,7 +1477,7 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
         !dc->m[VG_TASK_ROLES])
         return;
     vg_units_find(a, &dc->units);
-    if (!r->events.n && dc->units.n < 2) return;     /* nothing to decide */
+    if (!r->events.n && !dc->units.n) return;     /* nothing to decide */
     dc->role_verb = -2;
     dc->role_p.n = 0;
     dc->top_class = -1;

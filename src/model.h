@@ -129,7 +129,9 @@ typedef struct vg_model_opts {
     double add_source;       /* source probability of an added event's source (0.5) */
     double add_target;       /* target probability of an added event's target (0.25) */
     double add_unsupported;  /* class probability needed to add an event in a class
-                                none of the verb's dictionary readings has (0.95) */
+                                none of the verb's dictionary readings has (0.8) */
+    double add_partial;      /* P(event) needed to add an event with one side unknown (0.8) */
+    double add_partial_class;  /* ... and the probability of its class (0.5) */
 } vg_model_opts;
 
 void vg_model_opts_default(vg_model_opts *o);

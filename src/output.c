@@ -28,10 +28,16 @@ static void src_json(vg_buf *b, const vg_output_ctx *cx, const vg_entry *e)
     file_json(b, cx, e->src);
 }
 
+/* how: VG_EV_DEFSRC/DEFTGT (the verb's DEFAULT actor), VG_EV_UNKSRC/UNKTGT
+ * (a side the model added without a phrase, "---") or 0. */
 static void actor_json(vg_buf *b, const vg_output_ctx *cx, uint32_t off, uint32_t len,
-                       int32_t entry, int32_t agent, bool deflt)
+                       int32_t entry, int32_t agent, unsigned how)
 {
-    if (deflt || entry < 0) {
+    if (how & (VG_EV_UNKSRC | VG_EV_UNKTGT)) {
+        vg_buf_puts(b, "{\"unknown\":true}");
+        return;
+    }
+    if (how || entry < 0) {
         vg_buf_puts(b, "{\"default\":true}");
         return;
     }
@@ -68,9 +74,11 @@ void vg_output_matched_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_e
         vg_buf_puts(b, "null");
     }
     vg_buf_puts(b, ",\"source\":");
-    actor_json(b, cx, e->src_off, e->src_len, e->src_entry, e->src_agent, e->flags & VG_EV_DEFSRC);
+    actor_json(b, cx, e->src_off, e->src_len, e->src_entry, e->src_agent,
+               e->flags & (VG_EV_DEFSRC | VG_EV_UNKSRC));
     vg_buf_puts(b, ",\"target\":");
-    actor_json(b, cx, e->tgt_off, e->tgt_len, e->tgt_entry, e->tgt_agent, e->flags & VG_EV_DEFTGT);
+    actor_json(b, cx, e->tgt_off, e->tgt_len, e->tgt_entry, e->tgt_agent,
+               e->flags & (VG_EV_DEFTGT | VG_EV_UNKTGT));
     if (e->expl_len && cx->expl && e->expl_off + e->expl_len <= cx->expl->len) {
         vg_buf_puts(b, ",\"model\":");
         vg_buf_putn(b, cx->expl->s + e->expl_off, e->expl_len);

@@ -70,12 +70,17 @@ typedef struct pg_be {
     PGconn *c;
     vg_buf copy[T_N];
     bool in_tx;
+    bool up;                        /* connected and set up */
 } pg_be;
 
-/* Records "what: msg" on one line (libpq's messages span several). */
+/* Records "what: msg" on one line (libpq's messages span several).  When
+ * the connection is gone libpq may only say "invalid socket": say why. */
 static bool fail_msg(pg_be *b, const char *what, const char *msg)
 {
-    snprintf(b->base.err, sizeof b->base.err, "%s: %s", what, msg ? msg : "error");
+    if (!msg) msg = "error";
+    bool lost = b->up && PQstatus(b->c) == CONNECTION_BAD && !strstr(msg, "connection");
+    snprintf(b->base.err, sizeof b->base.err, "%s: %s%s", what, msg,
+             lost ? " (the connection to the server was lost)" : "");
     char *o = b->base.err;
     for (const char *p = b->base.err; *p; p++) {
         char c = *p == '\n' || *p == '\t' ? ' ' : *p;
@@ -640,6 +645,7 @@ vg_store_be *vg_store_pg_open(const char *conninfo, const vg_store_opts *o, char
         PQsetNoticeProcessor(b->c, quiet, NULL);
         ok = o->read_only ? pg_setup_reader(b) : pg_setup(b, o->lock_timeout_ms);
     }
+    b->up = ok;
     if (ok) return &b->base;
     snprintf(err, errsz, "%s", b->base.err);
     PQclear(PQexec(b->c, "ROLLBACK"));

@@ -16,8 +16,11 @@ sentence against its label (a sentence with no event counts as wrong):
                         share with the source in a source span
 
 The same sentences coded by the dictionaries alone give the baseline.
-Folds are fixed by a seeded shuffle (--seed), so reruns give the same
-numbers.  Needs only the standard library.
+The rater sentences no rater coded measure the other side: the share of
+them that get an event anyway.  Folds are fixed by a seeded shuffle
+(--seed), so reruns give the same numbers.  --models=DIR keeps each fold's
+model there and reuses it on the next run (to compare decision settings
+without retraining).  Needs only the standard library.
 """
 import json
 import os
@@ -77,8 +80,10 @@ def spans(sent, role):
     return out
 
 
-def direction(vigil, sents, model, tmp):
-    """(right, reversed) over events whose actors both fall in spans."""
+def direction(vigil, sents, model, tmp, one):
+    """(right, reversed) over events whose actors both fall in spans; one
+    (a list [right, reversed]) counts the events with one side unknown whose
+    named side falls in a span of one role only."""
     texts = [" ".join(t for t, _ in s) for s in sents]
     inp = os.path.join(tmp, "r.jsonl")
     with open(inp, "w", encoding="utf-8") as f:
@@ -100,6 +105,14 @@ def direction(vigil, sents, model, tmp):
             right += 1
         elif inside(src, "T") and inside(tgt, "S"):
             rev += 1
+        elif e["source"] == "---" or e["target"] == "---":
+            # one side unknown: is the named side in a span of its role?
+            side, role = (tgt, "T") if e["source"] == "---" else (src, "S")
+            other = "S" if role == "T" else "T"
+            if inside(side, role) and not inside(side, other):
+                one[0] += 1
+            elif inside(side, other) and not inside(side, role):
+                one[1] += 1
     return right, rev
 
 
@@ -145,9 +158,13 @@ def root_plovers():
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     seed = 1
+    keep = None
     for a in sys.argv[1:]:
         if a.startswith("--seed="):
             seed = int(a.split("=", 1)[1])
+        elif a.startswith("--models="):
+            keep = a.split("=", 1)[1]
+            os.makedirs(keep, exist_ok=True)
     if len(args) < 2:
         sys.exit(__doc__)
     vigil, shared = args[0], args[1]
@@ -172,9 +189,11 @@ def main():
         rng.shuffle(afold)
         rng.shuffle(rfold)
         dirs = {"hr": 0, "hv": 0, "dr": 0, "dv": 0}
+        one = [0, 0]
         tot = {"hp": 0.0, "hc": 0.0, "dp": 0.0, "dc": 0.0, "hl": 0.0, "dl": 0.0, "hs": 0.0,
-               "ha": 0.0, "da": 0.0}
+               "ha": 0.0, "da": 0.0, "hn": 0, "dn": 0}
         ann_scored = sum(1 for a in anns if "root" in a)
+        ann_neg = len(anns) - ann_scored
         for f in range(k):
             ctrain = os.path.join(tmp, "classes.tsv")
             strain = os.path.join(tmp, "stories.jsonl")
@@ -196,12 +215,13 @@ def main():
                 for s_, fo in zip(bio, rfold):
                     if fo != f:
                         o.write("".join("%s %s\n" % tt for tt in s_) + "\n")
-            model = os.path.join(tmp, "model.bin")
-            subprocess.run([os.path.join(here, "train_model.sh"), vigil, model, ctrain, ann,
-                            strain, rtrain], check=True, stderr=subprocess.DEVNULL)
+            model = os.path.join(keep or tmp, "fold%d.bin" % f)
+            if not keep or not os.path.exists(model):
+                subprocess.run([os.path.join(here, "train_model.sh"), vigil, model, ctrain, ann,
+                                strain, rtrain], check=True, stderr=subprocess.DEVNULL)
             rtest = [s_ for s_, fo in zip(bio, rfold) if fo == f]
             for key, m_ in (("h", model), ("d", None)):
-                r_, v_ = direction(vigil, rtest, m_, tmp)
+                r_, v_ = direction(vigil, rtest, m_, tmp, one if m_ else [0, 0])
                 dirs[key + "r"] += r_
                 dirs[key + "v"] += v_
             ctest = [(t, l) for (t, l), fo in zip(classes, cfold) if fo == f]
@@ -217,11 +237,13 @@ def main():
             dl, _ = score(code(vigil, [s["text"] for s in stest], None, tmp, "s"),
                           [s["plover"] for s in stest], "plover")
             atest = [a for a, fo in zip(anns, afold) if fo == f and "root" in a]
-            for key, model in (("ha", model), ("da", None)):
-                first = code(vigil, [a["text"] for a in atest], model, tmp, "a")
-                tot[key] += sum(1 for i, a in enumerate(atest) if i in first and
-                                first[i].get("plover") in
-                                {plover_of.get(r) for r in a["root"]}) / max(ann_scored, 1)
+            aneg = [a for a, fo in zip(anns, afold) if fo == f and "root" not in a]
+            for key, m_ in (("h", model), ("d", None)):
+                first = code(vigil, [a["text"] for a in atest], m_, tmp, "a")
+                tot[key + "a"] += sum(1 for i, a in enumerate(atest) if i in first and
+                                      first[i].get("plover") in
+                                      {plover_of.get(r) for r in a["root"]}) / max(ann_scored, 1)
+                tot[key + "n"] += len(code(vigil, [a["text"] for a in aneg], m_, tmp, "n"))
             for key, v, wt in (("hp", hp, w), ("hc", hc, w), ("dp", dp, w), ("dc", dc, w),
                                ("hl", hl, ws), ("dl", dl, ws), ("hs", hs, ws)):
                 tot[key] += v * wt
@@ -236,10 +258,15 @@ def main():
               "event: hybrid %.3f" % (len(stories), tot["hl"], tot["dl"], tot["hs"]))
         print("rater annotations (%d): PLOVER accuracy hybrid %.3f, dictionaries %.3f"
               % (ann_scored, tot["ha"], tot["da"]))
+        print("rater sentences no rater coded (%d): given an event anyway hybrid %d (%.3f), "
+              "dictionaries %d (%.3f)" % (ann_neg, tot["hn"], tot["hn"] / max(ann_neg, 1),
+                                          tot["dn"], tot["dn"] / max(ann_neg, 1)))
         print("role spans (%d): direction right hybrid %d of %d (%.3f), dictionaries %d of %d "
               "(%.3f)" % (len(bio), dirs["hr"], dirs["hr"] + dirs["hv"],
                           dirs["hr"] / max(1, dirs["hr"] + dirs["hv"]), dirs["dr"],
                           dirs["dr"] + dirs["dv"], dirs["dr"] / max(1, dirs["dr"] + dirs["dv"])))
+        print("role spans, hybrid events with one side unknown: the named side in the right "
+              "role %d of %d (%.3f)" % (one[0], one[0] + one[1], one[0] / max(1, sum(one))))
 
 
 if __name__ == "__main__":

@@ -99,30 +99,30 @@ int cli_code(int argc, char **argv)
         bool has = i + 1 < argc;
         if (cli_dict_arg(&sp, argc, argv, &i) || cli_model_arg(&ms, argc, argv, &i)) continue;
         if (!strcmp(a, "--format") && has) {
-            if (!vg_format_parse(argv[++i], &fmt)) { fprintf(stderr, "vigil code: unknown format '%s'\n", argv[i]); return 2; }
+            if (!vg_format_parse(argv[++i], &fmt)) { fprintf(stderr, "vigil code: unknown format '%s'\n", argv[i]); goto fail; }
             fmt_given = true;
         } else if (!strcmp(a, "--output") && has) {
             const char *o = argv[++i];
             if (!strcmp(o, "tsv")) tsv = true;
-            else if (strcmp(o, "jsonl")) { fprintf(stderr, "vigil code: unknown output '%s'\n", o); return 2; }
+            else if (strcmp(o, "jsonl")) { fprintf(stderr, "vigil code: unknown output '%s'\n", o); goto fail; }
         } else if (!strcmp(a, "--date") && has) {
             if (!vg_date_parse(argv[++i], true, &co.default_date)) {
                 fprintf(stderr, "vigil code: bad date '%s'\n", argv[i]);
-                return 2;
+                goto fail;
             }
         } else if (!strcmp(a, "--lede") && has) {
-            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { cli_usage(&cli_help_code, stderr); return 2; }
+            if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { cli_usage(&cli_help_code, stderr); goto fail; }
         } else if (!strcmp(a, "-j") && has) {
-            if (!cli_int(argv[++i], 1, 256, &threads)) { cli_usage(&cli_help_code, stderr); return 2; }
+            if (!cli_int(argv[++i], 1, 256, &threads)) { cli_usage(&cli_help_code, stderr); goto fail; }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "vigil code: unknown option '%s'\n", a);
             cli_usage(&cli_help_code, stderr);
-            return 2;
+            goto fail;
         } else {
             vg_vec_push(&files, argv[i]);
         }
     }
-    if (!cli_model_setup(&ms, &sp, &co, "code")) return 2;
+    if (!cli_model_setup(&ms, &sp, &co, "code")) goto fail;
     if (!files.n) vg_vec_push(&files, "-");
     if (!fmt_given) fmt = guess_format(files.v[0]);
     vg_diag diag = {0};
@@ -146,4 +146,9 @@ int cli_code(int argc, char **argv)
     vg_dict_spec_free(&sp);
     cli_modelspec_free(&ms);
     return ok && !st.bad_records ? 0 : 1;
+fail:
+    vg_vec_free(&files);
+    vg_dict_spec_free(&sp);
+    cli_modelspec_free(&ms);
+    return 2;
 }

@@ -98,3 +98,13 @@ printf 'Serbia B-S\nattacked O\nKosovo B-T\non O\nMonday O\n. O\n\nKosovo B-S\na
     2>"$TMP/roles.err"
 if [ $? -eq 0 ] && grep -q '4 examples' "$TMP/roles.err"; then ok train_roles_bio; else
     fail train_roles_bio "$(cat "$TMP/roles.err")"; fi
+
+# the default model adds an event whose target no coded phrase names: "---",
+# with matched.target {"unknown": true}, valid JSON
+echo '{"id":"one","date":"2023-01-01","text":"Iraqi troops launched an assault on the town on Thursday."}' |
+    "$VIGIL" code >"$TMP/one.jsonl" 2>"$TMP/one.err"
+if [ $? -eq 0 ] && [ -s "$TMP/one.jsonl" ] &&
+   jq -e 'select(.source == "IRQMIL" and .target == "---" and .method == "model"
+                 and .matched.target.unknown == true and .matched.source.text != null)' \
+      "$TMP/one.jsonl" >/dev/null
+then ok code_one_side_unknown; else fail code_one_side_unknown "$(cat "$TMP/one.jsonl" "$TMP/one.err")"; fi

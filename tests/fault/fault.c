@@ -1,16 +1,18 @@
 /* fault.c -- an LD_PRELOAD shim for the fault-injection tests
- * (tests/e2e/fault.sh, tests/e2e/killpoints.sh).  It wraps the calls that
- * put data on disk and makes one of them fail, as a failing disk would, or
- * kills the process just before it, as a crash would.
+ * (tests/e2e/fault.sh, killpoints.sh, pgrestart.sh).  It wraps the calls that
+ * put data on disk (or send it to a server) and makes one of them fail, as a
+ * failing disk would, or kills or stops the process just before it.
  *
  *   FAULT_PATH    only files whose path contains this string count (required;
  *                 without it the shim does nothing); a final '$' anchors it
  *                 at the end of the path (x.db$: not x.db-wal)
  *   FAULT_OPS     "write", "sync" or "write,sync" (default): write, pwrite,
- *                 pwrite64, writev, pwritev / fsync, fdatasync
+ *                 pwrite64, writev, pwritev, send, sendto, sendmsg / fsync,
+ *                 fdatasync (FAULT_PATH=socket: watches sockets)
  *   FAULT_AFTER   the first N counted calls go through (default 0)
  *   FAULT_TIMES   how many calls then fail (default: every later one)
- *   FAULT_ACTION  eio (default), enospc, or kill (SIGKILL before the call)
+ *   FAULT_ACTION  eio (default), enospc, kill (SIGKILL before the call) or
+ *                 stop (SIGSTOP before it: the call goes on after SIGCONT)
  *   FAULT_LOG     at exit, append "calls N writes W syncs S main M" to this
  *                 file: the counted calls; the write and sync calls on the
  *                 watched files; the writes to the file named FAULT_PATH
@@ -29,13 +31,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 static char match[4096];
 static size_t match_len;
-static int anchored, ops_write = 1, ops_sync = 1, action_kill;
+static int anchored, ops_write = 1, ops_sync = 1, action_kill, action_stop;
 static int fail_errno = EIO;
 static long after, times = -1;
 static atomic_long calls, writes, syncs, main_writes;
@@ -60,6 +63,7 @@ __attribute__((constructor)) static void init(void)
     if (t) times = atol(t);
     const char *act = getenv("FAULT_ACTION");
     if (act && !strcmp(act, "kill")) action_kill = 1;
+    if (act && !strcmp(act, "stop")) action_stop = 1;
     if (act && !strcmp(act, "enospc")) fail_errno = ENOSPC;
 }
 
@@ -95,6 +99,10 @@ static int inject(int fd, int is_sync)
     long k = atomic_fetch_add(&calls, 1);        /* 0-based index of this call */
     if (k < after || (times >= 0 && k >= after + times)) return 0;
     if (action_kill) raise(SIGKILL);
+    if (action_stop) {
+        raise(SIGSTOP);
+        return 0;
+    }
     errno = fail_errno;
     return 1;
 }
@@ -168,4 +176,29 @@ int fdatasync(int fd)
     if (!f) f = real("fdatasync");
     if (inject(fd, 1)) return -1;
     return f(fd);
+}
+
+ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+    static ssize_t (*f)(int, const void *, size_t, int);
+    if (!f) f = real("send");
+    if (inject(fd, 0)) return -1;
+    return f(fd, buf, n, flags);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
+               socklen_t tolen)
+{
+    static ssize_t (*f)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+    if (!f) f = real("sendto");
+    if (inject(fd, 0)) return -1;
+    return f(fd, buf, n, flags, to, tolen);
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    static ssize_t (*f)(int, const struct msghdr *, int);
+    if (!f) f = real("sendmsg");
+    if (inject(fd, 0)) return -1;
+    return f(fd, msg, flags);
 }

@@ -270,6 +270,47 @@ static void test_decider(void **st)
     vg_result_free(&r);
 }
 
+/* One side among the coded phrases: the model adds the event with the
+ * other side unknown, and only above its thresholds. */
+static void test_decider_one_side(void **st)
+{
+    fx *f = *st;
+    const vg_model *m = vg_model_default();
+    if (!m) { skip(); return; }
+    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_result r = {0};
+    const char *s = "Iraqi troops launched an assault on the town on Thursday.";
+    vg_matcher_new_story(f->c);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
+    assert_int_equal(r.events.n, 0);          /* the dictionaries find no target */
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 1);
+    const vg_coded_event *e = &r.events.v[0];
+    assert_int_equal(e->method, VG_METHOD_MODEL);
+    assert_string_equal(e->source, "IRQMIL");
+    assert_string_equal(e->target, "---");
+    assert_true(e->flags & VG_EV_UNKTGT);
+    assert_false(e->flags & VG_EV_UNKSRC);
+    assert_string_equal(e->code, "190");
+    assert_true(e->src_len > 0 && e->tgt_len == 0 && e->tgt_entry < 0);
+    /* with the partial thresholds out of reach nothing is added */
+    vg_model_opts o;
+    vg_model_opts_default(&o);
+    o.add_partial = 1.01;
+    vg_decider *strict = vg_decider_new(m, NULL, &o);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
+    vg_decide(strict, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    /* a sentence with no coded phrase at all is left alone */
+    const char *none = "The weather was cold and it rained all day.";
+    vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    vg_decider_free(strict);
+    vg_decider_free(dc);
+    vg_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_bad_model_files),
         cmocka_unit_test(test_bad_training_lines),
         cmocka_unit_test(test_decider),
+        cmocka_unit_test(test_decider_one_side),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
