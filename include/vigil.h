@@ -174,13 +174,16 @@ VG_EXPORT int vg_event_passive(const vg_event *e);            /* 1: passive voic
 /* How it was decided: "dictionary" (the dictionaries alone), "both" (they
  * proposed it, the model kept it) or "model" (the model added it, or changed
  * its code or direction); and the model's confidence, 0..1 (NaN for
- * "dictionary").  The model's explanation is "model" in vg_event_matched. */
+ * "dictionary").  The model's explanation is "model" in vg_event_matched.
+ * Stored events carry their first mention's (NULL and NaN in stores written
+ * before Vigil recorded them). */
 VG_EXPORT const char *vg_event_method(const vg_event *e);
 VG_EXPORT double vg_event_confidence(const vg_event *e);
 VG_EXPORT const char *vg_event_source_name(const vg_event *e); /* the record's outlet */
 VG_EXPORT const char *vg_event_url(const vg_event *e);
 VG_EXPORT const char *vg_event_title(const vg_event *e);
-/* The sentence's issues: how many, each one's code and its phrases found. */
+/* The sentence's issues: how many, each one's code and its phrases found
+ * (stored events: those of their first mention's sentence). */
 VG_EXPORT size_t vg_event_issue_count(const vg_event *e);
 VG_EXPORT const char *vg_event_issue(const vg_event *e, size_t i);
 VG_EXPORT int vg_event_issue_mentions(const vg_event *e, size_t i);
@@ -191,8 +194,11 @@ VG_EXPORT const char *vg_event_matched(const vg_event *e);
  * stored event, its stored fields and its first mention). */
 VG_EXPORT const char *vg_event_json(const vg_event *e);
 
-/* Fields of events read from a store (vg_store_events); coded events have
- * id 0, precision "article", no place and one mention. */
+/* Fields of events read from a store (vg_store_events,
+ * vg_store_find_events); coded events have id 0, precision "article", no
+ * place and one mention.  vg_event_json of a stored event has these too,
+ * and the event's source_country, target_country, place_adm1,
+ * place_precision, place_from_actor, place_raw and first_seen. */
 VG_EXPORT int64_t vg_event_id(const vg_event *e);
 VG_EXPORT const char *vg_event_date_precision(const vg_event *e); /* "day" ... "article" */
 VG_EXPORT int vg_event_mentions(const vg_event *e);          /* reports of it */
@@ -212,8 +218,16 @@ typedef struct vg_series vg_series;
 typedef struct vg_alerts vg_alerts;
 typedef struct vg_alert vg_alert;
 
-/* Opens the store, creating its tables if needed. */
+/* Opens the store, creating its tables if needed.  A store written by an
+ * older Vigil is upgraded to this version's schema (docs/store.md, "Schema
+ * versions"). */
 VG_EXPORT int vg_store_open(const char *url, vg_store **out);
+/* Opens an existing store for reading only: never creates one (a missing
+ * file is VG_ESTORE "no such store"), takes no write lock, and may be used
+ * while another process ingests into it (each query sees the last
+ * committed batch).  vg_store_ingest on it fails.  A store of an older
+ * schema is upgraded once, which needs write access. */
+VG_EXPORT int vg_store_open_readonly(const char *url, vg_store **out);
 /* Codes the files named (directories recursively; the format by
  * extension: .jsonl, .xml, .tabari, anything else is one text article)
  * with the coder's dictionaries and options, on all processors, and adds
@@ -226,6 +240,22 @@ VG_EXPORT int vg_store_ingest(vg_store *st, vg_coder *c, const char *const *path
  * "YYYY-MM-DD" or NULL). */
 VG_EXPORT int vg_store_events(vg_store *st, const char *dyad, const char *since,
                               const char *until, vg_events **out);
+/* Stored events matching n filters, each a key and its value (both text):
+ *   dyad "SRB-KSV"   actor-code prefixes, either direction
+ *   actor "SRBMIL"   source or target starts with it
+ *   code "190", root "19", quad "1".."4", country "KSV" (the place's ISO-3),
+ *   place (its name, ASCII case ignored)
+ *   since, until     "YYYY-MM-DD", inclusive (also: from, to)
+ *   method           "dictionary", "model" or "both" (events of stores
+ *                    written before Vigil recorded it match none)
+ *   min_confidence   "0.5": the model's confidence at least this
+ *   conflict "1"     QuadClass 3 and 4 only
+ *   limit "100"      at most this many events
+ *   order            "oldest" (default: date, then id) or "newest"
+ * An unknown key or a bad value is VG_EINVAL (VG_EDATE for dates) with the
+ * key named in vg_store_errmsg. */
+VG_EXPORT int vg_store_find_events(vg_store *st, const char *const *keys,
+                                   const char *const *values, size_t n, vg_events **out);
 /* A dyad's deduplicated events per period: by "day", "week" or "month";
  * from/to default to its first/last event. */
 VG_EXPORT int vg_store_series(vg_store *st, const char *dyad, const char *by, const char *from,

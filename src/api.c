@@ -16,6 +16,7 @@
 #define MAX_KEY 32
 #define MAX_VALUE 256
 #define MAX_LIMIT 500        /* rows per page */
+#define MAX_CSV_LIMIT 5000   /* rows per CSV page (default 500) */
 #define MAX_PERIODS 5000     /* series periods per request */
 #define MAX_MENTIONS 200     /* mentions listed by /api/events/{id} */
 #define MAX_IDS 100          /* ids=... */
@@ -26,6 +27,7 @@ typedef struct cache_ent {
     char *key, *body;
     size_t len;
     int status;
+    vg_api_reply reply;
     int64_t gen;
     double t;
     uint64_t used;
@@ -172,7 +174,7 @@ static bool place_ok(const char *s)
 typedef struct filter {
     vg_event_filter f;
     vg_dyad dyad;
-    char actor[VG_ACTOR_MAX + 1], code[5], root[3];
+    char actor[VG_ACTOR_MAX + 1], code[5], root[3], method[12];
     int64_t ids[MAX_IDS];
     long from, to;            /* day numbers; LONG_MIN / LONG_MAX: open */
 } filter;
@@ -254,11 +256,57 @@ static bool filter_parse(filter *f, const vg_api_args *q, const char **bad, cons
         if (!place_ok(v)) { *bad = "place"; return false; }
         f->f.place = v;
     }
+    if ((v = arg(q, "method"))) {
+        if (strcmp(v, "dictionary") && strcmp(v, "model") && strcmp(v, "both")) {
+            *bad = "method";
+            *why = "method must be dictionary, model or both";
+            return false;
+        }
+        snprintf(f->method, sizeof f->method, "%s", v);
+        f->f.method = f->method;
+    }
+    if ((v = arg(q, "min_confidence"))) {
+        char *end;
+        double c = strtod(v, &end);
+        if (!*v || *end || !(c >= 0 && c <= 1) || strlen(v) > 8) {
+            *bad = "min_confidence";
+            *why = "min_confidence must be a number from 0 to 1";
+            return false;
+        }
+        f->f.min_confidence = c;
+    }
     if (!filter_dates(f, q, bad)) { *why = "dates are YYYY-MM-DD"; return false; }
     return true;
 }
 
 /* ================================================================ events */
+
+/* Stored JSON (matched, issues) embedded parsed and re-serialised
+ * (compact), or as a string if it does not parse. */
+static void stored_json(vg_buf *out, const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : NULL;
+    if (s) vg_buf_puts(out, s);
+    else vg_buf_json_str(out, text);
+    free(s);
+    json_decref(j);
+}
+
+/* How an event or mention was coded: method, confidence, issues (the
+ * three columns from v; null when the store did not record them). */
+static void coding_json(vg_buf *out, const char *const *v)
+{
+    vg_buf_puts(out, ",\"method\":");
+    json_str(out, v[0]);
+    vg_buf_puts(out, ",\"confidence\":");
+    if (v[1]) vg_buf_printf(out, "%.3f", strtod(v[1], NULL));
+    else vg_buf_puts(out, "null");
+    vg_buf_puts(out, ",\"issues\":");
+    if (v[2]) stored_json(out, v[2]);
+    else vg_buf_puts(out, "null");
+}
 
 /* One row of VG_EVENT_COLS as the API's event object. */
 static void event_json(vg_buf *out, const char *const *v)
@@ -298,11 +346,12 @@ static void event_json(vg_buf *out, const char *const *v)
     vg_buf_printf(out, "},\"num_mentions\":%d,\"num_articles\":%d,\"num_sources\":%d,\"first_seen\":",
                   atoi(nz(v[21])), atoi(nz(v[22])), atoi(nz(v[23])));
     json_str(out, v[24]);
+    coding_json(out, v + 25);
     vg_buf_putc(out, '}');
 }
 
 static const char *const events_args[] = { "dyad", "actor", "code", "root", "quad", "country",
-    "place", "ids", "from", "to", "limit", "cursor", NULL };
+    "place", "ids", "from", "to", "method", "min_confidence", "limit", "cursor", "format", NULL };
 
 /* cursor = "YYYY-MM-DD.ID": the last row of the previous page. */
 static bool cursor_parse(const char *v, char date[11], int64_t *id)
@@ -316,37 +365,103 @@ static bool cursor_parse(const char *v, char date[11], int64_t *id)
     return true;
 }
 
+/* ---- CSV (format=csv) ---- */
+
+static void csv_field(vg_buf *out, const char *s, bool first)
+{
+    if (!first) vg_buf_putc(out, ',');
+    if (!s) return;
+    if (!strpbrk(s, ",\"\r\n")) { vg_buf_puts(out, s); return; }
+    vg_buf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"') vg_buf_putc(out, '"');
+        vg_buf_putc(out, *s);
+    }
+    vg_buf_putc(out, '"');
+}
+
+static const char csv_header[] = "id,date,date_precision,source,target,source_country,"
+    "target_country,code,root,code_name,quad,penta,goldstein,plover,place_name,place_adm1,"
+    "place_country,lat,lon,place_precision,place_from_actor,place_raw,num_mentions,"
+    "num_articles,num_sources,first_seen,method,confidence,issues\r\n";
+
+/* One row of VG_EVENT_COLS as CSV (RFC 4180, CRLF): the columns of the JSON
+ * event, the place flattened, issues as "CODE,n;CODE,n" (docs/export.md). */
+static void event_csv(vg_buf *out, const char *const *v)
+{
+    for (int i = 0; i <= 8; i++) csv_field(out, v[i], i == 0);
+    const vg_cameo *c = vg_cameo_get(nz(v[7]));
+    csv_field(out, c ? c->name : NULL, false);
+    for (int i = 9; i <= 25; i++) {
+        char num[32];
+        const char *x = v[i];
+        if (x && (i == 11 || i == 16 || i == 17)) {       /* goldstein, lat, lon */
+            snprintf(num, sizeof num, i == 11 ? "%.1f" : "%.5f", strtod(x, NULL));
+            x = num;
+        }
+        csv_field(out, x, false);
+    }
+    char conf[16];
+    if (v[26]) snprintf(conf, sizeof conf, "%.3f", strtod(v[26], NULL));
+    csv_field(out, v[26] ? conf : NULL, false);
+    vg_buf is = {0};
+    json_t *j = v[27] ? json_loads(v[27], 0, NULL) : NULL;
+    for (size_t i = 0; json_is_array(j) && i < json_array_size(j); i++) {
+        json_t *o = json_array_get(j, i), *code = json_object_get(o, "code");
+        json_t *n = json_object_get(o, "count");
+        if (!json_is_string(code)) continue;
+        vg_buf_printf(&is, "%s%s,%lld", is.len ? ";" : "", json_string_value(code),
+                      json_is_integer(n) ? (long long)json_integer_value(n) : 1);
+    }
+    json_decref(j);
+    csv_field(out, is.s, false);
+    vg_buf_free(&is);
+    vg_buf_puts(out, "\r\n");
+}
+
 typedef struct page {
     vg_buf *out;
     long n, limit;
-    bool more;
+    bool more, csv;
     char next[40];
 } page;
 
 static bool page_row(void *ctx, int nc, const char *const *v)
 {
     page *p = ctx;
-    if (nc != 25) return false;
+    if (nc != VG_EVENT_NCOLS) return false;
     if (p->n == p->limit) { p->more = true; return false; }
-    if (p->n++) vg_buf_putc(p->out, ',');
-    event_json(p->out, v);
+    if (p->csv) event_csv(p->out, v);
+    else {
+        if (p->n) vg_buf_putc(p->out, ',');
+        event_json(p->out, v);
+    }
+    p->n++;
     snprintf(p->next, sizeof p->next, "%.10s.%s", nz(v[1]), nz(v[0]));
     return true;
 }
 
-/* Newest first, a page at a time (the store picks the plan). */
-static int api_events(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out)
+/* Newest first, a page at a time (the store picks the plan); JSON, or CSV
+ * with format=csv (its next cursor in r->next, a header for http.c). */
+static int api_events(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out,
+                      vg_api_reply *r)
 {
     const char *bad = NULL, *why = args_check(q, events_args, &bad), *v;
     if (why) return fail(out, 400, why, bad);
     filter f;
     memset(&f, 0, sizeof f);
-    long limit = 50;
+    bool csv = false;
+    if ((v = arg(q, "format"))) {
+        if (strcmp(v, "json") && strcmp(v, "csv"))
+            return fail(out, 400, "format must be json or csv", "format");
+        csv = !strcmp(v, "csv");
+    }
+    long limit = csv ? 500 : 50;
     char date[11];
     int64_t id = 0;
     if (!filter_parse(&f, q, &bad, &why)) return fail(out, 400, why, bad);
-    if ((v = arg(q, "limit")) && !parse_uint(v, 1, MAX_LIMIT, &limit))
-        return fail(out, 400, "limit must be 1-500", "limit");
+    if ((v = arg(q, "limit")) && !parse_uint(v, 1, csv ? MAX_CSV_LIMIT : MAX_LIMIT, &limit))
+        return fail(out, 400, csv ? "limit must be 1-5000 (csv)" : "limit must be 1-500", "limit");
     if ((v = arg(q, "cursor")) && !cursor_parse(v, date, &id))
         return fail(out, 400, "bad cursor", "cursor");
     vg_event_query eq = { .f = f.f, .cols = VG_COLS_EVENT, .order = VG_ORDER_NEWEST,
@@ -355,27 +470,22 @@ static int api_events(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out
         vg_date_parse(date, true, &eq.before_date);
         eq.before_id = id;
     }
+    page p = { out, 0, limit, false, csv, "" };
+    if (csv) {
+        vg_buf_puts(out, csv_header);
+        if (!vg_store_read_events(st, &eq, page_row, &p)) return db_error(a, out, st);
+        r->type = "text/csv; charset=utf-8";
+        r->attachment = true;
+        if (p.more) snprintf(r->next, sizeof r->next, "%s", p.next);
+        return 200;
+    }
     vg_buf_puts(out, "{\"events\":[");
-    page p = { out, 0, limit, false, "" };
     if (!vg_store_read_events(st, &eq, page_row, &p)) return db_error(a, out, st);
     vg_buf_printf(out, "],\"limit\":%ld,\"next\":", limit);
     if (p.more) vg_buf_json_str(out, p.next);
     else vg_buf_puts(out, "null");
     vg_buf_putc(out, '}');
     return 200;
-}
-
-/* mentions.matched is JSON written by the store; embed it parsed and
- * re-serialised (compact), or as a string if it does not parse. */
-static void matched_json(vg_buf *out, const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    if (s) vg_buf_puts(out, s);
-    else vg_buf_json_str(out, text);
-    free(s);
-    json_decref(j);
 }
 
 typedef struct mention_list {
@@ -389,7 +499,7 @@ static bool mention_row(void *ctx, int nc, const char *const *v)
     static const char *const names[] = { "id", "date", "source", "url", "title" };
     static const char *const mn[] = { "source", "target", "code", "date", "date_expr", "place_raw" };
     mention_list *m = ctx;
-    if (nc != 15) return false;
+    if (nc != VG_MENTION_NCOLS) return false;
     vg_buf_printf(m->out, "%s{\"id\":%s,\"article\":{", m->n++ ? "," : "", nz(v[0]));
     for (int i = 1; i <= 5; i++) {
         vg_buf_printf(m->out, "%s\"%s\":", i > 1 ? "," : "", names[i - 1]);
@@ -402,7 +512,8 @@ static bool mention_row(void *ctx, int nc, const char *const *v)
         json_str(m->out, v[8 + i]);
     }
     vg_buf_puts(m->out, ",\"matched\":");
-    matched_json(m->out, nz(v[14]));
+    stored_json(m->out, nz(v[14]));
+    coding_json(m->out, v + 15);
     vg_buf_putc(m->out, '}');
     return true;
 }
@@ -416,7 +527,7 @@ typedef struct one_event {
 static bool event_row(void *ctx, int nc, const char *const *v)
 {
     one_event *x = ctx;
-    if (nc != 25) return false;
+    if (nc != VG_EVENT_NCOLS) return false;
     vg_buf_puts(x->out, "{\"event\":");
     event_json(x->out, v);
     x->found = true;
@@ -707,7 +818,8 @@ static void cache_key(const char *path, const vg_api_args *q, vg_buf *key)
     for (size_t i = 0; i < q->n; i++) vg_buf_printf(key, "\n%s=%s", q->k[ord[i]], q->v[ord[i]]);
 }
 
-static bool cache_get(vg_api *a, const char *key, int64_t gen, vg_buf *out, int *status)
+static bool cache_get(vg_api *a, const char *key, int64_t gen, vg_buf *out, int *status,
+                      vg_api_reply *r)
 {
     bool hit = false;
     double now = vg_now();
@@ -717,6 +829,7 @@ static bool cache_get(vg_api *a, const char *key, int64_t gen, vg_buf *out, int 
         if (e->key && !strcmp(e->key, key) && e->gen == gen && now - e->t < a->o.cache_ttl) {
             vg_buf_putn(out, e->body, e->len);
             *status = e->status;
+            *r = e->reply;
             e->used = ++a->tick;
             hit = true;
             break;
@@ -726,7 +839,8 @@ static bool cache_get(vg_api *a, const char *key, int64_t gen, vg_buf *out, int 
     return hit;
 }
 
-static void cache_put(vg_api *a, const char *key, int64_t gen, const vg_buf *body, int status)
+static void cache_put(vg_api *a, const char *key, int64_t gen, const vg_buf *body, int status,
+                      const vg_api_reply *r)
 {
     pthread_mutex_lock(&a->cmu);
     cache_ent *victim = &a->cache[0];
@@ -741,6 +855,7 @@ static void cache_put(vg_api *a, const char *key, int64_t gen, const vg_buf *bod
     victim->body = vg_strndup(body->s ? body->s : "", body->len);
     victim->len = body->len;
     victim->status = status;
+    victim->reply = *r;
     victim->gen = gen;
     victim->t = vg_now();
     victim->used = ++a->tick;
@@ -771,9 +886,10 @@ static void db_release(vg_api *a, int i)
     pthread_mutex_unlock(&a->mu);
 }
 
-static int route(vg_api *a, vg_store *st, const char *path, const vg_api_args *q, vg_buf *out)
+static int route(vg_api *a, vg_store *st, const char *path, const vg_api_args *q, vg_buf *out,
+                 vg_api_reply *r)
 {
-    if (!strcmp(path, "/api/events")) return api_events(a, st, q, out);
+    if (!strcmp(path, "/api/events")) return api_events(a, st, q, out, r);
     if (!strncmp(path, "/api/events/", 12)) return api_event(a, st, path + 12, q, out);
     if (!strcmp(path, "/api/places")) return api_places(a, st, q, out);
     if (!strcmp(path, "/api/series")) return api_series(a, st, q, out);
@@ -785,17 +901,27 @@ static int route(vg_api *a, vg_store *st, const char *path, const vg_api_args *q
 
 /* Every endpoint's answer is a function of the request and the store, so
  * successful ones are cached until the store changes (or cache_ttl). */
-int vg_api_request(vg_api *a, const char *path, const vg_api_args *q, vg_buf *out)
+int vg_api_request(vg_api *a, const char *path, const vg_api_args *q, vg_buf *out,
+                   vg_api_reply *r)
 {
+    vg_api_reply scratch;
+    if (!r) r = &scratch;
+    memset(r, 0, sizeof *r);
+    r->type = "application/json; charset=utf-8";
     if (q->error) return fail(out, 400, q->error, NULL);
     vg_buf key = {0};
     cache_key(path, q, &key);
     int i = db_acquire(a), status;
     int64_t gen = store_gen(a, i);
-    if (a->o.cache_ttl <= 0 || !cache_get(a, key.s, gen, out, &status)) {
-        status = route(a, a->dbs[i], path, q, out);
+    if (a->o.cache_ttl <= 0 || !cache_get(a, key.s, gen, out, &status, r)) {
+        status = route(a, a->dbs[i], path, q, out, r);
+        if (status != 200) {                 /* errors are JSON */
+            r->type = "application/json; charset=utf-8";
+            r->next[0] = '\0';
+            r->attachment = false;
+        }
         if (status == 200 && a->o.cache_ttl > 0 && out->len <= CACHE_MAX_BODY)
-            cache_put(a, key.s, gen, out, status);
+            cache_put(a, key.s, gen, out, status, r);
     }
     db_release(a, i);
     vg_buf_free(&key);

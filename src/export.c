@@ -1,6 +1,8 @@
 /* export.c -- the store's events in other data sets' formats: Phoenix
  * (26 columns), GDELT 2.0 events (61), ICEWS (20), PLOVER JSON lines, and
- * Vigil's own CSV.  Column mappings: docs/export.md.
+ * Vigil's own CSV (33, or 34 with the sentence).  Column mappings and
+ * conventions (sentence numbers, dates that are not days, actor codes
+ * without a country): docs/export.md.
  *
  * One query streams events joined with their mentions and articles in
  * output order; consecutive rows of one event (or, with one_a_day, of one
@@ -19,7 +21,7 @@ enum {
     C_ID, C_DATE, C_DPREC, C_SRC, C_TGT, C_SCTRY, C_TCTRY, C_CODE, C_ROOT, C_QUAD, C_PENTA,
     C_GOLD, C_PLOVER, C_PNAME, C_PADM1, C_PCTRY, C_LAT, C_LON, C_PPREC, C_PACTOR, C_PRAW,
     C_NMENT, C_NART, C_NSRC, C_FIRST, C_ARTICLE, C_SNO, C_MATCHED, C_ASRC, C_URL, C_TITLE,
-    C_INGESTED, C_NCOLS
+    C_INGESTED, C_METHOD, C_CONF, C_ISSUES, C_TEXT, C_NCOLS
 };
 
 static const char select_cols[] =
@@ -27,8 +29,14 @@ static const char select_cols[] =
     "e.target_country, e.code, e.root, e.quad, e.penta, e.goldstein, e.plover, e.place_name, "
     "e.place_adm1, e.place_country, e.lat, e.lon, e.place_precision, e.place_from_actor, "
     "e.place_raw, e.num_mentions, e.num_articles, e.num_sources, e.first_seen, m.article_id, "
-    "m.sentence_no, m.matched, a.source, a.url, a.title, a.ingested_at "
-    "FROM events e JOIN mentions m ON m.event_id = e.id JOIN articles a ON a.id = m.article_id";
+    "m.sentence_no, m.matched, a.source, a.url, a.title, a.ingested_at, e.method, e.confidence, "
+    "e.issues, ";
+/* the sentence (--with-text), or nothing */
+static const char select_text[] = "s.text FROM events e JOIN mentions m ON m.event_id = e.id "
+    "JOIN articles a ON a.id = m.article_id LEFT JOIN sentences s "
+    "ON s.article_id = m.article_id AND s.sentence_no = m.sentence_no";
+static const char select_notext[] = "NULL FROM events e JOIN mentions m ON m.event_id = e.id "
+    "JOIN articles a ON a.id = m.article_id";
 
 static const char *const fmt_names[] = { "phoenix", "gdelt", "icews", "plover", "csv" };
 
@@ -80,23 +88,32 @@ static const char *const csv_cols[] = {
     "target_country", "code", "root", "quad", "penta", "goldstein", "plover", "place_name",
     "place_adm1", "place_country", "lat", "lon", "place_precision", "place_from_actor",
     "place_raw", "num_mentions", "num_articles", "num_sources", "first_seen", "article_id",
-    "sentence_no", "source_name", "url", "title", NULL
+    "sentence_no", "source_name", "url", "title", "method", "confidence", "issues", NULL
 };
 
-static const char *const *columns(vg_export_fmt f)
+static const char *const csv_text_cols[] = {
+    "event_id", "date", "date_precision", "source", "target", "source_country",
+    "target_country", "code", "root", "quad", "penta", "goldstein", "plover", "place_name",
+    "place_adm1", "place_country", "lat", "lon", "place_precision", "place_from_actor",
+    "place_raw", "num_mentions", "num_articles", "num_sources", "first_seen", "article_id",
+    "sentence_no", "source_name", "url", "title", "method", "confidence", "issues", "sentence",
+    NULL
+};
+
+static const char *const *columns(vg_export_fmt f, bool with_text)
 {
     switch (f) {
     case VG_EXPORT_PHOENIX: return phoenix_cols;
     case VG_EXPORT_GDELT: return gdelt_cols;
     case VG_EXPORT_ICEWS: return icews_cols;
-    case VG_EXPORT_CSV: return csv_cols;
+    case VG_EXPORT_CSV: return with_text ? csv_text_cols : csv_cols;
     default: return NULL;
     }
 }
 
 int vg_export_ncols(vg_export_fmt fmt)
 {
-    const char *const *c = columns(fmt);
+    const char *const *c = columns(fmt, false);
     int n = 0;
     while (c && c[n]) n++;
     return n;
@@ -156,6 +173,7 @@ typedef struct group {
     vg_strmap arts, srcs, urls;
     vg_buf srclist, urllist;      /* distinct, ';'-separated, in mention order */
     size_t nurls;
+    char *first_url;              /* the first mention's URL with one */
     int min_sno;
     char first_seen[16], added[32];
 } group;
@@ -166,7 +184,7 @@ typedef struct exporter {
     group g;
     bool have;
     row r;
-    vg_buf tmp;
+    vg_buf tmp, tmp2;
     bool werr;
 } exporter;
 
@@ -180,6 +198,8 @@ static void group_reset(group *g)
     vg_strmap_clear(&g->urls);
     vg_buf_clear(&g->srclist);
     vg_buf_clear(&g->urllist);
+    free(g->first_url);
+    g->first_url = NULL;
     g->first_seen[0] = g->added[0] = '\0';
 }
 
@@ -217,6 +237,7 @@ static void group_add(group *g, const char *const *v, const char *article_date)
         add_list(&g->srclist, src);
     }
     const char *url = v[C_URL];
+    if (!g->first_url && url && *url) g->first_url = vg_strdup(url);
     if (g->nurls < MAX_URLS && url && *url && vg_strmap_get(&g->urls, url) < 0) {
         vg_strmap_put(&g->urls, url, 1);
         add_list(&g->urllist, url);
@@ -235,6 +256,44 @@ static void group_add(group *g, const char *const *v, const char *article_date)
 static const char *gv(const exporter *x, int c) { return x->g.v[c]; }
 
 static const char *nz(const char *s) { return s ? s : ""; }
+
+/* An actor code as the other data sets write it: without the "---"
+ * placeholder Vigil's dictionaries put where the country is unknown
+ * ("---GOV" -> "GOV"); NULL stays NULL. */
+static const char *actor_code(const char *code)
+{
+    while (code && !strncmp(code, "---", 3)) code += 3;
+    return code;
+}
+
+/* The event's issues (stored as JSON) as Phoenix writes them: "CODE,n;CODE,n"
+ * (PETRARCH2's writer); NULL when there are none or none were recorded. */
+static const char *issues_text(exporter *x)
+{
+    vg_buf_clear(&x->tmp2);
+    const char *s = gv(x, C_ISSUES);
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    for (size_t i = 0; json_is_array(j) && i < json_array_size(j); i++) {
+        json_t *o = json_array_get(j, i), *c = json_object_get(o, "code");
+        json_t *n = json_object_get(o, "count");
+        if (!json_is_string(c)) continue;
+        if (x->tmp2.len) vg_buf_putc(&x->tmp2, ';');
+        for (const char *p = json_string_value(c); *p; p++)
+            vg_buf_putc(&x->tmp2, *p == ';' || *p == ',' ? ' ' : *p);
+        vg_buf_printf(&x->tmp2, ",%lld", json_is_integer(n) ? (long long)json_integer_value(n) : 1);
+    }
+    json_decref(j);
+    return x->tmp2.len ? x->tmp2.s : NULL;
+}
+
+/* The confidence with three decimals (as `vigil code`), NULL for none. */
+static const char *confidence_text(exporter *x, char buf[16])
+{
+    const char *c = gv(x, C_CONF);
+    if (!c || !*c) return NULL;
+    snprintf(buf, 16, "%.3f", strtod(c, NULL));
+    return buf;
+}
 
 static void coord(row *r, const char *s)
 {
@@ -339,6 +398,7 @@ static int place_prec(const exporter *x) { return vg_place_prec_parse(gv(x, C_PP
 
 static void phoenix_actor(row *r, const char *code)
 {
+    code = actor_code(code);
     actor_parts p;
     split_actor(nz(code), &p);
     field(r, code);
@@ -364,7 +424,7 @@ static void write_phoenix(exporter *x)
     field(r, gv(x, C_ROOT));
     field(r, gv(x, C_PENTA));
     goldstein(r, gv(x, C_GOLD));
-    field(r, NULL);
+    field(r, issues_text(x));
     coord(r, gv(x, C_LAT));
     coord(r, gv(x, C_LON));
     field(r, gv(x, C_PNAME));
@@ -381,6 +441,7 @@ static void write_phoenix(exporter *x)
 static void gdelt_actor(exporter *x, const char *code, const char *part)
 {
     row *r = &x->r;
+    code = actor_code(code);
     actor_parts p;
     split_actor(nz(code), &p);
     field(r, code);
@@ -456,8 +517,7 @@ static void write_gdelt(exporter *x)
         snprintf(added, sizeof added, "%.4s%.2s%.2s%.2s%.2s%.2s", a, a + 5, a + 8, a + 11,
                  a + 14, a + 17);
     field(r, added[0] ? added : NULL);
-    const char *url = gv(x, C_URL);
-    field(r, url && *url ? url : gv(x, C_ASRC) ? gv(x, C_ASRC) : gv(x, C_ARTICLE));
+    field(r, x->g.first_url);               /* SOURCEURL: a URL or nothing */
 }
 
 /* ---- ICEWS ---- */
@@ -465,6 +525,7 @@ static void write_gdelt(exporter *x)
 static void icews_actor(exporter *x, const char *code, const char *part)
 {
     row *r = &x->r;
+    code = actor_code(code);
     actor_parts p;
     split_actor(nz(code), &p);
     const char *name = matched_text(x, part);
@@ -518,6 +579,11 @@ static void write_csv(exporter *x)
     field(r, gv(x, C_ASRC));
     field(r, gv(x, C_URL));
     field(r, gv(x, C_TITLE));
+    char conf[16];
+    field(r, gv(x, C_METHOD));
+    field(r, confidence_text(x, conf));
+    field(r, issues_text(x));
+    if (x->o->with_text) field(r, gv(x, C_TEXT));
 }
 
 /* ---- PLOVER ---- */
@@ -532,6 +598,7 @@ static void json_kv(vg_buf *b, const char *k, const char *v)
 static void plover_actor(exporter *x, vg_buf *b, const char *key, const char *code,
                          const char *part)
 {
+    code = actor_code(code);
     actor_parts p;
     split_actor(nz(code), &p);
     size_t skip = p.entity[0] ? 3 : 0;
@@ -604,6 +671,11 @@ static void write_plover(exporter *x)
     }
     vg_buf_printf(b, ",\"quad_code\":%d,\"event_scale\":%.1f", c->quad, c->goldstein);
     vg_buf_printf(b, ",\"text_info\":{\"sequence\":%ld}", num(x, C_SNO));
+    if (x->o->with_text) {
+        vg_buf_puts(b, ",\"text\":");
+        if (gv(x, C_TEXT)) vg_buf_json_str(b, gv(x, C_TEXT));
+        else vg_buf_puts(b, "null");
+    }
     vg_buf_puts(b, ",\"cite_info\":{\"corpus\":\"vigil\"");
     json_kv(b, "citation", gv(x, C_ARTICLE));
     json_kv(b, "url", gv(x, C_URL));
@@ -615,8 +687,21 @@ static void write_plover(exporter *x)
     vg_buf_puts(b, ",\"cameo\":");
     vg_buf_json_str(b, c->code);
     vg_buf_printf(b, ",\"date_precision\":\"%s\",\"num_mentions\":%ld,\"num_articles\":%ld,"
-                     "\"num_sources\":%ld}\n", nz(gv(x, C_DPREC)), count_of(x, C_NMENT),
+                     "\"num_sources\":%ld", nz(gv(x, C_DPREC)), count_of(x, C_NMENT),
                   count_of(x, C_NART), count_of(x, C_NSRC));
+    char conf[16];
+    const char *cf = confidence_text(x, conf);
+    vg_buf_puts(b, ",\"method\":");
+    if (gv(x, C_METHOD)) vg_buf_json_str(b, gv(x, C_METHOD));
+    else vg_buf_puts(b, "null");
+    vg_buf_printf(b, ",\"confidence\":%s,\"issues\":", cf ? cf : "null");
+    const char *is = gv(x, C_ISSUES);
+    json_t *j = is ? json_loads(is, 0, NULL) : NULL;
+    char *dump = json_is_array(j) ? json_dumps(j, JSON_COMPACT) : NULL;
+    vg_buf_puts(b, dump ? dump : "null");
+    free(dump);
+    json_decref(j);
+    vg_buf_puts(b, "}\n");
     fwrite(b->s, 1, b->len, x->f);
     vg_buf_clear(b);
 }
@@ -696,7 +781,9 @@ static void build_query(const vg_export_opts *o, query *q)
 {
     memset(q, 0, sizeof *q);
     vg_buf_puts(&q->sql, select_cols);
+    vg_buf_puts(&q->sql, o->with_text ? select_text : select_notext);
     vg_buf_puts(&q->sql, " WHERE 1 = 1");
+    if (o->exact_dates) vg_buf_puts(&q->sql, " AND e.date_precision IN ('day', 'article')");
     if (o->from) {
         vg_date_format(o->from, q->buf[q->np]);
         q->p[q->np] = q->buf[q->np];
@@ -722,7 +809,7 @@ bool vg_store_export(vg_store *st, const vg_export_opts *o, FILE *f)
     x.o = o;
     x.f = f;
     x.r.csv = o->fmt == VG_EXPORT_CSV;
-    const char *const *cols = columns(o->fmt);
+    const char *const *cols = columns(o->fmt, o->with_text);
     for (int i = 0; cols && cols[i]; i++) field(&x.r, cols[i]);
     if (cols) end_row(&x.r, f);
     query q;
@@ -732,6 +819,7 @@ bool vg_store_export(vg_store *st, const vg_export_opts *o, FILE *f)
     group_free(&x.g);
     vg_buf_free(&x.r.b);
     vg_buf_free(&x.tmp);
+    vg_buf_free(&x.tmp2);
     vg_buf_free(&q.sql);
     return ok && fflush(f) == 0 && !ferror(f);
 }

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,37 +28,114 @@ struct vg_server {
     vg_api *api;
 };
 
-static void common_headers(struct MHD_Response *r)
+/* cors: the origin allowed to read this response ("*" or the request's
+ * Origin), NULL: same origin only. */
+static void common_headers(struct MHD_Response *r, const char *cors)
 {
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", cors ? "cross-origin" : "same-origin");
+    if (!cors) return;
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", cors);
+    MHD_add_response_header(r, "Access-Control-Expose-Headers", "X-Next-Cursor");
+    if (strcmp(cors, "*")) MHD_add_response_header(r, "Vary", "Origin");
 }
 
-static enum MHD_Result send_buf(struct MHD_Connection *c, int status, vg_buf *body, const char *type)
+/* ---- CORS (--cors) ---- */
+
+/* An origin: http(s)://host[:port], nothing after. */
+static bool origin_ok(const char *s, size_t n)
+{
+    size_t k = !strncmp(s, "https://", 8) ? 8 : !strncmp(s, "http://", 7) ? 7 : 0;
+    if (!k || n <= k || n > 200) return false;
+    for (size_t i = k; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!vg_isalnum(ch) && ch != '.' && ch != '-' && ch != ':' && ch != '[' && ch != ']')
+            return false;
+    }
+    return true;
+}
+
+bool vg_server_cors_ok(const char *cors, const char **why)
+{
+    *why = "--cors takes * or origins like https://example.org,http://localhost:3000 (scheme, "
+           "host and port; no path)";
+    if (!cors || !*cors) return false;
+    if (!strcmp(cors, "*")) return true;
+    for (const char *p = cors;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (!origin_ok(p, n)) return false;
+        if (!comma) return true;
+        p = comma + 1;
+    }
+}
+
+/* The Access-Control-Allow-Origin for this request: "*", the request's
+ * Origin when it is in the list, else NULL. */
+static const char *cors_origin(const vg_server *s, struct MHD_Connection *c)
+{
+    if (!s->o.cors) return NULL;
+    if (!strcmp(s->o.cors, "*")) return "*";
+    const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!o) return NULL;
+    size_t n = strlen(o);
+    for (const char *p = s->o.cors;;) {
+        const char *comma = strchr(p, ',');
+        size_t k = comma ? (size_t)(comma - p) : strlen(p);
+        if (k == n && !strncasecmp(p, o, n)) return o;
+        if (!comma) return NULL;
+        p = comma + 1;
+    }
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, int status, vg_buf *body,
+                                  const vg_api_reply *rp, const char *cors)
 {
     if (!body->s) vg_buf_puts(body, "");
     struct MHD_Response *r = MHD_create_response_from_buffer(body->len, body->s, MHD_RESPMEM_MUST_FREE);
     body->s = NULL;
     body->len = body->cap = 0;
     if (!r) return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "Content-Type", rp->type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (rp->next[0]) MHD_add_response_header(r, "X-Next-Cursor", rp->next);
+    if (rp->attachment) MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"events.csv\"");
     if (status == 405) MHD_add_response_header(r, "Allow", "GET, HEAD");
-    common_headers(r);
+    common_headers(r, cors);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *why)
+static enum MHD_Result send_error_cors(struct MHD_Connection *c, int status, const char *why,
+                                       const char *cors)
 {
     vg_buf b = {0};
     vg_buf_puts(&b, "{\"error\":");
     vg_buf_json_str(&b, why);
     vg_buf_putc(&b, '}');
-    return send_buf(c, status, &b, "application/json; charset=utf-8");
+    vg_api_reply rp = { .type = "application/json; charset=utf-8" };
+    return send_reply(c, status, &b, &rp, cors);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *why)
+{
+    return send_error_cors(c, status, why, NULL);
+}
+
+/* A CORS preflight (OPTIONS on /api/ from an allowed origin). */
+static enum MHD_Result send_preflight(struct MHD_Connection *c, const char *cors)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD");
+    MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+    common_headers(r, cors);
+    enum MHD_Result ret = MHD_queue_response(c, 204, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -136,7 +214,7 @@ static enum MHD_Result serve_static(vg_server *s, struct MHD_Connection *c, cons
                             "default-src 'self'; img-src 'self' data:; style-src 'self';"
                             " script-src 'self'; connect-src 'self'; object-src 'none';"
                             " frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-    common_headers(r);
+    common_headers(r, NULL);
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;
@@ -199,20 +277,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     *con_cls = (void *)&seen;
+    bool api = !strncmp(url, "/api/", 5);
+    const char *cors = api ? cors_origin(s, c) : NULL;
+    if (cors && !strcmp(method, "OPTIONS") && host_ok(s, c)) return send_preflight(c, cors);
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-        return send_error(c, 405, "method not allowed (read-only API)");
+        return send_error_cors(c, 405, "method not allowed (read-only API)", cors);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if ((cl && strcmp(cl, "0")) ||
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
-        return send_error(c, 413, "request body not allowed");
+        return send_error_cors(c, 413, "request body not allowed", cors);
     if (!host_ok(s, c)) return send_error(c, 403, "bad Host header");
-    if (strlen(url) > MAX_PATH) return send_error(c, 414, "path too long");
-    if (strncmp(url, "/api/", 5)) return serve_static(s, c, url);
+    if (strlen(url) > MAX_PATH) return send_error_cors(c, 414, "path too long", cors);
+    if (!api) return serve_static(s, c, url);
     vg_api_args q = {0};
     MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
     vg_buf body = {0};
-    int status = vg_api_request(s->api, url, &q, &body);
-    return send_buf(c, status, &body, "application/json; charset=utf-8");
+    vg_api_reply rp;
+    int status = vg_api_request(s->api, url, &q, &body, &rp);
+    return send_reply(c, status, &body, &rp, cors);
 }
 
 /* ================================================================ lifecycle */

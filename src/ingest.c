@@ -47,7 +47,7 @@ typedef struct item {
     char hash[33];
     VG_VEC(vg_store_sentence) sents;
     VG_VEC(vg_mention) ments;
-    VG_VEC(size_t) sent_off, matched_off, expr_off;   /* into strs; SIZE_MAX: none */
+    VG_VEC(size_t) sent_off, matched_off, expr_off, issues_off;   /* into strs; SIZE_MAX: none */
     vg_buf strs;
 } item;
 
@@ -59,6 +59,7 @@ static void item_free(void *p)
     vg_vec_free(&it->sent_off);
     vg_vec_free(&it->matched_off);
     vg_vec_free(&it->expr_off);
+    vg_vec_free(&it->issues_off);
     vg_buf_free(&it->strs);
 }
 
@@ -131,6 +132,18 @@ static void resolve_place(const vg_gazetteer *g, const vg_post_text *pt, size_t 
     else actor_place(cs, nc, p);
 }
 
+/* The sentence's issues as the store keeps them: [{"code":"X","count":1}]. */
+static void issues_json(vg_buf *b, const vg_issue_counts *is)
+{
+    vg_buf_putc(b, '[');
+    for (size_t i = 0; i < is->n; i++) {
+        vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+        vg_buf_json_str(b, is->v[i].code);
+        vg_buf_printf(b, ",\"count\":%u}", is->v[i].count);
+    }
+    vg_buf_putc(b, ']');
+}
+
 /* pt: scratch for the sentence window, reused across mentions. */
 static void add_mention(const ingest_ctx *x, const vg_record *rec, const vg_coded_record *cr,
                         size_t si, size_t ei, vg_post_text *pt, item *it)
@@ -146,6 +159,8 @@ static void add_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
     m.source = e->source;
     m.target = e->target;
     m.code = e->code;
+    m.method = vg_method_name(e->method);
+    m.confidence = e->confidence >= 0 ? round(e->confidence * 1000) / 1000 : NAN;
     resolve_date(cr, pt, sent, s->len, e, it, &m);
     resolve_place(x->o->gaz, pt, s->len, e, &m.place);
     /* the explanation, with file names without directories */
@@ -155,6 +170,9 @@ static void add_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
                          .issues = &s->r.issues, .expl = &s->r.expl, .base_names = true };
     vg_vec_push(&it->matched_off, it->strs.len);
     vg_output_matched_json(&it->strs, &cx, e);
+    vg_buf_putc(&it->strs, '\0');
+    vg_vec_push(&it->issues_off, it->strs.len);
+    issues_json(&it->strs, &s->r.issues);
     vg_buf_putc(&it->strs, '\0');
     vg_vec_push(&it->ments, m);
 }
@@ -166,7 +184,7 @@ static void fill_article(const ingest_ctx *x, const vg_record *rec, const vg_cod
                          item *it)
 {
     it->sents.n = it->ments.n = 0;
-    it->sent_off.n = it->matched_off.n = it->expr_off.n = 0;
+    it->sent_off.n = it->matched_off.n = it->expr_off.n = it->issues_off.n = 0;
     vg_buf_clear(&it->strs);
     vg_article_hash(rec, it->hash);
     for (size_t i = 0; i < cr->ns; i++) {
@@ -184,6 +202,7 @@ static void fill_article(const ingest_ctx *x, const vg_record *rec, const vg_cod
     for (size_t i = 0; i < it->ments.n; i++) {
         vg_mention *m = &it->ments.v[i];
         m->matched = it->strs.s + it->matched_off.v[i];
+        m->issues = it->strs.s + it->issues_off.v[i];
         m->date_expr = it->expr_off.v[i] == SIZE_MAX ? NULL : it->strs.s + it->expr_off.v[i];
     }
     vg_article *a = &it->a;

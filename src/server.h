@@ -1,13 +1,13 @@
 /* server.h -- `vigil serve`: a read-only HTTP server over an event store
- * (SQLite or PostgreSQL): the JSON API (/api/events, /api/events/{id},
- * /api/series, /api/alerts, /api/dyads, /api/places, /api/meta) and the
- * dashboard's static files.  Reference and security limits:
- * docs/dashboard.md.  Two files:
+ * (SQLite or PostgreSQL): the JSON API (/api/events, also as CSV,
+ * /api/events/{id}, /api/series, /api/alerts, /api/dyads, /api/places,
+ * /api/meta) and the dashboard's static files.  Reference and security
+ * limits: docs/dashboard.md.  Two files:
  *
  *   http.c   the transport (libmicrohttpd): loopback by default, GET/HEAD
  *            only, bounded request sizes, a DNS-rebinding guard, security
- *            headers, static files that never leave the asset folder; it
- *            hands /api/ requests to the API;
+ *            headers, opt-in CORS for the API, static files that never
+ *            leave the asset folder; it hands /api/ requests to the API;
  *   api.c    the API: every query parameter checked against the
  *            endpoint's list with bounded sizes (HTTP 400 + JSON reason
  *            otherwise), answers read through the store (store.h) and the
@@ -39,6 +39,9 @@ typedef struct vg_server_opts {
     size_t mem_limit;         /* bytes per connection: request line + headers (16384) */
     int cache_ttl;            /* seconds (60) */
     vg_watch_params params;   /* detector for /api/alerts */
+    const char *cors;         /* origins allowed to read the API from their pages:
+                                 "*" or "https://a.example,http://localhost:3000";
+                                 NULL: same origin only (vg_server_cors_ok checks it) */
     vg_log_fn log;            /* database errors while serving; may be NULL */
     void *log_ctx;
 } vg_server_opts;
@@ -48,6 +51,10 @@ void vg_server_opts_default(vg_server_opts *o);
 /* ---------------------------------------------------------------- http.c */
 
 typedef struct vg_server vg_server;
+
+/* A --cors value: "*", or origins (scheme://host[:port], no path) separated
+ * by commas.  False with the reason in *why. */
+bool vg_server_cors_ok(const char *cors, const char **why);
 
 /* Opens the store and starts listening.  NULL with a reason in err. */
 vg_server *vg_server_start(const vg_server_opts *o, char *err, size_t errsz);
@@ -75,8 +82,17 @@ typedef struct vg_api vg_api;
  * dashboard is served (reported by /api/meta).  NULL with a reason in err. */
 vg_api *vg_api_new(const vg_server_opts *o, bool has_assets, char *err, size_t errsz);
 void vg_api_free(vg_api *a);
+/* What an answer is besides its body and status. */
+typedef struct vg_api_reply {
+    const char *type;         /* Content-Type: JSON, or CSV for /api/events?format=csv */
+    char next[48];            /* CSV: the next page's cursor ("" on the last page) */
+    bool attachment;          /* CSV: offered as a download (events.csv) */
+} vg_api_reply;
+
 /* Answers one request (path like "/api/series"; thread-safe): writes the
- * JSON body and returns the HTTP status. */
-int vg_api_request(vg_api *a, const char *path, const vg_api_args *q, vg_buf *out);
+ * body (JSON, or CSV) and returns the HTTP status; r (may be NULL) says
+ * what the body is. */
+int vg_api_request(vg_api *a, const char *path, const vg_api_args *q, vg_buf *out,
+                   vg_api_reply *r);
 
 #endif

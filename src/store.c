@@ -200,6 +200,8 @@ static void copy_article(vg_arena *ar, const vg_article *a, vg_article *o)
         m->code = adup(ar, m->code);
         m->date_expr = adup(ar, m->date_expr);
         m->matched = adup(ar, m->matched ? m->matched : "{}");
+        m->method = adup(ar, m->method);
+        m->issues = adup(ar, m->issues);
     }
 }
 
@@ -330,8 +332,9 @@ static bool recompute_one(vg_store_be *be, int64_t id)
     snprintf(sid, sizeof sid, "%lld", (long long)id);
     const char *p[1] = { sid };
     rowcopy first = { 0 }, place = { 0 };
-    bool ok = be->ops->query(be, "SELECT code, date, date_precision FROM mentions "
-                             "WHERE event_id = ? ORDER BY id LIMIT 1", p, 1, copy_row, &first);
+    bool ok = be->ops->query(be, "SELECT code, date, date_precision, method, confidence, issues "
+                             "FROM mentions WHERE event_id = ? ORDER BY id LIMIT 1", p, 1,
+                             copy_row, &first);
     if (ok && !first.n) {
         rowcopy_free(&first);
         return exec_sql(be, "DELETE FROM events WHERE id = ?", p, 1);
@@ -345,12 +348,13 @@ static bool recompute_one(vg_store_be *be, int64_t id)
         snprintf(quad, sizeof quad, "%d", c ? c->quad : 0);
         snprintf(penta, sizeof penta, "%d", c ? c->penta : 0);
         snprintf(gold, sizeof gold, "%.1f", c ? c->goldstein : 0.0);
-        const char *v[9] = { first.v[0], c ? c->root : first.v[0], c ? quad : NULL,
-                             c ? penta : NULL, c ? gold : NULL, c && c->plover[0] ? c->plover : NULL,
-                             first.v[1], first.v[2], sid };
+        const char *v[12] = { first.v[0], c ? c->root : first.v[0], c ? quad : NULL,
+                              c ? penta : NULL, c ? gold : NULL,
+                              c && c->plover[0] ? c->plover : NULL, first.v[1], first.v[2],
+                              first.v[3], first.v[4], first.v[5], sid };
         ok = exec_sql(be, "UPDATE events SET code = ?, root = ?, quad = ?, penta = ?, "
-                          "goldstein = ?, plover = ?, date = ?, date_precision = ? WHERE id = ?",
-                      v, 9);
+                          "goldstein = ?, plover = ?, date = ?, date_precision = ?, method = ?, "
+                          "confidence = ?, issues = ? WHERE id = ?", v, 12);
         vg_place pl;
         vg_store_place_from_row(&pl, (const char *const *)place.v);
         ok = ok && update_event_place(be, id, &pl) && recount(be, id);
@@ -493,6 +497,9 @@ static uint32_t new_event(vg_store *st, const vg_mention *m, const char *root, i
     e.date = m->date;
     e.date_prec = m->date_prec;
     e.place = m->place;
+    e.method = m->method;
+    e.confidence = m->confidence;
+    e.issues = m->issues;
     e.is_new = true;
     e.last_article = -1;
     vg_vec_push(&st->ev, e);

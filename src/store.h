@@ -79,6 +79,8 @@ typedef struct vg_event_filter {
     size_t nids;
     int32_t from, to;           /* yyyymmdd, inclusive */
     bool conflict_only;         /* QuadClass 3-4 (by root from 09 when unknown) */
+    const char *method;         /* "dictionary", "model" or "both" */
+    double min_confidence;      /* > 0: the model's confidence at least this */
 } vg_event_filter;
 
 /* Columns of the rows of vg_store_read_events. */
@@ -91,7 +93,8 @@ typedef enum vg_event_cols {
 #define VG_EVENT_COLS "id, date, date_precision, source, target, source_country, " \
     "target_country, code, root, quad, penta, goldstein, plover, place_name, place_adm1, " \
     "place_country, lat, lon, place_precision, place_from_actor, place_raw, num_mentions, " \
-    "num_articles, num_sources, first_seen"
+    "num_articles, num_sources, first_seen, method, confidence, issues"
+#define VG_EVENT_NCOLS 28
 #define VG_WATCH_COLS "id, date, date_precision, source, target, quad, root, goldstein, " \
     "num_mentions"
 
@@ -117,7 +120,9 @@ bool vg_store_read_events(vg_store *st, const vg_event_query *q, vg_row_fn fn, v
 /* The first limit mentions of an event, oldest article first, in the
  * columns of VG_MENTION_COLS. */
 #define VG_MENTION_COLS "id, article_id, article_date, article_source, url, title, " \
-    "sentence_no, sentence, source, target, code, date, date_expr, place_raw, matched"
+    "sentence_no, sentence, source, target, code, date, date_expr, place_raw, matched, " \
+    "method, confidence, issues"
+#define VG_MENTION_NCOLS 18
 bool vg_store_read_mentions(vg_store *st, int64_t event, int limit, vg_row_fn fn, void *ctx);
 
 /* Events with coordinates grouped by place (coordinates rounded to 3
@@ -154,12 +159,15 @@ typedef struct vg_export_opts {
     const char *dyad_source;    /* actor code prefixes, NULL or "" = any */
     const char *dyad_target;
     bool one_a_day;             /* one row per source, target, code and day */
+    bool with_text;             /* CSV and PLOVER: the first mention's sentence */
+    bool exact_dates;           /* only events dated to the day (precision day or article) */
 } vg_export_opts;
 
 /* Writes the events (ordered by date, then id) to f.  Returns false on a
  * store error (message in vg_store_error) or a write error. */
 bool vg_store_export(vg_store *st, const vg_export_opts *o, FILE *f);
-/* Number of columns of a tabular format (0 for PLOVER). */
+/* Number of columns of a tabular format (0 for PLOVER; CSV with_text has
+ * one more). */
 int vg_export_ncols(vg_export_fmt fmt);
 
 #endif

@@ -31,4 +31,5 @@ void vg_store_event_from_row(vg_store_event *e, const char *const *v)
     if (v[5]) vg_date_parse(v[5], true, &e->date);
     e->date_prec = vg_date_prec_parse(v[6]);
     vg_store_place_from_row(&e->place, v + 7);
+    e->confidence = NAN;
 }

@@ -15,6 +15,10 @@ typedef struct vg_store_event {
     int32_t date;
     int date_prec;
     vg_place place;
+    /* from the first mention, written with a new event only (NULL / NaN
+     * for candidates read back) */
+    const char *method, *issues;
+    double confidence;
     bool is_new, place_changed;
     /* this batch's additions: mentions, articles, sources not seen before
      * in the event, earliest article date (yyyymmdd) */

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 #define INGEST_LOCK "5668876001"        /* pg_advisory_xact_lock key of writers */
 
 static const char schema[] =
@@ -29,7 +29,8 @@ static const char schema[] =
     "  place_country TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION,\n"
     "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
     "  num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,\n"
-    "  num_sources INTEGER NOT NULL, first_seen DATE NOT NULL);\n"
+    "  num_sources INTEGER NOT NULL, first_seen DATE NOT NULL,\n"
+    "  method TEXT, confidence DOUBLE PRECISION, issues TEXT);\n"
     "CREATE TABLE IF NOT EXISTS mentions (\n"
     "  id BIGSERIAL PRIMARY KEY, event_id BIGINT NOT NULL REFERENCES events(id),\n"
     "  article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
@@ -38,7 +39,8 @@ static const char schema[] =
     "  date DATE NOT NULL, date_precision TEXT NOT NULL, date_expr TEXT,\n"
     "  place_name TEXT, place_adm1 TEXT, place_country TEXT, lat DOUBLE PRECISION,\n"
     "  lon DOUBLE PRECISION, place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0,\n"
-    "  place_raw TEXT, article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL);\n"
+    "  place_raw TEXT, article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL,\n"
+    "  method TEXT, confidence DOUBLE PRECISION, issues TEXT);\n"
     VG_STORE_INDEX_SQL
     "INSERT INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING;\n"
     "INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING;\n";
@@ -56,10 +58,11 @@ static const char *const copy_sql[T_N] = {
     "COPY events (id, date, date_precision, source, target, source_country, target_country, "
     "code, root, quad, penta, goldstein, plover, place_name, place_adm1, place_country, lat, "
     "lon, place_precision, place_from_actor, place_raw, num_mentions, num_articles, "
-    "num_sources, first_seen) FROM STDIN",
+    "num_sources, first_seen, method, confidence, issues) FROM STDIN",
     "COPY mentions (event_id, article_id, sentence_no, event_no, source, target, code, date, "
     "date_precision, date_expr, place_name, place_adm1, place_country, lat, lon, "
-    "place_precision, place_from_actor, place_raw, article_source, matched) FROM STDIN",
+    "place_precision, place_from_actor, place_raw, article_source, matched, method, "
+    "confidence, issues) FROM STDIN",
 };
 
 typedef struct pg_be {
@@ -381,6 +384,12 @@ static bool pg_put_event(vg_store_be *be, const vg_store_event *e)
     copy_place(o, &e->place);
     vg_buf_printf(o, "\t%d\t%d\t%d\t", e->add_mentions, e->add_articles, e->add_sources);
     copy_date(o, e->add_first ? e->add_first : e->date);
+    vg_buf_putc(o, '\t');
+    copy_str(o, e->method);
+    vg_buf_putc(o, '\t');
+    copy_coord(o, e->confidence);
+    vg_buf_putc(o, '\t');
+    copy_str(o, e->issues);
     vg_buf_putc(o, '\n');
     return true;
 }
@@ -408,6 +417,12 @@ static bool pg_put_mention(vg_store_be *be, const vg_article *a, const vg_mentio
     copy_str(o, a->source ? a->source : "");
     vg_buf_putc(o, '\t');
     copy_str(o, m->matched);
+    vg_buf_putc(o, '\t');
+    copy_str(o, m->method);
+    vg_buf_putc(o, '\t');
+    copy_coord(o, m->confidence);
+    vg_buf_putc(o, '\t');
+    copy_str(o, m->issues);
     vg_buf_putc(o, '\n');
     return true;
 }
@@ -527,11 +542,69 @@ static bool check_version(void *ctx, int ncols, const char *const *v)
     return false;
 }
 
+/* ---- schema versions (as store_sqlite.c: docs/store.md, "Schema versions") ---- */
+
+static const char *const upgrades[] = {
+    /* 1 -> 2: method, confidence and issues of mentions and events */
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS method TEXT, "
+    "ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS issues TEXT;\n"
+    "ALTER TABLE mentions ADD COLUMN IF NOT EXISTS method TEXT, "
+    "ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS issues TEXT;\n",
+};
+
+static bool got_text(void *ctx, int ncols, const char *const *v)
+{
+    snprintf(ctx, 32, "%s", ncols == 1 && v[0] ? v[0] : "");
+    return false;
+}
+
+/* Brings an older schema to SCHEMA_VERSION; inside a transaction holding
+ * the ingest lock. */
+static bool upgrade(pg_be *b)
+{
+    char ver[32] = "";
+    if (!pg_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
+                  got_text, ver))
+        return false;
+    long v = strtol(ver, NULL, 10), want = strtol(SCHEMA_VERSION, NULL, 10);
+    if (v == want) return true;
+    if (v < 1 || v > want) {
+        char why[160];
+        snprintf(why, sizeof why, "the store has schema version %s; this Vigil reads version %s%s",
+                 ver[0] ? ver : "?", SCHEMA_VERSION,
+                 v > want ? " (a newer Vigil wrote it: upgrade Vigil)" : "");
+        return fail_msg(b, "schema", why);
+    }
+    for (; v < want; v++) {
+        char set[96];
+        snprintf(set, sizeof set, "UPDATE meta SET value = '%ld' WHERE key = 'schema_version'", v + 1);
+        if (!pexec(b, upgrades[v - 1]) || !pexec(b, set)) return false;
+    }
+    return true;
+}
+
 /* A reader: read-only transactions; the schema must be there. */
 static bool pg_setup_reader(pg_be *b)
 {
-    if (!pexec(b, "SET datestyle = ISO; SET client_encoding = 'UTF8'; "
-                  "SET default_transaction_read_only = on"))
+    char ver[32] = "";
+    if (!pexec(b, "SET datestyle = ISO; SET client_encoding = 'UTF8'"))
+        return false;
+    /* an older store is upgraded first (ALTER TABLE ... ADD COLUMN: no rewrite) */
+    PGresult *vr = PQexec(b->c, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (PQresultStatus(vr) == PGRES_TUPLES_OK && PQntuples(vr) == 1)
+        snprintf(ver, sizeof ver, "%s", PQgetvalue(vr, 0, 0));
+    PQclear(vr);
+    if (ver[0] && strcmp(ver, SCHEMA_VERSION)) {
+        if (!pexec(b, "BEGIN") || !pexec(b, "SELECT pg_advisory_xact_lock(" INGEST_LOCK ")") ||
+            !upgrade(b) || !pexec(b, "COMMIT")) {
+            char why[sizeof b->base.err];
+            snprintf(why, sizeof why, "%s", b->base.err);
+            PQclear(PQexec(b->c, "ROLLBACK"));
+            return fail_msg(b, "the store needs a schema upgrade, which needs write access once "
+                               "(open it with vigil ingest as its owner)", why);
+        }
+    }
+    if (!pexec(b, "SET default_transaction_read_only = on"))
         return false;
     PGresult *r = PQexec(b->c, "SELECT 1 FROM events LIMIT 0");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -550,7 +623,7 @@ static bool pg_setup(pg_be *b, int timeout_ms)
                               "SET lock_timeout = %d", timeout_ms);
     bool ver = false;
     if (!pexec(b, set) || !pexec(b, "BEGIN") || !pexec(b, "SELECT pg_advisory_xact_lock(" INGEST_LOCK ")") ||
-        !pexec(b, schema) ||
+        !pexec(b, schema) || !upgrade(b) ||
         !pg_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
                   check_version, &ver))
         return false;

@@ -118,6 +118,16 @@ static void where(vg_store *st, stmt *q, const vg_event_filter *f, const char *d
         param_date(q, f->to);
     }
     if (f->conflict_only) vg_buf_puts(&q->sql, " AND (quad >= 3 OR (quad IS NULL AND root >= '09'))");
+    if (f->method) {
+        vg_buf_puts(&q->sql, " AND method = ?");
+        param(q, f->method);
+    }
+    if (f->min_confidence > 0) {
+        char c[32];
+        snprintf(c, sizeof c, "%.6f", f->min_confidence);
+        vg_buf_puts(&q->sql, " AND confidence >= ?");
+        param(q, c);
+    }
 }
 
 /* Conditions that no (x, date) index serves, so that rows come out of the
@@ -234,7 +244,8 @@ bool vg_store_read_mentions(vg_store *st, int64_t event, int limit, vg_row_fn fn
     stmt q = { 0 };
     vg_buf_puts(&q.sql,
         "SELECT m.id, m.article_id, a.date, a.source, a.url, a.title, m.sentence_no, s.text,"
-        " m.source, m.target, m.code, m.date, m.date_expr, m.place_raw, m.matched"
+        " m.source, m.target, m.code, m.date, m.date_expr, m.place_raw, m.matched,"
+        " m.method, m.confidence, m.issues"
         " FROM mentions m LEFT JOIN articles a ON a.id = m.article_id"
         " LEFT JOIN sentences s ON s.article_id = m.article_id AND s.sentence_no = m.sentence_no"
         " WHERE m.event_id = ? ORDER BY a.date, m.id LIMIT ?");

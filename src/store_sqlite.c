@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -26,7 +26,8 @@ static const char schema[] =
     "  plover TEXT, place_name TEXT, place_adm1 TEXT, place_country TEXT, lat REAL, lon REAL,\n"
     "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
     "  num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,\n"
-    "  num_sources INTEGER NOT NULL, first_seen TEXT NOT NULL);\n"
+    "  num_sources INTEGER NOT NULL, first_seen TEXT NOT NULL,\n"
+    "  method TEXT, confidence REAL, issues TEXT);\n"
     "CREATE TABLE IF NOT EXISTS mentions (\n"
     "  id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES events(id),\n"
     "  article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
@@ -35,7 +36,8 @@ static const char schema[] =
     "  date TEXT NOT NULL, date_precision TEXT NOT NULL, date_expr TEXT,\n"
     "  place_name TEXT, place_adm1 TEXT, place_country TEXT, lat REAL, lon REAL,\n"
     "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
-    "  article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL);\n"
+    "  article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL,\n"
+    "  method TEXT, confidence REAL, issues TEXT);\n"
     VG_STORE_INDEX_SQL
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "');\n";
 
@@ -53,12 +55,13 @@ static const char *const stmt_sql[S_N] = {
     "INSERT INTO events (id, date, date_precision, source, target, source_country, "
     "target_country, code, root, quad, penta, goldstein, plover, place_name, place_adm1, "
     "place_country, lat, lon, place_precision, place_from_actor, place_raw, num_mentions, "
-    "num_articles, num_sources, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "num_articles, num_sources, first_seen, method, confidence, issues) VALUES (?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "INSERT INTO mentions (event_id, article_id, sentence_no, event_no, source, target, code, "
     "date, date_precision, date_expr, place_name, place_adm1, place_country, lat, lon, "
-    "place_precision, place_from_actor, place_raw, article_source, matched) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "place_precision, place_from_actor, place_raw, article_source, matched, method, "
+    "confidence, issues) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?)",
     "SELECT 1 FROM mentions WHERE event_id = ? AND article_source = ? LIMIT 1",
     "UPDATE events SET num_mentions = num_mentions + ?2, num_articles = num_articles + ?3, "
     "num_sources = num_sources + ?4, first_seen = min(first_seen, ?5) WHERE id = ?1",
@@ -276,6 +279,9 @@ static bool sq_put_event(vg_store_be *be, const vg_store_event *e)
     sqlite3_bind_int(s, 23, e->add_articles);
     sqlite3_bind_int(s, 24, e->add_sources);
     bind_date(s, 25, e->add_first ? e->add_first : e->date);
+    bind_text(s, 26, e->method);
+    bind_coord(s, 27, e->confidence);
+    bind_text(s, 28, e->issues);
     return step_done(b, s, "event insert");
 }
 
@@ -297,6 +303,9 @@ static bool sq_put_mention(vg_store_be *be, const vg_article *a, const vg_mentio
     bind_place(s, 11, &m->place);
     bind_text(s, 19, a->source ? a->source : "");
     bind_text(s, 20, m->matched);
+    bind_text(s, 21, m->method);
+    bind_coord(s, 22, m->confidence);
+    bind_text(s, 23, m->issues);
     return step_done(b, s, "mention insert");
 }
 
@@ -429,6 +438,94 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
+/* ---- schema versions ----
+ *
+ * A store of an older version is upgraded when it is opened, in one
+ * transaction: each step brings version N to N + 1 (docs/store.md,
+ * "Schema versions").  Version 2 added the method, confidence and issues
+ * of each mention and event (NULL in rows stored before). */
+static const char *const upgrades[] = {
+    /* 1 -> 2 */
+    "ALTER TABLE events ADD COLUMN method TEXT;\n"
+    "ALTER TABLE events ADD COLUMN confidence REAL;\n"
+    "ALTER TABLE events ADD COLUMN issues TEXT;\n"
+    "ALTER TABLE mentions ADD COLUMN method TEXT;\n"
+    "ALTER TABLE mentions ADD COLUMN confidence REAL;\n"
+    "ALTER TABLE mentions ADD COLUMN issues TEXT;\n",
+};
+
+static bool got_text(void *ctx, int ncols, const char *const *v)
+{
+    snprintf(ctx, 32, "%s", ncols == 1 && v[0] ? v[0] : "");
+    return false;
+}
+
+/* The stored schema version ("" without a meta table or row). */
+static void stored_version(sq_be *b, char ver[32])
+{
+    ver[0] = '\0';
+    if (sqlite3_exec(b->db, "SELECT 1 FROM meta LIMIT 0", NULL, NULL, NULL) == SQLITE_OK)
+        sq_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
+                 got_text, ver);
+    b->base.err[0] = '\0';
+}
+
+/* Upgrades an older store to SCHEMA_VERSION inside the caller's write
+ * transaction; false (with the reason) for a version this build does not
+ * know. */
+static bool upgrade(sq_be *b)
+{
+    char ver[32];
+    stored_version(b, ver);
+    long v = strtol(ver, NULL, 10), want = strtol(SCHEMA_VERSION, NULL, 10);
+    if (v == want) return true;
+    if (v < 1 || v > want) {
+        snprintf(b->base.err, sizeof b->base.err,
+                 "the store has schema version %s; this Vigil reads version %s%s", ver[0] ? ver : "?",
+                 SCHEMA_VERSION, v > want ? " (a newer Vigil wrote it: upgrade Vigil)" : "");
+        return false;
+    }
+    for (; v < want; v++) {
+        char set[96];
+        snprintf(set, sizeof set, "UPDATE meta SET value = '%ld' WHERE key = 'schema_version'", v + 1);
+        if (!exec(b, upgrades[v - 1]) || !exec(b, set)) return false;
+    }
+    return true;
+}
+
+/* A reader finding an older store upgrades it through a connection of its
+ * own (ALTER TABLE ... ADD COLUMN only rewrites the schema, not the rows),
+ * then reads on. */
+static bool upgrade_for_reader(sq_be *b)
+{
+    char ver[32];
+    stored_version(b, ver);
+    if (!ver[0] || !strcmp(ver, SCHEMA_VERSION)) return true;   /* "not a store" is said later */
+    const char *path = sqlite3_db_filename(b->db, "main");
+    sq_be w = { .base.ops = b->base.ops };
+    int rc = path && *path ? sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
+                           : SQLITE_CANTOPEN;
+    bool ok = rc == SQLITE_OK;
+    if (ok) {
+        sqlite3_busy_timeout(w.db, b->timeout_ms > 0 ? b->timeout_ms : 10000);
+        ok = exec(&w, "BEGIN IMMEDIATE") && upgrade(&w) && exec(&w, "COMMIT");
+    }
+    if (!ok) {
+        char why[160];
+        snprintf(why, sizeof why, "%.150s",
+                 w.base.err[0] ? w.base.err : w.db ? sqlite3_errmsg(w.db) : sqlite3_errstr(rc));
+        snprintf(b->base.err, sizeof b->base.err,
+                 "the store has schema version %s and must be upgraded to version %s, which "
+                 "needs write access once (%s): open it with `vigil ingest --db FILE </dev/null` "
+                 "as its owner", ver, SCHEMA_VERSION, why);
+    }
+    if (w.db) {
+        if (!sqlite3_get_autocommit(w.db)) sqlite3_exec(w.db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(w.db);
+    }
+    return ok;
+}
+
 /* WAL, the schema (unless it is there: readers take no write lock), the
  * prepared statements. */
 static bool sq_setup(sq_be *b)
@@ -439,7 +536,7 @@ static bool sq_setup(sq_be *b)
                  "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"))
         return false;
     if (!has_schema(b)) {
-        if (!exec(b, "BEGIN IMMEDIATE") || !exec(b, schema) ||
+        if (!exec(b, "BEGIN IMMEDIATE") || !exec(b, schema) || !upgrade(b) ||
             !sq_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
                       check_version, &ver))
             return false;
@@ -464,6 +561,7 @@ static bool sq_setup(sq_be *b)
 static bool sq_setup_reader(sq_be *b)
 {
     sqlite3_busy_timeout(b->db, 5000);
+    if (!upgrade_for_reader(b)) return false;
     sqlite3_exec(b->db, "PRAGMA query_only=1; PRAGMA cache_size=-32000; "
                         "PRAGMA mmap_size=2147418112;", NULL, NULL, NULL);
     sqlite3_stmt *st;

@@ -21,6 +21,10 @@ typedef struct vg_mention {
     const char *date_expr;    /* the time expression, NULL if none */
     vg_place place;           /* precision VG_PLACE_NONE: no place */
     const char *matched;      /* JSON explanation */
+    const char *method;       /* "dictionary", "model", "both" (vg_method_name); NULL: unknown */
+    double confidence;        /* the model's, 0..1; NaN: none (the dictionaries alone) */
+    const char *issues;       /* the sentence's issues as JSON, [{"code":"X","count":1}]
+                                 ("[]": none; NULL: not recorded) */
 } vg_mention;
 
 typedef struct vg_store_sentence {

@@ -9,6 +9,8 @@
 #include "pipeline.h"
 #include "watch.h"
 
+#include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -165,8 +167,12 @@ struct vg_event {
     const vg_issue_count *issues;   /* the sentence's, in the list's strings */
     size_t nissues;
     /* stored events */
+    bool stored;
     int64_t id;
-    const char *date_prec, *place, *place_country;
+    const char *date_prec, *place, *place_country, *place_adm1, *place_prec, *place_raw;
+    const char *source_country, *target_country, *first_seen;
+    const char *method;       /* as stored: NULL when not recorded (older stores) */
+    bool issues_recorded, place_from_actor;
     int mentions, articles, sources;
     double lat, lon;
 };
@@ -227,7 +233,10 @@ int vg_event_quad(const vg_event *e) { return e->cameo ? e->cameo->quad : 0; }
 int vg_event_penta(const vg_event *e) { return e->cameo ? e->cameo->penta : -1; }
 double vg_event_goldstein(const vg_event *e) { return e->cameo ? e->cameo->goldstein : NAN; }
 int vg_event_passive(const vg_event *e) { return (e->ev.flags & VG_EV_PASSIVE) != 0; }
-const char *vg_event_method(const vg_event *e) { return vg_method_name(e->ev.method); }
+const char *vg_event_method(const vg_event *e)
+{
+    return e->stored ? e->method : vg_method_name(e->ev.method);
+}
 double vg_event_confidence(const vg_event *e)
 {
     return e->ev.confidence >= 0 ? e->ev.confidence : NAN;
@@ -491,6 +500,22 @@ int vg_store_open(const char *url, vg_store **out)
     return vg_store_error(*out)[0] ? VG_ESTORE : VG_OK;
 }
 
+int vg_store_open_readonly(const char *url, vg_store **out)
+{
+    if (!out) return VG_EINVAL;
+    vg_store_opts o = { .read_only = true };
+    bool pg = url && (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11) ||
+                      strstr(url, "dbname=") || strstr(url, "host="));
+    if (url && *url && !pg && access(url, F_OK) != 0) {
+        int e = errno;
+        *out = vg_store_new(NULL, &o);
+        vg_store_set_error(*out, "%s: %s", url, e == ENOENT ? "no such store" : strerror(e));
+        return VG_ESTORE;
+    }
+    *out = vg_store_new(url, &o);
+    return vg_store_error(*out)[0] ? VG_ESTORE : VG_OK;
+}
+
 const char *vg_store_errmsg(const vg_store *st) { return st ? vg_store_error(st) : "no store"; }
 
 void vg_store_close(vg_store *st) { vg_store_free(st); }
@@ -570,7 +595,7 @@ static bool first_mention(void *ctx, int nc, const char *const *v)
 {
     reading *r = ctx;
     vg_event *e = &r->ev->v.v[r->at];
-    if (nc != 15) return false;
+    if (nc != VG_MENTION_NCOLS) return false;
     e->record = keep(r->ev, v[1]);
     e->source_name = keep(r->ev, v[3]);
     e->url = keep(r->ev, v[4]);
@@ -588,6 +613,13 @@ static void json_field(vg_buf *b, const char *key, const char *v)
     else vg_buf_puts(b, "null");
 }
 
+static void json_num(vg_buf *b, const char *key, double v, const char *fmt)
+{
+    vg_buf_printf(b, ",\"%s\":", key);
+    if (isnan(v)) vg_buf_puts(b, "null");
+    else vg_buf_printf(b, fmt, v);
+}
+
 /* A stored event as JSON: its stored fields and its first mention. */
 static const char *stored_json(vg_events *ev, const vg_event *e, vg_buf *b)
 {
@@ -599,18 +631,43 @@ static const char *stored_json(vg_events *ev, const vg_event *e, vg_buf *b)
     json_field(b, "date_precision", e->date_prec);
     json_field(b, "source", e->ev.source);
     json_field(b, "target", e->ev.target);
+    json_field(b, "source_country", e->source_country);
+    json_field(b, "target_country", e->target_country);
     json_field(b, "code", e->ev.code);
     json_field(b, "root", vg_event_root(e));
     if (e->cameo)
         vg_buf_printf(b, ",\"quad\":%d,\"penta\":%d,\"goldstein\":%.1f", e->cameo->quad,
                       e->cameo->penta, e->cameo->goldstein);
+    else
+        vg_buf_puts(b, ",\"quad\":null,\"penta\":null,\"goldstein\":null");
     json_field(b, "plover", vg_event_plover(e));
+    json_field(b, "method", e->method);
+    json_num(b, "confidence", vg_event_confidence(e), "%.3f");
+    vg_buf_puts(b, ",\"issues\":");
+    if (!e->issues_recorded) vg_buf_puts(b, "null");
+    else {
+        vg_buf_putc(b, '[');
+        for (size_t i = 0; i < e->nissues; i++) {
+            vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+            vg_buf_json_str(b, e->issues[i].code);
+            vg_buf_printf(b, ",\"count\":%u}", e->issues[i].count);
+        }
+        vg_buf_putc(b, ']');
+    }
     json_field(b, "place", e->place);
+    json_field(b, "place_adm1", e->place_adm1);
     json_field(b, "place_country", e->place_country);
-    if (!isnan(e->lat) && !isnan(e->lon)) vg_buf_printf(b, ",\"lat\":%.6g,\"lon\":%.6g", e->lat, e->lon);
+    json_num(b, "lat", e->lat, "%.6g");
+    json_num(b, "lon", e->lon, "%.6g");
+    json_field(b, "place_precision", e->place_prec);
+    vg_buf_printf(b, ",\"place_from_actor\":%s", e->place_from_actor ? "true" : "false");
+    json_field(b, "place_raw", e->place_raw);
     vg_buf_printf(b, ",\"mentions\":%d,\"articles\":%d,\"sources\":%d", e->mentions, e->articles,
                   e->sources);
+    json_field(b, "first_seen", e->first_seen);
     json_field(b, "source_name", e->source_name);
+    json_field(b, "url", e->url);
+    json_field(b, "title", e->title);
     json_field(b, "sentence", e->sentence);
     vg_buf_puts(b, ",\"matched\":");
     vg_buf_puts(b, e->matched && *e->matched ? e->matched : "null");
@@ -618,27 +675,74 @@ static const char *stored_json(vg_events *ev, const vg_event *e, vg_buf *b)
     return keepn(ev, b->s, b->len);
 }
 
+/* The stored issues (JSON, [{"code":"X","count":1}]) into the event. */
+static void stored_issues(vg_events *ev, vg_event *e, const char *text)
+{
+    e->issues_recorded = text != NULL;
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    size_t n = json_is_array(j) ? json_array_size(j) : 0, k = 0;
+    vg_issue_count *is = n ? vg_arena_alloc(&ev->strings, n * sizeof *is) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(j, i), *c = json_object_get(o, "code");
+        json_t *m = json_object_get(o, "count");
+        if (!json_is_string(c)) continue;
+        long cnt = json_is_integer(m) ? (long)json_integer_value(m) : 1;
+        is[k++] = (vg_issue_count){ keep(ev, json_string_value(c)),
+                                    (uint16_t)(cnt < 0 ? 0 : cnt > 65535 ? 65535 : cnt) };
+    }
+    e->issues = is;
+    e->nissues = k;
+    json_decref(j);
+}
+
 /* One row of VG_EVENT_COLS. */
 static bool stored_event(void *ctx, int nc, const char *const *v)
 {
     reading *r = ctx;
-    if (nc != 25) return false;
+    if (nc != VG_EVENT_NCOLS) return false;
     vg_event *e = new_event(r->ev);
+    e->stored = true;
     e->id = v[0] ? strtoll(v[0], NULL, 10) : 0;
     snprintf(e->date, sizeof e->date, "%s", v[1] ? v[1] : "");
     if (v[1]) vg_date_parse(v[1], true, &e->ev.date);
     e->date_prec = keep(r->ev, v[2]);
     snprintf(e->ev.source, sizeof e->ev.source, "%s", v[3] ? v[3] : "");
     snprintf(e->ev.target, sizeof e->ev.target, "%s", v[4] ? v[4] : "");
+    e->source_country = keep(r->ev, v[5]);
+    e->target_country = keep(r->ev, v[6]);
     snprintf(e->ev.code, sizeof e->ev.code, "%s", v[7] ? v[7] : "");
     e->cameo = vg_cameo_get(e->ev.code);
     e->place = keep(r->ev, v[13]);
+    e->place_adm1 = keep(r->ev, v[14]);
     e->place_country = keep(r->ev, v[15]);
     if (v[16] && v[17]) { e->lat = strtod(v[16], NULL); e->lon = strtod(v[17], NULL); }
+    e->place_prec = keep(r->ev, v[18]);
+    e->place_from_actor = v[19] && v[19][0] == '1';
+    e->place_raw = keep(r->ev, v[20]);
     e->mentions = v[21] ? atoi(v[21]) : 0;
     e->articles = v[22] ? atoi(v[22]) : 0;
     e->sources = v[23] ? atoi(v[23]) : 0;
+    e->first_seen = keep(r->ev, v[24]);
+    e->method = keep(r->ev, v[25]);
+    e->ev.confidence = v[26] ? (float)strtod(v[26], NULL) : -1;
+    stored_issues(r->ev, e, v[27]);
     return true;
+}
+
+/* The events of q with their first mentions. */
+static int read_stored(vg_store *st, const vg_event_query *q, vg_events *out)
+{
+    reading r = { out, 0 };
+    if (!vg_store_read_events(st, q, stored_event, &r)) return VG_ESTORE;
+    vg_buf json = {0};
+    bool ok = true;
+    for (r.at = 0; ok && r.at < r.ev->v.n; r.at++) {
+        vg_event *e = &r.ev->v.v[r.at];
+        ok = vg_store_read_mentions(st, e->id, 1, first_mention, &r);
+        e->json = stored_json(r.ev, e, &json);
+    }
+    vg_buf_free(&json);
+    return ok ? VG_OK : VG_ESTORE;
 }
 
 int vg_store_events(vg_store *st, const char *dyad, const char *since, const char *until,
@@ -655,17 +759,110 @@ int vg_store_events(vg_store *st, const char *dyad, const char *since, const cha
     if (dyad) { q.f.a = d.a; q.f.b = d.b; }
     if (from != LONG_MIN) q.f.from = vg_date_of_days(from);
     if (to != LONG_MAX) q.f.to = vg_date_of_days(to);
-    reading r = { *out, 0 };
-    if (!vg_store_read_events(st, &q, stored_event, &r)) return VG_ESTORE;
-    vg_buf json = {0};
-    bool ok = true;
-    for (r.at = 0; ok && r.at < r.ev->v.n; r.at++) {
-        vg_event *e = &r.ev->v.v[r.at];
-        ok = vg_store_read_mentions(st, e->id, 1, first_mention, &r);
-        e->json = stored_json(r.ev, e, &json);
+    return read_stored(st, &q, *out);
+}
+
+/* A whole number in [lo, hi], all of s. */
+static bool int_arg(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = s && *s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+static bool digits(const char *s, size_t lo, size_t hi)
+{
+    size_t n = strlen(s);
+    if (n < lo || n > hi) return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+int vg_store_find_events(vg_store *st, const char *const *keys, const char *const *values,
+                         size_t n, vg_events **out)
+{
+    if (!out) return VG_EINVAL;
+    *out = vg_calloc(1, sizeof **out);
+    if (!st) return VG_EINVAL;
+    if (n && (!keys || !values)) {
+        vg_store_set_error(st, "no filter keys or values");
+        return VG_EINVAL;
     }
-    vg_buf_free(&json);
-    return ok ? VG_OK : VG_ESTORE;
+    vg_event_query q = { .cols = VG_COLS_EVENT, .order = VG_ORDER_OLDEST };
+    vg_dyad d;
+    char actor[VG_ACTOR_MAX + 1];
+    long from = LONG_MIN, to = LONG_MAX, num;
+    const char *why = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = keys[i], *v = values[i];
+        if (!k || !v) { vg_store_set_error(st, "filter %zu: no key or value", i); return VG_EINVAL; }
+        bool bad = false;
+        if (!strcmp(k, "dyad")) {
+            if (!vg_dyad_parse(v, &d, &why)) bad = true;
+            else { q.f.a = d.a; q.f.b = d.b; }
+        } else if (!strcmp(k, "actor")) {
+            if (!vg_dyad_actor_parse(v, actor, &why)) bad = true;
+            else q.f.actor = actor;
+        } else if (!strcmp(k, "code")) {
+            bad = !digits(v, 2, 4);
+            why = "code must be 2-4 digits";
+            q.f.code = v;
+        } else if (!strcmp(k, "root")) {
+            bad = !digits(v, 2, 2) || !int_arg(v, 1, 20, &num);
+            why = "root must be 01-20";
+            q.f.root = v;
+        } else if (!strcmp(k, "quad")) {
+            bad = !int_arg(v, 1, 4, &num);
+            why = "quad must be 1-4";
+            q.f.quad = (int)num;
+        } else if (!strcmp(k, "country")) {
+            q.f.country = v;
+        } else if (!strcmp(k, "place")) {
+            q.f.place = v;
+        } else if (!strcmp(k, "since") || !strcmp(k, "from")) {
+            if (!day_arg(st, v, LONG_MIN, &from)) return VG_EDATE;
+        } else if (!strcmp(k, "until") || !strcmp(k, "to")) {
+            if (!day_arg(st, v, LONG_MAX, &to)) return VG_EDATE;
+        } else if (!strcmp(k, "method")) {
+            bad = strcmp(v, "dictionary") && strcmp(v, "model") && strcmp(v, "both");
+            why = "method must be dictionary, model or both";
+            q.f.method = v;
+        } else if (!strcmp(k, "min_confidence")) {
+            char *end;
+            double c = strtod(v, &end);
+            bad = !*v || *end || !(c >= 0 && c <= 1);
+            why = "min_confidence must be a number from 0 to 1";
+            q.f.min_confidence = c;
+        } else if (!strcmp(k, "conflict")) {
+            bad = strcmp(v, "0") && strcmp(v, "1");
+            why = "conflict must be 0 or 1";
+            q.f.conflict_only = !strcmp(v, "1");
+        } else if (!strcmp(k, "limit")) {
+            bad = !int_arg(v, 1, LONG_MAX, &num);
+            why = "limit must be a positive number";
+            q.limit = num;
+        } else if (!strcmp(k, "order")) {
+            bad = strcmp(v, "oldest") && strcmp(v, "newest");
+            why = "order must be oldest or newest";
+            q.order = !strcmp(v, "newest") ? VG_ORDER_NEWEST : VG_ORDER_OLDEST;
+        } else {
+            vg_store_set_error(st, "unknown filter '%s' (dyad, actor, code, root, quad, country, "
+                               "place, since, until, method, min_confidence, conflict, limit, "
+                               "order)", k);
+            return VG_EINVAL;
+        }
+        if (bad) {
+            vg_store_set_error(st, "%s: %s ('%s')", k, why ? why : "bad value", v);
+            return VG_EINVAL;
+        }
+    }
+    if (from != LONG_MIN) q.f.from = vg_date_of_days(from);
+    if (to != LONG_MAX) q.f.to = vg_date_of_days(to);
+    return read_stored(st, &q, *out);
 }
 
 /* ================================================================ series */

@@ -11,6 +11,7 @@
 # sanitizer runs every report goes to a log file, and a script after
 # which such a log exists fails, whatever its own checks said.
 # tests/api/run.sh installs the library and builds programs against it;
+# tests/packages/*.sh test the Python and R packages on it;
 # tests/threads.sh runs the threaded paths under ThreadSanitizer
 # (build-tsan/vigil, `make tsan`).
 set -u
@@ -96,6 +97,10 @@ for s in $CLANG_SAN_SCRIPTS; do
 done
 count_tap tests/api/run.sh build/vigil
 count_tap tests/threads.sh build/vigil
+# the Python and R packages, against build/libvigil.so and an installed copy
+for s in tests/packages/*.sh; do
+    [ -f "$s" ] && count_tap "$s" build/vigil
+done
 
 for f in "${failed[@]+"${failed[@]}"}"; do echo "FAILED: $f"; done
 echo "$skip skipped"

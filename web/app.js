@@ -7,6 +7,20 @@ import { feature } from 'topojson-client';
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 const state = { dyad: '', by: 'week', from: '', to: '', cursor: null, filter: null, series: null, alerts: [] };
+// Only the latest request of each kind may change the page: a quick second
+// dyad pick or filter, or a second click on "more", must not show the rows
+// or the chart of an answer that arrives late.  Each kind has a generation
+// number and an AbortController; an answer of an older generation is
+// dropped (and its fetch aborted).
+const latest = { show: { gen: 0, ctl: null }, events: { gen: 0, ctl: null }, explain: { gen: 0, ctl: null } };
+function begin(kind) {
+  const k = latest[kind];
+  if (k.ctl) k.ctl.abort();
+  k.ctl = new AbortController();
+  return { gen: ++k.gen, signal: k.ctl.signal };
+}
+const current = (kind, t) => latest[kind].gen === t.gen;
+const aborted = (e) => e && e.name === 'AbortError';
 let world = null;
 
 function el(tag, attrs = {}, ...kids) {
@@ -27,11 +41,11 @@ function sv(tag, attrs = {}, title) {
   return e;
 }
 
-async function api(path, params = {}) {
+async function api(path, params = {}, signal) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== '' && v != null) q.set(k, v);
   const url = '/api/' + path + (q.toString() ? '?' + q : '');
-  const r = await fetch(url);
+  const r = await fetch(url, signal ? { signal } : {});
   const body = await r.json().catch(() => ({ error: 'bad response' }));
   if (!r.ok) throw new Error(`${path}: ${body.error || r.status}${body.param ? ' (' + body.param + ')' : ''}`);
   return body;
@@ -248,13 +262,31 @@ function tableParams() {
   return p;
 }
 
+// A new list (append false) supersedes every request before it; "more"
+// (append true) is ignored while a page is on its way, and its answer is
+// dropped if a new list was asked for meanwhile.
 async function loadEvents(append) {
+  const more = $('more');
+  if (append && (more.disabled || !state.cursor)) return;
   const p = tableParams();
-  if (append && state.cursor) p.cursor = state.cursor;
-  const r = await api('events', p);
+  if (append) p.cursor = state.cursor;
+  const t = append ? { gen: latest.events.gen, signal: latest.events.ctl && latest.events.ctl.signal } : begin('events');
+  more.disabled = true;
+  let r;
+  try {
+    r = await api('events', p, t.signal);
+  } catch (e) {
+    if (current('events', t)) more.disabled = false;
+    if (aborted(e)) return;
+    throw e;
+  }
+  if (!current('events', t)) return;
+  more.disabled = false;
   const tb = $('events').tBodies[0];
   if (!append) tb.replaceChildren();
+  const have = new Set([...tb.querySelectorAll('tr[data-id]')].map((tr) => tr.dataset.id));
   for (const e of r.events) {
+    if (have.has(String(e.id))) continue;
     const place = e.place && e.place.name ? [e.place.name, e.place.country].filter(Boolean).join(', ') : '';
     tb.append(el('tr', { 'data-id': e.id, onclick: () => explain(e.id) },
       el('td', {}, e.date),
@@ -265,7 +297,8 @@ async function loadEvents(append) {
       el('td', {}, `${e.num_mentions} / ${e.num_sources} src`)));
   }
   state.cursor = r.next;
-  $('more').hidden = !r.next;
+  more.hidden = !r.next;
+  $('events').dataset.rows = tb.querySelectorAll('tr[data-id]').length;
   if (!tb.children.length) tb.append(el('tr', {}, el('td', { colspan: 6 }, 'no events')));
 }
 
@@ -309,12 +342,15 @@ function matchedView(m) {
 }
 
 async function explain(id) {
-  const r = await api('events/' + id).catch((e) => { status(e.message); return null; });
-  if (!r) return;
+  const t = begin('explain');
+  const r = await api('events/' + id, {}, t.signal).catch((e) => { if (!aborted(e)) status(e.message); return null; });
+  if (!r || !current('explain', t)) return;
   const e = r.event, body = $('explain-body');
   body.replaceChildren(
     el('h3', {}, `#${e.id} ${e.source} → ${e.target}: ${e.code} ${e.code_name}`),
     kv([['date', `${e.date} (${e.date_precision})`], ['QuadClass', e.quad], ['Goldstein', e.goldstein],
+      ['coded by', e.method ? `${e.method}${e.confidence != null ? ` (confidence ${e.confidence})` : ''}` : ''],
+      ['issues', Array.isArray(e.issues) ? e.issues.map((i) => `${i.code} ${i.count}`).join(', ') : ''],
       ['PLOVER', e.plover], ['place', e.place.name ? `${[e.place.name, e.place.adm1, e.place.country].filter(Boolean).join(', ')} (${e.place.precision || '?'}${e.place.from_actor ? ', from the actors' : ''})` : 'none'],
       ['reports', `${e.num_mentions} mentions in ${e.num_articles} articles from ${e.num_sources} sources; first seen ${e.first_seen}`]]),
     el('h4', {}, `Mentions (${r.mentions.length}${r.mentions_total > r.mentions.length ? ' of ' + r.mentions_total : ''})`));
@@ -336,6 +372,7 @@ async function explain(id) {
 
 async function show() {
   if (!state.dyad) { status('pick a dyad'); return; }
+  const t = begin('show');
   writeHash();
   syncControls();
   status('loading…');
@@ -344,23 +381,26 @@ async function show() {
   $('events-filter').replaceChildren();
   $('dyad-label').textContent = state.dyad;
   const range = { from: state.from, to: state.to };
+  const dyad = state.dyad;
   try {
     const [s, al, pl, countries] = await Promise.all([
-      api('series', { dyad: state.dyad, by: state.by, ...range }),
-      api('alerts', { dyad: state.dyad }),
-      api('places', { dyad: state.dyad, ...range, limit: 300 }),
+      api('series', { dyad, by: state.by, ...range }, t.signal),
+      api('alerts', { dyad }, t.signal),
+      api('places', { dyad, ...range, limit: 300 }, t.signal),
       loadWorld().catch(() => []),
       loadEvents(false),
     ]);
+    if (!current('show', t)) return;       // a later pick is showing
     state.series = s;
     state.alerts = al.alerts.filter((a) => (!state.from || a.end >= state.from) && (!state.to || a.start <= state.to));
     renderTimeline(s, state.alerts);
     renderAlerts(state.alerts);
     renderMap(pl.places, countries);
+    $('timeline').dataset.dyad = dyad;
     status('');
-    document.body.dataset.loaded = state.dyad;
+    document.body.dataset.loaded = dyad;
   } catch (e) {
-    status(e.message);
+    if (!aborted(e) && current('show', t)) status(e.message);
   }
 }
 

@@ -16,6 +16,10 @@ static const cli_opt options[] = {
     { "--dyad SRC-TGT", "source and target actor-code prefixes; either may be empty or * "
                         "(SRB-KSV, USA-, -RUS)" },
     { "--one-a-day", "one row per source, target, code and day, as Phoenix and ICEWS count" },
+    { "--with-text", "csv and plover: add the sentence of the event's first report (csv column "
+                     "sentence, PLOVER field text)" },
+    { "--exact-dates", "only events dated to the day: leave out those whose date the text gives "
+                       "only as a week, month or year (written as its first day otherwise)" },
     { NULL, NULL }
 };
 
@@ -26,10 +30,14 @@ const cli_help cli_help_export = {
     .description =
         "Writes the store's deduplicated events, ordered by date, to standard output in "
         "another data set's format (column mappings: docs/export.md). Each row carries its "
-        "mentions' counts, sources and URLs.",
+        "mentions' counts, sources and URLs; Phoenix's Issues column, the CSV and PLOVER "
+        "also the event's issues, and the CSV and PLOVER how it was coded (method, "
+        "confidence) and its date precision. Sentence numbers follow each format: from 0 "
+        "in Phoenix (SentenceID), CSV and PLOVER, from 1 in ICEWS (Sentence Number).",
     .options = options,
     .examples = "vigil export --db vigil.db --format phoenix > phoenix.tsv\n"
-                "vigil export --db vigil.db --format csv --dyad SRB-KSV --from 2023-09-01",
+                "vigil export --db vigil.db --format csv --dyad SRB-KSV --from 2023-09-01\n"
+                "vigil export --db vigil.db --format plover --with-text > events.jsonl",
 };
 
 typedef struct export_args {
@@ -64,6 +72,8 @@ static int parse_args(int argc, char **argv, export_args *a)
         else if (!strcmp(s, "--to") && has) bad = !vg_date_parse(argv[++i], true, &a->o.to);
         else if (!strcmp(s, "--dyad") && has) bad = !parse_dyad(argv[++i], a);
         else if (!strcmp(s, "--one-a-day")) a->o.one_a_day = true;
+        else if (!strcmp(s, "--with-text")) a->o.with_text = true;
+        else if (!strcmp(s, "--exact-dates")) a->o.exact_dates = true;
         else {
             fprintf(stderr, "vigil export: unknown argument '%s'\n", s);
             cli_usage(&cli_help_export, stderr);
@@ -77,6 +87,11 @@ static int parse_args(int argc, char **argv, export_args *a)
     if (!a->fmt_given) {
         fprintf(stderr, "vigil export: --format is required\n");
         cli_usage(&cli_help_export, stderr);
+        return 2;
+    }
+    if (a->o.with_text && a->o.fmt != VG_EXPORT_CSV && a->o.fmt != VG_EXPORT_PLOVER) {
+        fprintf(stderr, "vigil export: --with-text is for csv and plover (the other formats "
+                        "have no column for the sentence)\n");
         return 2;
     }
     return -1;

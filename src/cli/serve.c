@@ -22,6 +22,9 @@ static const cli_opt options[] = {
     { "--timeout S", "idle seconds before a connection is closed (default 10)" },
     { "--cache-ttl S", "seconds an answer is cached at most (default 60; 0: no cache); a "
                        "commit to the store empties the cache at once" },
+    { "--cors ORIGIN", "let pages of these origins read the API from the browser: * (any) or "
+                       "https://a.example,http://localhost:3000 (default: none, same origin "
+                       "only)" },
     { NULL, NULL }
 };
 
@@ -30,16 +33,18 @@ const cli_help cli_help_serve = {
     .summary = "JSON API and dashboard over HTTP (read-only)",
     .synopsis = "[--db URL] [--bind ADDR] [--port N] [--assets DIR] [OPTIONS] [DETECTOR]",
     .description =
-        "Serves the store read-only over HTTP: the JSON API (/api/events, /api/events/ID, "
-        "/api/series, /api/alerts, /api/dyads, /api/places, /api/meta; reference: "
-        "docs/dashboard.md) and the dashboard's static files. GET and HEAD only; every "
-        "query parameter is checked, with bounded sizes. The address is printed on "
+        "Serves the store read-only over HTTP: the JSON API (/api/events, also as CSV with "
+        "format=csv, /api/events/ID, /api/series, /api/alerts, /api/dyads, /api/places, "
+        "/api/meta; reference: docs/dashboard.md) and the dashboard's static files. GET and "
+        "HEAD only; every query parameter is checked, with bounded sizes. The API answers "
+        "pages of other origins only with --cors. The address is printed on "
         "standard error; SIGINT or SIGTERM stops the server. The detector options apply "
         "to /api/alerts.",
     .options = options,
     .watch_options = true,
     .examples = "vigil serve --db vigil.db\n"
-                "vigil serve --db postgresql:///events --port 0 --assets build/web",
+                "vigil serve --db postgresql:///events --port 0 --assets build/web\n"
+                "vigil serve --db vigil.db --cors http://localhost:3000",
 };
 
 static int fail(const char *what, const char *arg)
@@ -111,6 +116,10 @@ int cli_serve(int argc, char **argv)
         if (!strcmp(a, "--db")) o.db_path = v;
         else if (!strcmp(a, "--bind")) o.bind = v;
         else if (!strcmp(a, "--assets")) o.assets = v;
+        else if (!strcmp(a, "--cors")) {
+            if (!vg_server_cors_ok(v, &why)) return fail(why, v);
+            o.cors = v;
+        }
         else if (int_opt(a, v, "--port", 0, 65535, &o.port, &bad) ||
                  int_opt(a, v, "--threads", 1, 64, &o.threads, &bad) ||
                  int_opt(a, v, "--max-conn", 1, 10000, &o.max_conn, &bad) ||
@@ -138,9 +147,10 @@ int cli_serve(int argc, char **argv)
         return 2;
     }
     bool v6 = strchr(o.bind, ':') != NULL;
-    fprintf(stderr, "vigil serve: listening on http://%s%s%s:%d/ (db %s, assets %s)\n",
+    fprintf(stderr, "vigil serve: listening on http://%s%s%s:%d/ (db %s, assets %s%s%s)\n",
             v6 ? "[" : "", o.bind, v6 ? "]" : "", vg_server_port(s), o.db_path,
-            o.assets ? o.assets : "none: API only");
+            o.assets ? o.assets : "none: API only", o.cors ? ", CORS for " : "",
+            o.cors ? o.cors : "");
     if (strncmp(o.bind, "127.", 4) && strcmp(o.bind, "::1"))
         fprintf(stderr, "vigil serve: warning: listening beyond loopback; the API has no authentication\n");
     int sig;

@@ -89,6 +89,48 @@ try {
   await page.screenshot({ path: join(shots, 'explanation.png'), fullPage: false });
   await page.click('#explain-close');
 
+  // Races: only the latest answer may reach the page.  A dyad whose answers
+  // are held back 1.5 s, then at once another dyad: when the slow answers
+  // arrive, the table, chart and status must still show the second.
+  const fast = 'KSV-SRB';
+  const slow = options.find((o) => o && o !== fast && o !== 'SRB-KSV');
+  let slowSeen = 0;
+  await page.route((u) => u.pathname.startsWith('/api/') && u.searchParams.get('dyad') === slow, async (route) => {
+    slowSeen++;
+    await new Promise((r) => setTimeout(r, 1500));
+    route.continue().catch(() => {});
+  });
+  await page.selectOption('#dyad-select', slow);
+  await page.waitForTimeout(100);
+  await page.selectOption('#dyad-select', fast);
+  await page.waitForSelector(`body[data-loaded="${fast}"]`, { timeout: 15000 });
+  await page.waitForTimeout(2500);                       // the slow answers have come and gone
+  const raced = await page.evaluate(() => ({
+    loaded: document.body.dataset.loaded,
+    chart: document.getElementById('timeline').dataset.dyad,
+    input: document.getElementById('dyad-input').value,
+    rows: [...document.querySelectorAll('#events tbody tr[data-id]')].map((r) => r.textContent),
+    status: document.getElementById('status').textContent,
+  }));
+  check('race_second_pick_wins', slow && slowSeen > 0 && raced.loaded === fast && raced.chart === fast &&
+    raced.input === fast && raced.rows.length === 50 && raced.rows.every((t) => /KSV/.test(t) && /SRB/.test(t)) &&
+    raced.status === '', JSON.stringify({ slow, slowSeen, ...raced, rows: raced.rows.slice(0, 2) }));
+
+  // A double click on "more" while the next page is held back: one page
+  // more, no row twice.
+  let pages = 0;
+  await page.route((u) => u.pathname === '/api/events' && u.searchParams.has('cursor'), async (route) => {
+    pages++;
+    await new Promise((r) => setTimeout(r, 800));
+    route.continue().catch(() => {});
+  });
+  await page.dblclick('#more');
+  await page.waitForFunction(() => document.getElementById('events').dataset.rows === '100', null, { timeout: 10000 });
+  await page.waitForTimeout(1500);
+  const ids = await page.$$eval('#events tbody tr[data-id]', (rs) => rs.map((r) => r.dataset.id));
+  check('race_more_double_click', pages >= 1 && ids.length === 100 && new Set(ids).size === 100,
+    `requests ${pages}, rows ${ids.length}, distinct ${new Set(ids).size}`);
+
   // A bad dyad shows the server's reason, not a crash.
   await page.fill('#dyad-input', 'SRB-K$V');
   await page.evaluate(() => document.getElementById('dyad-input').removeAttribute('pattern'));

@@ -77,6 +77,65 @@ is api_events_ids "$(jq -r '[.events[].id] | sort | join(",")' <<< "$I")" "$(tr 
 # none of them in another dyad (an error answer has no events array: no pass)
 is api_events_ids_dyad "${drv:+$(get "/api/events?ids=$drv&dyad=USA-CHN" | jq -c '[(.events | type), (.events | length)]')}" '["array",0]'
 
+# ---- events as CSV: every row, the header, paging through X-Next-Cursor
+n_dyad=$(sql "SELECT count(*) FROM events WHERE $DYAD")
+C=$TMP/events.csv
+curl -s -D "$TMP/csv.h" -o "$C" "$BASE/api/events?dyad=SRB-KSV&format=csv&limit=5000"
+is api_csv_type "$(grep -i '^content-type' "$TMP/csv.h" | tr -d '\r')" "Content-Type: text/csv; charset=utf-8"
+is api_csv_rows "$(python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8"), strict=True))
+assert rows[0][:3] == ["id", "date", "date_precision"] and rows[0][-3:] == ["method", "confidence", "issues"]
+assert all(len(r) == len(rows[0]) == 29 for r in rows)
+print(len(set(r[0] for r in rows[1:])))' "$C" 2>&1)" "$n_dyad"
+grep -qi '^x-next-cursor' "$TMP/csv.h" && fail api_csv_last_page_no_cursor || ok api_csv_last_page_no_cursor
+: > "$TMP/csv.ids"; cursor=; pages=0
+while :; do
+    curl -s -D "$TMP/p.h" -o "$TMP/p.csv" "$BASE/api/events?dyad=SRB-KSV&format=csv&limit=400${cursor:+&cursor=$cursor}"
+    tail -n +2 "$TMP/p.csv" | cut -d, -f1 >> "$TMP/csv.ids"
+    cursor=$(sed -n 's/^[Xx]-[Nn]ext-[Cc]ursor: *\([^\r]*\).*/\1/p' "$TMP/p.h")
+    pages=$((pages + 1))
+    [ -z "$cursor" ] || [ $pages -gt 50 ] && break
+done
+is api_csv_pages "$pages $(sort -u "$TMP/csv.ids" | wc -l) $(wc -l < "$TMP/csv.ids")" \
+   "$(( (n_dyad + 399) / 400 )) $n_dyad $n_dyad"
+is api_csv_bad_format "$(code '/api/events?format=xml')" 400
+is api_csv_limit "$(code '/api/events?format=csv&limit=5001') $(code '/api/events?limit=501')" "400 400"
+is api_events_coding_fields "$(get '/api/events?limit=1' | jq -c '.events[0] | [has("method"), has("confidence"), has("issues")]')" '[true,true,true]'
+
+# ---- how events were coded: method and confidence filters
+sqlite3 "$DB" "UPDATE events SET method = 'model', confidence = 0.91, issues = '[{\"code\":\"CEASEFIRE\",\"count\":2}]'
+  WHERE id IN (SELECT id FROM events WHERE $DYAD ORDER BY id LIMIT 7)"
+M=$(get '/api/events?dyad=SRB-KSV&method=model&limit=500')
+is api_events_method "$(jq '.events | length' <<< "$M") $(jq -c '[.events[].issues[0].code] | unique' <<< "$M")" '7 ["CEASEFIRE"]'
+is api_events_min_confidence "$(get '/api/events?min_confidence=0.9&limit=500' | jq '.events | length')" 7
+is api_events_bad_method "$(code '/api/events?method=guess') $(code '/api/events?min_confidence=2')" "400 400"
+is api_csv_issues "$(curl -s "$BASE/api/events?method=model&format=csv" | tail -n +2 | grep -c ',model,0.910,"CEASEFIRE,2"')" 7
+
+# ---- CORS: off by default; --cors names the origins that may read the API
+h=$(curl -s -D - -o /dev/null -H 'Origin: http://localhost:3000' "$BASE/api/meta")
+grep -qi '^access-control-allow-origin' <<< "$h" && fail api_cors_off_by_default || ok api_cors_off_by_default
+is api_cors_off_preflight "$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS -H 'Origin: http://localhost:3000' "$BASE/api/meta")" 405
+"$VIGIL" serve --db "$DB" --port 0 --cors 'http://localhost:3000/app' >/dev/null 2>"$TMP/cors.err"
+is api_cors_bad_origin "$? $(grep -c 'no path' "$TMP/cors.err")" "2 1"
+"$VIGIL" serve --db "$DB" --port 0 --cors 'https://a.example,http://localhost:3000' 2>"$TMP/cors.log" &
+CPID=$!
+for i in $(seq 1 100); do
+    CPORT=$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\)/.*|\1|p' "$TMP/cors.log"); [ -n "$CPORT" ] && break; sleep 0.1
+done
+cb=http://127.0.0.1:$CPORT
+h=$(curl -s -D - -o /dev/null -H 'Origin: http://localhost:3000' "$cb/api/events?limit=1&format=csv")
+grep -qi '^access-control-allow-origin: http://localhost:3000' <<< "$h" &&
+  grep -qi '^access-control-expose-headers: x-next-cursor' <<< "$h" &&
+  grep -qi '^cross-origin-resource-policy: cross-origin' <<< "$h" && ok api_cors_allowed || fail api_cors_allowed "$h"
+h=$(curl -s -D - -o /dev/null -H 'Origin: https://evil.example' "$cb/api/meta")
+grep -qi '^access-control-allow-origin' <<< "$h" && fail api_cors_other_origin "$h" || ok api_cors_other_origin
+is api_cors_preflight "$(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS -H 'Origin: https://a.example' "$cb/api/events")" 204
+is api_cors_error_readable "$(curl -s -D - -o /dev/null -H 'Origin: https://a.example' "$cb/api/events?limit=0" | grep -ci '^access-control-allow-origin: https://a.example')" 1
+h=$(curl -s -D - -o /dev/null -H 'Origin: http://localhost:3000' "$cb/")
+grep -qi '^access-control-allow-origin' <<< "$h" && fail api_cors_not_static || ok api_cors_not_static
+kill "$CPID"; wait "$CPID" 2>/dev/null
+
 # ---- one event: the explanation
 big=$(sql "SELECT id FROM events ORDER BY num_mentions DESC LIMIT 1")
 X=$(get "/api/events/$big")

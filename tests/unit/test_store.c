@@ -86,6 +86,7 @@ static vg_mention mention(const char *src, const char *tgt, const char *code, in
     m.date_prec = prec;
     m.place = place;
     m.matched = "{}";
+    m.confidence = NAN;
     return m;
 }
 
@@ -303,6 +304,11 @@ static void test_export(void **state)
     vg_place mit = city("Mitrovicë", "Mitrovica", "KSV");
     vg_mention m[] = { mention("SRBCOP", "KSVCOP", "190", 20230924, VG_DATE_DAY, mit),
                        mention("IGOWSTNAT", "SRB", "112", 20230924, VG_DATE_DAY, actor_country("SRB")) };
+    m[0].method = "both";
+    m[0].confidence = 0.75;
+    m[0].issues = "[{\"code\":\"CEASEFIRE\",\"count\":2},{\"code\":\"HOSTAGES\",\"count\":1}]";
+    m[1].method = "dictionary";
+    m[1].issues = "[]";
     vg_article a = article("a,1", "AFP", 20230929, "h", m, 2);
     a.title = "Title with \"quotes\", commas\tand tabs";
     assert_true(vg_store_add(st, &a));
@@ -328,6 +334,7 @@ static void test_export(void **state)
             }
         }
         assert_int_equal(lines, 3);
+        if (fmts[k] == VG_EXPORT_PHOENIX) assert_non_null(strstr(buf, "\tCEASEFIRE,2;HOSTAGES,1\t"));
         free(buf);
     }
     char *buf = NULL;
@@ -337,7 +344,8 @@ static void test_export(void **state)
     assert_true(vg_store_export(st, &o, f));
     fclose(f);
     assert_non_null(strstr(buf, "\"a,1\""));
-    assert_non_null(strstr(buf, "\"Title with \"\"quotes\"\", commas\tand tabs\"\r\n"));
+    assert_non_null(strstr(buf, "\"Title with \"\"quotes\"\", commas\tand tabs\",both,0.750,"
+                                "\"CEASEFIRE,2;HOSTAGES,1\"\r\n"));
     assert_null(strstr(buf, "IGOWSTNAT"));
     free(buf);
     vg_store_free(st);
