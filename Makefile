@@ -105,11 +105,31 @@ $(BUILD)/gen/embed.list: FORCE
 	@mkdir -p $(@D)
 	@echo $(EMBED) | cmp -s - $@ || echo $(EMBED) > $@
 
-$(BUILD)/gen/embedded.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh
-	tools/embed.sh $@ $(EMBED)
+# The default dictionaries are embedded twice: as files (dict/*.txt) and
+# compiled into one image (docs/dictionaries.md), which the library maps in
+# place.  The image is made by tools/dict_image.c, linked with the library's
+# objects and a table of the embedded files without the image (so it
+# parses them, as a library without the image would).
+$(BUILD)/gen/embedded.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh $(BUILD)/gen/defaults.vgd
+	tools/embed.sh $@ $(EMBED) dict/defaults.vgd=$(BUILD)/gen/defaults.vgd
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/gen/cflags
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+BOOT_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_boot.o
+
+$(BUILD)/gen/embedded_boot.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh
+	tools/embed.sh $@ $(EMBED)
+
+$(BUILD)/gen/embedded_boot.o: $(BUILD)/gen/embedded_boot.c $(BUILD)/gen/cflags
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/dict_image: tools/dict_image.c $(BOOT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BOOT_OBJ) $(LDLIBS) $(LDFLAGS)
+
+$(BUILD)/gen/defaults.vgd: $(BUILD)/tools/dict_image
+	env -u VIGIL_DICT_DIR $(BUILD)/tools/dict_image $@
 
 # Objects are rebuilt when the compiler or its flags change.
 $(BUILD)/gen/cflags: FORCE

@@ -125,10 +125,10 @@ static void type_actor(vg_analysis *a, size_t i, const vg_entry *e)
     w->ncodes = (uint8_t)dc->ncodes;
     w->base = (uint32_t)a->codes.n;
     for (uint16_t k = 0; k < dc->ncodes; k++)
-        add_code(a, a->d->codelist.v[dc->codes + k]);
+        add_code(a, vg_dict_str(a->d, a->d->codelist.v[dc->codes + k]));
     w->codes = (uint32_t)a->codes.n;
     for (uint16_t k = 0; k < dc->ncodes; k++)
-        add_code(a, a->d->codelist.v[dc->codes + k]);
+        add_code(a, vg_dict_str(a->d, a->d->codelist.v[dc->codes + k]));
 }
 
 static void type_hit(vg_analysis *a, size_t i, const vg_hit *h)
@@ -176,7 +176,8 @@ static void on_scan(void *ctx, const vg_hit *h)
     const vg_entry *e = &a->d->entries.v[h->entry];
     if (e->kind == VG_PK_DISCARD) {
         char why[128];
-        snprintf(why, sizeof why, "%s discard '%.80s'", e->story ? "story" : "sentence", e->text);
+        snprintf(why, sizeof why, "%s discard '%.80s'", e->story ? "story" : "sentence",
+                 vg_dict_str(a->d, e->text));
         set_status(a, VG_AN_DISCARD, why);
         a->story_discard |= e->story;
         return;
@@ -212,7 +213,8 @@ static void scan_discards_and_issues(vg_analysis *a)
     vg_dict_scan(a->d, a->wc, a->winfo.v, &a->tk, on_scan, a);
     for (size_t k = 0; k < a->issue_hits.n; k++) {
         const vg_issue *is = issue_of(a, &a->issue_hits.v[k]);
-        if (!is->ignore && !issue_masked(a, &a->issue_hits.v[k])) count_issue(a, is->code);
+        if (!is->ignore && !issue_masked(a, &a->issue_hits.v[k]))
+            count_issue(a, vg_dict_str(a->d, is->code));
     }
 }
 
@@ -604,9 +606,10 @@ static bool has_chunk(const char *code, const char *chunk)
 }
 
 /* Combines an actor code with an agent code (CAMEO 3-letter alignment). */
-static void combine(char *out, size_t cap, const char *actor, const vg_agent *ag, bool former)
+static void combine(const vg_dict *d, char *out, size_t cap, const char *actor,
+                    const vg_agent *ag, bool former)
 {
-    const char *c = former ? "ELI" : ag->code;
+    const char *c = former ? "ELI" : vg_dict_str(d, ag->code);
     if (ag->prefix && !former) {
         if (strlen(c) >= 3 && has_chunk(actor, c)) snprintf(out, cap, "%s", actor);
         else snprintf(out, cap, "%s%s", c, actor);
@@ -652,7 +655,7 @@ static void attach_agents(vg_analysis *a)
         for (size_t k = 0; k < w->ncodes; k++) {
             vg_acode *ac = &a->codes.v[w->codes + k];
             char tmp[48];
-            combine(tmp, sizeof tmp, ac->code, ag, former);
+            combine(a->d, tmp, sizeof tmp, ac->code, ag, former);
             snprintf(ac->code, sizeof ac->code, "%s", tmp);
         }
     }
@@ -671,8 +674,9 @@ static void attach_agents(vg_analysis *a)
         if (w->type != VG_W_AGENT || used.v[i]) continue;
         const vg_agent *ag = agent_rec(a, i);
         char c[48];
-        if (a->opt->agent_dashes) snprintf(c, sizeof c, "---%s", ag->code);
-        else snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", ag->code);
+        const char *gc = vg_dict_str(a->d, ag->code);
+        if (a->opt->agent_dashes) snprintf(c, sizeof c, "---%s", gc);
+        else snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", gc);
         w->codes = w->base = (uint32_t)a->codes.n;
         w->ncodes = 1;
         add_code(a, c);
@@ -702,7 +706,7 @@ static void distribute_agents(vg_analysis *a)
             for (size_t j = 0; j < w->ncodes; j++) {
                 vg_acode *ac = &a->codes.v[w->codes + j];
                 char tmp[48];
-                combine(tmp, sizeof tmp, ac->code, ag, false);
+                combine(a->d, tmp, sizeof tmp, ac->code, ag, false);
                 snprintf(ac->code, sizeof ac->code, "%s", tmp);
             }
         }
@@ -998,7 +1002,7 @@ void vg_analysis_dump(const vg_analysis *a, vg_buf *b)
             for (size_t k = 0; k < w->ncodes; k++)
                 vg_buf_printf(b, " %s", a->codes.v[w->codes + k].code);
         if (w->entry >= 0 && w->type != VG_W_TAIL)
-            vg_buf_printf(b, " <%s>", a->d->entries.v[w->entry].text);
+            vg_buf_printf(b, " <%s>", vg_dict_str(a->d, a->d->entries.v[w->entry].text));
         vg_buf_putc(b, '\n');
     }
     if (a->status) vg_buf_printf(b, "status %d: %s\n", a->status, a->why);

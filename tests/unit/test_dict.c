@@ -8,6 +8,9 @@
 #include "dict.h"
 #include "match.h"
 
+/* Element i of a phrase. */
+#define W(ph, i) (vg_phrase_elems_mut(d, &(ph))[i])
+
 static vg_phrase phrase(vg_dict *d, const char *s)
 {
     vg_phrase ph;
@@ -22,18 +25,18 @@ static void test_phrase_modes(void **st)
     vg_dict *d = vg_dict_new();
     vg_phrase p = phrase(d, "UNITED_ARAB EMIRATES_");
     assert_int_equal(p.n, 3);
-    assert_int_equal(p.w[0].mode, VG_WM_EXACT);
-    assert_true(p.w[0].adj_next);
-    assert_int_equal(p.w[1].mode, VG_WM_STEM);
-    assert_false(p.w[1].adj_next);
-    assert_int_equal(p.w[2].mode, VG_WM_EXACT);
+    assert_int_equal(W(p, 0).mode, VG_WM_EXACT);
+    assert_true(W(p, 0).adj_next);
+    assert_int_equal(W(p, 1).mode, VG_WM_STEM);
+    assert_false(W(p, 1).adj_next);
+    assert_int_equal(W(p, 2).mode, VG_WM_EXACT);
     p = phrase(d, "MOUSE=");
-    assert_int_equal(p.w[0].mode, VG_WM_NOEND);
+    assert_int_equal(W(p, 0).mode, VG_WM_NOEND);
     p = phrase(d, "AL-ASSAD_");       /* a hyphen is an underscore */
     assert_int_equal(p.n, 2);
-    assert_true(p.w[0].adj_next);
+    assert_true(W(p, 0).adj_next);
     p = phrase(d, "Vučić_");
-    assert_memory_equal(p.w[0].s, "VUCIC", 5);
+    assert_memory_equal(vg_elem_word(d, &W(p, 0)), "VUCIC", 5);
     /* longer phrases and '_' connectors weigh more */
     assert_true(phrase(d, "AL_GORE").weight > phrase(d, "AL GORE").weight);
     vg_dict_free(d);
@@ -44,23 +47,23 @@ static void test_word_match(void **st)
     (void)st;
     vg_dict *d = vg_dict_new();
     vg_phrase p = phrase(d, "DEPART_");
-    p.w[0].endings = VG_END_VERB;
+    W(p, 0).endings = VG_END_VERB;
     const char *yes[] = { "DEPART", "DEPARTS", "DEPARTED", "DEPARTING", "DEPARTEN", NULL };
     const char *no[] = { "DEPARTX", "DEPARTINK", "DEPARTMENT", NULL };
-    for (int i = 0; yes[i]; i++) assert_true(vg_elem_match(&p.w[0], yes[i], strlen(yes[i])));
-    for (int i = 0; no[i]; i++) assert_false(vg_elem_match(&p.w[0], no[i], strlen(no[i])));
+    for (int i = 0; yes[i]; i++) assert_true(vg_elem_match(d, &W(p, 0), yes[i], strlen(yes[i])));
+    for (int i = 0; no[i]; i++) assert_false(vg_elem_match(d, &W(p, 0), no[i], strlen(no[i])));
     p = phrase(d, "DEPLORE_");
-    p.w[0].endings = VG_END_VERB;
-    assert_true(vg_elem_match(&p.w[0], "DEPLORED", 8));
-    assert_true(vg_elem_match(&p.w[0], "DEPLORING", 9));
+    W(p, 0).endings = VG_END_VERB;
+    assert_true(vg_elem_match(d, &W(p, 0), "DEPLORED", 8));
+    assert_true(vg_elem_match(d, &W(p, 0), "DEPLORING", 9));
     p = phrase(d, "ESTONIA_");
-    p.w[0].endings = VG_END_NOUN;
-    assert_true(vg_elem_match(&p.w[0], "ESTONIA'S", 9));
-    assert_true(vg_elem_match(&p.w[0], "ESTONIAS", 8));
-    assert_false(vg_elem_match(&p.w[0], "ESTONIAXS", 9));
+    W(p, 0).endings = VG_END_NOUN;
+    assert_true(vg_elem_match(d, &W(p, 0), "ESTONIA'S", 9));
+    assert_true(vg_elem_match(d, &W(p, 0), "ESTONIAS", 8));
+    assert_false(vg_elem_match(d, &W(p, 0), "ESTONIAXS", 9));
     p = phrase(d, "SYRI");
-    assert_true(vg_elem_match(&p.w[0], "SYRIAN", 6));
-    assert_false(vg_elem_match(&p.w[0], "SYRACUSE", 8));
+    assert_true(vg_elem_match(d, &W(p, 0), "SYRIAN", 6));
+    assert_false(vg_elem_match(d, &W(p, 0), "SYRACUSE", 8));
     vg_dict_free(d);
 }
 
@@ -87,7 +90,7 @@ static void test_dated_codes(void **st)
     vg_vcode vc;
     assert_true(vg_parse_vcode(d, "032:033", 7, &vc, &why));
     assert_true(vc.flags & VG_VC_PAIRED);
-    assert_string_equal(vc.pair, "033");
+    assert_string_equal(vg_dict_str(d, vc.pair), "033");
     assert_true(vg_parse_vcode(d, "023?", 4, &vc, &why));
     assert_true(vc.flags & VG_VC_SUBORD);
     assert_true(vg_parse_vcode(d, "- - -", 5, &vc, &why));
@@ -99,17 +102,18 @@ static void test_patterns(void **st)
 {
     (void)st;
     vg_dict *d = vg_dict_new();
-    vg_vcode vc = { "100", NULL, 0, 0 };
+    vg_vcode vc = { vg_dict_strdup(d, "100", 3), 0, 0, 0, 0 };
     vg_src src = { vg_dict_file(d, "t"), 1 };
-    int32_t b = vg_dict_add_block(d, "V", &vc, VG_VK_VERB, src);
+    int32_t b = vg_dict_add_block(d, vg_dict_strdup(d, "V", 1), &vc, VG_VK_VERB, src);
     const char *why;
     const char *p = "SUGGESTED_+ * DEMAND_{ GENEVA_ | INTERNATIONAL }_CONVENTIONS";
     assert_true(vg_dict_add_patterns(d, p, strlen(p), &vc, b, src, &why));
     assert_int_equal(d->patterns.n, 2);          /* alternatives expand */
     const vg_pattern *pt = &d->patterns.v[0];
-    assert_int_equal(pt->e[pt->verb].type, VG_EL_VERB);
-    assert_int_equal(pt->e[1].type, VG_EL_TGT);
-    assert_true(pt->e[pt->verb + 1].adj_next);  /* DEMAND_ joined to the group */
+    const vg_elem *pe = d->elems.v + pt->e;
+    assert_int_equal(pe[pt->verb].type, VG_EL_VERB);
+    assert_int_equal(pe[1].type, VG_EL_TGT);
+    assert_true(pe[pt->verb + 1].adj_next);     /* DEMAND_ joined to the group */
     assert_false(vg_dict_add_patterns(d, "NO STAR", 7, &vc, b, src, &why));
     assert_false(vg_dict_add_patterns(d, "* { A | B", 9, &vc, b, src, &why));
     assert_false(vg_dict_add_patterns(d, "* &NOSUCH", 9, &vc, b, src, &why));
@@ -132,7 +136,7 @@ static void test_loader_errors(void **st)
     vg_dict_compile(d);
     const vg_dated *c = vg_actor_code(d, 1, 19990101);
     assert_non_null(c);
-    assert_string_equal(d->codelist.v[c->codes], "HOBGOV");
+    assert_string_equal(vg_dict_str(d, d->codelist.v[c->codes]), "HOBGOV");
     assert_null(vg_actor_code(d, 1, 20200101));   /* no default: not coded */
     vg_diag_free(&diag);
     vg_dict_free(d);
@@ -263,9 +267,9 @@ static void test_huge_pattern_line(void **st)
 {
     (void)st;
     vg_dict *d = vg_dict_new();
-    vg_vcode vc = { "100", NULL, 0, 0 };
+    vg_vcode vc = { vg_dict_strdup(d, "100", 3), 0, 0, 0, 0 };
     vg_src src = { vg_dict_file(d, "t"), 1 };
-    int32_t b = vg_dict_add_block(d, "V", &vc, VG_VK_VERB, src);
+    int32_t b = vg_dict_add_block(d, vg_dict_strdup(d, "V", 1), &vc, VG_VK_VERB, src);
     vg_buf p = {0};
     vg_buf_puts(&p, "*");
     for (int i = 0; i < 200000; i++) vg_buf_puts(&p, " {A|B}");
@@ -306,10 +310,10 @@ static void test_shared_first_word(void **st)
     const size_t at[] = { 0, 1, 3, 6 };
     for (int k = 0; k < 4; k++) {
         assert_true(vg_dict_find(d, wc, winfo, &ls, &tk, at[k], tk.t.n, ~0u, NULL, &h));
-        assert_string_equal(d->entries.v[h.entry].text, want[k]);
+        assert_string_equal(vg_dict_str(d, d->entries.v[h.entry].text), want[k]);
         /* the same answer without the per-sentence filter */
         assert_true(vg_dict_find(d, wc, winfo, NULL, &tk, at[k], tk.t.n, ~0u, NULL, &h));
-        assert_string_equal(d->entries.v[h.entry].text, want[k]);
+        assert_string_equal(vg_dict_str(d, d->entries.v[h.entry].text), want[k]);
     }
     vg_litset_free(&ls);
     vg_wordcache_free(wc);
