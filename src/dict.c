@@ -79,7 +79,8 @@ void vg_dict_thaw(vg_dict *d)
     /* what only loading keeps */
     vg_strmap_clear(&d->synset_names);
     for (size_t i = 0; i < d->synsets.n; i++)
-        vg_strmap_put(&d->synset_names, vg_dict_str(d, d->synsets.v[i].name), (int)i);
+        if (d->synsets.v[i].name)
+            vg_strmap_put(&d->synset_names, vg_dict_str(d, d->synsets.v[i].name), (int)i);
     vg_strmap_clear(&d->str_ids);
     for (size_t at = 1; at < d->strs.n; at += strlen(d->strs.v + at) + 1)
         if (vg_strmap_get(&d->str_ids, d->strs.v + at) < 0)

@@ -337,6 +337,7 @@ typedef struct vg_dict {
     bool has_time;                        /* a <TIME> section was read */
     bool dup_warning;
     bool compiled;                        /* vg_dict_compile built the index */
+    bool defaults;                        /* Vigil's own (vg_dict_load_defaults) */
     vg_dict_index ix;
     vg_dict_map *map;                     /* the image it reads from, or NULL */
 } vg_dict;
@@ -613,6 +614,11 @@ void vg_dict_digest(const void *data, size_t n, uint8_t out[16]);
 /* Serialises a compiled dictionary; key names the set it was made from. */
 void vg_dict_image_write(const vg_dict *d, const char *key, vg_buf *out);
 
+/* Writes the size and checksum into an image's header (the writer's last
+ * step; the fuzz target uses it so that mutations reach the checks behind
+ * the checksum). */
+void vg_dict_image_seal(void *data, size_t len);
+
 /* Opens an image in memory (checks everything; data must outlive the
  * dictionary; 8-byte aligned).  NULL with a reason in err if it is not a
  * sound image. */
@@ -622,6 +628,9 @@ vg_dict *vg_dict_image_open(const void *data, size_t len, char *err, size_t errs
 void vg_dict_image_prefault(const void *data, size_t len);
 /* Maps an image file read-only and opens it. */
 vg_dict *vg_dict_image_map(const char *path, char *err, size_t errsz);
+/* Is the file an image of Vigil's default dictionaries (by its header
+ * alone: opening it checks the rest)? */
+bool vg_dict_image_is_defaults(const char *path);
 /* The key the image was written with ("" if none). */
 const char *vg_dict_image_key(const vg_dict *d);
 /* Is every source file of a mapped image as it was compiled?  Otherwise

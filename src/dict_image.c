@@ -11,7 +11,8 @@
  *   20  u32 nsections
  *   24  u64 size               of the whole image
  *   32  u64 checksum           of bytes 48 .. size
- *   40  u64 0
+ *   40  u32 flags              1: Vigil's default dictionaries
+ *   44  u32 0
  *   48  nsections x { u32 id, u32 elemsize, u64 offset, u64 count }
  *       sections, each at an offset that is a multiple of 8
  *
@@ -339,6 +340,15 @@ static const char *read_meta(vg_dict *d, const unsigned char *p, size_t n, vg_st
 
 /* ---- writing ---- */
 
+void vg_dict_image_seal(void *data, size_t len)
+{
+    unsigned char *h = data;
+    if (len < HEADER) return;
+    uint64_t size = len, sum = checksum(h + HEADER, len - HEADER);
+    memcpy(h + 24, &size, 8);
+    memcpy(h + 32, &sum, 8);
+}
+
 typedef struct wsec { uint32_t id, elemsize; const void *data; uint64_t count; } wsec;
 
 #define WSEC_D_(id, name, T) { id, sizeof(T), tmp.name.v, tmp.name.n },
@@ -389,6 +399,8 @@ void vg_dict_image_write(const vg_dict *d, const char *key, vg_buf *out)
     memcpy(h + 16, &v32, 4);
     v32 = (uint32_t)(ns + 1);
     memcpy(h + 20, &v32, 4);
+    v32 = d->defaults ? 1 : 0;
+    memcpy(h + 40, &v32, 4);
     uint64_t size = out->len - start;
     memcpy(h + 24, &size, 8);
     for (size_t i = 0; i <= ns; i++) {
@@ -400,8 +412,7 @@ void vg_dict_image_write(const vg_dict *d, const char *key, vg_buf *out)
         memcpy(e + 8, &offs[i], 8);
         memcpy(e + 16, &count, 8);
     }
-    uint64_t sum = checksum(h + HEADER, size - HEADER);
-    memcpy(h + 32, &sum, 8);
+    vg_dict_image_seal(h, size);
     vg_buf_free(&meta);
     free(strs.v);
 }
@@ -538,7 +549,8 @@ static bool check_dict(const vg_dict *d, char *why, size_t whysz)
     if (bad) BAD("bad verb form");
     for (size_t i = 0; i < d->synsets.n; i++) {
         const vg_synset *y = &d->synsets.v[i];
-        bad |= ((size_t)y->members + y->nmembers > d->synmem.n) | (y->name >= nstrs) |
+        bad |= ((size_t)y->members + y->nmembers > d->synmem.n) | (y->name == 0) |
+               (y->name >= nstrs) |
                (y->plurals > 1);
     }
     for (size_t i = 0; i < d->synmem.n; i++) bad |= phrase_bad(d, &d->synmem.v[i], 256);
@@ -697,6 +709,7 @@ vg_dict *vg_dict_image_open(const void *data, size_t len, char *err, size_t errs
     if (!check_dict(d, why, whysz)) goto fail;
     if (!str_ok(d, key)) { snprintf(why, whysz, "bad key"); goto fail; }
     d->compiled = true;
+    d->defaults = get_u32(p + 40) & 1;
     d->map = vg_calloc(1, sizeof *d->map);
     d->map->key = key;
     d->map->created_ns = created;
@@ -757,6 +770,17 @@ vg_dict *vg_dict_image_map(const char *path, char *err, size_t errsz)
     d->map->addr = addr;
     d->map->len = len;
     return d;
+}
+
+bool vg_dict_image_is_defaults(const char *path)
+{
+    unsigned char h[HEADER];
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    bool ok = fread(h, 1, HEADER, f) == HEADER && !memcmp(h, MAGIC, 8) && get_u32(h + 8) == BOM &&
+              (get_u32(h + 40) & 1);
+    fclose(f);
+    return ok;
 }
 
 void vg_dict_unmap(vg_dict *d)

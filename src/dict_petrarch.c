@@ -747,6 +747,7 @@ bool vg_dict_load_defaults(vg_dict *d, vg_diag *diag)
         if (img) vg_dict_image_prefault(img, len);
         vg_dict *m = img ? vg_dict_image_open(img, len, why, sizeof why) : NULL;
         if (m && vg_dict_adopt(d, m)) {
+            d->defaults = true;
             vg_dict_image_replay(d, diag);
             return true;
         }
@@ -757,6 +758,7 @@ bool vg_dict_load_defaults(vg_dict *d, vg_diag *diag)
     vg_dict_thaw(d);
     petrarch_mode(&d->opt);
     d->opt.require_dyad = true;
+    d->defaults = true;
     if (dir && *dir) {
         DIR *dp = opendir(dir);
         if (!dp) {

@@ -75,7 +75,7 @@ count_tap() {  # $1 = script, $2 = vigil binary
 # and code them (the store and the server run under gcc's).
 CLANG_SAN_SCRIPTS=${CLANG_SAN_SCRIPTS:-"tests/e2e/badinput.sh tests/e2e/cli.sh tests/e2e/dict.sh
     tests/e2e/seed.sh tests/e2e/ingest.sh tests/e2e/utf8.sh tests/e2e/pathological.sh
-    tests/e2e/fuzz_replay.sh
+    tests/e2e/fuzz_replay.sh tests/e2e/dictimage.sh
     tests/conformance/tabari.sh tests/conformance/petrarch.sh"}
 [ "${CLANG_SAN_ALL:-0}" = 1 ] && CLANG_SAN_SCRIPTS="tests/e2e/*.sh tests/conformance/tabari.sh tests/conformance/petrarch.sh"
 

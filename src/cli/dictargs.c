@@ -106,7 +106,10 @@ bool cli_model_setup(cli_modelspec *ms, const vg_dict_spec *ds, vg_code_opts *co
     }
     co->mopts.min_confidence = ms->min_confidence;
     bool hybrid;
-    if (!ms->coder) hybrid = ms->model || vg_dict_spec_empty(ds);
+    /* the defaults: no files named, and no image or an image of the defaults */
+    bool defaults = vg_dict_spec_empty(ds) &&
+                    (!ds->image || vg_dict_image_is_defaults(ds->image));
+    if (!ms->coder) hybrid = ms->model || defaults;
     else if (!strcmp(ms->coder, "hybrid")) hybrid = true;
     else if (!strcmp(ms->coder, "dict")) hybrid = false;
     else {

@@ -3,7 +3,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dict.h"
 #include "match.h"
@@ -323,6 +326,250 @@ static void test_shared_first_word(void **st)
     vg_dict_free(d);
 }
 
+
+/* ---- compiled images (dict_image.c) ---- */
+
+static const char img_actors[] = "SERBIA_ [SRB]\nKOSOVO_ [KSV]\nTHE_UNITED_NATIONS\nUN\n\t[IGOUNO]\n";
+static const char img_agents[] = "POLICE {} [~COP]\nPROTESTER [~OPP]\n";
+static const char img_verbs[] =
+    "&TROOPS\n+TROOPS\n+SOLDIERS\n"
+    "--- ATTACK  [190] ---\nATTACK {ATTACKS ATTACKED}\n"
+    "- * &TROOPS (TO BORDER) [154]\n- $ * + {WITH ARTILLERY} [195]\n";
+
+static vg_dict *small_dict(void)
+{
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    vg_dict_load_text(d, "a.txt", img_actors, strlen(img_actors), vg_dict_load_petrarch_actors, &diag);
+    vg_dict_load_text(d, "g.txt", img_agents, strlen(img_agents), vg_dict_load_petrarch_agents, &diag);
+    vg_dict_load_text(d, "v.txt", img_verbs, strlen(img_verbs), vg_dict_load_petrarch_verbs, &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_diag_free(&diag);
+    d->opt.min_words = 0;
+    vg_dict_compile(d);
+    return d;
+}
+
+/* An image in memory as a mapping gives it: aligned, owned. */
+static unsigned char *image_of(const vg_dict *d, size_t *len)
+{
+    vg_buf b = {0};
+    vg_dict_image_write(d, "test", &b);
+    unsigned char *m = vg_malloc(b.len);
+    memcpy(m, b.s, b.len);
+    *len = b.len;
+    vg_buf_free(&b);
+    return m;
+}
+
+static void code_one(const vg_dict *d, const char *s, char *out, size_t cap)
+{
+    vg_matcher *c = vg_matcher_new(d, &d->opt);
+    vg_result r = {0};
+    vg_matcher_code(c, s, strlen(s), 20230929, &r);
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < r.events.n && k < cap; i++)
+        k += (size_t)snprintf(out + k, cap - k, "%s %s %s;", r.events.v[i].source,
+                              r.events.v[i].target, r.events.v[i].code);
+    vg_result_free(&r);
+    vg_matcher_free(c);
+}
+
+static void test_image_roundtrip(void **st)
+{
+    (void)st;
+    vg_dict *d = small_dict();
+    size_t len;
+    unsigned char *m = image_of(d, &len);
+    char err[200];
+    vg_dict *g = vg_dict_image_open(m, len, err, sizeof err);
+    assert_non_null(g);
+    assert_true(g->map != NULL && g->compiled);
+    assert_string_equal(vg_dict_image_key(g), "test");
+    assert_int_equal(g->entries.n, d->entries.n);
+    assert_int_equal(g->patterns.n, d->patterns.n);
+    for (size_t i = 0; i < d->entries.n; i++)
+        assert_string_equal(vg_dict_str(g, g->entries.v[i].text), vg_dict_str(d, d->entries.v[i].text));
+    assert_memory_equal(&g->opt, &d->opt, sizeof d->opt);
+    /* the same events, from the image as from the parsed set */
+    const char *s[] = { "Serbia attacked Kosovo with artillery.",
+                        "The UN said Kosovo police attacked protesters.", NULL };
+    const char *want[] = { "SRB KSV 195;", "IGOUNO KSVCOP 190;" };
+    for (int i = 0; s[i]; i++) {
+        char a[512], b[512];
+        code_one(d, s[i], a, sizeof a);
+        code_one(g, s[i], b, sizeof b);
+        assert_string_equal(a, want[i]);
+        assert_string_equal(b, want[i]);
+    }
+    vg_dict_free(g);
+    free(m);
+    vg_dict_free(d);
+}
+
+static void refused(unsigned char *m, size_t len, const char *why)
+{
+    char err[200] = "";
+    vg_dict *g = vg_dict_image_open(m, len, err, sizeof err);
+    if (g) fail_msg("accepted an image that is %s", why);
+    if (!strstr(err, why)) fail_msg("refused with '%s', not '%s'", err, why);
+}
+
+static void test_image_refused(void **st)
+{
+    (void)st;
+    vg_dict *d = small_dict();
+    size_t len;
+    unsigned char *m = image_of(d, &len);
+    unsigned char *c = vg_malloc(len);
+    /* one byte changed anywhere after the header */
+    memcpy(c, m, len);
+    c[len / 2] ^= 0x20;
+    refused(c, len, "checksum");
+    /* truncated, or longer than its header says */
+    refused(m, len - 100, "truncated");
+    refused(m, 20, "truncated");
+    /* another format version, byte order, record layout */
+    uint32_t v;
+    memcpy(c, m, len);
+    v = VG_IMAGE_VERSION + 1;
+    memcpy(c + 12, &v, 4);
+    refused(c, len, "format version");
+    memcpy(c, m, len);
+    v = 0x04030201u;
+    memcpy(c + 8, &v, 4);
+    refused(c, len, "other byte order");
+    memcpy(c, m, len);
+    c[16] ^= 1;
+    refused(c, len, "record layout");
+    memcpy(c, m, len);
+    c[0] = 'X';
+    refused(c, len, "not a dictionary image");
+    /* a bad index behind a right checksum: caught by the checks */
+    memcpy(c, m, len);
+    vg_dict *g = vg_dict_image_open(c, len, NULL, 0);
+    assert_non_null(g);
+    size_t at = (size_t)((const unsigned char *)&g->entries.v[0].ref - c);
+    vg_dict_free(g);
+    v = 1000000;
+    memcpy(c + at, &v, 4);
+    refused(c, len, "checksum");
+    vg_dict_image_seal(c, len);
+    refused(c, len, "bad entry");
+    free(c);
+    free(m);
+    vg_dict_free(d);
+}
+
+/* Files loaded into a mapped dictionary go into a copy of it. */
+static void test_image_thaw(void **st)
+{
+    (void)st;
+    vg_dict *d = small_dict();
+    size_t len;
+    unsigned char *m = image_of(d, &len);
+    vg_dict *g = vg_dict_image_open(m, len, NULL, 0);
+    assert_non_null(g);
+    vg_diag diag = {0};
+    const char *more = "ALBANIA_ [ALB]\n";
+    vg_dict_load_text(g, "b.txt", more, strlen(more), vg_dict_load_petrarch_actors, &diag);
+    assert_null(g->map);
+    vg_dict_compile(g);
+    char a[512];
+    code_one(g, "Albania attacked Kosovo.", a, sizeof a);
+    assert_string_equal(a, "ALB KSV 190;");
+    vg_diag_free(&diag);
+    vg_dict_free(g);
+    free(m);
+    vg_dict_free(d);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* An image knows its sources: changed, it is stale; given with its files it
+ * is rebuilt, given alone refused. */
+static void test_image_stale(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/vg_test_image.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char actors[128], verbs[128], img[128];
+    snprintf(actors, sizeof actors, "%s/actors.txt", dir);
+    snprintf(verbs, sizeof verbs, "%s/verbs.txt", dir);
+    snprintf(img, sizeof img, "%s/set.vgd", dir);
+    write_file(actors, "SERBIA_ [SRB]\nKOSOVO_ [KSV]\n");
+    write_file(verbs, img_verbs);
+    vg_dict_spec sp = {0};
+    vg_vec_push(&sp.actors, actors);
+    vg_vec_push(&sp.verbs, verbs);
+    vg_diag diag = {0};
+    char err[600];
+    assert_true(vg_dict_compile_file(&sp, img, &diag, err, sizeof err));
+    vg_dict *g = vg_dict_image_map(img, err, sizeof err);
+    assert_non_null(g);
+    assert_true(vg_dict_image_fresh(g, err, sizeof err));
+    assert_int_equal(g->sources.n, 2);
+    vg_dict_free(g);
+    /* the same size, another content, at once: the digest tells */
+    write_file(actors, "SERBIA_ [SRB]\nKOSOVO_ [KSX]\n");
+    g = vg_dict_image_map(img, err, sizeof err);
+    assert_non_null(g);
+    assert_false(vg_dict_image_fresh(g, err, sizeof err));
+    assert_non_null(strstr(err, "actors.txt changed"));
+    vg_dict_free(g);
+    /* alone: refused */
+    vg_dict_spec alone = {0};
+    alone.image = img;
+    assert_null(vg_dict_open(&alone, &diag, err, sizeof err));
+    assert_non_null(strstr(err, "stale"));
+    /* with its files: rebuilt, and fresh again */
+    sp.image = img;
+    vg_dict *d = vg_dict_open(&sp, &diag, err, sizeof err);
+    assert_non_null(d);
+    char a[512];
+    d->opt.min_words = 0;
+    code_one(d, "Serbia attacked Kosovo.", a, sizeof a);
+    assert_string_equal(a, "SRB KSX 190;");
+    vg_dict_free(d);
+    d = vg_dict_open(&alone, &diag, err, sizeof err);
+    assert_non_null(d);
+    assert_non_null(d->map);
+    vg_dict_free(d);
+    /* a source gone */
+    unlink(actors);
+    assert_null(vg_dict_open(&alone, &diag, err, sizeof err));
+    assert_non_null(strstr(err, "is gone"));
+    unlink(verbs);
+    unlink(img);
+    rmdir(dir);
+    vg_dict_spec_free(&sp);
+    vg_diag_free(&diag);
+}
+
+/* The built-in defaults are an image, used in place. */
+static void test_defaults_image(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    assert_true(vg_dict_load_defaults(d, &diag));
+    assert_true(d->defaults);
+    if (!getenv("VIGIL_DICT_DIR")) {
+        assert_non_null(d->map);
+        assert_true(d->entries.n > 10000);
+        assert_int_equal(d->entries.v[0].ph.w, 0);
+    }
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +585,11 @@ int main(void)
         cmocka_unit_test(test_defaults_issue_sentences),
         cmocka_unit_test(test_huge_pattern_line),
         cmocka_unit_test(test_shared_first_word),
+        cmocka_unit_test(test_image_roundtrip),
+        cmocka_unit_test(test_image_refused),
+        cmocka_unit_test(test_image_thaw),
+        cmocka_unit_test(test_image_stale),
+        cmocka_unit_test(test_defaults_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
