@@ -896,14 +896,15 @@ static void build_literals(vg_dict *d)
         const vg_elem *e = d->elems.v + pt->e;
         pt->lit = (uint32_t)ix->pat_lits.n;
         pt->nlit = pt->nsyn = 0;
-        uint64_t mask = 0;
+        uint64_t mask[2] = { 0, 0 };
         for (uint16_t k = 0; k < pt->n; k++)
             if (e[k].type == VG_EL_WORD) {
                 uint32_t id = (uint32_t)literal_id(d, &ids, &e[k]);
                 push_unique(&ix->pat_lits, pt->lit, id, &pt->nlit);
-                mask |= (uint64_t)1 << (id & 63);
+                mask[(id >> 6) & 1] |= (uint64_t)1 << (id & 63);
             }
-        vg_vec_push(&ix->pat_mask, mask);
+        vg_vec_push(&ix->pat_mask, mask[0]);
+        vg_vec_push(&ix->pat_mask, mask[1]);
         size_t syn_from = ix->pat_lits.n;
         for (uint16_t k = 0; k < pt->n; k++)
             if (e[k].type == VG_EL_SYNSET)
@@ -923,9 +924,15 @@ static void build_literals(vg_dict *d)
         const vg_phrase *ph = &d->entries.v[e].ph;
         const vg_elem *w = vg_phrase_elems(d, ph);
         vg_vec_push(&ix->ent_at, (uint32_t)ix->ent_lits.n);
+        uint64_t mask[2] = { 0, 0 };
         for (uint16_t k = 1; k < ph->n; k++)
-            if (w[k].type == VG_EL_WORD)
-                vg_vec_push(&ix->ent_lits, (uint32_t)literal_id(d, &ids, &w[k]));
+            if (w[k].type == VG_EL_WORD) {
+                uint32_t id = (uint32_t)literal_id(d, &ids, &w[k]);
+                vg_vec_push(&ix->ent_lits, id);
+                mask[(id >> 6) & 1] |= (uint64_t)1 << (id & 63);
+            }
+        vg_vec_push(&ix->ent_mask, mask[0]);
+        vg_vec_push(&ix->ent_mask, mask[1]);
     }
     vg_vec_push(&ix->ent_at, (uint32_t)ix->ent_lits.n);
     vg_strmap_free(&ids);
@@ -964,7 +971,7 @@ void vg_dict_compile(vg_dict *d)
 }
 
 static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                                  const vg_tokens *tk, uint32_t *present, uint32_t stamp);
+                                  const vg_tokens *tk, vg_litset *ls);
 
 
 struct vg_synmemo {
@@ -986,6 +993,7 @@ void vg_litset_init(vg_litset *ls, const vg_dict *d)
     ls->syn->at = vg_calloc(ns, sizeof *ls->syn->at);
     ls->syn->n = vg_calloc(ns, sizeof *ls->syn->n);
     ls->stamp = 0;
+    ls->mask[0] = ls->mask[1] = 0;
 }
 
 void vg_litset_free(vg_litset *ls)
@@ -1016,7 +1024,8 @@ void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
     }
     ls->syn->members.n = 0;
     ls->syn->viable.n = 0;
-    vg_dict_mark_literals(d, wc, winfo, tk, ls->lit, ls->stamp);
+    ls->mask[0] = ls->mask[1] = 0;
+    vg_dict_mark_literals(d, wc, winfo, tk, ls);
 }
 
 const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *ls, size_t *n)
@@ -1039,6 +1048,7 @@ const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *
 
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls)
 {
+    if (!vg_pattern_may_match(d, (size_t)(p - d->patterns.v), ls)) return false;
     const uint32_t *ids = vg_vec_at(&d->ix.pat_lits, p->lit);
     for (uint16_t k = 0; k < p->nlit; k++)
         if (ls->lit[ids[k]] != ls->stamp) return false;
@@ -1096,6 +1106,7 @@ typedef struct wc_info {
 
 struct vg_wordcache {
     const vg_dict *d;
+    uint32_t generation;      /* emptied this many times */
     vg_strmap map;
     VG_VEC(wc_info) infos;
     i32vec ents;              /* actors, agents, verbs, nouns, adjectives */
@@ -1109,6 +1120,8 @@ vg_wordcache *vg_wordcache_new(const vg_dict *d)
     wc->d = d;
     return wc;
 }
+
+uint32_t vg_wordcache_generation(const vg_wordcache *wc) { return wc->generation; }
 
 void vg_wordcache_free(vg_wordcache *wc)
 {
@@ -1215,6 +1228,7 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
         wc->scans.n > 4000000) {
         vg_strmap_clear(&wc->map);
         wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = 0;
+        wc->generation++;
     }
     for (size_t i = 0; i < tk->t.n; i++)
         winfo[i] = d->compiled && token_matchable(tk, i)
@@ -1224,6 +1238,8 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
 /* Can the later words of entry e occur in the sentence at all? */
 static bool entry_viable(const vg_dict_index *ix, int32_t e, const vg_litset *ls)
 {
+    const uint64_t *m = ix->ent_mask.v + 2 * (size_t)e;
+    if ((m[0] & ~ls->mask[0]) | (m[1] & ~ls->mask[1])) return false;
     for (uint32_t k = ix->ent_at.v[e]; k < ix->ent_at.v[e + 1]; k++)
         if (ls->lit[ix->ent_lits.v[k]] != ls->stamp) return false;
     return true;
@@ -1299,13 +1315,18 @@ size_t vg_dict_scan(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
 }
 
 static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                                  const vg_tokens *tk, uint32_t *present, uint32_t stamp)
+                                  const vg_tokens *tk, vg_litset *ls)
 {
     (void)d;
+    uint32_t *present = ls->lit, stamp = ls->stamp;
     for (size_t i = 0; i < tk->t.n; i++) {
         if (winfo[i] == UINT32_MAX) continue;
         const wc_info *in = &wc->infos.v[winfo[i]];
-        for (uint32_t k = 0; k < in->nlit; k++) present[wc->lits.v[in->lit + k]] = stamp;
+        for (uint32_t k = 0; k < in->nlit; k++) {
+            uint32_t id = wc->lits.v[in->lit + k];
+            present[id] = stamp;
+            ls->mask[(id >> 6) & 1] |= (uint64_t)1 << (id & 63);
+        }
     }
 }
 

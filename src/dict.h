@@ -290,7 +290,9 @@ typedef struct vg_wkey {
     X(43, syn_at, uint32_t)       /* per synset: start in syn_first */ \
     X(44, ent_lits, uint32_t)     /* per entry: literal ids of words 1..n-1 */ \
     X(45, ent_at, uint32_t) \
-    X(46, pat_mask, uint64_t)     /* per pattern: bits (literal id % 64) it needs */
+    X(46, pat_mask, uint64_t)     /* per pattern, two words: bit (literal id % 128) of \
+                                     each literal it needs */ \
+    X(47, ent_mask, uint64_t)     /* per entry, two words: the same of its words 1..n-1 */
 
 /* One vector type per element type, so that arrays of the same type are
  * interchangeable (vg_vec_uint32_t, vg_vec_vg_elem, ...). */
@@ -546,6 +548,9 @@ bool vg_elem_match(const vg_dict *d, const vg_elem *w, const char *t, size_t tle
 typedef struct vg_wordcache vg_wordcache;
 vg_wordcache *vg_wordcache_new(const vg_dict *d);
 void vg_wordcache_free(vg_wordcache *wc);
+/* Changes whenever the cache empties itself (handles are then reused): a
+ * memo keyed by handles must forget what it knew. */
+uint32_t vg_wordcache_generation(const vg_wordcache *wc);
 
 /* Looks every token up once (winfo[i] receives a handle used below; it
  * stays valid until the next call on this cache). */
@@ -575,6 +580,7 @@ struct vg_litset {
     uint32_t *lit;           /* lit[id] == stamp: the literal occurs */
     struct vg_synmemo *syn;  /* per sentence: each synset's possible members */
     uint32_t stamp;
+    uint64_t mask[2];        /* bit (id % 128) of every literal that occurs */
 };
 typedef struct vg_litset vg_litset;
 
@@ -583,6 +589,14 @@ void vg_litset_free(vg_litset *ls);
 void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
                     const uint32_t *winfo, const vg_tokens *tk);
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls);
+/* The quick test before it: can pattern pi's literals occur at all (by the
+ * sentence's literal bits)?  False means vg_pattern_viable is false. */
+static inline bool vg_pattern_may_match(const vg_dict *d, size_t pi, const vg_litset *ls)
+{
+    if (2 * pi >= d->ix.pat_mask.n) return true;       /* not compiled */
+    const uint64_t *m = d->ix.pat_mask.v + 2 * pi;
+    return !((m[0] & ~ls->mask[0]) | (m[1] & ~ls->mask[1]));
+}
 /* The members of synset s that can occur in the sentence (their first
  * word is in it): their indices, *n of them. */
 const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *ls, size_t *n);

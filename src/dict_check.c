@@ -87,6 +87,7 @@ static srcfile *source_of(vg_dict_sources *s, const vg_entry *e)
     if (f->tried) return f->text ? f : NULL;
     f->tried = true;
     const char *name = vg_dict_str(s->d, s->d->files.v[e->src.file]);
+    if (!name) return NULL;
     for (int pass = 0; pass < 2 && !f->text; pass++) {
         size_t len = 0;
         const char *emb = pass ? vg_embedded_get(name, &len) : NULL;

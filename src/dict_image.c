@@ -498,7 +498,7 @@ static bool check_dict(const vg_dict *d, char *why, size_t whysz)
     if (!nstrs || d->strs.v[0] != '\0' || d->strs.v[nstrs - 1] != '\0') BAD("bad string table");
     for (size_t i = 0; i < d->elems.n; i++) bad |= elem_bad(d, &d->elems.v[i]);
     if (bad) BAD("bad phrase element");
-    for (size_t i = 0; i < d->files.n; i++) bad |= d->files.v[i] >= nstrs;
+    for (size_t i = 0; i < d->files.n; i++) bad |= (d->files.v[i] == 0) | (d->files.v[i] >= nstrs);
     for (size_t i = 0; i < d->codelist.n; i++)
         bad |= (d->codelist.v[i] == 0) | (d->codelist.v[i] >= nstrs);
     if (bad) BAD("bad file name or code");
@@ -599,7 +599,8 @@ static bool check_dict(const vg_dict *d, char *why, size_t whysz)
         BAD("bad literal index");
     for (size_t i = 0; i < ix->lit_items.n; i++) bad |= ix_bad(ix->lit_items.v[i], ix->lits.n);
     if (bad) BAD("bad literal index");
-    if (ix->pat_mask.n != d->patterns.n) BAD("bad pattern masks");
+    if (ix->pat_mask.n != 2 * d->patterns.n || ix->ent_mask.n != 2 * d->entries.n)
+        BAD("bad literal masks");
     if (ranges_bad(&ix->syn_at, d->synsets.n, ix->syn_first.n)) BAD("bad synset index");
     for (size_t y = 0; y < d->synsets.n; y++)
         bad |= ix->syn_at.v[y + 1] - ix->syn_at.v[y] != d->synsets.v[y].nmembers;

@@ -16,6 +16,16 @@ struct vg_matcher {
     uint32_t budget;          /* pattern-matching steps per sentence */
 };
 
+/* snprintf(dst, cap, "%s", src), without the printf machinery. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    if (!src) src = "(null)";
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* ---- coder ---- */
 
 vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt)
@@ -367,7 +377,11 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     const vg_vblock *b = &d->blocks.v[vf->block];
     const vg_hit *h = &a->hits.v[a->hit_of.v[v]];
     int vl = h->last;
+    /* the literal bits first: most patterns need a word the sentence lacks */
+    const uint64_t *pm = vg_vec_at(&d->ix.pat_mask, 2 * (size_t)b->pat);
+    uint64_t miss0 = ~m->a->lits.mask[0], miss1 = ~m->a->lits.mask[1];
     for (uint32_t k = 0; k < b->npat && !m->spent; k++) {
+        if ((pm[2 * k] & miss0) | (pm[2 * k + 1] & miss1)) continue;
         const vg_pattern *p = &d->patterns.v[b->pat + k];
         if (!vg_pattern_viable(d, p, &m->a->lits)) continue;
         if (match_pattern(m, p, v, vl)) {
@@ -772,9 +786,9 @@ static void push_event(mctx *m, vg_coded_events *ev, const char *s, int stok, co
             return;
     const vg_analysis *a = m->a;
     vg_coded_event e = *tmpl;
-    snprintf(e.source, sizeof e.source, "%s", s);
-    snprintf(e.target, sizeof e.target, "%s", t);
-    snprintf(e.code, sizeof e.code, "%s", code);
+    copy_str(e.source, sizeof e.source, s);
+    copy_str(e.target, sizeof e.target, t);
+    copy_str(e.code, sizeof e.code, code);
     e.src_tok = (int16_t)stok;
     e.tgt_tok = (int16_t)ttok;
     e.src_entry = stok >= 0 ? a->w.v[stok].entry : -1;
@@ -997,13 +1011,13 @@ static void remember_antecedent(vg_matcher *c, const vg_result *r)
     c->fwd_code[0] = '\0';
     bool compat = c->opt->tabari_compat;
     if (!compat && r->events.n && !(r->events.v[0].flags & VG_EV_DEFSRC)) {
-        snprintf(c->fwd_code, sizeof c->fwd_code, "%s", r->events.v[0].source);
+        copy_str(c->fwd_code, sizeof c->fwd_code, r->events.v[0].source);
         return;
     }
     for (size_t i = 0; i < a->tk.t.n; i++) {
         if (!compat && a->w.v[i].type == VG_W_VERB) return;
         if (a->w.v[i].type == VG_W_ACTOR) {
-            snprintf(c->fwd_code, sizeof c->fwd_code, "%s", a->codes.v[a->w.v[i].base].code);
+            copy_str(c->fwd_code, sizeof c->fwd_code, a->codes.v[a->w.v[i].base].code);
             return;
         }
     }
