@@ -59,6 +59,7 @@ void vg_analysis_free(vg_analysis *a)
     vg_litset_free(&a->lits);
     vg_wordcache_free(a->wc);
     free(a->memo);
+    vg_tagger_cache_free(a->tcache);
 }
 
 static const char *norm(const vg_analysis *a, size_t i) { return vg_tok_norm(&a->tk, i); }
@@ -326,7 +327,8 @@ static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
             words[k] = a->text + a->tk.t.v[lo + k].off;
             lens[k] = a->tk.t.v[lo + k].len;
         }
-        vg_tagger_tag(tg, words, lens, n, tags);
+        if (!a->tcache) a->tcache = vg_tagger_cache_new(tg);
+        vg_tagger_tag_cached(tg, a->tcache, words, lens, n, tags);
         for (size_t k = 0; k < n; k++) a->w.v[lo + k].pos = tags[k];
         lo += n;
     }

@@ -974,13 +974,17 @@ static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint
                                   const vg_tokens *tk, vg_litset *ls);
 
 
+#define VMEMO 512             /* slots: a sentence has at most 127 words */
+
 struct vg_synmemo {
     uint32_t *stamp;          /* per synset: members listed for this stamp */
     uint32_t *at, *n;         /* per synset: its list in members */
     u32vec members;
-    /* per word (word cache id): its entries whose later words all occur in
-     * the sentence, listed once per sentence (vg_dict_find) */
-    u32vec ent_stamp, ent_at, ent_n;
+    /* per word of the sentence (by word cache id, in a small table that
+     * stays in the cache): its entries whose later words all occur in the
+     * sentence, listed once per sentence (vg_dict_find) */
+    struct vmemo { uint32_t stamp, w, at, n; } vm[VMEMO];
+    uint32_t vm_used;
     i32vec viable;
 };
 
@@ -1004,9 +1008,6 @@ void vg_litset_free(vg_litset *ls)
         free(ls->syn->at);
         free(ls->syn->n);
         vg_vec_free(&ls->syn->members);
-        vg_vec_free(&ls->syn->ent_stamp);
-        vg_vec_free(&ls->syn->ent_at);
-        vg_vec_free(&ls->syn->ent_n);
         vg_vec_free(&ls->syn->viable);
         free(ls->syn);
     }
@@ -1018,12 +1019,12 @@ void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
     if (++ls->stamp == 0) {
         memset(ls->lit, 0, (d->ix.lits.n + 1) * sizeof *ls->lit);
         memset(ls->syn->stamp, 0, (d->synsets.n + 1) * sizeof *ls->syn->stamp);
-        if (ls->syn->ent_stamp.n)
-            memset(ls->syn->ent_stamp.v, 0, ls->syn->ent_stamp.n * sizeof *ls->syn->ent_stamp.v);
+        memset(ls->syn->vm, 0, sizeof ls->syn->vm);
         ls->stamp = 1;
     }
     ls->syn->members.n = 0;
     ls->syn->viable.n = 0;
+    ls->syn->vm_used = 0;
     ls->mask[0] = ls->mask[1] = 0;
     vg_dict_mark_literals(d, wc, winfo, tk, ls);
 }
@@ -1104,12 +1105,27 @@ typedef struct wc_info {
     uint32_t nent, nlit, nscan;
 } wc_info;
 
+/* A slot of the cache's table: four to a cache line. */
+typedef struct wc_slot {
+    uint32_t hash, info;      /* info: index into infos plus one; 0: empty */
+    uint32_t key, len;        /* the word: keys.v[key .. key + len) */
+} wc_slot;
+
+/* What viable_entries needs of an entry, beside its id in the cache's list
+ * (read in order, not from the dictionary's arrays at random). */
+typedef struct wc_emask {
+    uint64_t m[2];            /* ent_mask */
+    uint32_t at, n;           /* its literals: ent_lits[at .. at + n) */
+} wc_emask;
+
 struct vg_wordcache {
     const vg_dict *d;
     uint32_t generation;      /* emptied this many times */
-    vg_strmap map;
+    VG_VEC(wc_slot) slots;    /* open addressing; a power of two, at most half full */
+    vg_vec_char keys;
     VG_VEC(wc_info) infos;
     i32vec ents;              /* actors, agents, verbs, nouns, adjectives */
+    VG_VEC(wc_emask) emask;   /* beside ents */
     i32vec scans;             /* discards and issues (vg_dict_scan) */
     u32vec lits;
 };
@@ -1126,9 +1142,11 @@ uint32_t vg_wordcache_generation(const vg_wordcache *wc) { return wc->generation
 void vg_wordcache_free(vg_wordcache *wc)
 {
     if (!wc) return;
-    vg_strmap_free(&wc->map);
+    vg_vec_free(&wc->slots);
+    vg_vec_free(&wc->keys);
     vg_vec_free(&wc->infos);
     vg_vec_free(&wc->ents);
+    vg_vec_free(&wc->emask);
     vg_vec_free(&wc->scans);
     vg_vec_free(&wc->lits);
     free(wc);
@@ -1206,17 +1224,57 @@ static void word_literals(const vg_dict *d, const char *t, size_t tlen, u32vec *
     each_key(d, t, tlen, d->ix.lit_maxlen, literal_key, out);
 }
 
+static void wc_grow(vg_wordcache *wc)
+{
+    size_t cap = wc->slots.n ? 2 * wc->slots.n : 1024;
+    wc_slot *old = wc->slots.v;
+    size_t oldn = wc->slots.n;
+    wc->slots.v = vg_calloc(cap, sizeof *wc->slots.v);
+    wc->slots.n = wc->slots.cap = cap;
+    for (size_t i = 0; i < oldn; i++) {
+        if (!old[i].info) continue;
+        size_t j = old[i].hash & (cap - 1);
+        while (wc->slots.v[j].info) j = (j + 1) & (cap - 1);
+        wc->slots.v[j] = old[i];
+    }
+    free(old);
+}
+
 static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
 {
-    int k = vg_strmap_getn(&wc->map, t, tlen);
-    if (k >= 0) return (uint32_t)k;
+    uint32_t h = 2166136261u;                 /* FNV-1a */
+    for (size_t i = 0; i < tlen; i++) h = (h ^ (unsigned char)t[i]) * 16777619u;
+    if ((wc->infos.n + 1) * 2 > wc->slots.n) wc_grow(wc);
+    size_t mask = wc->slots.n - 1, at = h & mask;
+    for (;; at = (at + 1) & mask) {
+        const wc_slot *sl = &wc->slots.v[at];
+        if (!sl->info) break;
+        if (sl->hash == h && sl->len == tlen && !memcmp(wc->keys.v + sl->key, t, tlen))
+            return sl->info - 1;
+    }
+    wc_slot *sl = &wc->slots.v[at];
+    sl->hash = h;
+    sl->info = (uint32_t)wc->infos.n + 1;
+    sl->key = (uint32_t)wc->keys.n;
+    sl->len = (uint32_t)tlen;
+    vg_vec_reserve(&wc->keys, wc->keys.n + tlen);
+    if (tlen) memcpy(wc->keys.v + wc->keys.n, t, tlen);
+    wc->keys.n += tlen;
     wc_info in = { (uint32_t)wc->ents.n, (uint32_t)wc->lits.n, (uint32_t)wc->scans.n, 0, 0, 0 };
     word_entries(wc->d, t, tlen, &wc->ents, &wc->scans);
     word_literals(wc->d, t, tlen, &wc->lits);
     in.nent = (uint32_t)wc->ents.n - in.ent;
+    const vg_dict_index *ix = &wc->d->ix;
+    vg_vec_reserve(&wc->emask, wc->ents.n);
+    for (size_t k = wc->emask.n; k < wc->ents.n; k++) {
+        size_t e = (size_t)wc->ents.v[k];
+        wc_emask em = { { ix->ent_mask.v[2 * e], ix->ent_mask.v[2 * e + 1] }, ix->ent_at.v[e],
+                        ix->ent_at.v[e + 1] - ix->ent_at.v[e] };
+        wc->emask.v[k] = em;
+    }
+    wc->emask.n = wc->ents.n;
     in.nlit = (uint32_t)wc->lits.n - in.lit;
     in.nscan = (uint32_t)wc->scans.n - in.scan;
-    vg_strmap_putn(&wc->map, t, tlen, (int)wc->infos.n);
     vg_vec_push(&wc->infos, in);
     return (uint32_t)wc->infos.n - 1;
 }
@@ -1225,9 +1283,9 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
 {
     /* one sentence must not be split by a cache reset: make room first */
     if (wc->infos.n + tk->t.n > 200000 || wc->ents.n > 4000000 || wc->lits.n > 4000000 ||
-        wc->scans.n > 4000000) {
-        vg_strmap_clear(&wc->map);
-        wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = 0;
+        wc->scans.n > 4000000 || wc->keys.n > 64000000) {
+        if (wc->slots.n) memset(wc->slots.v, 0, wc->slots.n * sizeof *wc->slots.v);
+        wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = wc->keys.n = wc->emask.n = 0;
         wc->generation++;
     }
     for (size_t i = 0; i < tk->t.n; i++)
@@ -1235,44 +1293,42 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
                        ? word_info(wc, vg_tok_norm(tk, i), tk->t.v[i].nlen) : UINT32_MAX;
 }
 
-/* Can the later words of entry e occur in the sentence at all? */
-static bool entry_viable(const vg_dict_index *ix, int32_t e, const vg_litset *ls)
-{
-    const uint64_t *m = ix->ent_mask.v + 2 * (size_t)e;
-    if ((m[0] & ~ls->mask[0]) | (m[1] & ~ls->mask[1])) return false;
-    for (uint32_t k = ix->ent_at.v[e]; k < ix->ent_at.v[e + 1]; k++)
-        if (ls->lit[ix->ent_lits.v[k]] != ls->stamp) return false;
-    return true;
-}
-
-/* The entries of word w that can occur in the sentence (best first),
- * filtered once per sentence: a word repeated in a sentence, or sharing its
- * first word with a million phrases, costs the list's length once. */
+/* The entries of word w that can occur in the sentence (best first): those
+ * whose later words all occur in it (the literal bits first, then the
+ * literals), filtered once per sentence: a word repeated in a sentence, or
+ * sharing its first word with a million phrases, costs the list's length
+ * once. */
 static const int32_t *viable_entries(const vg_dict *d, const vg_wordcache *wc, uint32_t w,
                                      const vg_litset *ls, size_t *n)
 {
     struct vg_synmemo *sm = ls->syn;
-    if (w >= sm->ent_stamp.n) {
-        size_t want = wc->infos.n > w ? wc->infos.n : w + 1;
-        vg_vec_reserve(&sm->ent_stamp, want);
-        vg_vec_reserve(&sm->ent_at, want);
-        vg_vec_reserve(&sm->ent_n, want);
-        memset(sm->ent_stamp.v + sm->ent_stamp.n, 0, (want - sm->ent_stamp.n) * sizeof *sm->ent_stamp.v);
-        sm->ent_stamp.n = sm->ent_at.n = sm->ent_n.n = want;
-    }
-    if (sm->ent_stamp.v[w] != ls->stamp) {
-        const wc_info *in = &wc->infos.v[w];
-        sm->ent_stamp.v[w] = ls->stamp;
-        sm->ent_at.v[w] = (uint32_t)sm->viable.n;
-        for (uint32_t k = 0; k < in->nent; k++) {
-            int32_t id = wc->ents.v[in->ent + k];
-            if (d->entries.v[id].ph.n > 1 && !entry_viable(&d->ix, id, ls)) continue;
-            vg_vec_push(&sm->viable, id);
+    struct vmemo *m = NULL;
+    if (sm->vm_used < VMEMO / 2) {
+        for (uint32_t i = (w * 2654435761u) >> 23;; i = (i + 1) & (VMEMO - 1)) {
+            m = &sm->vm[i];
+            if (m->stamp != ls->stamp) break;
+            if (m->w == w) {
+                *n = m->n;
+                return vg_vec_at(&sm->viable, m->at);
+            }
         }
-        sm->ent_n.v[w] = (uint32_t)(sm->viable.n - sm->ent_at.v[w]);
+        sm->vm_used++;
     }
-    *n = sm->ent_n.v[w];
-    return vg_vec_at(&sm->viable, sm->ent_at.v[w]);
+    const wc_info *in = &wc->infos.v[w];
+    uint32_t at = (uint32_t)sm->viable.n;
+    const int32_t *ids = vg_vec_at(&wc->ents, in->ent);
+    const wc_emask *em = vg_vec_at(&wc->emask, in->ent);
+    uint64_t miss0 = ~ls->mask[0], miss1 = ~ls->mask[1];
+    const uint32_t *lits = d->ix.ent_lits.v;
+    for (uint32_t k = 0; k < in->nent; k++) {
+        if ((em[k].m[0] & miss0) | (em[k].m[1] & miss1)) continue;
+        bool ok = true;
+        for (uint32_t j = 0; j < em[k].n && ok; j++) ok = ls->lit[lits[em[k].at + j]] == ls->stamp;
+        if (ok) vg_vec_push(&sm->viable, ids[k]);
+    }
+    *n = sm->viable.n - at;
+    if (m) *m = (struct vmemo){ ls->stamp, w, at, (uint32_t)*n };
+    return vg_vec_at(&sm->viable, at);
 }
 
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,

@@ -14,9 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Images kept in the cache directory; beyond this the least recently used
- * are removed. */
+/* The cache directory keeps at most CACHE_MAX images and CACHE_BYTES in
+ * all (the least recently used go first); a set whose image would be
+ * larger than a quarter of that is not cached. */
 #define CACHE_MAX 64
+#define CACHE_BYTES ((int64_t)1 << 30)
 
 static bool has_ext(const char *p, const char *ext)
 {
@@ -149,11 +151,16 @@ static vg_dict *parse_set(const vg_dict_spec *sp, vg_diag *diag)
 
 /* ---- writing images ---- */
 
-static bool write_image(const vg_dict *d, const char *key, const char *path, char *err,
-                        size_t errsz)
+static bool write_image(const vg_dict *d, const char *key, const char *path, size_t max,
+                        char *err, size_t errsz)
 {
     vg_buf b = {0};
     vg_dict_image_write(d, key, &b);
+    if (max && b.len > max) {
+        snprintf(err, errsz, "image of %zu bytes: too large to cache", b.len);
+        vg_buf_free(&b);
+        return false;
+    }
     size_t plen = strlen(path);
     char *tmp = vg_malloc(plen + 16);
     snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
@@ -195,7 +202,7 @@ static bool make_dirs(const char *dir)
     return ok;
 }
 
-typedef struct cached { char *path; struct timespec t; } cached;
+typedef struct cached { char *path; struct timespec t; int64_t size; } cached;
 
 static int by_age(const void *a, const void *b)
 {
@@ -216,16 +223,19 @@ static void prune_cache(const char *dir)
         char *p = vg_path_join(dir, de->d_name);
         struct stat st;
         if (stat(p, &st) == 0) {
-            cached c = { p, st.st_mtim };
+            cached c = { p, st.st_mtim, (int64_t)st.st_size };
             vg_vec_push(&all, c);
         } else {
             free(p);
         }
     }
     closedir(dp);
-    if (all.n > CACHE_MAX) {
-        qsort(all.v, all.n, sizeof *all.v, by_age);
-        for (size_t i = 0; i + CACHE_MAX < all.n; i++) unlink(all.v[i].path);
+    qsort(all.v, all.n, sizeof *all.v, by_age);
+    int64_t total = 0;
+    for (size_t i = 0; i < all.n; i++) total += all.v[i].size;
+    for (size_t i = 0; i < all.n && (all.n - i > CACHE_MAX || total > CACHE_BYTES); i++) {
+        unlink(all.v[i].path);
+        total -= all.v[i].size;
     }
     for (size_t i = 0; i < all.n; i++) free(all.v[i].path);
     vg_vec_free(&all);
@@ -297,7 +307,7 @@ vg_dict *vg_dict_open(const vg_dict_spec *sp, vg_diag *diag, char *err, size_t e
     if (path) {
         bool cache = !sp->image;
         if (cache) make_dirs(sp->cache_dir);
-        if (write_image(d, key, path, why, sizeof why)) {
+        if (write_image(d, key, path, cache ? (size_t)(CACHE_BYTES / 4) : 0, why, sizeof why)) {
             if (cache) prune_cache(sp->cache_dir);
         } else if (!cache) {
             vg_diag_add(diag, VG_DIAG_WARNING, NULL, 0, "%s", why);
@@ -325,7 +335,7 @@ bool vg_dict_compile_file(const vg_dict_spec *sp, const char *path, vg_diag *dia
     char key[33];
     spec_key(sp, key);
     vg_dict *d = parse_set(sp, diag);
-    bool ok = write_image(d, key, path, err, errsz);
+    bool ok = write_image(d, key, path, 0, err, errsz);
     vg_dict_free(d);
     return ok;
 }

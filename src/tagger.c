@@ -605,9 +605,151 @@ static bool has_alnum(const char *w, size_t n)
     return false;
 }
 
+/* ---- the memo ---- */
+
+/* Adds the weights of features keys[0..n) to acc. */
+static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, int32_t *acc)
+{
+    for (size_t k = 0; k < n; k++) {
+        const tslot *s = feat_get(t, keys[k]);
+        if (!s) continue;
+        for (uint32_t e = s[0].start; e < s[1].start; e++)
+            acc[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+    }
+}
+
+/* What a word contributes, by the features that depend on it alone: as
+ * the word tagged (9 features), as the word before it (3), two before (1),
+ * after (3), two after (1).  Each sum fits an int16 (at most 9 weights of
+ * 127). */
+enum { ROLE_SELF, ROLE_P1, ROLE_P2, ROLE_N1, ROLE_N2, NROLES };
+typedef struct word_memo {
+    uint64_t word, ctx, suf3, affix[5];
+    uint32_t shape;
+    uint32_t used;
+    int16_t v[NROLES][VG_POS_COUNT];
+} word_memo;
+
+#define MEMO_WORDS 2048
+
+struct vg_tagger_cache {
+    const vg_tagger *t;
+    word_memo words[MEMO_WORDS];
+    int16_t edge[NROLES][VG_POS_COUNT];          /* a missing neighbour */
+    int16_t tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1][VG_POS_COUNT];  /* P1, P2, P1P2 */
+    uint8_t tags_done[VG_POS_COUNT + 1][VG_POS_COUNT + 1];
+};
+
+static void store16(int16_t *dst, const int32_t *src)
+{
+    for (int c = 0; c < VG_POS_COUNT; c++) dst[c] = (int16_t)src[c];
+}
+
+vg_tagger_cache *vg_tagger_cache_new(const vg_tagger *t)
+{
+    vg_tagger_cache *c = vg_calloc(1, sizeof *c);
+    c->t = t;
+    /* a missing neighbour: the boundary keys vg_tagger_features uses */
+    const uint64_t p1[] = { feat_key(F_W1, 11), feat_key(F_S1, 11), feat_key(F_PSHAPE, 512) };
+    const uint64_t p2[] = { feat_key(F_W2, 12) };
+    const uint64_t n1[] = { feat_key(F_N1, 13), feat_key(F_NS1, 13), feat_key(F_NSHAPE, 512) };
+    const uint64_t n2[] = { feat_key(F_N2, 14) };
+    int32_t acc[VG_POS_COUNT];
+    memset(acc, 0, sizeof acc); add_weights(t, p1, 3, acc); store16(c->edge[ROLE_P1], acc);
+    memset(acc, 0, sizeof acc); add_weights(t, p2, 1, acc); store16(c->edge[ROLE_P2], acc);
+    memset(acc, 0, sizeof acc); add_weights(t, n1, 3, acc); store16(c->edge[ROLE_N1], acc);
+    memset(acc, 0, sizeof acc); add_weights(t, n2, 1, acc); store16(c->edge[ROLE_N2], acc);
+    return c;
+}
+
+void vg_tagger_cache_free(vg_tagger_cache *c) { free(c); }
+
+static const word_memo *memo_word(vg_tagger_cache *c, const vg_tagger_tok *tk)
+{
+    uint64_t h = mix64(tk->word ^ (tk->suf3 * 3) ^ ((uint64_t)tk->shape << 40) ^ (tk->ctx * 5) ^
+                       (tk->affix[0] * 7) ^ (tk->affix[4] * 11));
+    word_memo *m = &c->words[h & (MEMO_WORDS - 1)];
+    if (m->used && m->word == tk->word && m->ctx == tk->ctx && m->suf3 == tk->suf3 &&
+        m->shape == tk->shape && !memcmp(m->affix, tk->affix, sizeof m->affix))
+        return m;
+    const vg_tagger *t = c->t;
+    const uint64_t self[] = {
+        feat_key(F_BIAS, 0), feat_key(F_WORD, tk->word), feat_key(F_SUF1, tk->affix[0]),
+        feat_key(F_SUF2, tk->affix[1]), feat_key(F_SUF3, tk->suf3),
+        feat_key(F_PRE1, tk->affix[2]), feat_key(F_PRE2, tk->affix[3]),
+        feat_key(F_PRE3, tk->affix[4]), feat_key(F_SHAPE, tk->shape),
+    };
+    const uint64_t p1[] = { feat_key(F_W1, tk->ctx), feat_key(F_S1, tk->suf3),
+                            feat_key(F_PSHAPE, tk->shape) };
+    const uint64_t p2[] = { feat_key(F_W2, tk->ctx) };
+    const uint64_t n1[] = { feat_key(F_N1, tk->ctx), feat_key(F_NS1, tk->suf3),
+                            feat_key(F_NSHAPE, tk->shape) };
+    const uint64_t n2[] = { feat_key(F_N2, tk->ctx) };
+    const uint64_t *keys[NROLES] = { self, p1, p2, n1, n2 };
+    const size_t nkeys[NROLES] = { 9, 3, 1, 3, 1 };
+    for (int r = 0; r < NROLES; r++) {
+        int32_t acc[VG_POS_COUNT] = { 0 };
+        add_weights(t, keys[r], nkeys[r], acc);
+        store16(m->v[r], acc);
+    }
+    m->word = tk->word;
+    m->ctx = tk->ctx;
+    m->suf3 = tk->suf3;
+    m->shape = tk->shape;
+    memcpy(m->affix, tk->affix, sizeof m->affix);
+    m->used = 1;
+    return m;
+}
+
+/* The features of the two previous tags alone (P1, P2, P1P2). */
+static const int16_t *memo_tags(vg_tagger_cache *c, int p1, int p2)
+{
+    int16_t *v = c->tags[p1 + 1][p2 + 1];
+    if (!c->tags_done[p1 + 1][p2 + 1]) {
+        uint64_t t1 = (uint64_t)(p1 + 1), t2 = (uint64_t)(p2 + 1);
+        const uint64_t keys[] = { feat_key(F_P1, t1), feat_key(F_P2, t2),
+                                  feat_key(F_P1P2, t1 * 64 + t2) };
+        int32_t acc[VG_POS_COUNT] = { 0 };
+        add_weights(c->t, keys, 3, acc);
+        store16(v, acc);
+        c->tags_done[p1 + 1][p2 + 1] = 1;
+    }
+    return v;
+}
+
+/* score_token's answer, from the memo: the same features summed in
+ * another order (integer sums: the same scores). */
+static int score_cached(vg_tagger_cache *c, const vg_tagger_tok *w[5], int p1, int p2)
+{
+    int32_t score[VG_POS_COUNT];
+    /* each part is added before the next lookup, which may reuse its slot */
+    const int16_t *v = memo_tags(c, p1, p2);
+    for (int k = 0; k < VG_POS_COUNT; k++) score[k] = v[k];
+    static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
+    for (int d = 0; d < 5; d++) {
+        v = w[d] ? memo_word(c, w[d])->v[role[d]] : c->edge[role[d]];
+        for (int k = 0; k < VG_POS_COUNT; k++) score[k] += v[k];
+    }
+    uint64_t t1 = (uint64_t)(p1 + 1);
+    const uint64_t rest[] = { feat_key(F_P1W, mix64(w[2]->word + t1)),
+                              feat_key(F_P1SHAPE, t1 * 256 + w[2]->shape) };
+    add_weights(c->t, rest, 2, score);
+    int best = 0;
+    for (int k = 1; k < VG_POS_COUNT; k++)
+        if (score[k] > score[best]) best = k;
+    return best;
+}
+
 void vg_tagger_tag(const vg_tagger *t, const char *const *words,
                    const size_t *lens, size_t n, unsigned char *tags)
 {
+    vg_tagger_tag_cached(t, NULL, words, lens, n, tags);
+}
+
+void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char *const *words,
+                          const size_t *lens, size_t n, unsigned char *tags)
+{
+    if (cache && cache->t != t) cache = NULL;
     bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
     vg_tagger_tok ring[5];
     int p1 = -1, p2 = -1;
@@ -626,7 +768,7 @@ void vg_tagger_tag(const vg_tagger *t, const char *const *words,
             w[d] = (d < 2 && i < (size_t)(2 - d)) || j >= n ? NULL : &ring[j % 5];
         }
         int tag = dict_get(t, w[2]->form);
-        if (tag < 0) tag = score_token(t, w, p1, p2);
+        if (tag < 0) tag = cache ? score_cached(cache, w, p1, p2) : score_token(t, w, p1, p2);
         tags[i] = (unsigned char)tag;
         p2 = p1;
         p1 = tag;

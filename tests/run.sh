@@ -24,7 +24,14 @@ failed=()
 
 # Sanitizer reports (ASan, LSan, UBSan) go to $SANLOG/<kind>.<pid>.
 SANLOG=$(mktemp -d)
-trap 'rm -rf "$SANLOG"' EXIT
+# Compiled images of the dictionary files tests name go to this run's own
+# cache (docs/dictionaries.md), not to the user's ~/.cache/vigil.
+DICTCACHE=
+if [ -z "${VIGIL_CACHE_DIR:-}" ]; then
+    DICTCACHE=$(mktemp -d)
+    export VIGIL_CACHE_DIR=$DICTCACHE
+fi
+trap 'rm -rf "$SANLOG" ${DICTCACHE:+"$DICTCACHE"}' EXIT
 export ASAN_OPTIONS="log_path=$SANLOG/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$SANLOG/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
