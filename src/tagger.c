@@ -270,7 +270,7 @@ size_t vg_tagger_features(const vg_tagger_tok *tk[5], int p1, int p2, uint64_t *
 typedef struct tslot { uint32_t fp, start; } tslot;
 
 struct vg_tagger {
-    unsigned char *mem;
+    unsigned char *mem;            /* owned copy, or NULL (tables in static data) */
     const uint64_t *dict_keys;
     const unsigned char *dict_tags;
     const uint32_t *lex;
@@ -413,7 +413,16 @@ static const char *check_tables(const vg_tagger *t)
     return NULL;
 }
 
+static vg_tagger *load(const void *data, size_t len, bool copy, char *err, size_t errsz);
+
 vg_tagger *vg_tagger_load(const void *data, size_t len, char *err, size_t errsz)
+{
+    return load(data, len, true, err, errsz);
+}
+
+/* copy false: the data stays alive (the embedded model) and is used in
+ * place when the byte order and alignment allow. */
+static vg_tagger *load(const void *data, size_t len, bool copy, char *err, size_t errsz)
 {
     const unsigned char *p = data;
     if (!p || len < HEADER) return load_fail(NULL, err, errsz, "truncated (%zu bytes)", len);
@@ -432,16 +441,22 @@ vg_tagger *vg_tagger_load(const void *data, size_t len, char *err, size_t errsz)
     if (checksum(p + HEADER, len - HEADER) != rd64(p + 40))
         return load_fail(NULL, err, errsz, "checksum mismatch (corrupt)");
     vg_tagger *t = vg_calloc(1, sizeof *t);
-    t->mem = vg_malloc(len);
-    memcpy(t->mem, p, len);
-    unsigned char *q = t->mem + HEADER;
-    fix_endian(q, 8 * (size_t)dc, 8);
-    fix_endian(q + 8 * (size_t)dc, 4 * (size_t)lc + 8 * ((size_t)fc + 1), 4);
-    t->dict_keys = (const uint64_t *)(void *)q;
+    const unsigned char *q;
+    if (copy || !host_le() || (uintptr_t)p % 8) {
+        t->mem = vg_malloc(len);
+        memcpy(t->mem, p, len);
+        unsigned char *m = t->mem + HEADER;
+        fix_endian(m, 8 * (size_t)dc, 8);
+        fix_endian(m + 8 * (size_t)dc, 4 * (size_t)lc + 8 * ((size_t)fc + 1), 4);
+        q = m;
+    } else {
+        q = p + HEADER;
+    }
+    t->dict_keys = (const uint64_t *)(const void *)q;
     q += 8 * (size_t)dc;
-    t->lex = (const uint32_t *)(void *)q;
+    t->lex = (const uint32_t *)(const void *)q;
     q += 4 * (size_t)lc;
-    t->slots = (const tslot *)(void *)q;
+    t->slots = (const tslot *)(const void *)q;
     q += 8 * ((size_t)fc + 1);
     t->dict_tags = q;
     t->entries = q + dc;
@@ -465,7 +480,7 @@ static void load_default(void)
 {
     size_t len;
     const char *data = vg_embedded_get("data/tagger.bin", &len);
-    if (data) default_model = vg_tagger_load(data, len, NULL, 0);
+    if (data) default_model = load(data, len, false, NULL, 0);
 }
 
 vg_tagger *vg_tagger_default(void)
@@ -632,8 +647,18 @@ typedef struct word_memo {
 
 #define MEMO_WORDS 2048
 
+/* vg_tagger_tok_init's answer for a word as written (up to 32 bytes). */
+typedef struct tok_memo {
+    char w[32];
+    uint8_t len, first, caps, used;
+    vg_tagger_tok tk;
+} tok_memo;
+
+#define MEMO_TOKS 4096
+
 struct vg_tagger_cache {
     const vg_tagger *t;
+    tok_memo toks[MEMO_TOKS];
     word_memo words[MEMO_WORDS];
     int16_t edge[NROLES][VG_POS_COUNT];          /* a missing neighbour */
     int16_t tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1][VG_POS_COUNT];  /* P1, P2, P1P2 */
@@ -740,6 +765,27 @@ static int score_cached(vg_tagger_cache *c, const vg_tagger_tok *w[5], int p1, i
     return best;
 }
 
+static void tok_init_cached(const vg_tagger *t, vg_tagger_cache *c, vg_tagger_tok *tk,
+                            const char *w, size_t len, bool first, bool caps)
+{
+    if (!c || len > sizeof c->toks[0].w) {
+        vg_tagger_tok_init(t, tk, w, len, first, caps);
+        return;
+    }
+    uint64_t h = hash_str((uint64_t)first * 2 + caps, w, len);
+    tok_memo *m = &c->toks[h & (MEMO_TOKS - 1)];
+    if (!(m->used && m->len == len && m->first == first && m->caps == caps &&
+          !memcmp(m->w, w, len))) {
+        vg_tagger_tok_init(t, &m->tk, w, len, first, caps);
+        memcpy(m->w, w, len);
+        m->len = (uint8_t)len;
+        m->first = first;
+        m->caps = caps;
+        m->used = 1;
+    }
+    *tk = m->tk;
+}
+
 void vg_tagger_tag(const vg_tagger *t, const char *const *words,
                    const size_t *lens, size_t n, unsigned char *tags)
 {
@@ -754,12 +800,12 @@ void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char
     vg_tagger_tok ring[5];
     int p1 = -1, p2 = -1;
     for (size_t j = 0; j < n && j < 2; j++) {
-        vg_tagger_tok_init(t, &ring[j], words[j], lens[j], first, caps);
+        tok_init_cached(t, cache, &ring[j], words[j], lens[j], first, caps);
         first = first && !has_alnum(words[j], lens[j]);
     }
     for (size_t i = 0; i < n; i++) {
         if (i + 2 < n) {
-            vg_tagger_tok_init(t, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
+            tok_init_cached(t, cache, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
             first = first && !has_alnum(words[i + 2], lens[i + 2]);
         }
         const vg_tagger_tok *w[5];

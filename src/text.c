@@ -162,7 +162,8 @@ void vg_text_fold(const char *s, size_t n, vg_buf *out)
     vg_buf_reserve(out, n);
     char *w = out->s + out->len;
     while (i < n && u[i] < 0x80) {
-        w[i] = (char)vg_toupper(u[i]);
+        unsigned c = u[i];
+        w[i] = (char)(c - 32 * ((c - 'a') < 26u));
         i++;
     }
     out->len += i;
@@ -289,11 +290,11 @@ static bool is_wordish(cclass c) { return c == CC_LETTER || c == CC_DIGIT; }
 /* Scans a word starting at i: letters, digits, and apostrophes, periods and
  * ampersands when followed by a letter or digit (or "s'" possessives). */
 /* ASCII letters and digits: what scan_word needs to know of each. */
-enum { A_WORD = 1, A_UPPER = 2, A_LOWER = 4 };
-#define AU_ A_WORD | A_UPPER
-#define AL_ A_WORD | A_LOWER
+enum { A_WORD = 1, A_UPPER = 2, A_LOWER = 4, A_LETTER = 8 };
+#define AU_ A_WORD | A_UPPER | A_LETTER
+#define AL_ A_WORD | A_LOWER | A_LETTER
 #define AD_ A_WORD
-static const unsigned char ascii_word[128] = {
+static const unsigned char ascii_word[256] = {       /* 0 from 0x80 up */
     ['0'] = AD_, AD_, AD_, AD_, AD_, AD_, AD_, AD_, AD_, AD_,
     ['A'] = AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_,
             AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_,
@@ -310,18 +311,19 @@ static word_scan scan_word(const unsigned char *s, size_t n, size_t i)
     bool first = true;
     while (i < n) {
         /* a run of ASCII letters and digits: most of every word */
-        unsigned all = 0;
-        while (i < n && s[i] < 0x80 && (ascii_word[s[i]] & A_WORD)) {
-            unsigned f = ascii_word[s[i]];
-            if (first) {
-                w.first_upper |= (f & A_UPPER) != 0;
-                w.first_lower |= (f & A_LOWER) != 0;
-                first = false;
-            }
+        unsigned all = 0, f;
+        if (first && i < n && ((f = ascii_word[s[i]]) & A_WORD)) {
+            w.first_upper = (f & A_UPPER) != 0;
+            w.first_lower = (f & A_LOWER) != 0;
+            first = false;
+        }
+        size_t letters = 0;
+        while (i < n && ((f = ascii_word[s[i]]) & A_WORD)) {
             all |= f;
-            w.letters += (f & (A_UPPER | A_LOWER)) != 0;
+            letters += f >> 3;                   /* A_LETTER */
             i++;
         }
+        w.letters += letters;
         w.has_upper |= (all & A_UPPER) != 0;
         w.has_lower |= (all & A_LOWER) != 0;
         if (i >= n) break;
