@@ -635,17 +635,19 @@ static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, int3
 
 /* What a word contributes, by the features that depend on it alone: as
  * the word tagged (9 features), as the word before it (3), two before (1),
- * after (3), two after (1).  Each sum fits an int16 (at most 9 weights of
- * 127). */
-enum { ROLE_SELF, ROLE_P1, ROLE_P2, ROLE_N1, ROLE_N2, NROLES };
+ * after (3), two after (1).  The three roles of several features are kept
+ * (each sum fits an int16: at most 9 weights of 127); the two of one
+ * feature are looked up.  A slot is named by a 64-bit digest of the
+ * token's reduction (the model itself tells features apart by 32 bits). */
+enum { ROLE_SELF, ROLE_P1, ROLE_N1, NKEPT, ROLE_P2 = NKEPT, ROLE_N2, NROLES };
 typedef struct word_memo {
-    uint64_t word, ctx, suf3, affix[5];
-    uint32_t shape;
-    uint32_t used;
-    int16_t v[NROLES][VG_POS_COUNT];
+    uint64_t key;             /* 0: empty */
+    uint32_t have;            /* bit r when v[r] is filled */
+    uint32_t pad;
+    int16_t v[NKEPT][VG_POS_COUNT];
 } word_memo;
 
-#define MEMO_WORDS 2048
+#define MEMO_WORDS 4096
 
 /* vg_tagger_tok_init's answer for a word as written (up to 32 bytes). */
 typedef struct tok_memo {
@@ -689,41 +691,66 @@ vg_tagger_cache *vg_tagger_cache_new(const vg_tagger *t)
 
 void vg_tagger_cache_free(vg_tagger_cache *c) { free(c); }
 
-static const word_memo *memo_word(vg_tagger_cache *c, const vg_tagger_tok *tk)
+/* The feature keys of the word of tk in role r; their number. */
+static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
 {
-    uint64_t h = mix64(tk->word ^ (tk->suf3 * 3) ^ ((uint64_t)tk->shape << 40) ^ (tk->ctx * 5) ^
-                       (tk->affix[0] * 7) ^ (tk->affix[4] * 11));
-    word_memo *m = &c->words[h & (MEMO_WORDS - 1)];
-    if (m->used && m->word == tk->word && m->ctx == tk->ctx && m->suf3 == tk->suf3 &&
-        m->shape == tk->shape && !memcmp(m->affix, tk->affix, sizeof m->affix))
-        return m;
-    const vg_tagger *t = c->t;
-    const uint64_t self[] = {
-        feat_key(F_BIAS, 0), feat_key(F_WORD, tk->word), feat_key(F_SUF1, tk->affix[0]),
-        feat_key(F_SUF2, tk->affix[1]), feat_key(F_SUF3, tk->suf3),
-        feat_key(F_PRE1, tk->affix[2]), feat_key(F_PRE2, tk->affix[3]),
-        feat_key(F_PRE3, tk->affix[4]), feat_key(F_SHAPE, tk->shape),
-    };
-    const uint64_t p1[] = { feat_key(F_W1, tk->ctx), feat_key(F_S1, tk->suf3),
-                            feat_key(F_PSHAPE, tk->shape) };
-    const uint64_t p2[] = { feat_key(F_W2, tk->ctx) };
-    const uint64_t n1[] = { feat_key(F_N1, tk->ctx), feat_key(F_NS1, tk->suf3),
-                            feat_key(F_NSHAPE, tk->shape) };
-    const uint64_t n2[] = { feat_key(F_N2, tk->ctx) };
-    const uint64_t *keys[NROLES] = { self, p1, p2, n1, n2 };
-    const size_t nkeys[NROLES] = { 9, 3, 1, 3, 1 };
-    for (int r = 0; r < NROLES; r++) {
-        int32_t acc[VG_POS_COUNT] = { 0 };
-        add_weights(t, keys[r], nkeys[r], acc);
-        store16(m->v[r], acc);
+    size_t n = 0;
+    switch (r) {
+    case ROLE_SELF:
+        keys[n++] = feat_key(F_BIAS, 0);
+        keys[n++] = feat_key(F_WORD, tk->word);
+        keys[n++] = feat_key(F_SUF1, tk->affix[0]);
+        keys[n++] = feat_key(F_SUF2, tk->affix[1]);
+        keys[n++] = feat_key(F_SUF3, tk->suf3);
+        keys[n++] = feat_key(F_PRE1, tk->affix[2]);
+        keys[n++] = feat_key(F_PRE2, tk->affix[3]);
+        keys[n++] = feat_key(F_PRE3, tk->affix[4]);
+        keys[n++] = feat_key(F_SHAPE, tk->shape);
+        break;
+    case ROLE_P1:
+        keys[n++] = feat_key(F_W1, tk->ctx);
+        keys[n++] = feat_key(F_S1, tk->suf3);
+        keys[n++] = feat_key(F_PSHAPE, tk->shape);
+        break;
+    case ROLE_N1:
+        keys[n++] = feat_key(F_N1, tk->ctx);
+        keys[n++] = feat_key(F_NS1, tk->suf3);
+        keys[n++] = feat_key(F_NSHAPE, tk->shape);
+        break;
+    case ROLE_P2:
+        keys[n++] = feat_key(F_W2, tk->ctx);
+        break;
+    default:
+        keys[n++] = feat_key(F_N2, tk->ctx);
+        break;
     }
-    m->word = tk->word;
-    m->ctx = tk->ctx;
-    m->suf3 = tk->suf3;
-    m->shape = tk->shape;
-    memcpy(m->affix, tk->affix, sizeof m->affix);
-    m->used = 1;
-    return m;
+    return n;
+}
+
+/* Adds what the word of tk contributes in role r to score. */
+static void add_role(vg_tagger_cache *c, const vg_tagger_tok *tk, int r, int32_t *score)
+{
+    uint64_t keys[9];
+    if (r >= NKEPT) {
+        add_weights(c->t, keys, role_keys(tk, r, keys), score);
+        return;
+    }
+    uint64_t key = mix64(tk->word ^ mix64(tk->ctx ^ mix64(tk->suf3 ^ mix64(tk->affix[0] ^
+                   mix64(tk->affix[1] ^ mix64(tk->affix[2] ^ mix64(tk->affix[3] ^
+                   mix64(tk->affix[4] + tk->shape))))))));
+    if (!key) key = 1;
+    word_memo *m = &c->words[key & (MEMO_WORDS - 1)];
+    if (m->key != key) {
+        m->key = key;
+        m->have = 0;
+    }
+    if (!(m->have & (1u << r))) {
+        int32_t acc[VG_POS_COUNT] = { 0 };
+        add_weights(c->t, keys, role_keys(tk, r, keys), acc);
+        store16(m->v[r], acc);
+        m->have |= 1u << r;
+    }
+    for (int k = 0; k < VG_POS_COUNT; k++) score[k] += m->v[r][k];
 }
 
 /* The features of the two previous tags alone (P1, P2, P1P2). */
@@ -752,8 +779,12 @@ static int score_cached(vg_tagger_cache *c, const vg_tagger_tok *w[5], int p1, i
     for (int k = 0; k < VG_POS_COUNT; k++) score[k] = v[k];
     static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
     for (int d = 0; d < 5; d++) {
-        v = w[d] ? memo_word(c, w[d])->v[role[d]] : c->edge[role[d]];
-        for (int k = 0; k < VG_POS_COUNT; k++) score[k] += v[k];
+        if (w[d]) {
+            add_role(c, w[d], role[d], score);
+        } else {
+            v = c->edge[role[d]];
+            for (int k = 0; k < VG_POS_COUNT; k++) score[k] += v[k];
+        }
     }
     uint64_t t1 = (uint64_t)(p1 + 1);
     const uint64_t rest[] = { feat_key(F_P1W, mix64(w[2]->word + t1)),
