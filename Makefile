@@ -110,11 +110,31 @@ $(BUILD)/gen/embed.list: FORCE
 	@mkdir -p $(@D)
 	@echo $(EMBED) | cmp -s - $@ || echo $(EMBED) > $@
 
-$(BUILD)/gen/embedded.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh
-	tools/embed.sh $@ $(EMBED)
+# The default dictionaries are embedded twice: as files (dict/*.txt) and
+# compiled into one image (docs/dictionaries.md), which the library maps in
+# place.  The image is made by tools/dict_image.c, linked with the library's
+# objects and a table of the embedded files without the image (so it
+# parses them, as a library without the image would).
+$(BUILD)/gen/embedded.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh $(BUILD)/gen/defaults.vgd
+	tools/embed.sh $@ $(EMBED) dict/defaults.vgd=$(BUILD)/gen/defaults.vgd
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/gen/cflags
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+BOOT_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_boot.o
+
+$(BUILD)/gen/embedded_boot.c: $(EMBED) $(BUILD)/gen/embed.list tools/embed.sh
+	tools/embed.sh $@ $(EMBED)
+
+$(BUILD)/gen/embedded_boot.o: $(BUILD)/gen/embedded_boot.c $(BUILD)/gen/cflags
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/dict_image: tools/dict_image.c $(BOOT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BOOT_OBJ) $(LDLIBS) $(LDFLAGS)
+
+$(BUILD)/gen/defaults.vgd: $(BUILD)/tools/dict_image
+	env -u VIGIL_DICT_DIR $(BUILD)/tools/dict_image $@
 
 # Objects are rebuilt when the compiler or its flags change.
 $(BUILD)/gen/cflags: FORCE
@@ -287,7 +307,7 @@ FUZZ_TARGETS := reader_jsonl reader_tabari reader_petrarch reader_text record_da
                 dict_tabari_actors dict_tabari_agents dict_tabari_verbs dict_tabari_options \
                 dict_petrarch_actors dict_petrarch_agents dict_petrarch_verbs \
                 dict_petrarch_discards dict_petrarch_issues \
-                verbs_match dates places gazetteer model
+                verbs_match dates places gazetteer model image
 fuzz_src = tests/fuzz/$(if $(filter reader_%,$1),fuzz_reader,$(if $(filter code_%,$1),fuzz_code,$(if \
            $(filter dict_%,$1),fuzz_dict,$(if $(filter verbs_match,$1),fuzz_verbs,fuzz_$1)))).c
 fuzz_def = $(if $(filter reader_%,$1),-DFUZZ_FORMAT=VG_FMT_$(shell echo $(1:reader_%=%) | tr a-z A-Z),$(if \

@@ -8,6 +8,30 @@
 
 #define VG_MAX_TOKENS 127
 
+/* What a word list (closed[], the matcher's lists) says of a word, by
+ * its word-cache handle: asked once per distinct word and list, not once
+ * per token.  Direct-mapped; a slot remembers the list, the word and the
+ * cache generation it was filled in. */
+#define MEMO_SLOTS 4096
+typedef struct memo_slot {
+    const void *list;
+    uint32_t word, gen;
+    int32_t val;
+} memo_slot;
+struct vg_wordmemo { memo_slot s[MEMO_SLOTS]; };
+
+static memo_slot *memo_at(const vg_analysis *a, const void *list, size_t i, bool *hit)
+{
+    *hit = false;
+    if (!a->memo || i >= a->winfo.n || a->winfo.v[i] == UINT32_MAX) return NULL;
+    uint32_t w = a->winfo.v[i], gen = vg_wordcache_generation(a->wc);
+    size_t h = ((uintptr_t)list >> 3) * 0x9E3779B1u + w * 0x85EBCA6Bu;
+    memo_slot *m = &a->memo->s[(h >> 7) & (MEMO_SLOTS - 1)];
+    *hit = m->list == list && m->word == w && m->gen == gen;
+    if (!*hit) { m->list = list; m->word = w; m->gen = gen; }
+    return m;
+}
+
 void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt)
 {
     memset(a, 0, sizeof *a);
@@ -15,6 +39,7 @@ void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt)
     a->opt = opt;
     a->wc = vg_wordcache_new(d);
     vg_litset_init(&a->lits, d);
+    a->memo = vg_calloc(1, sizeof *a->memo);
 }
 
 void vg_analysis_free(vg_analysis *a)
@@ -33,6 +58,8 @@ void vg_analysis_free(vg_analysis *a)
     vg_vec_free(&a->issue_hits);
     vg_litset_free(&a->lits);
     vg_wordcache_free(a->wc);
+    free(a->memo);
+    vg_tagger_cache_free(a->tcache);
 }
 
 static const char *norm(const vg_analysis *a, size_t i) { return vg_tok_norm(&a->tk, i); }
@@ -94,22 +121,32 @@ static void type_closed(vg_analysis *a, size_t i)
     case VG_TK_NUM: w->type = VG_W_NUMBER; return;
     default: break;
     }
-    const char *t = norm(a, i);
-    size_t tl = a->tk.t.v[i].nlen;
-    if (tl > 5) return;
-    for (size_t k = 0; k < sizeof closed / sizeof *closed; k++)
-        if (closed[k].w[0] == t[0] && !strcmp(t, closed[k].w)) {
-            w->type = closed[k].type;
-            w->pron = closed[k].pron;
-            return;
-        }
+    bool hit;
+    memo_slot *m = memo_at(a, closed, i, &hit);
+    int found = -1;
+    if (hit) {
+        found = m->val;
+    } else {
+        const char *t = norm(a, i);
+        size_t tl = a->tk.t.v[i].nlen;
+        for (size_t k = 0; tl && tl <= 5 && k < sizeof closed / sizeof *closed; k++)
+            if (closed[k].w[0] == t[0] && !strcmp(t, closed[k].w)) { found = (int)k; break; }
+        if (m) m->val = found;
+    }
+    if (found >= 0) {
+        w->type = closed[found].type;
+        w->pron = closed[found].pron;
+    }
 }
 
 static void add_code(vg_analysis *a, const char *c)
 {
-    vg_acode ac;
-    snprintf(ac.code, sizeof ac.code, "%s", c);
-    vg_vec_push(&a->codes, ac);
+    vg_vec_reserve(&a->codes, a->codes.n + 1);
+    char *out = a->codes.v[a->codes.n++].code;
+    size_t n = c ? strlen(c) : 6;
+    if (n >= sizeof ((vg_acode *)0)->code) n = sizeof ((vg_acode *)0)->code - 1;
+    memcpy(out, c ? c : "(null)", n);     /* as snprintf("%s") would */
+    out[n] = '\0';
 }
 
 /* Types an actor head: its dated code for the sentence date. */
@@ -125,10 +162,10 @@ static void type_actor(vg_analysis *a, size_t i, const vg_entry *e)
     w->ncodes = (uint8_t)dc->ncodes;
     w->base = (uint32_t)a->codes.n;
     for (uint16_t k = 0; k < dc->ncodes; k++)
-        add_code(a, a->d->codelist.v[dc->codes + k]);
+        add_code(a, vg_dict_str(a->d, a->d->codelist.v[dc->codes + k]));
     w->codes = (uint32_t)a->codes.n;
     for (uint16_t k = 0; k < dc->ncodes; k++)
-        add_code(a, a->d->codelist.v[dc->codes + k]);
+        add_code(a, vg_dict_str(a->d, a->d->codelist.v[dc->codes + k]));
 }
 
 static void type_hit(vg_analysis *a, size_t i, const vg_hit *h)
@@ -176,7 +213,8 @@ static void on_scan(void *ctx, const vg_hit *h)
     const vg_entry *e = &a->d->entries.v[h->entry];
     if (e->kind == VG_PK_DISCARD) {
         char why[128];
-        snprintf(why, sizeof why, "%s discard '%.80s'", e->story ? "story" : "sentence", e->text);
+        snprintf(why, sizeof why, "%s discard '%.80s'", e->story ? "story" : "sentence",
+                 vg_dict_str(a->d, e->text));
         set_status(a, VG_AN_DISCARD, why);
         a->story_discard |= e->story;
         return;
@@ -212,7 +250,8 @@ static void scan_discards_and_issues(vg_analysis *a)
     vg_dict_scan(a->d, a->wc, a->winfo.v, &a->tk, on_scan, a);
     for (size_t k = 0; k < a->issue_hits.n; k++) {
         const vg_issue *is = issue_of(a, &a->issue_hits.v[k]);
-        if (!is->ignore && !issue_masked(a, &a->issue_hits.v[k])) count_issue(a, is->code);
+        if (!is->ignore && !issue_masked(a, &a->issue_hits.v[k]))
+            count_issue(a, vg_dict_str(a->d, is->code));
     }
 }
 
@@ -288,7 +327,8 @@ static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
             words[k] = a->text + a->tk.t.v[lo + k].off;
             lens[k] = a->tk.t.v[lo + k].len;
         }
-        vg_tagger_tag(tg, words, lens, n, tags);
+        if (!a->tcache) a->tcache = vg_tagger_cache_new(tg);
+        vg_tagger_tag_cached(tg, a->tcache, words, lens, n, tags);
         for (size_t k = 0; k < n; k++) a->w.v[lo + k].pos = tags[k];
         lo += n;
     }
@@ -604,9 +644,10 @@ static bool has_chunk(const char *code, const char *chunk)
 }
 
 /* Combines an actor code with an agent code (CAMEO 3-letter alignment). */
-static void combine(char *out, size_t cap, const char *actor, const vg_agent *ag, bool former)
+static void combine(const vg_dict *d, char *out, size_t cap, const char *actor,
+                    const vg_agent *ag, bool former)
 {
-    const char *c = former ? "ELI" : ag->code;
+    const char *c = former ? "ELI" : vg_dict_str(d, ag->code);
     if (ag->prefix && !former) {
         if (strlen(c) >= 3 && has_chunk(actor, c)) snprintf(out, cap, "%s", actor);
         else snprintf(out, cap, "%s%s", c, actor);
@@ -652,7 +693,7 @@ static void attach_agents(vg_analysis *a)
         for (size_t k = 0; k < w->ncodes; k++) {
             vg_acode *ac = &a->codes.v[w->codes + k];
             char tmp[48];
-            combine(tmp, sizeof tmp, ac->code, ag, former);
+            combine(a->d, tmp, sizeof tmp, ac->code, ag, former);
             snprintf(ac->code, sizeof ac->code, "%s", tmp);
         }
     }
@@ -671,8 +712,9 @@ static void attach_agents(vg_analysis *a)
         if (w->type != VG_W_AGENT || used.v[i]) continue;
         const vg_agent *ag = agent_rec(a, i);
         char c[48];
-        if (a->opt->agent_dashes) snprintf(c, sizeof c, "---%s", ag->code);
-        else snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", ag->code);
+        const char *gc = vg_dict_str(a->d, ag->code);
+        if (a->opt->agent_dashes) snprintf(c, sizeof c, "---%s", gc);
+        else snprintf(c, sizeof c, ag->prefix ? "%s~" : "~%s", gc);
         w->codes = w->base = (uint32_t)a->codes.n;
         w->ncodes = 1;
         add_code(a, c);
@@ -702,7 +744,7 @@ static void distribute_agents(vg_analysis *a)
             for (size_t j = 0; j < w->ncodes; j++) {
                 vg_acode *ac = &a->codes.v[w->codes + j];
                 char tmp[48];
-                combine(tmp, sizeof tmp, ac->code, ag, false);
+                combine(a->d, tmp, sizeof tmp, ac->code, ag, false);
                 snprintf(ac->code, sizeof ac->code, "%s", tmp);
             }
         }
@@ -799,9 +841,13 @@ static void delete_span(vg_analysis *a, size_t lo, size_t hi)
 bool vg_analysis_word_in(const vg_analysis *a, size_t i, const char *const *words)
 {
     if (a->tk.t.v[i].kind != VG_TK_WORD) return false;
-    for (; *words; words++)
-        if (is_word(a, i, *words)) return true;
-    return false;
+    bool hit;
+    memo_slot *m = memo_at(a, words, i, &hit);
+    if (hit) return m->val;
+    bool in = false;
+    for (const char *const *w = words; *w && !in; w++) in = is_word(a, i, *w);
+    if (m) m->val = in;
+    return in;
 }
 
 bool vg_analysis_fronting(const vg_analysis *a, size_t i)
@@ -904,7 +950,16 @@ static void find_clauses(vg_analysis *a)
 
 static bool has_control_chars(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    /* eight bytes at a time: none below 0x20 and none 0x7F, most often */
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, s + i, 8);
+        y = x ^ (ones * 0x7F);
+        if (((x - ones * 0x20) & ~x & highs) | ((y - ones) & ~y & highs)) break;
+    }
+    for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
     }
@@ -1021,7 +1076,7 @@ void vg_analysis_dump(const vg_analysis *a, vg_buf *b)
             for (size_t k = 0; k < w->ncodes; k++)
                 vg_buf_printf(b, " %s", a->codes.v[w->codes + k].code);
         if (w->entry >= 0 && w->type != VG_W_TAIL)
-            vg_buf_printf(b, " <%s>", a->d->entries.v[w->entry].text);
+            vg_buf_printf(b, " <%s>", vg_dict_str(a->d, a->d->entries.v[w->entry].text));
         vg_buf_putc(b, '\n');
     }
     if (a->status) vg_buf_printf(b, "status %d: %s\n", a->status, a->why);

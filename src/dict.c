@@ -6,27 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-typedef VG_VEC(int32_t) i32vec;
-typedef VG_VEC(uint32_t) u32vec;
-
-struct vg_dict_index {
-    vg_strmap first;              /* first word -> bucket number */
-    i32vec items;                 /* entry ids, grouped by bucket */
-    u32vec bucket_at;             /* start of each bucket in items */
-    size_t maxlen;                /* longest first word */
-    /* pattern literals: distinct (word, mode, endings) */
-    VG_VEC(vg_elem) lits;
-    vg_strmap lit_ids;            /* "WORD\1mode\1endings" -> literal id */
-    vg_strmap lit_text;           /* word -> bucket in lit_items */
-    i32vec lit_items;
-    u32vec lit_at;
-    size_t lit_maxlen;
-    u32vec pat_lits;              /* per pattern: its literal ids, then synset ids */
-    u32vec syn_first;             /* per synset member: first literal id or UINT32_MAX */
-    u32vec ent_lits;              /* per entry: literal ids of words 1..n-1 */
-    u32vec ent_at;                /* per entry: start in ent_lits */
-    u32vec syn_at;                /* per synset: start in syn_first */
-};
+typedef vg_vec_int32_t i32vec;
+typedef vg_vec_uint32_t u32vec;
 
 void vg_options_default(vg_options *o)
 {
@@ -48,68 +29,97 @@ vg_dict *vg_dict_new(void)
     vg_dict *d = vg_calloc(1, sizeof *d);
     vg_options_default(&d->opt);
     d->dup_warning = true;
+    vg_vec_push(&d->strs, '\0');      /* offset 0: no string */
     return d;
 }
 
-static void index_free(vg_dict_index *ix)
+/* Arrays that point into an image (cap 0) are not the dictionary's own. */
+#define FREE_ARRAY_(id, name, T) if (X_->name.cap) free(X_->name.v); \
+    X_->name.v = NULL; X_->name.n = X_->name.cap = 0;
+
+static void index_free(vg_dict_index *X_)
 {
-    if (!ix) return;
-    vg_strmap_free(&ix->first);
-    vg_vec_free(&ix->items);
-    vg_vec_free(&ix->bucket_at);
-    vg_vec_free(&ix->lits);
-    vg_strmap_free(&ix->lit_ids);
-    vg_strmap_free(&ix->lit_text);
-    vg_vec_free(&ix->lit_items);
-    vg_vec_free(&ix->lit_at);
-    vg_vec_free(&ix->pat_lits);
-    vg_vec_free(&ix->syn_first);
-    vg_vec_free(&ix->ent_lits);
-    vg_vec_free(&ix->ent_at);
-    vg_vec_free(&ix->syn_at);
-    free(ix);
+    VG_INDEX_ARRAYS(FREE_ARRAY_)
+    X_->maxlen = X_->lit_maxlen = 0;
 }
 
 void vg_dict_free(vg_dict *d)
 {
     if (!d) return;
-    for (size_t i = 0; i < d->synsets.n; i++) vg_vec_free(&d->synsets.v[i].members);
-    vg_vec_free(&d->files);
-    vg_vec_free(&d->entries);
-    vg_vec_free(&d->actors);
-    vg_vec_free(&d->dated);
-    vg_vec_free(&d->codelist);
-    vg_vec_free(&d->agents);
-    vg_vec_free(&d->blocks);
-    vg_vec_free(&d->verbforms);
-    vg_vec_free(&d->patterns);
-    vg_vec_free(&d->synsets);
-    vg_vec_free(&d->issues);
-    vg_vec_free(&d->issue_cats);
-    vg_vec_free(&d->label_text);
+    vg_dict *X_ = d;
+    VG_DICT_ARRAYS(FREE_ARRAY_)
     vg_strmap_free(&d->synset_names);
-    vg_strmap_free(&d->labels);
-    index_free(d->index);
-    vg_arena_free(&d->arena);
+    vg_strmap_free(&d->str_ids);
+    index_free(&d->ix);
+    vg_dict_unmap(d);
     free(d);
 }
 
-const char *vg_dict_strdup(vg_dict *d, const char *s, size_t n)
+/* Copies an array out of the image into the dictionary's own memory. */
+#define THAW_ARRAY_(id, name, T) if (!X_->name.cap && X_->name.n) { \
+        T *copy_ = vg_malloc(X_->name.n * sizeof(T)); \
+        memcpy(copy_, X_->name.v, X_->name.n * sizeof(T)); \
+        X_->name.v = copy_; X_->name.cap = X_->name.n; }
+
+void vg_dict_thaw(vg_dict *d)
 {
-    return vg_arena_strndup(&d->arena, s, n);
+    if (!d->map) return;
+    vg_dict *X_ = d;
+    VG_DICT_ARRAYS(THAW_ARRAY_)
+    vg_dict_index *ix = &d->ix;
+    {
+        vg_dict_index *X2_ = ix;
+#define THAW_IX_(id, name, T) if (!X2_->name.cap && X2_->name.n) { \
+        T *copy_ = vg_malloc(X2_->name.n * sizeof(T)); \
+        memcpy(copy_, X2_->name.v, X2_->name.n * sizeof(T)); \
+        X2_->name.v = copy_; X2_->name.cap = X2_->name.n; }
+        VG_INDEX_ARRAYS(THAW_IX_)
+#undef THAW_IX_
+    }
+    /* what only loading keeps */
+    vg_strmap_clear(&d->synset_names);
+    for (size_t i = 0; i < d->synsets.n; i++)
+        if (d->synsets.v[i].name)
+            vg_strmap_put(&d->synset_names, vg_dict_str(d, d->synsets.v[i].name), (int)i);
+    vg_strmap_clear(&d->str_ids);
+    for (size_t at = 1; at < d->strs.n; at += strlen(d->strs.v + at) + 1)
+        if (vg_strmap_get(&d->str_ids, d->strs.v + at) < 0)
+            vg_strmap_put(&d->str_ids, d->strs.v + at, (int)at);
+    d->msgs.n = 0;
+    vg_dict_unmap(d);
+}
+
+/* Strings are immutable once stored: equal ones share one copy. */
+vg_str vg_dict_strdup(vg_dict *d, const char *s, size_t n)
+{
+    if (!d->strs.n) vg_vec_push(&d->strs, '\0');
+    if (memchr(s, '\0', n)) n = strlen(s);
+    int known = vg_strmap_getn(&d->str_ids, s, n);
+    if (known > 0) return (vg_str)known;
+    vg_str at = (vg_str)d->strs.n;
+    if (d->strs.n > INT32_MAX - n - 1) vg_oom();   /* offsets are 32-bit */
+    vg_strmap_putn(&d->str_ids, s, n, (int)at);
+    vg_vec_reserve(&d->strs, d->strs.n + n + 1);
+    if (n) memcpy(d->strs.v + d->strs.n, s, n);
+    d->strs.v[d->strs.n + n] = '\0';
+    d->strs.n += n + 1;
+    return at;
 }
 
 int32_t vg_dict_file(vg_dict *d, const char *path)
 {
+    vg_dict_thaw(d);
     for (size_t i = 0; i < d->files.n; i++)
-        if (!strcmp(d->files.v[i], path)) return (int32_t)i;
-    vg_vec_push(&d->files, vg_dict_strdup(d, path, strlen(path)));
+        if (!strcmp(vg_dict_str(d, d->files.v[i]), path)) return (int32_t)i;
+    vg_str s = vg_dict_strdup(d, path, strlen(path));
+    vg_vec_push(&d->files, s);
     return (int32_t)d->files.n - 1;
 }
 
 const char *vg_dict_file_name(const vg_dict *d, vg_src src)
 {
-    return src.file >= 0 && (size_t)src.file < d->files.n ? d->files.v[src.file] : "?";
+    return src.file >= 0 && (size_t)src.file < d->files.n ? vg_dict_str(d, d->files.v[src.file])
+                                                           : "?";
 }
 
 /* ---- phrases and pattern elements ---- */
@@ -229,11 +239,14 @@ static uint16_t elems_weight(const vg_dict *d, const vg_elem *e, size_t n)
     return (uint16_t)(w > 65535 ? 65535 : w);
 }
 
-static vg_elem *arena_elems(vg_dict *d, const vg_elem *e, size_t n)
+/* Appends elements to d->elems; returns the index of the first. */
+static uint32_t store_elems(vg_dict *d, const vg_elem *e, size_t n)
 {
-    vg_elem *a = vg_arena_alloc(&d->arena, (n ? n : 1) * sizeof *a);
-    memcpy(a, e, n * sizeof *a);
-    return a;
+    uint32_t at = (uint32_t)d->elems.n;
+    vg_vec_reserve(&d->elems, d->elems.n + n);
+    if (n) memcpy(d->elems.v + d->elems.n, e, n * sizeof *e);
+    d->elems.n += n;
+    return at;
 }
 
 bool vg_parse_elems(vg_dict *d, const char *s, size_t n, vg_elems *out,
@@ -244,7 +257,7 @@ bool vg_parse_elems(vg_dict *d, const char *s, size_t n, vg_elems *out,
 
 vg_phrase vg_phrase_from(vg_dict *d, const vg_elem *e, size_t n)
 {
-    vg_phrase ph = { arena_elems(d, e, n), (uint16_t)n, elems_weight(d, e, n) };
+    vg_phrase ph = { store_elems(d, e, n), (uint16_t)n, elems_weight(d, e, n) };
     return ph;
 }
 
@@ -256,7 +269,7 @@ bool vg_parse_phrase(vg_dict *d, const char *s, size_t n, vg_phrase *out,
     if (ok && ev.n == 0) { *why = "empty phrase"; ok = false; }
     if (ok && ev.n > 32) { *why = "phrase has more than 32 words"; ok = false; }
     if (ok) {
-        out->w = arena_elems(d, ev.v, ev.n);
+        out->w = store_elems(d, ev.v, ev.n);
         out->n = (uint16_t)ev.n;
         out->weight = elems_weight(d, ev.v, ev.n);
     }
@@ -390,7 +403,7 @@ bool vg_parse_vcode(vg_dict *d, const char *s, size_t n, vg_vcode *out,
         out->pair = vg_dict_strdup(d, b, (size_t)(end - b));
         out->flags |= VG_VC_PAIRED;
         if (ce == p) {            /* PETRARCH "[:020]": only the reverse event */
-            out->code = NULL;
+            out->code = 0;
             return true;
         }
     }
@@ -481,7 +494,7 @@ typedef struct expand_ctx {
     const vg_vcode *code;
     int32_t block;
     vg_src src;
-    const char *text;
+    vg_str text;
     elem_vec cur;
     size_t count;
     const char *why;
@@ -498,7 +511,7 @@ static bool emit_pattern(expand_ctx *x)
     }
     if (x->cur.n > 64) { x->why = "pattern too long"; return false; }
     vg_pattern pt = {0};
-    pt.e = arena_elems(x->d, x->cur.v, x->cur.n);
+    pt.e = store_elems(x->d, x->cur.v, x->cur.n);
     pt.n = (uint16_t)x->cur.n;
     pt.verb = (uint16_t)verb;
     pt.weight = elems_weight(x->d, x->cur.v, x->cur.n);
@@ -542,7 +555,7 @@ bool vg_dict_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *c
      * is rejected before expand() recurses once per item */
     if (ok && items.n > 64) { *why = "pattern too long"; ok = false; }
     if (ok) {
-        expand_ctx x = { d, code, block, src, NULL, {0}, 0, NULL };
+        expand_ctx x = { d, code, block, src, 0, {0}, 0, NULL };
         const char *p = s, *end = s + n;
         skip_spaces(&p, end);
         while (end > p && vg_isspace((unsigned char)end[-1])) end--;
@@ -558,7 +571,7 @@ bool vg_dict_add_patterns(vg_dict *d, const char *s, size_t n, const vg_vcode *c
 /* ---- entries ---- */
 
 int32_t vg_dict_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_t ref,
-                     vg_src src, const char *text)
+                     vg_src src, vg_str text)
 {
     vg_entry e = {0};
     e.ph = *ph;
@@ -578,7 +591,7 @@ int32_t vg_dict_add_entry(vg_dict *d, vg_pkind kind, const vg_phrase *ph, int32_
         vg_vec_push(&d->entries, e);          /* issue phrases carry their own endings */
         return (int32_t)d->entries.n - 1;
     }
-    vg_elem *w = e.ph.w;
+    vg_elem *w = vg_phrase_elems_mut(d, &e.ph);
     for (size_t i = 0; i < ph->n; i++) w[i].endings = VG_END_NONE;
     if (w[at].mode == VG_WM_EXACT) w[at].endings = (uint8_t)endings;
     vg_vec_push(&d->entries, e);
@@ -609,29 +622,29 @@ static bool ends_with(const char *s, size_t n, const char *suf)
     return n >= k && !memcmp(s + n - k, suf, k);
 }
 
-static bool noun_ending(const vg_elem *w, const char *rest, size_t rn)
+static bool noun_ending(const char *ws, size_t wn, const char *rest, size_t rn)
 {
     if (rn == 1 && rest[0] == 'S') return true;
     if (rn == 2 && (!memcmp(rest, "'S", 2) || !memcmp(rest, "ES", 2) || !memcmp(rest, "S'", 2)))
         return true;
-    if (rn == 1 && rest[0] == '\'' && w->s[w->len - 1] == 'S') return true;
+    if (rn == 1 && rest[0] == '\'' && ws[wn - 1] == 'S') return true;
     return false;
 }
 
 static bool verb_ending(const char *rest, size_t rn)
 {
-    static const char *const ends[] = { "S", "ES", "ED", "EN", "ING", NULL };
-    for (size_t i = 0; ends[i]; i++)
-        if (rn == strlen(ends[i]) && !memcmp(rest, ends[i], rn)) return true;
-    return false;
+    switch (rn) {
+    case 1: return rest[0] == 'S';
+    case 2: return (rest[0] == 'E' && (rest[1] == 'S' || rest[1] == 'D' || rest[1] == 'N'));
+    case 3: return !memcmp(rest, "ING", 3);
+    default: return false;
+    }
 }
 
 /* Endings that change the stem's last letter: DEPLORE -> DEPLORED, DEPLORING;
  * TRY -> TRIED; PLAN -> PLANNED. */
-static bool verb_variant(const vg_elem *w, const char *t, size_t tlen)
+static bool verb_variant(const char *s, size_t n, const char *t, size_t tlen)
 {
-    const char *s = w->s;
-    size_t n = w->len;
     if (n < 2) return false;
     char last = s[n - 1];
     if (last == 'E') {
@@ -649,26 +662,32 @@ static bool verb_variant(const vg_elem *w, const char *t, size_t tlen)
     return false;
 }
 
-bool vg_elem_match(const vg_elem *w, const char *t, size_t tlen)
+static bool elem_match(const char *ws, const vg_elem *w, const char *t, size_t tlen)
 {
-    if (tlen < w->len || memcmp(t, w->s, w->len) != 0) {
+    size_t wn = w->len;
+    if (tlen < wn || memcmp(t, ws, wn) != 0) {
         if (w->mode == VG_WM_EXACT && w->endings == VG_END_VERB)
-            return verb_variant(w, t, tlen);
-        if (w->mode == VG_WM_EXACT && w->endings == VG_END_NOUN && w->len >= 2 &&
-            w->s[w->len - 1] == 'Y' && tlen == (size_t)w->len + 2 &&
-            !memcmp(t, w->s, w->len - 1) && !memcmp(t + w->len - 1, "IES", 3))
+            return verb_variant(ws, wn, t, tlen);
+        if (w->mode == VG_WM_EXACT && w->endings == VG_END_NOUN && wn >= 2 &&
+            ws[wn - 1] == 'Y' && tlen == wn + 2 &&
+            !memcmp(t, ws, wn - 1) && !memcmp(t + wn - 1, "IES", 3))
             return true;
         return false;
     }
-    if (tlen == w->len || w->mode == VG_WM_STEM) return true;
+    if (tlen == wn || w->mode == VG_WM_STEM) return true;
     if (w->mode == VG_WM_NOEND) return false;
-    const char *rest = t + w->len;
-    size_t rn = tlen - w->len;
+    const char *rest = t + wn;
+    size_t rn = tlen - wn;
     switch (w->endings) {
-    case VG_END_NOUN: return noun_ending(w, rest, rn);
-    case VG_END_VERB: return verb_ending(rest, rn) || verb_variant(w, t, tlen);
+    case VG_END_NOUN: return noun_ending(ws, wn, rest, rn);
+    case VG_END_VERB: return verb_ending(rest, rn) || verb_variant(ws, wn, t, tlen);
     default: return false;
     }
+}
+
+bool vg_elem_match(const vg_dict *d, const vg_elem *w, const char *t, size_t tlen)
+{
+    return elem_match(vg_elem_word(d, w), w, t, tlen);
 }
 
 /* ---- compile and lookup ---- */
@@ -751,27 +770,75 @@ static void sort_entries(const vg_dict *d, int32_t *v, size_t n)
     free(buf);
 }
 
+/* ---- word tables ---- */
+
+static uint32_t word_hash32(uint64_t h) { return (uint32_t)(h ^ (h >> 32)); }
+
+/* A word table being built: keys and a temporary map from word to key. */
+typedef struct wtab_build {
+    vg_vec_vg_wkey *keys;
+    vg_strmap map;
+} wtab_build;
+
+/* The key of word s[0..n) (appending it when new); its index. */
+static uint32_t wtab_key(vg_dict *d, wtab_build *tb, const char *s, size_t n, vg_str str)
+{
+    int k = vg_strmap_getn(&tb->map, s, n);
+    if (k >= 0) return (uint32_t)k;
+    vg_wkey key = { word_hash32(vg_hash_bytes(s, n)), str, (uint32_t)n };
+    (void)d;
+    vg_vec_push(tb->keys, key);
+    vg_strmap_putn(&tb->map, s, n, (int)tb->keys->n - 1);
+    return (uint32_t)tb->keys->n - 1;
+}
+
+/* Fills the slots of a table over keys: twice as many as keys, a power of
+ * two, so that probing always meets an empty slot. */
+static void wtab_slots(u32vec *slots, const vg_wkey *keys, size_t nkeys)
+{
+    size_t cap = 16;
+    while (cap < 2 * nkeys + 2) cap *= 2;
+    slots->v = vg_calloc(cap, sizeof *slots->v);
+    slots->n = slots->cap = cap;
+    for (size_t k = 0; k < nkeys; k++) {
+        size_t i = keys[k].hash & (cap - 1);
+        while (slots->v[i]) i = (i + 1) & (cap - 1);
+        slots->v[i] = (uint32_t)k + 1;
+    }
+}
+
+/* The key of word s[0..n) with FNV-1a hash h in a table; -1 if none. */
+static int wtab_find(const vg_dict *d, const uint32_t *slots, size_t cap, const vg_wkey *keys,
+                     const char *s, size_t n, uint64_t h)
+{
+    if (!cap) return -1;
+    uint32_t h32 = word_hash32(h);
+    size_t mask = cap - 1;
+    for (size_t i = h32 & mask;; i = (i + 1) & mask) {
+        uint32_t k = slots[i];
+        if (!k) return -1;
+        const vg_wkey *key = &keys[k - 1];
+        if (key->hash == h32 && key->len == n && !memcmp(d->strs.v + key->s, s, n))
+            return (int)(k - 1);
+    }
+}
+
 static void build_index(vg_dict *d)
 {
-    index_free(d->index);
-    vg_dict_index *ix = vg_calloc(1, sizeof *ix);
-    VG_VEC(int32_t) bucket_of = {0};
-    VG_VEC(uint32_t) counts = {0};
+    vg_dict_index *ix = &d->ix;
+    index_free(ix);
+    wtab_build tb = { &ix->first_keys, {0} };
+    u32vec bucket_of = {0}, counts = {0};
     for (size_t i = 0; i < d->entries.n; i++) {
-        const vg_elem *w = &d->entries.v[i].ph.w[0];
-        char key[256];
-        memcpy(key, w->s, w->len);
-        key[w->len] = '\0';
-        int b = vg_strmap_get(&ix->first, key);
-        if (b < 0) {
-            b = (int)counts.n;
-            vg_strmap_put(&ix->first, key, b);
-            vg_vec_push(&counts, 0);
-        }
+        const vg_elem *w = vg_phrase_elems(d, &d->entries.v[i].ph);
+        uint32_t b = wtab_key(d, &tb, vg_elem_word(d, w), w->len, w->s);
+        if (b == counts.n) vg_vec_push(&counts, 0);
         counts.v[b]++;
         vg_vec_push(&bucket_of, b);
-        if ((size_t)w->len > ix->maxlen) ix->maxlen = w->len;
+        if (w->len > ix->maxlen) ix->maxlen = w->len;
     }
+    vg_strmap_free(&tb.map);
+    wtab_slots(&ix->first_slots, ix->first_keys.v, ix->first_keys.n);
     vg_vec_reserve(&ix->bucket_at, counts.n + 1);
     uint32_t at = 0;
     for (size_t b = 0; b < counts.n; b++) {
@@ -791,18 +858,21 @@ static void build_index(vg_dict *d)
                      ix->bucket_at.v[b + 1] - ix->bucket_at.v[b]);
     vg_vec_free(&bucket_of);
     vg_vec_free(&counts);
-    d->index = ix;
 }
 
-static int literal_id(vg_dict_index *ix, const vg_elem *e)
+static int literal_id(vg_dict *d, vg_strmap *ids, const vg_elem *e)
 {
     char key[300];
-    snprintf(key, sizeof key, "%.*s\1%d\1%d", (int)e->len, e->s, e->mode, e->endings);
-    int id = vg_strmap_get(&ix->lit_ids, key);
+    snprintf(key, sizeof key, "%.*s\1%d\1%d", (int)e->len, vg_elem_word(d, e), e->mode,
+             e->endings);
+    int id = vg_strmap_get(ids, key);
     if (id < 0) {
-        id = (int)ix->lits.n;
-        vg_vec_push(&ix->lits, *e);
-        vg_strmap_put(&ix->lit_ids, key, id);
+        id = (int)d->ix.lits.n;
+        vg_elem l = *e;
+        l.adj_next = 0;
+        l.synset = -1;
+        vg_vec_push(&d->ix.lits, l);
+        vg_strmap_put(ids, key, id);
     }
     return id;
 }
@@ -819,50 +889,66 @@ static void push_unique(u32vec *v, size_t from, uint32_t x, uint16_t *count)
  * members, and a by-text index of the literals. */
 static void build_literals(vg_dict *d)
 {
-    vg_dict_index *ix = d->index;
+    vg_dict_index *ix = &d->ix;
+    vg_strmap ids = {0};
     for (size_t p = 0; p < d->patterns.n; p++) {
         vg_pattern *pt = &d->patterns.v[p];
+        const vg_elem *e = d->elems.v + pt->e;
         pt->lit = (uint32_t)ix->pat_lits.n;
         pt->nlit = pt->nsyn = 0;
+        uint64_t mask[2] = { 0, 0 };
         for (uint16_t k = 0; k < pt->n; k++)
-            if (pt->e[k].type == VG_EL_WORD)
-                push_unique(&ix->pat_lits, pt->lit, (uint32_t)literal_id(ix, &pt->e[k]), &pt->nlit);
+            if (e[k].type == VG_EL_WORD) {
+                uint32_t id = (uint32_t)literal_id(d, &ids, &e[k]);
+                push_unique(&ix->pat_lits, pt->lit, id, &pt->nlit);
+                mask[(id >> 6) & 1] |= (uint64_t)1 << (id & 63);
+            }
+        vg_vec_push(&ix->pat_mask, mask[0]);
+        vg_vec_push(&ix->pat_mask, mask[1]);
         size_t syn_from = ix->pat_lits.n;
         for (uint16_t k = 0; k < pt->n; k++)
-            if (pt->e[k].type == VG_EL_SYNSET)
-                push_unique(&ix->pat_lits, syn_from, (uint32_t)pt->e[k].synset, &pt->nsyn);
+            if (e[k].type == VG_EL_SYNSET)
+                push_unique(&ix->pat_lits, syn_from, (uint32_t)e[k].synset, &pt->nsyn);
     }
     for (size_t sidx = 0; sidx < d->synsets.n; sidx++) {
         const vg_synset *ss = &d->synsets.v[sidx];
         vg_vec_push(&ix->syn_at, (uint32_t)ix->syn_first.n);
-        for (size_t k = 0; k < ss->members.n; k++) {
-            const vg_elem *e = &ss->members.v[k].w[0];
-            uint32_t id = e->type == VG_EL_WORD ? (uint32_t)literal_id(ix, e) : UINT32_MAX;
+        for (size_t k = 0; k < ss->nmembers; k++) {
+            const vg_elem *e = vg_phrase_elems(d, &d->synmem.v[ss->members + k]);
+            uint32_t id = e->type == VG_EL_WORD ? (uint32_t)literal_id(d, &ids, e) : UINT32_MAX;
             vg_vec_push(&ix->syn_first, id);
         }
     }
     vg_vec_push(&ix->syn_at, (uint32_t)ix->syn_first.n);
     for (size_t e = 0; e < d->entries.n; e++) {
         const vg_phrase *ph = &d->entries.v[e].ph;
+        const vg_elem *w = vg_phrase_elems(d, ph);
         vg_vec_push(&ix->ent_at, (uint32_t)ix->ent_lits.n);
+        uint64_t mask[2] = { 0, 0 };
         for (uint16_t k = 1; k < ph->n; k++)
-            if (ph->w[k].type == VG_EL_WORD)
-                vg_vec_push(&ix->ent_lits, (uint32_t)literal_id(ix, &ph->w[k]));
+            if (w[k].type == VG_EL_WORD) {
+                uint32_t id = (uint32_t)literal_id(d, &ids, &w[k]);
+                vg_vec_push(&ix->ent_lits, id);
+                mask[(id >> 6) & 1] |= (uint64_t)1 << (id & 63);
+            }
+        vg_vec_push(&ix->ent_mask, mask[0]);
+        vg_vec_push(&ix->ent_mask, mask[1]);
     }
     vg_vec_push(&ix->ent_at, (uint32_t)ix->ent_lits.n);
+    vg_strmap_free(&ids);
     /* group literal ids by their text */
-    u32vec count = {0};
-    i32vec bucket = {0};
+    wtab_build tb = { &ix->lit_keys, {0} };
+    u32vec count = {0}, bucket = {0};
     for (size_t i = 0; i < ix->lits.n; i++) {
         const vg_elem *e = &ix->lits.v[i];
-        char key[256];
-        snprintf(key, sizeof key, "%.*s", (int)e->len, e->s);
-        int b = vg_strmap_get(&ix->lit_text, key);
-        if (b < 0) { b = (int)count.n; vg_strmap_put(&ix->lit_text, key, b); vg_vec_push(&count, 0); }
+        uint32_t b = wtab_key(d, &tb, vg_elem_word(d, e), e->len, e->s);
+        if (b == count.n) vg_vec_push(&count, 0);
         count.v[b]++;
         vg_vec_push(&bucket, b);
         if (e->len > ix->lit_maxlen) ix->lit_maxlen = e->len;
     }
+    vg_strmap_free(&tb.map);
+    wtab_slots(&ix->lit_slots, ix->lit_keys.v, ix->lit_keys.n);
     vg_vec_reserve(&ix->lit_at, count.n + 1);
     uint32_t at = 0;
     for (size_t b = 0; b < count.n; b++) { ix->lit_at.v[b] = at; at += count.v[b]; count.v[b] = ix->lit_at.v[b]; }
@@ -877,34 +963,41 @@ static void build_literals(vg_dict *d)
 
 void vg_dict_compile(vg_dict *d)
 {
+    if (d->map) return;                   /* a mapped image is compiled */
     sort_patterns(d);
     build_index(d);
     build_literals(d);
+    d->compiled = true;
 }
 
 static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                                  const vg_tokens *tk, uint32_t *present, uint32_t stamp);
+                                  const vg_tokens *tk, vg_litset *ls);
 
+
+#define VMEMO 512             /* slots: a sentence has at most 127 words */
 
 struct vg_synmemo {
     uint32_t *stamp;          /* per synset: members listed for this stamp */
     uint32_t *at, *n;         /* per synset: its list in members */
     u32vec members;
-    /* per word (word cache id): its entries whose later words all occur in
-     * the sentence, listed once per sentence (vg_dict_find) */
-    u32vec ent_stamp, ent_at, ent_n;
+    /* per word of the sentence (by word cache id, in a small table that
+     * stays in the cache): its entries whose later words all occur in the
+     * sentence, listed once per sentence (vg_dict_find) */
+    struct vmemo { uint32_t stamp, w, at, n; } vm[VMEMO];
+    uint32_t vm_used;
     i32vec viable;
 };
 
 void vg_litset_init(vg_litset *ls, const vg_dict *d)
 {
-    size_t nl = (d->index ? d->index->lits.n : 0) + 1, ns = d->synsets.n + 1;
+    size_t nl = d->ix.lits.n + 1, ns = d->synsets.n + 1;
     ls->lit = vg_calloc(nl, sizeof *ls->lit);
     ls->syn = vg_calloc(1, sizeof *ls->syn);
     ls->syn->stamp = vg_calloc(ns, sizeof *ls->syn->stamp);
     ls->syn->at = vg_calloc(ns, sizeof *ls->syn->at);
     ls->syn->n = vg_calloc(ns, sizeof *ls->syn->n);
     ls->stamp = 0;
+    ls->mask[0] = ls->mask[1] = 0;
 }
 
 void vg_litset_free(vg_litset *ls)
@@ -915,9 +1008,6 @@ void vg_litset_free(vg_litset *ls)
         free(ls->syn->at);
         free(ls->syn->n);
         vg_vec_free(&ls->syn->members);
-        vg_vec_free(&ls->syn->ent_stamp);
-        vg_vec_free(&ls->syn->ent_at);
-        vg_vec_free(&ls->syn->ent_n);
         vg_vec_free(&ls->syn->viable);
         free(ls->syn);
     }
@@ -927,25 +1017,26 @@ void vg_litset_mark(vg_litset *ls, const vg_dict *d, vg_wordcache *wc,
                     const uint32_t *winfo, const vg_tokens *tk)
 {
     if (++ls->stamp == 0) {
-        memset(ls->lit, 0, ((d->index ? d->index->lits.n : 0) + 1) * sizeof *ls->lit);
+        memset(ls->lit, 0, (d->ix.lits.n + 1) * sizeof *ls->lit);
         memset(ls->syn->stamp, 0, (d->synsets.n + 1) * sizeof *ls->syn->stamp);
-        if (ls->syn->ent_stamp.n)
-            memset(ls->syn->ent_stamp.v, 0, ls->syn->ent_stamp.n * sizeof *ls->syn->ent_stamp.v);
+        memset(ls->syn->vm, 0, sizeof ls->syn->vm);
         ls->stamp = 1;
     }
     ls->syn->members.n = 0;
     ls->syn->viable.n = 0;
-    vg_dict_mark_literals(d, wc, winfo, tk, ls->lit, ls->stamp);
+    ls->syn->vm_used = 0;
+    ls->mask[0] = ls->mask[1] = 0;
+    vg_dict_mark_literals(d, wc, winfo, tk, ls);
 }
 
 const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *ls, size_t *n)
 {
     struct vg_synmemo *sm = ls->syn;
     if (sm->stamp[s] != ls->stamp) {
-        const vg_dict_index *ix = d->index;
+        const vg_dict_index *ix = &d->ix;
         sm->stamp[s] = ls->stamp;
         sm->at[s] = (uint32_t)sm->members.n;
-        size_t count = d->synsets.v[s].members.n;
+        size_t count = d->synsets.v[s].nmembers;
         const uint32_t *first = vg_vec_at(&ix->syn_first, ix->syn_at.v[s]);
         for (size_t k = 0; k < count; k++)
             if (first[k] == UINT32_MAX || ls->lit[first[k]] == ls->stamp)
@@ -958,7 +1049,8 @@ const uint32_t *vg_synset_members(const vg_dict *d, int32_t s, const vg_litset *
 
 bool vg_pattern_viable(const vg_dict *d, const vg_pattern *p, const vg_litset *ls)
 {
-    const uint32_t *ids = vg_vec_at(&d->index->pat_lits, p->lit);
+    if (!vg_pattern_may_match(d, (size_t)(p - d->patterns.v), ls)) return false;
+    const uint32_t *ids = vg_vec_at(&d->ix.pat_lits, p->lit);
     for (uint16_t k = 0; k < p->nlit; k++)
         if (ls->lit[ids[k]] != ls->stamp) return false;
     for (uint16_t k = 0; k < p->nsyn; k++) {
@@ -976,20 +1068,21 @@ static bool token_matchable(const vg_tokens *tk, size_t i)
 }
 
 /* Matches words 1..n-1 of a phrase after its first word at token i. */
-static bool match_rest(const vg_phrase *ph, const vg_tokens *tk, size_t i, size_t lim,
-                       const uint8_t *skip, vg_hit *h)
+static bool match_rest(const vg_dict *d, const vg_phrase *ph, const vg_tokens *tk, size_t i,
+                       size_t lim, const uint8_t *skip, vg_hit *h)
 {
     size_t at = i;
+    const vg_elem *pw = vg_phrase_elems(d, ph);
     h->pos[0] = (uint16_t)i;
     for (size_t k = 1; k < ph->n; k++) {
-        const vg_elem *w = &ph->w[k];
-        bool adj = ph->w[k - 1].adj_next;
+        const vg_elem *w = &pw[k];
+        bool adj = pw[k - 1].adj_next;
         size_t j = at + 1;
         bool found = false;
         for (; j < lim; j++) {
             if (skip && skip[j]) { if (adj) break; continue; }
             if (token_matchable(tk, j) &&
-                vg_elem_match(w, vg_tok_norm(tk, j), tk->t.v[j].nlen)) {
+                vg_elem_match(d, w, vg_tok_norm(tk, j), tk->t.v[j].nlen)) {
                 found = true;
                 break;
             }
@@ -1012,11 +1105,27 @@ typedef struct wc_info {
     uint32_t nent, nlit, nscan;
 } wc_info;
 
+/* A slot of the cache's table: four to a cache line. */
+typedef struct wc_slot {
+    uint32_t hash, info;      /* info: index into infos plus one; 0: empty */
+    uint32_t key, len;        /* the word: keys.v[key .. key + len) */
+} wc_slot;
+
+/* What viable_entries needs of an entry, beside its id in the cache's list
+ * (read in order, not from the dictionary's arrays at random). */
+typedef struct wc_emask {
+    uint64_t m[2];            /* ent_mask */
+    uint32_t at, n;           /* its literals: ent_lits[at .. at + n) */
+} wc_emask;
+
 struct vg_wordcache {
     const vg_dict *d;
-    vg_strmap map;
+    uint32_t generation;      /* emptied this many times */
+    VG_VEC(wc_slot) slots;    /* open addressing; a power of two, at most half full */
+    vg_vec_char keys;
     VG_VEC(wc_info) infos;
     i32vec ents;              /* actors, agents, verbs, nouns, adjectives */
+    VG_VEC(wc_emask) emask;   /* beside ents */
     i32vec scans;             /* discards and issues (vg_dict_scan) */
     u32vec lits;
 };
@@ -1028,12 +1137,16 @@ vg_wordcache *vg_wordcache_new(const vg_dict *d)
     return wc;
 }
 
+uint32_t vg_wordcache_generation(const vg_wordcache *wc) { return wc->generation; }
+
 void vg_wordcache_free(vg_wordcache *wc)
 {
     if (!wc) return;
-    vg_strmap_free(&wc->map);
+    vg_vec_free(&wc->slots);
+    vg_vec_free(&wc->keys);
     vg_vec_free(&wc->infos);
     vg_vec_free(&wc->ents);
+    vg_vec_free(&wc->emask);
     vg_vec_free(&wc->scans);
     vg_vec_free(&wc->lits);
     free(wc);
@@ -1070,14 +1183,14 @@ typedef struct entry_lists { i32vec *ents, *scans; } entry_lists;
 static void entry_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
                       const char *t, size_t tlen, void *out)
 {
-    const vg_dict_index *ix = d->index;
+    const vg_dict_index *ix = &d->ix;
     entry_lists *el = out;
-    int b = vg_strmap_getnh(&ix->first, k, n, h);
+    int b = wtab_find(d, ix->first_slots.v, ix->first_slots.n, ix->first_keys.v, k, n, h);
     if (b < 0) return;
     for (uint32_t q = ix->bucket_at.v[b]; q < ix->bucket_at.v[b + 1]; q++) {
         int32_t id = ix->items.v[q];
         const vg_entry *e = &d->entries.v[id];
-        if (!vg_elem_match(&e->ph.w[0], t, tlen)) continue;
+        if (!vg_elem_match(d, vg_phrase_elems(d, &e->ph), t, tlen)) continue;
         bool scan = e->kind == VG_PK_DISCARD || e->kind == VG_PK_ISSUE;
         vg_vec_push(scan ? el->scans : el->ents, id);
     }
@@ -1086,12 +1199,12 @@ static void entry_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
 static void literal_key(const vg_dict *d, const char *k, size_t n, uint64_t h,
                         const char *t, size_t tlen, void *out)
 {
-    const vg_dict_index *ix = d->index;
-    int b = vg_strmap_getnh(&ix->lit_text, k, n, h);
+    const vg_dict_index *ix = &d->ix;
+    int b = wtab_find(d, ix->lit_slots.v, ix->lit_slots.n, ix->lit_keys.v, k, n, h);
     if (b < 0) return;
     for (uint32_t q = ix->lit_at.v[b]; q < ix->lit_at.v[b + 1]; q++) {
         int32_t id = ix->lit_items.v[q];
-        if (vg_elem_match(&ix->lits.v[id], t, tlen)) vg_vec_push((u32vec *)out, (uint32_t)id);
+        if (vg_elem_match(d, &ix->lits.v[id], t, tlen)) vg_vec_push((u32vec *)out, (uint32_t)id);
     }
 }
 
@@ -1102,26 +1215,66 @@ static void word_entries(const vg_dict *d, const char *t, size_t tlen, i32vec *e
 {
     size_t start = ents->n;
     entry_lists el = { ents, scans };
-    each_key(d, t, tlen, d->index->maxlen, entry_key, &el);
+    each_key(d, t, tlen, d->ix.maxlen, entry_key, &el);
     sort_entries(d, vg_vec_at(ents, start), ents->n - start);
 }
 
 static void word_literals(const vg_dict *d, const char *t, size_t tlen, u32vec *out)
 {
-    each_key(d, t, tlen, d->index->lit_maxlen, literal_key, out);
+    each_key(d, t, tlen, d->ix.lit_maxlen, literal_key, out);
+}
+
+static void wc_grow(vg_wordcache *wc)
+{
+    size_t cap = wc->slots.n ? 2 * wc->slots.n : 1024;
+    wc_slot *old = wc->slots.v;
+    size_t oldn = wc->slots.n;
+    wc->slots.v = vg_calloc(cap, sizeof *wc->slots.v);
+    wc->slots.n = wc->slots.cap = cap;
+    for (size_t i = 0; i < oldn; i++) {
+        if (!old[i].info) continue;
+        size_t j = old[i].hash & (cap - 1);
+        while (wc->slots.v[j].info) j = (j + 1) & (cap - 1);
+        wc->slots.v[j] = old[i];
+    }
+    free(old);
 }
 
 static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
 {
-    int k = vg_strmap_getn(&wc->map, t, tlen);
-    if (k >= 0) return (uint32_t)k;
+    uint32_t h = 2166136261u;                 /* FNV-1a */
+    for (size_t i = 0; i < tlen; i++) h = (h ^ (unsigned char)t[i]) * 16777619u;
+    if ((wc->infos.n + 1) * 2 > wc->slots.n) wc_grow(wc);
+    size_t mask = wc->slots.n - 1, at = h & mask;
+    for (;; at = (at + 1) & mask) {
+        const wc_slot *sl = &wc->slots.v[at];
+        if (!sl->info) break;
+        if (sl->hash == h && sl->len == tlen && !memcmp(wc->keys.v + sl->key, t, tlen))
+            return sl->info - 1;
+    }
+    wc_slot *sl = &wc->slots.v[at];
+    sl->hash = h;
+    sl->info = (uint32_t)wc->infos.n + 1;
+    sl->key = (uint32_t)wc->keys.n;
+    sl->len = (uint32_t)tlen;
+    vg_vec_reserve(&wc->keys, wc->keys.n + tlen);
+    if (tlen) memcpy(wc->keys.v + wc->keys.n, t, tlen);
+    wc->keys.n += tlen;
     wc_info in = { (uint32_t)wc->ents.n, (uint32_t)wc->lits.n, (uint32_t)wc->scans.n, 0, 0, 0 };
     word_entries(wc->d, t, tlen, &wc->ents, &wc->scans);
     word_literals(wc->d, t, tlen, &wc->lits);
     in.nent = (uint32_t)wc->ents.n - in.ent;
+    const vg_dict_index *ix = &wc->d->ix;
+    vg_vec_reserve(&wc->emask, wc->ents.n);
+    for (size_t k = wc->emask.n; k < wc->ents.n; k++) {
+        size_t e = (size_t)wc->ents.v[k];
+        wc_emask em = { { ix->ent_mask.v[2 * e], ix->ent_mask.v[2 * e + 1] }, ix->ent_at.v[e],
+                        ix->ent_at.v[e + 1] - ix->ent_at.v[e] };
+        wc->emask.v[k] = em;
+    }
+    wc->emask.n = wc->ents.n;
     in.nlit = (uint32_t)wc->lits.n - in.lit;
     in.nscan = (uint32_t)wc->scans.n - in.scan;
-    vg_strmap_putn(&wc->map, t, tlen, (int)wc->infos.n);
     vg_vec_push(&wc->infos, in);
     return (uint32_t)wc->infos.n - 1;
 }
@@ -1130,51 +1283,52 @@ void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uin
 {
     /* one sentence must not be split by a cache reset: make room first */
     if (wc->infos.n + tk->t.n > 200000 || wc->ents.n > 4000000 || wc->lits.n > 4000000 ||
-        wc->scans.n > 4000000) {
-        vg_strmap_clear(&wc->map);
-        wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = 0;
+        wc->scans.n > 4000000 || wc->keys.n > 64000000) {
+        if (wc->slots.n) memset(wc->slots.v, 0, wc->slots.n * sizeof *wc->slots.v);
+        wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = wc->keys.n = wc->emask.n = 0;
+        wc->generation++;
     }
     for (size_t i = 0; i < tk->t.n; i++)
-        winfo[i] = d->index && token_matchable(tk, i)
+        winfo[i] = d->compiled && token_matchable(tk, i)
                        ? word_info(wc, vg_tok_norm(tk, i), tk->t.v[i].nlen) : UINT32_MAX;
 }
 
-/* Can the later words of entry e occur in the sentence at all? */
-static bool entry_viable(const vg_dict_index *ix, int32_t e, const vg_litset *ls)
-{
-    for (uint32_t k = ix->ent_at.v[e]; k < ix->ent_at.v[e + 1]; k++)
-        if (ls->lit[ix->ent_lits.v[k]] != ls->stamp) return false;
-    return true;
-}
-
-/* The entries of word w that can occur in the sentence (best first),
- * filtered once per sentence: a word repeated in a sentence, or sharing its
- * first word with a million phrases, costs the list's length once. */
+/* The entries of word w that can occur in the sentence (best first): those
+ * whose later words all occur in it (the literal bits first, then the
+ * literals), filtered once per sentence: a word repeated in a sentence, or
+ * sharing its first word with a million phrases, costs the list's length
+ * once. */
 static const int32_t *viable_entries(const vg_dict *d, const vg_wordcache *wc, uint32_t w,
                                      const vg_litset *ls, size_t *n)
 {
     struct vg_synmemo *sm = ls->syn;
-    if (w >= sm->ent_stamp.n) {
-        size_t want = wc->infos.n > w ? wc->infos.n : w + 1;
-        vg_vec_reserve(&sm->ent_stamp, want);
-        vg_vec_reserve(&sm->ent_at, want);
-        vg_vec_reserve(&sm->ent_n, want);
-        memset(sm->ent_stamp.v + sm->ent_stamp.n, 0, (want - sm->ent_stamp.n) * sizeof *sm->ent_stamp.v);
-        sm->ent_stamp.n = sm->ent_at.n = sm->ent_n.n = want;
-    }
-    if (sm->ent_stamp.v[w] != ls->stamp) {
-        const wc_info *in = &wc->infos.v[w];
-        sm->ent_stamp.v[w] = ls->stamp;
-        sm->ent_at.v[w] = (uint32_t)sm->viable.n;
-        for (uint32_t k = 0; k < in->nent; k++) {
-            int32_t id = wc->ents.v[in->ent + k];
-            if (d->entries.v[id].ph.n > 1 && !entry_viable(d->index, id, ls)) continue;
-            vg_vec_push(&sm->viable, id);
+    struct vmemo *m = NULL;
+    if (sm->vm_used < VMEMO / 2) {
+        for (uint32_t i = (w * 2654435761u) >> 23;; i = (i + 1) & (VMEMO - 1)) {
+            m = &sm->vm[i];
+            if (m->stamp != ls->stamp) break;
+            if (m->w == w) {
+                *n = m->n;
+                return vg_vec_at(&sm->viable, m->at);
+            }
         }
-        sm->ent_n.v[w] = (uint32_t)(sm->viable.n - sm->ent_at.v[w]);
+        sm->vm_used++;
     }
-    *n = sm->ent_n.v[w];
-    return vg_vec_at(&sm->viable, sm->ent_at.v[w]);
+    const wc_info *in = &wc->infos.v[w];
+    uint32_t at = (uint32_t)sm->viable.n;
+    const int32_t *ids = vg_vec_at(&wc->ents, in->ent);
+    const wc_emask *em = vg_vec_at(&wc->emask, in->ent);
+    uint64_t miss0 = ~ls->mask[0], miss1 = ~ls->mask[1];
+    const uint32_t *lits = d->ix.ent_lits.v;
+    for (uint32_t k = 0; k < in->nent; k++) {
+        if ((em[k].m[0] & miss0) | (em[k].m[1] & miss1)) continue;
+        bool ok = true;
+        for (uint32_t j = 0; j < em[k].n && ok; j++) ok = ls->lit[lits[em[k].at + j]] == ls->stamp;
+        if (ok) vg_vec_push(&sm->viable, ids[k]);
+    }
+    *n = sm->viable.n - at;
+    if (m) *m = (struct vmemo){ ls->stamp, w, at, (uint32_t)*n };
+    return vg_vec_at(&sm->viable, at);
 }
 
 bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
@@ -1190,7 +1344,7 @@ bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
         int32_t id = ids[k];
         const vg_entry *e = &d->entries.v[id];
         if (!(kinds & (1u << e->kind))) continue;
-        if (!match_rest(&e->ph, tk, i, lim, skip, out)) continue;
+        if (!match_rest(d, &e->ph, tk, i, lim, skip, out)) continue;
         out->entry = id;
         return true;
     }
@@ -1200,7 +1354,6 @@ bool vg_dict_find(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
 size_t vg_dict_scan(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
                     const vg_tokens *tk, vg_scan_fn fn, void *ctx)
 {
-    (void)d;
     size_t found = 0;
     for (size_t i = 0; i < tk->t.n; i++) {
         if (winfo[i] == UINT32_MAX) continue;
@@ -1208,7 +1361,7 @@ size_t vg_dict_scan(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
         for (uint32_t k = 0; k < in->nscan; k++) {
             vg_hit h;
             int32_t id = wc->scans.v[in->scan + k];
-            if (!match_rest(&d->entries.v[id].ph, tk, i, tk->t.n, NULL, &h)) continue;
+            if (!match_rest(d, &d->entries.v[id].ph, tk, i, tk->t.n, NULL, &h)) continue;
             h.entry = id;
             fn(ctx, &h);
             found++;
@@ -1218,13 +1371,18 @@ size_t vg_dict_scan(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
 }
 
 static void vg_dict_mark_literals(const vg_dict *d, vg_wordcache *wc, const uint32_t *winfo,
-                                  const vg_tokens *tk, uint32_t *present, uint32_t stamp)
+                                  const vg_tokens *tk, vg_litset *ls)
 {
     (void)d;
+    uint32_t *present = ls->lit, stamp = ls->stamp;
     for (size_t i = 0; i < tk->t.n; i++) {
         if (winfo[i] == UINT32_MAX) continue;
         const wc_info *in = &wc->infos.v[winfo[i]];
-        for (uint32_t k = 0; k < in->nlit; k++) present[wc->lits.v[in->lit + k]] = stamp;
+        for (uint32_t k = 0; k < in->nlit; k++) {
+            uint32_t id = wc->lits.v[in->lit + k];
+            present[id] = stamp;
+            ls->mask[(id >> 6) & 1] |= (uint64_t)1 << (id & 63);
+        }
     }
 }
 
@@ -1265,13 +1423,13 @@ bool vg_dict_add_agent(vg_dict *d, const char *code_text, size_t n, vg_src src,
     return true;
 }
 
-int32_t vg_dict_add_block(vg_dict *d, const char *name, const vg_vcode *code,
+int32_t vg_dict_add_block(vg_dict *d, vg_str name, const vg_vcode *code,
                      vg_vkind kind, vg_src src)
 {
     vg_vblock b = {0};
     b.name = name;
     b.code = *code;
-    b.kind = (uint8_t)kind;
+    b.kind = (uint32_t)kind;
     b.src = src;
     vg_vec_push(&d->blocks, b);
     return (int32_t)d->blocks.n - 1;
@@ -1279,7 +1437,7 @@ int32_t vg_dict_add_block(vg_dict *d, const char *name, const vg_vcode *code,
 
 int32_t vg_dict_add_verbform(vg_dict *d, const vg_phrase *ph, int32_t block,
                         const vg_vcode *code, int16_t verb_word, vg_src src,
-                        const char *text)
+                        vg_str text)
 {
     vg_verbform vf = { block, *code, verb_word, src };
     vg_vec_push(&d->verbforms, vf);
@@ -1301,7 +1459,16 @@ bool vg_dict_add_synset_member(vg_dict *d, int32_t set, const char *s, size_t n,
     if (ok) {
         vg_phrase ph = vg_phrase_from(d, ev.v, ev.n);
         vg_synset *ss = &d->synsets.v[set];
-        vg_vec_push(&ss->members, ph);
+        /* a synset's members are consecutive in synmem: one that grows
+         * after another's moves to the end first */
+        if (ss->nmembers && ss->members + ss->nmembers != d->synmem.n) {
+            uint32_t at = (uint32_t)d->synmem.n;
+            for (uint32_t k = 0; k < ss->nmembers; k++) vg_vec_push(&d->synmem, d->synmem.v[ss->members + k]);
+            ss->members = at;
+        }
+        if (!ss->nmembers) ss->members = (uint32_t)d->synmem.n;
+        vg_vec_push(&d->synmem, ph);
+        ss->nmembers++;
         if (ph.weight > ss->weight) ss->weight = ph.weight;
     }
     vg_vec_free(&ev);
@@ -1314,7 +1481,7 @@ int32_t vg_dict_add_synset(vg_dict *d, const char *name, size_t n)
     ss.name = vg_dict_strdup(d, name, n);
     vg_vec_push(&d->synsets, ss);
     int32_t id = (int32_t)d->synsets.n - 1;
-    vg_strmap_put(&d->synset_names, ss.name, id);
+    vg_strmap_putn(&d->synset_names, name, n, id);
     return id;
 }
 
@@ -1323,6 +1490,8 @@ int32_t vg_dict_add_synset(vg_dict *d, const char *name, size_t n)
 bool vg_dict_load_text(vg_dict *d, const char *name, const char *text, size_t len, vg_loader fn,
                   vg_diag *diag)
 {
+    vg_dict_thaw(d);
+    d->compiled = false;
     size_t valid = vg_utf8_valid_len(text, len);
     if (valid == len) return fn(d, name, text, len, diag);
     vg_buf fixed = {0};
@@ -1340,11 +1509,14 @@ bool vg_dict_load_text(vg_dict *d, const char *name, const char *text, size_t le
 bool vg_dict_load_file(vg_dict *d, const char *path, vg_loader fn, vg_diag *diag)
 {
     size_t len;
+    vg_dict_thaw(d);
+    vg_dict_note_source(d, path, NULL, 0);
     char *text = vg_read_file(path, &len);
     if (!text) {
         vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
         return false;
     }
+    vg_dict_note_source(d, path, text, len);
     bool ok = vg_dict_load_text(d, path, text, len, fn, diag);
     free(text);
     return ok;

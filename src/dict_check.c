@@ -68,13 +68,13 @@ static bool get_line(const srcfile *f, long ln, const char **s, size_t *n)
 }
 
 /* Does line ln of f contain the entry's text (is this the text it was loaded from)? */
-static bool text_matches(const srcfile *f, const vg_entry *e)
+static bool text_matches(const vg_dict *d, const srcfile *f, const vg_entry *e)
 {
-    const char *s;
-    size_t n, tn = strlen(e->text);
+    const char *s, *et = vg_dict_str(d, e->text);
+    size_t n, tn = et ? strlen(et) : 0;
     if (!get_line(f, e->src.line, &s, &n) || tn == 0) return false;
     for (size_t i = 0; i + tn <= n; i++)
-        if (!memcmp(s + i, e->text, tn)) return true;
+        if (!memcmp(s + i, et, tn)) return true;
     return false;
 }
 
@@ -86,7 +86,8 @@ static srcfile *source_of(vg_dict_sources *s, const vg_entry *e)
     srcfile *f = &s->files[e->src.file];
     if (f->tried) return f->text ? f : NULL;
     f->tried = true;
-    const char *name = s->d->files.v[e->src.file];
+    const char *name = vg_dict_str(s->d, s->d->files.v[e->src.file]);
+    if (!name) return NULL;
     for (int pass = 0; pass < 2 && !f->text; pass++) {
         size_t len = 0;
         const char *emb = pass ? vg_embedded_get(name, &len) : NULL;
@@ -94,7 +95,7 @@ static srcfile *source_of(vg_dict_sources *s, const vg_entry *e)
         f->len = len;
         if (!f->text) continue;
         index_lines(f);
-        if (text_matches(f, e)) break;
+        if (text_matches(s->d, f, e)) break;
         free(f->text);
         f->text = NULL;
     }
@@ -144,7 +145,9 @@ static bool same_codes(const vg_dict *da, const vg_dated *a, const vg_dict *db, 
 {
     if (a->special != b->special || a->ncodes != b->ncodes) return false;
     for (uint16_t k = 0; k < a->ncodes; k++)
-        if (strcmp(da->codelist.v[a->codes + k], db->codelist.v[b->codes + k])) return false;
+        if (strcmp(vg_dict_str(da, da->codelist.v[a->codes + k]),
+                   vg_dict_str(db, db->codelist.v[b->codes + k])))
+            return false;
     return true;
 }
 
@@ -194,7 +197,7 @@ static void codes_text(const vg_dict *d, const vg_dated *dt, vg_buf *out)
     if (dt->special) { vg_buf_puts(out, special_text(dt->special)); return; }
     for (uint16_t k = 0; k < dt->ncodes; k++) {
         if (k) vg_buf_putc(out, '/');
-        vg_buf_puts(out, d->codelist.v[dt->codes + k]);
+        vg_buf_puts(out, vg_dict_str(d, d->codelist.v[dt->codes + k]));
     }
 }
 
@@ -207,20 +210,25 @@ void vg_dated_text(const vg_dict *d, const vg_dated *dt, vg_buf *out)
     else vg_buf_printf(out, " %08d-%08d", (int)dt->from, (int)dt->to);
 }
 
-static void vcode_text(const vg_vcode *c, vg_buf *out)
+static const char *str_or_empty(const vg_dict *d, vg_str s)
+{
+    return s ? vg_dict_str(d, s) : "";
+}
+
+static void vcode_text(const vg_dict *d, const vg_vcode *c, vg_buf *out)
 {
     if (c->special) { vg_buf_puts(out, special_text(c->special)); return; }
-    if (c->code) vg_buf_puts(out, c->code);
-    if (c->flags & VG_VC_PAIRED) vg_buf_printf(out, ":%s", c->pair ? c->pair : "");
+    if (c->code) vg_buf_puts(out, vg_dict_str(d, c->code));
+    if (c->flags & VG_VC_PAIRED) vg_buf_printf(out, ":%s", str_or_empty(d, c->pair));
     if (c->flags & VG_VC_SUBORD) vg_buf_putc(out, '?');
     if (c->flags & VG_VC_DOMINANT) vg_buf_putc(out, '!');
 }
 
-static bool same_vcode(const vg_vcode *a, const vg_vcode *b)
+static bool same_vcode(const vg_dict *d, const vg_vcode *a, const vg_vcode *b)
 {
     return a->special == b->special && a->flags == b->flags &&
-           !strcmp(a->code ? a->code : "", b->code ? b->code : "") &&
-           !strcmp(a->pair ? a->pair : "", b->pair ? b->pair : "");
+           !strcmp(str_or_empty(d, a->code), str_or_empty(d, b->code)) &&
+           !strcmp(str_or_empty(d, a->pair), str_or_empty(d, b->pair));
 }
 
 /* ---- lint ---- */
@@ -271,10 +279,10 @@ static const char *trimmed(const char *s, char *buf, size_t cap)
 typedef struct name_buf { char s[160]; } name_buf;
 
 /* An entry's phrase as written, trimmed. */
-static name_buf phrase_of(const vg_entry *e)
+static name_buf phrase_of(const vg_dict *d, const vg_entry *e)
 {
     name_buf b;
-    trimmed(e->text, b.s, sizeof b.s);
+    trimmed(vg_dict_str(d, e->text), b.s, sizeof b.s);
     return b;
 }
 
@@ -283,15 +291,15 @@ static const char *const kind_names[] = {
 };
 
 /* A phrase as a map key: the words, whole or stem, and their joins. */
-static void phrase_key(const vg_phrase *ph, int kind, vg_buf *b)
+static void phrase_key(const vg_dict *d, const vg_phrase *ph, int kind, vg_buf *b)
 {
     vg_buf_clear(b);
     if (kind >= 0) vg_buf_printf(b, "%d:", kind);
     for (uint16_t i = 0; i < ph->n; i++) {
-        const vg_elem *w = &ph->w[i];
+        const vg_elem *w = &vg_phrase_elems(d, ph)[i];
         vg_buf_printf(b, "%d%c%c", w->type, w->mode == VG_WM_STEM ? 's' : 'w',
                       w->adj_next ? '_' : ' ');
-        if (w->type == VG_EL_WORD) vg_buf_putn(b, w->s, w->len);
+        if (w->type == VG_EL_WORD) vg_buf_putn(b, vg_elem_word(d, w), w->len);
         else if (w->type == VG_EL_SYNSET) vg_buf_printf(b, "&%d", (int)w->synset);
         vg_buf_putc(b, '|');
     }
@@ -315,16 +323,16 @@ static int same_meaning(const vg_dict *d, const vg_entry *a, const vg_entry *b)
         return a->ref == b->ref || same_actor_codes(d, a->ref, b->ref);
     case VG_PK_AGENT: {
         const vg_agent *x = &d->agents.v[a->ref], *y = &d->agents.v[b->ref];
-        return x->prefix == y->prefix && !strcmp(x->code, y->code);
+        return x->prefix == y->prefix && !strcmp(vg_dict_str(d, x->code), vg_dict_str(d, y->code));
     }
     case VG_PK_VERB: {
         const vg_verbform *x = &d->verbforms.v[a->ref], *y = &d->verbforms.v[b->ref];
-        return x->block == y->block && same_vcode(&x->code, &y->code);
+        return x->block == y->block && same_vcode(d, &x->code, &y->code);
     }
     case VG_PK_ISSUE: {          /* every issue phrase counts: only same codes double up */
         const vg_issue *x = &d->issues.v[a->ref], *y = &d->issues.v[b->ref];
         return x->ignore == y->ignore && x->category == y->category &&
-               !strcmp(x->code ? x->code : "", y->code ? y->code : "") ? 1 : -1;
+               !strcmp(str_or_empty(d, x->code), str_or_empty(d, y->code)) ? 1 : -1;
     }
     default:
         return 1;
@@ -347,14 +355,15 @@ static void entry_meaning(const checker *c, const vg_entry *e, vg_buf *b)
     }
     case VG_PK_AGENT: {
         const vg_agent *g = &d->agents.v[e->ref];
-        vg_buf_printf(b, g->prefix ? "[%s~]" : "[~%s]", g->code);
+        vg_buf_printf(b, g->prefix ? "[%s~]" : "[~%s]", vg_dict_str(d, g->code));
         break;
     }
     case VG_PK_VERB: {
         const vg_verbform *v = &d->verbforms.v[e->ref];
         char nm[128];
-        vg_buf_printf(b, "block '%s' [", trimmed(d->blocks.v[v->block].name, nm, sizeof nm));
-        vcode_text(&v->code, b);
+        vg_buf_printf(b, "block '%s' [", trimmed(vg_dict_str(d, d->blocks.v[v->block].name), nm,
+                                                 sizeof nm));
+        vcode_text(d, &v->code, b);
         vg_buf_putc(b, ']');
         break;
     }
@@ -370,14 +379,15 @@ static void dup_entry(checker *c, const vg_entry *first, const vg_entry *e)
     where(c, first->src, w, sizeof w);
     const char *kind = kind_names[e->kind];
     if (same) {
-        report(c, VG_DIAG_WARNING, e->src, "duplicate %s '%s' (first at %s)", kind, phrase_of(e).s, w);
+        report(c, VG_DIAG_WARNING, e->src, "duplicate %s '%s' (first at %s)", kind,
+               phrase_of(c->d, e).s, w);
         return;
     }
     entry_meaning(c, first, &c->tmp);
     entry_meaning(c, e, &c->tmp2);
     report(c, VG_DIAG_ERROR, e->src,
            "%s '%s' %s is already defined at %s as %s: this definition never matches",
-           kind, phrase_of(e).s, c->tmp2.s ? c->tmp2.s : "", w, c->tmp.s ? c->tmp.s : "");
+           kind, phrase_of(c->d, e).s, c->tmp2.s ? c->tmp2.s : "", w, c->tmp.s ? c->tmp.s : "");
 }
 
 /* Same words and kind twice; the same words as both an actor and an agent. */
@@ -388,19 +398,19 @@ static void check_entries(checker *c)
     vg_buf key = {0};
     for (size_t i = 0; i < d->entries.n; i++) {
         const vg_entry *e = &d->entries.v[i];
-        phrase_key(&e->ph, e->kind, &key);
+        phrase_key(d, &e->ph, e->kind, &key);
         int first = vg_strmap_get(&by_kind, key.s);
         if (first >= 0) dup_entry(c, &d->entries.v[first], e);
         else vg_strmap_put(&by_kind, key.s, (int)i);
         if (e->kind != VG_PK_ACTOR && e->kind != VG_PK_AGENT) continue;
-        phrase_key(&e->ph, -1, &key);
+        phrase_key(d, &e->ph, -1, &key);
         int other = vg_strmap_get(&by_words, key.s);
         if (other < 0) { vg_strmap_put(&by_words, key.s, (int)i); continue; }
         const vg_entry *o = &d->entries.v[other];
         if (o->kind == e->kind) continue;
         char w[300];
         report(c, VG_DIAG_WARNING, e->src, "'%s' is both an %s (%s) and an %s; the first loaded wins",
-               phrase_of(e).s, kind_names[o->kind], where(c, o->src, w, sizeof w), kind_names[e->kind]);
+               phrase_of(d, e).s, kind_names[o->kind], where(c, o->src, w, sizeof w), kind_names[e->kind]);
     }
     vg_buf_free(&key);
     vg_strmap_free(&by_kind);
@@ -410,7 +420,7 @@ static void check_entries(checker *c)
 static name_buf actor_name(const vg_dict *d, const vg_actor *a)
 {
     name_buf b = { "?" };
-    return a->parent >= 0 ? phrase_of(&d->entries.v[a->parent]) : b;
+    return a->parent >= 0 ? phrase_of(d, &d->entries.v[a->parent]) : b;
 }
 
 static const char *dated_str(const vg_dict *d, const vg_dated *dt, vg_buf *b)
@@ -475,10 +485,10 @@ static void check_actor(checker *c, int32_t ai, int32_t expired)
     }
 }
 
-static void pattern_key(const vg_pattern *p, vg_buf *b)
+static void pattern_key(const vg_dict *d, const vg_pattern *p, vg_buf *b)
 {
     vg_phrase ph = { p->e, p->n, 0 };
-    phrase_key(&ph, -1, b);
+    phrase_key(d, &ph, -1, b);
     vg_buf_printf(b, "#%d", (int)p->block);
 }
 
@@ -490,24 +500,24 @@ static void check_patterns(checker *c)
     vg_buf key = {0};
     for (size_t i = 0; i < d->patterns.n; i++) {
         const vg_pattern *p = &d->patterns.v[i];
-        pattern_key(p, &key);
+        pattern_key(d, p, &key);
         int first = vg_strmap_get(&seen, key.s);
         if (first < 0) { vg_strmap_put(&seen, key.s, (int)i); continue; }
         const vg_pattern *q = &d->patterns.v[first];
         if (q->src.file == p->src.file && q->src.line == p->src.line) continue;
         char w[300], pt[200], blk[128];
         where(c, q->src, w, sizeof w);
-        trimmed(p->text, pt, sizeof pt);
-        trimmed(d->blocks.v[p->block].name, blk, sizeof blk);
-        if (same_vcode(&q->code, &p->code)) {
+        trimmed(vg_dict_str(d, p->text), pt, sizeof pt);
+        trimmed(vg_dict_str(d, d->blocks.v[p->block].name), blk, sizeof blk);
+        if (same_vcode(d, &q->code, &p->code)) {
             report(c, VG_DIAG_WARNING, p->src, "duplicate pattern '%s' in '%s' (first at %s)",
                    pt, blk, w);
             continue;
         }
         vg_buf_clear(&c->tmp);
-        vcode_text(&q->code, &c->tmp);
+        vcode_text(d, &q->code, &c->tmp);
         vg_buf_clear(&c->tmp2);
-        vcode_text(&p->code, &c->tmp2);
+        vcode_text(d, &p->code, &c->tmp2);
         report(c, VG_DIAG_ERROR, p->src,
                "conflicting duplicate pattern '%s' [%s] in '%s': the same pattern at %s codes [%s], "
                "so this one never matches", pt, c->tmp2.s, blk, w, c->tmp.s);
@@ -568,7 +578,7 @@ static void count_codes(const vg_dict *d, vg_dict_counts *c)
     for (size_t i = 0; i < d->dated.n; i++) {
         const vg_dated *dt = &d->dated.v[i];
         for (uint16_t k = 0; !dt->special && k < dt->ncodes; k++) {
-            const char *code = d->codelist.v[dt->codes + k];
+            const char *code = vg_dict_str(d, d->codelist.v[dt->codes + k]);
             char cc[4];
             if (strlen(code) >= 3 && vg_isalpha((unsigned char)code[0]))
                 vg_strmap_putn(&prefixes, code, 3, 1);
@@ -597,7 +607,8 @@ void vg_dict_count(const vg_dict *d, vg_dict_counts *c)
     vg_strmap codes = {0};
     for (size_t i = 0; i < d->agents.n; i++) {
         char k[80];
-        snprintf(k, sizeof k, d->agents.v[i].prefix ? "%s~" : "~%s", d->agents.v[i].code);
+        snprintf(k, sizeof k, d->agents.v[i].prefix ? "%s~" : "~%s",
+                 vg_dict_str(d, d->agents.v[i].code));
         vg_strmap_put(&codes, k, 1);
     }
     c->agent_codes = codes.n;
@@ -618,7 +629,7 @@ void vg_dict_count(const vg_dict *d, vg_dict_counts *c)
     c->verb_forms = d->verbforms.n;
     c->patterns = d->patterns.n;
     c->synsets = d->synsets.n;
-    for (size_t i = 0; i < d->synsets.n; i++) c->synset_members += d->synsets.v[i].members.n;
+    for (size_t i = 0; i < d->synsets.n; i++) c->synset_members += d->synsets.v[i].nmembers;
     c->issue_categories = d->issue_cats.n;
     count_codes(d, c);
 }
@@ -790,14 +801,14 @@ static void agent_codes(const explainer *x, size_t g, const vg_agent *ag, vg_buf
     if (b->len) return;
     const vg_aword *w = g < an->w.n ? &an->w.v[g] : NULL;
     if (w && w->type == VG_W_AGENT && w->ncodes) vg_buf_puts(b, an->codes.v[w->codes].code);
-    else vg_buf_printf(b, ag->prefix ? "%s~" : "~%s", ag->code);
+    else vg_buf_printf(b, ag->prefix ? "%s~" : "~%s", vg_dict_str(x->d, ag->code));
 }
 
 static void explain_agent(explainer *x, const vg_entry *e, const vg_hit *h)
 {
     const vg_agent *ag = &x->d->agents.v[e->ref];
     vg_buf t = {0};
-    vg_buf_printf(&t, ag->prefix ? "%s~" : "~%s", ag->code);
+    vg_buf_printf(&t, ag->prefix ? "%s~" : "~%s", vg_dict_str(x->d, ag->code));
     kv_str(x, "agent", t.s);
     vg_buf_clear(&t);
     agent_codes(x, h->first, ag, &t);
@@ -810,13 +821,13 @@ static void explain_verb(explainer *x, const vg_entry *e)
     const vg_verbform *vf = &x->d->verbforms.v[e->ref];
     const vg_vblock *b = &x->d->blocks.v[vf->block];
     vg_buf t = {0};
-    vcode_text(&vf->code, &t);
+    vcode_text(x->d, &vf->code, &t);
     char nm[128];
-    kv_str(x, "block", trimmed(b->name, nm, sizeof nm));
+    kv_str(x, "block", trimmed(vg_dict_str(x->d, b->name), nm, sizeof nm));
     kv_src(x, "block_source", b->src);
     kv_str(x, "code", t.s);
     vg_buf_clear(&t);
-    vcode_text(&b->code, &t);
+    vcode_text(x->d, &b->code, &t);
     kv_str(x, "block_code", t.s);
     if (x->json) vg_buf_printf(x->out, ",\"patterns\":%u", (unsigned)b->npat);
     else vg_buf_printf(x->out, "  patterns: %u\n", (unsigned)b->npat);
@@ -829,8 +840,9 @@ static void explain_other(explainer *x, const vg_entry *e)
         kv_str(x, "discards", e->story ? "the whole story" : "the sentence");
     } else if (e->kind == VG_PK_ISSUE) {
         const vg_issue *is = &x->d->issues.v[e->ref];
-        kv_str(x, "issue", is->code);
-        if (is->category >= 0) kv_str(x, "category", x->d->issue_cats.v[is->category].name);
+        kv_str(x, "issue", vg_dict_str(x->d, is->code));
+        if (is->category >= 0)
+            kv_str(x, "category", vg_dict_str(x->d, x->d->issue_cats.v[is->category].name));
         if (is->ignore)
             kv_str(x, "ignore", is->ignore == 2 ? "every issue of the sentence" : "overlapped issues");
     }
@@ -846,13 +858,13 @@ static void explain_one(explainer *x, const xmatch *m)
         vg_buf_json_str(x->out, w.s ? w.s : "");
         vg_buf_printf(x->out, ",\"first\":%u,\"last\":%u,\"kind\":\"%s\",\"phrase\":",
                       (unsigned)m->h.first, (unsigned)m->h.last, kind_names[e->kind]);
-        vg_buf_json_str(x->out, phrase_of(e).s);
+        vg_buf_json_str(x->out, phrase_of(x->d, e).s);
         vg_buf_printf(x->out, ",\"used\":%s", m->used ? "true" : "false");
         kv_src(x, "source", e->src);
     } else {
         bool shadowed = !m->used && e->kind < VG_PK_DISCARD;
         vg_buf_printf(x->out, "%s  %s %s  %s:%d%s\n", w.s ? w.s : "", kind_names[e->kind],
-                      phrase_of(e).s, vg_dict_file_name(x->d, e->src), (int)e->src.line,
+                      phrase_of(x->d, e).s, vg_dict_file_name(x->d, e->src), (int)e->src.line,
                       shadowed ? "  (not used: a longer or earlier match wins)" : "");
     }
     vg_buf_free(&w);

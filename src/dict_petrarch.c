@@ -74,11 +74,11 @@ typedef struct pctx {
 static vg_src psrc(const pctx *c) { return (vg_src){ c->fileid, (int32_t)c->line }; }
 
 /* PETRARCH words match whole words: a stem is only written with a '~'. */
-static void exact_words(vg_phrase *ph, int endings_last)
+static void exact_words(vg_dict *d, const vg_phrase *ph)
 {
+    vg_elem *w = vg_phrase_elems_mut(d, ph);
     for (uint16_t i = 0; i < ph->n; i++)
-        if (ph->w[i].type == VG_EL_WORD && ph->w[i].mode == VG_WM_STEM) ph->w[i].mode = VG_WM_EXACT;
-    (void)endings_last;
+        if (w[i].type == VG_EL_WORD && w[i].mode == VG_WM_STEM) w[i].mode = VG_WM_EXACT;
 }
 
 static bool pphrase(pctx *c, const char *s, size_t n, vg_phrase *ph)
@@ -88,7 +88,7 @@ static bool pphrase(pctx *c, const char *s, size_t n, vg_phrase *ph)
         PERR(c, "%s", why);
         return false;
     }
-    exact_words(ph, 1);
+    exact_words(c->d, ph);
     return true;
 }
 
@@ -247,7 +247,7 @@ static void agent_entry(pctx *c, const char *phrase, const char *code, bool plur
 {
     vg_phrase ph;
     if (!pphrase(c, phrase, strlen(phrase), &ph)) return;
-    vg_elem *last = &ph.w[ph.n - 1];
+    vg_elem *last = &vg_phrase_elems_mut(c->d, &ph)[ph.n - 1];
     if (!plurals && last->mode == VG_WM_EXACT) last->mode = VG_WM_NOEND;
     const char *why = NULL;
     if (!vg_dict_add_agent(c->d, code, strlen(code), psrc(c), &why)) { PERR(c, "%s", why); return; }
@@ -457,11 +457,13 @@ static void pverb_pattern(pverb *v, char *p)
     if (!vg_dict_add_patterns(c->d, conv.s ? conv.s : "", conv.len, &vc, v->block, psrc(c), &why))
         PERR(c, "%s", why);
     for (size_t i = before; i < c->d->patterns.n; i++) {
+        vg_str text = vg_dict_strdup(c->d, ltrim(p + 1), strlen(ltrim(p + 1)));
         vg_pattern *pt = &c->d->patterns.v[i];
-        pt->text = vg_dict_strdup(c->d, ltrim(p + 1), strlen(ltrim(p + 1)));
+        pt->text = text;
+        vg_elem *e = c->d->elems.v + pt->e;
         for (uint16_t k = 0; k < pt->n; k++)
-            if (pt->e[k].type == VG_EL_WORD && pt->e[k].mode == VG_WM_EXACT)
-                pt->e[k].endings = VG_END_NOUN;
+            if (e[k].type == VG_EL_WORD && e[k].mode == VG_WM_EXACT)
+                e[k].endings = VG_END_NOUN;
     }
     vg_buf_free(&conv);
 }
@@ -475,11 +477,11 @@ static void pverb_synset_member(pverb *v, char *p)
     size_t n = strlen(p);
     bool no_plural = !v->synset_plurals || (n && p[n - 1] == '_');
     const char *why = NULL;
-    size_t before = c->d->synsets.v[v->synset].members.n;
     if (!vg_dict_add_synset_member(c->d, v->synset, p, n, &why)) { PERR(c, "%s", why); return; }
-    vg_phrase *ph = &c->d->synsets.v[v->synset].members.v[before];
-    exact_words(ph, 1);
-    vg_elem *last = &ph->w[ph->n - 1];
+    const vg_synset *ss = &c->d->synsets.v[v->synset];
+    vg_phrase *ph = &c->d->synmem.v[ss->members + ss->nmembers - 1];
+    exact_words(c->d, ph);
+    vg_elem *last = &vg_phrase_elems_mut(c->d, ph)[ph->n - 1];
     if (last->type == VG_EL_WORD) {
         last->mode = no_plural ? VG_WM_NOEND : VG_WM_EXACT;
         last->endings = VG_END_NOUN;
@@ -538,7 +540,8 @@ bool vg_dict_load_petrarch_discards(vg_dict *d, const char *name, const char *te
         vg_phrase ph;
         const char *why = NULL;
         if (!vg_parse_phrase(d, p, strlen(p), &ph, &why)) { PERR(&c, "%s", why); continue; }
-        for (uint16_t i = 0; i + 1 < ph.n; i++) ph.w[i].mode = VG_WM_EXACT;
+        vg_elem *pw = vg_phrase_elems_mut(d, &ph);
+        for (uint16_t i = 0; i + 1 < ph.n; i++) pw[i].mode = VG_WM_EXACT;
         int32_t id = vg_dict_add_entry(d, VG_PK_DISCARD, &ph, -1, psrc(&c),
                                   vg_dict_strdup(d, p, strlen(p)));
         d->entries.v[id].story = story;
@@ -578,9 +581,10 @@ static bool issue_phrase(pctx *c, char *p, vg_phrase *out)
     const char *why = NULL;
     bool ok = b.s && vg_parse_phrase(c->d, b.s, b.len, out, &why);
     if (!ok) PERR(c, "%s", why ? why : "empty issue phrase");
+    vg_elem *ow = ok ? vg_phrase_elems_mut(c->d, out) : NULL;
     for (uint16_t i = 0; ok && i < out->n && i < 16; i++) {
-        out->w[i].mode = VG_WM_EXACT;
-        out->w[i].endings = endings[i];
+        ow[i].mode = VG_WM_EXACT;
+        ow[i].endings = endings[i];
     }
     vg_buf_free(&b);
     return ok;
@@ -619,12 +623,14 @@ bool vg_dict_load_petrarch_issues(vg_dict *d, const char *name, const char *text
         char *code;
         if (!take_bracket(p, &code)) { PERR(&c, "missing ]"); continue; }
         /* a phrase without a code takes its category's */
-        if (!code && cat >= 0 && *d->issue_cats.v[cat].name) code = (char *)d->issue_cats.v[cat].name;
+        char catname[64] = "";
+        if (cat >= 0) snprintf(catname, sizeof catname, "%s", vg_dict_str(d, d->issue_cats.v[cat].name));
+        if (!code && *catname) code = catname;
         if (!code && !ignore) { PERR(&c, "issue has no code"); continue; }
         vg_phrase ph;
-        const char *as_written = vg_dict_strdup(d, p, strlen(p));   /* strtok cuts p */
+        vg_str as_written = vg_dict_strdup(d, p, strlen(p));   /* strtok cuts p */
         if (!issue_phrase(&c, p, &ph)) continue;
-        vg_issue is = { code ? vg_dict_strdup(d, code, strlen(code)) : NULL, cat, ignore, psrc(&c) };
+        vg_issue is = { code ? vg_dict_strdup(d, code, strlen(code)) : 0, cat, ignore, psrc(&c) };
         vg_vec_push(&d->issues, is);
         vg_dict_add_entry(d, VG_PK_ISSUE, &ph, (int32_t)d->issues.n - 1, psrc(&c), as_written);
     }
@@ -672,11 +678,14 @@ bool vg_dict_load_petrarch_config(vg_dict *d, const char *path, vg_diag *diag)
 {
     petrarch_mode(&d->opt);
     size_t len;
+    vg_dict_thaw(d);
+    vg_dict_note_source(d, path, NULL, 0);
     char *text = vg_read_file(path, &len);
     if (!text) {
         vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read config");
         return false;
     }
+    vg_dict_note_source(d, path, text, len);
     char *dir = vg_dirname(path);
     vg_lines L;
     vg_lines_init(&L, text, len);
@@ -730,8 +739,26 @@ static int cmp_str(const void *a, const void *b)
 bool vg_dict_load_defaults(vg_dict *d, vg_diag *diag)
 {
     const char *dir = getenv("VIGIL_DICT_DIR");
+    if (!(dir && *dir)) {
+        /* the image the build compiled from the same files: used in place */
+        size_t len;
+        const char *img = vg_embedded_get(VG_DEFAULTS_IMAGE, &len);
+        char why[160] = "";
+        if (img) vg_dict_image_prefault(img, len);
+        vg_dict *m = img ? vg_dict_image_open(img, len, why, sizeof why) : NULL;
+        if (m && vg_dict_adopt(d, m)) {
+            d->defaults = true;
+            vg_dict_image_replay(d, diag);
+            return true;
+        }
+        if (img && !m)
+            vg_diag_add(diag, VG_DIAG_WARNING, VG_DEFAULTS_IMAGE, 0,
+                        "built-in image refused (%s): reading the built-in dictionaries", why);
+    }
+    vg_dict_thaw(d);
     petrarch_mode(&d->opt);
     d->opt.require_dyad = true;
+    d->defaults = true;
     if (dir && *dir) {
         DIR *dp = opendir(dir);
         if (!dp) {

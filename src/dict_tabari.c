@@ -113,7 +113,7 @@ static void actor_phrase(loadctx *c, actor_build *ab, const char *s, size_t n)
 {
     vg_phrase ph;
     if (!phrase_ok(c, s, n, &ph)) return;
-    const char *text = vg_dict_strdup(c->d, s, n);
+    vg_str text = vg_dict_strdup(c->d, s, n);
     int32_t id = vg_dict_add_entry(c->d, VG_PK_ACTOR, &ph, -1,
                               (vg_src){ c->fileid, (int32_t)c->line }, text);
     vg_vec_push(&ab->phrases, id);
@@ -255,7 +255,7 @@ static void verb_root(verbctx *v, char *p)
     vg_phrase ph;
     if (!phrase_ok(c, p, (size_t)(pend - p), &ph)) return;
     vg_src src = { c->fileid, (int32_t)c->line };
-    const char *text = vg_dict_strdup(c->d, p, (size_t)(pend - p));
+    vg_str text = vg_dict_strdup(c->d, p, (size_t)(pend - p));
     v->block = vg_dict_add_block(c->d, text, &code, (vg_vkind)v->kind, src);
     vg_dict_add_verbform(c->d, &ph, v->block, &code, (int16_t)(ph.n - 1), src, text);
 }
@@ -479,8 +479,10 @@ static void opt_label(vg_dict *d, const char *a)
     while (vg_isspace((unsigned char)*t)) t++;
     size_t tl = strlen(t);
     while (tl && vg_isspace((unsigned char)t[tl - 1])) tl--;
-    vg_vec_push(&d->label_text, vg_dict_strdup(d, t, tl));
-    vg_strmap_put(&d->labels, code, (int)d->label_text.n - 1);
+    vg_dict_thaw(d);
+    vg_label lb = { vg_dict_strdup(d, code, n), 0 };
+    lb.text = vg_dict_strdup(d, t, tl);
+    vg_vec_push(&d->labels, lb);
 }
 
 bool vg_tabari_option(vg_dict *d, const char *line, const char *file, long lineno,
@@ -555,11 +557,14 @@ bool vg_dict_load_tabari_project(vg_dict *d, const char *path, vg_diag *diag,
                             vg_strlist *texts)
 {
     size_t len;
+    vg_dict_thaw(d);
+    vg_dict_note_source(d, path, NULL, 0);
     char *text = vg_read_file(path, &len);
     if (!text) {
         vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
         return false;
     }
+    vg_dict_note_source(d, path, text, len);
     char *dir = vg_dirname(path);
     vg_lines L;
     vg_lines_init(&L, text, len);

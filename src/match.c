@@ -16,6 +16,16 @@ struct vg_matcher {
     uint32_t budget;          /* pattern-matching steps per sentence */
 };
 
+/* snprintf(dst, cap, "%s", src), without the printf machinery. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    if (!src) src = "(null)";
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* ---- coder ---- */
 
 vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt)
@@ -188,7 +198,7 @@ static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 {
     const vg_token *t = &a->tk.t.v[i];
     if (t->kind != VG_TK_WORD && t->kind != VG_TK_NUM) return false;
-    return vg_elem_match(e, vg_tok_norm(&a->tk, (size_t)i), t->nlen);
+    return vg_elem_match(a->d, e, vg_tok_norm(&a->tk, (size_t)i), t->nlen);
 }
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
@@ -231,15 +241,17 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
     case VG_EL_WORD:
         return word_at(a, s, e) ? s + 1 : -1;
     case VG_EL_SYNSET: {
-        const vg_synset *ss = &m->c->d->synsets.v[e->synset];
+        const vg_dict *d = m->c->d;
+        const vg_synset *ss = &d->synsets.v[e->synset];
         size_t nm;
-        const uint32_t *mem = vg_synset_members(m->c->d, e->synset, &m->a->lits, &nm);
+        const uint32_t *mem = vg_synset_members(d, e->synset, &m->a->lits, &nm);
         for (size_t i = 0; i < nm; i++) {
-            const vg_phrase *mb = &ss->members.v[mem[i]];
+            const vg_phrase *mb = &d->synmem.v[ss->members + mem[i]];
+            const vg_elem *mw = vg_phrase_elems(d, mb);
             slots sv = save(m);
-            int end = seq_fwd(m, mb->w, mb->n, s, true, hi);
+            int end = seq_fwd(m, mw, mb->n, s, true, hi);
             if (end >= 0) {
-                *open = mb->n > 1 && !mb->w[mb->n - 1].adj_next;
+                *open = mb->n > 1 && !mw[mb->n - 1].adj_next;
                 return end;
             }
             restore(m, sv);
@@ -346,10 +358,11 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
     int lo, hi;
     window(m->a, v, vl, &lo, &hi);
     m->src = m->tgt = m->cmp = no_unit;
-    if (p->verb > 0 && seq_bwd(m, p->e, p->verb, v, p->e[p->verb - 1].adj_next, lo) < 0)
+    const vg_elem *e = m->c->d->elems.v + p->e;
+    if (p->verb > 0 && seq_bwd(m, e, p->verb, v, e[p->verb - 1].adj_next, lo) < 0)
         return false;
     int nlow = p->n - p->verb - 1;
-    if (nlow > 0 && seq_fwd(m, p->e + p->verb + 1, nlow, vl + 1, p->e[p->verb].adj_next, hi) < 0)
+    if (nlow > 0 && seq_fwd(m, e + p->verb + 1, nlow, vl + 1, e[p->verb].adj_next, hi) < 0)
         return false;
     return true;
 }
@@ -364,7 +377,11 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     const vg_vblock *b = &d->blocks.v[vf->block];
     const vg_hit *h = &a->hits.v[a->hit_of.v[v]];
     int vl = h->last;
+    /* the literal bits first: most patterns need a word the sentence lacks */
+    const uint64_t *pm = vg_vec_at(&d->ix.pat_mask, 2 * (size_t)b->pat);
+    uint64_t miss0 = ~m->a->lits.mask[0], miss1 = ~m->a->lits.mask[1];
     for (uint32_t k = 0; k < b->npat && !m->spent; k++) {
+        if ((pm[2 * k] & miss0) | (pm[2 * k + 1] & miss1)) continue;
         const vg_pattern *p = &d->patterns.v[b->pat + k];
         if (!vg_pattern_viable(d, p, &m->a->lits)) continue;
         if (match_pattern(m, p, v, vl)) {
@@ -393,11 +410,11 @@ size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patte
         const vg_pattern *p = &d->patterns.v[b->pat + k];
         if (!p->code.code || !vg_pattern_viable(d, p, &a->lits) || !match_pattern(&m, p, v, vl))
             continue;
-        codes[n] = p->code.code;
+        codes[n] = vg_dict_str(d, p->code.code);
         patterns[n++] = (int32_t)(b->pat + k);
     }
     if (n < max && vf->code.code) {
-        codes[n] = vf->code.code;
+        codes[n] = vg_dict_str(d, vf->code.code);
         patterns[n++] = -1;
     }
     return n;
@@ -769,9 +786,9 @@ static void push_event(mctx *m, vg_coded_events *ev, const char *s, int stok, co
             return;
     const vg_analysis *a = m->a;
     vg_coded_event e = *tmpl;
-    snprintf(e.source, sizeof e.source, "%s", s);
-    snprintf(e.target, sizeof e.target, "%s", t);
-    snprintf(e.code, sizeof e.code, "%s", code);
+    copy_str(e.source, sizeof e.source, s);
+    copy_str(e.target, sizeof e.target, t);
+    copy_str(e.code, sizeof e.code, code);
     e.src_tok = (int16_t)stok;
     e.tgt_tok = (int16_t)ttok;
     e.src_entry = stok >= 0 ? a->w.v[stok].entry : -1;
@@ -791,11 +808,14 @@ static void make_events(mctx *m, const vg_vcode *code, const vg_coded_event *tmp
     unit_codes(m, &m->tgt, &T);
     for (int i = 0; i < S.n; i++)
         for (int j = 0; j < T.n; j++) {
-            if (code->code) push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j], code->code, tmpl);
+            if (code->code)
+                push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j],
+                           vg_dict_str(m->c->d, code->code), tmpl);
             if (code->flags & VG_VC_PAIRED) {
                 vg_coded_event t2 = *tmpl;
                 t2.flags |= VG_EV_PAIRED;
-                push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i], code->pair, &t2);
+                push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i],
+                           vg_dict_str(m->c->d, code->pair), &t2);
             }
         }
 }
@@ -826,7 +846,7 @@ static void time_shift(mctx *m, vg_result *r)
         if (vc->special == VG_CODE_DISCARD) { set_result(r, VG_AN_DISCARD, "discard time phrase"); return; }
         if (vc->special == VG_CODE_COMPLEX) { set_result(r, VG_AN_COMPLEX, "complex time phrase"); return; }
         if (vc->special || !vc->code) continue;
-        int days = atoi(vc->code);
+        int days = atoi(vg_dict_str(m->c->d, vc->code));
         if (days < -8192 || days > 8192) days = 0;
         r->date = vg_date_add_days(r->date, days);
         r->shifted = days != 0;
@@ -991,13 +1011,13 @@ static void remember_antecedent(vg_matcher *c, const vg_result *r)
     c->fwd_code[0] = '\0';
     bool compat = c->opt->tabari_compat;
     if (!compat && r->events.n && !(r->events.v[0].flags & VG_EV_DEFSRC)) {
-        snprintf(c->fwd_code, sizeof c->fwd_code, "%s", r->events.v[0].source);
+        copy_str(c->fwd_code, sizeof c->fwd_code, r->events.v[0].source);
         return;
     }
     for (size_t i = 0; i < a->tk.t.n; i++) {
         if (!compat && a->w.v[i].type == VG_W_VERB) return;
         if (a->w.v[i].type == VG_W_ACTOR) {
-            snprintf(c->fwd_code, sizeof c->fwd_code, "%s", a->codes.v[a->w.v[i].base].code);
+            copy_str(c->fwd_code, sizeof c->fwd_code, a->codes.v[a->w.v[i].base].code);
             return;
         }
     }

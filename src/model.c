@@ -426,7 +426,7 @@ static const char *verb_block(const vg_analysis *a, int v)
     const vg_entry *e = &a->d->entries.v[a->w.v[v].entry];
     if (e->kind != VG_PK_VERB) return NULL;
     const vg_verbform *vf = &a->d->verbforms.v[e->ref];
-    return a->d->blocks.v[vf->block].name;
+    return vg_dict_str(a->d, a->d->blocks.v[vf->block].name);
 }
 
 static const char *pos_name(const vg_analysis *a, int i)
@@ -519,7 +519,7 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
         if (blk) feat(f, "ovb=", blk);
         const vg_entry *e = &a->d->entries.v[a->w.v[i].entry];
         const vg_verbform *vf = &a->d->verbforms.v[e->ref];
-        const vg_cameo *c = vf->code.code ? vg_cameo_get(vf->code.code) : NULL;
+        const vg_cameo *c = vf->code.code ? vg_cameo_get(vg_dict_str(a->d, vf->code.code)) : NULL;
         if (c) feat(f, "ovr=", c->root);
     }
     /* actors */
@@ -1348,10 +1348,11 @@ static const char *code_in_class(vg_matcher *c, const vg_analysis *a, const scor
         if (a->w.v[t].type != VG_W_VERB || a->w.v[t].deleted || t == v) continue;
         const vg_entry *en = &a->d->entries.v[a->w.v[t].entry];
         const vg_vcode *vc = &a->d->verbforms.v[en->ref].code;
-        int ri = vc->code ? root_index_of(vc->code) : -1;
+        const char *code = vg_dict_str(a->d, vc->code);
+        int ri = code ? root_index_of(code) : -1;
         if (ri >= 0 && (penta >= 0 ? penta_of(ri) == penta : ri == r)) {
             *verb = t;
-            return vc->code;
+            return code;
         }
     }
     return base_code(r);

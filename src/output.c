@@ -24,7 +24,7 @@ static void file_json(vg_buf *b, const vg_output_ctx *cx, vg_src src)
 static void src_json(vg_buf *b, const vg_output_ctx *cx, const vg_entry *e)
 {
     vg_buf_puts(b, "\"entry\":");
-    vg_buf_json_str(b, e->text);
+    vg_buf_json_str(b, vg_dict_str(cx->d, e->text));
     file_json(b, cx, e->src);
 }
 
@@ -67,7 +67,7 @@ void vg_output_matched_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_e
     if (e->pattern >= 0) {
         const vg_pattern *p = &d->patterns.v[e->pattern];
         vg_buf_puts(b, "{\"text\":");
-        vg_buf_json_str(b, p->text);
+        vg_buf_json_str(b, vg_dict_str(d, p->text));
         file_json(b, cx, p->src);
         vg_buf_putc(b, '}');
     } else {
@@ -199,7 +199,7 @@ void vg_output_tsv(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
         tsv_field(b, cx->sentence + e->verb_off, e->verb_len);
     vg_buf_putc(b, '\t');
     if (e->pattern >= 0) {
-        const char *p = cx->d->patterns.v[e->pattern].text;
+        const char *p = vg_dict_str(cx->d, cx->d->patterns.v[e->pattern].text);
         tsv_field(b, p, strlen(p));
     }
     vg_buf_putc(b, '\t');

@@ -226,7 +226,7 @@ void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
 {
     if (r->budget_pattern < 0 || (size_t)r->budget_pattern >= d->patterns.n) return;
     const vg_pattern *p = &d->patterns.v[r->budget_pattern];
-    const char *text = p->text ? p->text : "";
+    const char *text = p->text ? vg_dict_str(d, p->text) : "";
     size_t len = strlen(text);
     while (len && vg_isspace((unsigned char)text[len - 1])) len--;
     int cut = utf8_cut(text, len, 100);
@@ -235,7 +235,8 @@ void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
                 "record %s: sentence %zu: pattern matching gave up after %u steps at "
                 "pattern '%.*s%s' of verb %s (%s:%ld); later patterns were not tried",
                 record, sentence, r->match_steps, cut, text, (size_t)cut < len ? "..." : "",
-                b && b->name ? b->name : "?", vg_dict_file_name(d, p->src), (long)p->src.line);
+                b && b->name ? vg_dict_str(d, b->name) : "?", vg_dict_file_name(d, p->src),
+                (long)p->src.line);
 }
 
 static void report(const vg_dict *d, vg_diag *diag, const vg_record *rec,

@@ -270,7 +270,7 @@ size_t vg_tagger_features(const vg_tagger_tok *tk[5], int p1, int p2, uint64_t *
 typedef struct tslot { uint32_t fp, start; } tslot;
 
 struct vg_tagger {
-    unsigned char *mem;
+    unsigned char *mem;            /* owned copy, or NULL (tables in static data) */
     const uint64_t *dict_keys;
     const unsigned char *dict_tags;
     const uint32_t *lex;
@@ -413,7 +413,16 @@ static const char *check_tables(const vg_tagger *t)
     return NULL;
 }
 
+static vg_tagger *load(const void *data, size_t len, bool copy, char *err, size_t errsz);
+
 vg_tagger *vg_tagger_load(const void *data, size_t len, char *err, size_t errsz)
+{
+    return load(data, len, true, err, errsz);
+}
+
+/* copy false: the data stays alive (the embedded model) and is used in
+ * place when the byte order and alignment allow. */
+static vg_tagger *load(const void *data, size_t len, bool copy, char *err, size_t errsz)
 {
     const unsigned char *p = data;
     if (!p || len < HEADER) return load_fail(NULL, err, errsz, "truncated (%zu bytes)", len);
@@ -432,16 +441,22 @@ vg_tagger *vg_tagger_load(const void *data, size_t len, char *err, size_t errsz)
     if (checksum(p + HEADER, len - HEADER) != rd64(p + 40))
         return load_fail(NULL, err, errsz, "checksum mismatch (corrupt)");
     vg_tagger *t = vg_calloc(1, sizeof *t);
-    t->mem = vg_malloc(len);
-    memcpy(t->mem, p, len);
-    unsigned char *q = t->mem + HEADER;
-    fix_endian(q, 8 * (size_t)dc, 8);
-    fix_endian(q + 8 * (size_t)dc, 4 * (size_t)lc + 8 * ((size_t)fc + 1), 4);
-    t->dict_keys = (const uint64_t *)(void *)q;
+    const unsigned char *q;
+    if (copy || !host_le() || (uintptr_t)p % 8) {
+        t->mem = vg_malloc(len);
+        memcpy(t->mem, p, len);
+        unsigned char *m = t->mem + HEADER;
+        fix_endian(m, 8 * (size_t)dc, 8);
+        fix_endian(m + 8 * (size_t)dc, 4 * (size_t)lc + 8 * ((size_t)fc + 1), 4);
+        q = m;
+    } else {
+        q = p + HEADER;
+    }
+    t->dict_keys = (const uint64_t *)(const void *)q;
     q += 8 * (size_t)dc;
-    t->lex = (const uint32_t *)(void *)q;
+    t->lex = (const uint32_t *)(const void *)q;
     q += 4 * (size_t)lc;
-    t->slots = (const tslot *)(void *)q;
+    t->slots = (const tslot *)(const void *)q;
     q += 8 * ((size_t)fc + 1);
     t->dict_tags = q;
     t->entries = q + dc;
@@ -465,7 +480,7 @@ static void load_default(void)
 {
     size_t len;
     const char *data = vg_embedded_get("data/tagger.bin", &len);
-    if (data) default_model = vg_tagger_load(data, len, NULL, 0);
+    if (data) default_model = load(data, len, false, NULL, 0);
 }
 
 vg_tagger *vg_tagger_default(void)
@@ -605,19 +620,223 @@ static bool has_alnum(const char *w, size_t n)
     return false;
 }
 
+/* ---- the memo ---- */
+
+/* Adds the weights of features keys[0..n) to acc. */
+static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, int32_t *acc)
+{
+    for (size_t k = 0; k < n; k++) {
+        const tslot *s = feat_get(t, keys[k]);
+        if (!s) continue;
+        for (uint32_t e = s[0].start; e < s[1].start; e++)
+            acc[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+    }
+}
+
+/* What a word contributes, by the features that depend on it alone: as
+ * the word tagged (9 features), as the word before it (3), two before (1),
+ * after (3), two after (1).  The three roles of several features are kept
+ * (each sum fits an int16: at most 9 weights of 127); the two of one
+ * feature are looked up.  A slot is named by a 64-bit digest of the
+ * token's reduction (the model itself tells features apart by 32 bits). */
+enum { ROLE_SELF, ROLE_P1, ROLE_N1, NKEPT, ROLE_P2 = NKEPT, ROLE_N2, NROLES };
+typedef struct word_memo {
+    uint64_t key;             /* 0: empty */
+    uint32_t have;            /* bit r when v[r] is filled */
+    uint32_t pad;
+    int16_t v[NKEPT][VG_POS_COUNT];
+} word_memo;
+
+#define MEMO_WORDS 4096
+
+/* vg_tagger_tok_init's answer for a word as written (up to 32 bytes). */
+typedef struct tok_memo {
+    char w[32];
+    uint8_t len, first, caps, used;
+    vg_tagger_tok tk;
+} tok_memo;
+
+#define MEMO_TOKS 4096
+
+struct vg_tagger_cache {
+    const vg_tagger *t;
+    tok_memo toks[MEMO_TOKS];
+    word_memo words[MEMO_WORDS];
+    int16_t edge[NROLES][VG_POS_COUNT];          /* a missing neighbour */
+    int16_t tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1][VG_POS_COUNT];  /* P1, P2, P1P2 */
+    uint8_t tags_done[VG_POS_COUNT + 1][VG_POS_COUNT + 1];
+};
+
+static void store16(int16_t *dst, const int32_t *src)
+{
+    for (int c = 0; c < VG_POS_COUNT; c++) dst[c] = (int16_t)src[c];
+}
+
+vg_tagger_cache *vg_tagger_cache_new(const vg_tagger *t)
+{
+    vg_tagger_cache *c = vg_calloc(1, sizeof *c);
+    c->t = t;
+    /* a missing neighbour: the boundary keys vg_tagger_features uses */
+    const uint64_t p1[] = { feat_key(F_W1, 11), feat_key(F_S1, 11), feat_key(F_PSHAPE, 512) };
+    const uint64_t p2[] = { feat_key(F_W2, 12) };
+    const uint64_t n1[] = { feat_key(F_N1, 13), feat_key(F_NS1, 13), feat_key(F_NSHAPE, 512) };
+    const uint64_t n2[] = { feat_key(F_N2, 14) };
+    int32_t acc[VG_POS_COUNT];
+    memset(acc, 0, sizeof acc); add_weights(t, p1, 3, acc); store16(c->edge[ROLE_P1], acc);
+    memset(acc, 0, sizeof acc); add_weights(t, p2, 1, acc); store16(c->edge[ROLE_P2], acc);
+    memset(acc, 0, sizeof acc); add_weights(t, n1, 3, acc); store16(c->edge[ROLE_N1], acc);
+    memset(acc, 0, sizeof acc); add_weights(t, n2, 1, acc); store16(c->edge[ROLE_N2], acc);
+    return c;
+}
+
+void vg_tagger_cache_free(vg_tagger_cache *c) { free(c); }
+
+/* The feature keys of the word of tk in role r; their number. */
+static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
+{
+    size_t n = 0;
+    switch (r) {
+    case ROLE_SELF:
+        keys[n++] = feat_key(F_BIAS, 0);
+        keys[n++] = feat_key(F_WORD, tk->word);
+        keys[n++] = feat_key(F_SUF1, tk->affix[0]);
+        keys[n++] = feat_key(F_SUF2, tk->affix[1]);
+        keys[n++] = feat_key(F_SUF3, tk->suf3);
+        keys[n++] = feat_key(F_PRE1, tk->affix[2]);
+        keys[n++] = feat_key(F_PRE2, tk->affix[3]);
+        keys[n++] = feat_key(F_PRE3, tk->affix[4]);
+        keys[n++] = feat_key(F_SHAPE, tk->shape);
+        break;
+    case ROLE_P1:
+        keys[n++] = feat_key(F_W1, tk->ctx);
+        keys[n++] = feat_key(F_S1, tk->suf3);
+        keys[n++] = feat_key(F_PSHAPE, tk->shape);
+        break;
+    case ROLE_N1:
+        keys[n++] = feat_key(F_N1, tk->ctx);
+        keys[n++] = feat_key(F_NS1, tk->suf3);
+        keys[n++] = feat_key(F_NSHAPE, tk->shape);
+        break;
+    case ROLE_P2:
+        keys[n++] = feat_key(F_W2, tk->ctx);
+        break;
+    default:
+        keys[n++] = feat_key(F_N2, tk->ctx);
+        break;
+    }
+    return n;
+}
+
+/* Adds what the word of tk contributes in role r to score. */
+static void add_role(vg_tagger_cache *c, const vg_tagger_tok *tk, int r, int32_t *score)
+{
+    uint64_t keys[9];
+    if (r >= NKEPT) {
+        add_weights(c->t, keys, role_keys(tk, r, keys), score);
+        return;
+    }
+    uint64_t key = mix64(tk->word ^ mix64(tk->ctx ^ mix64(tk->suf3 ^ mix64(tk->affix[0] ^
+                   mix64(tk->affix[1] ^ mix64(tk->affix[2] ^ mix64(tk->affix[3] ^
+                   mix64(tk->affix[4] + tk->shape))))))));
+    if (!key) key = 1;
+    word_memo *m = &c->words[key & (MEMO_WORDS - 1)];
+    if (m->key != key) {
+        m->key = key;
+        m->have = 0;
+    }
+    if (!(m->have & (1u << r))) {
+        int32_t acc[VG_POS_COUNT] = { 0 };
+        add_weights(c->t, keys, role_keys(tk, r, keys), acc);
+        store16(m->v[r], acc);
+        m->have |= 1u << r;
+    }
+    for (int k = 0; k < VG_POS_COUNT; k++) score[k] += m->v[r][k];
+}
+
+/* The features of the two previous tags alone (P1, P2, P1P2). */
+static const int16_t *memo_tags(vg_tagger_cache *c, int p1, int p2)
+{
+    int16_t *v = c->tags[p1 + 1][p2 + 1];
+    if (!c->tags_done[p1 + 1][p2 + 1]) {
+        uint64_t t1 = (uint64_t)(p1 + 1), t2 = (uint64_t)(p2 + 1);
+        const uint64_t keys[] = { feat_key(F_P1, t1), feat_key(F_P2, t2),
+                                  feat_key(F_P1P2, t1 * 64 + t2) };
+        int32_t acc[VG_POS_COUNT] = { 0 };
+        add_weights(c->t, keys, 3, acc);
+        store16(v, acc);
+        c->tags_done[p1 + 1][p2 + 1] = 1;
+    }
+    return v;
+}
+
+/* score_token's answer, from the memo: the same features summed in
+ * another order (integer sums: the same scores). */
+static int score_cached(vg_tagger_cache *c, const vg_tagger_tok *w[5], int p1, int p2)
+{
+    int32_t score[VG_POS_COUNT];
+    /* each part is added before the next lookup, which may reuse its slot */
+    const int16_t *v = memo_tags(c, p1, p2);
+    for (int k = 0; k < VG_POS_COUNT; k++) score[k] = v[k];
+    static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
+    for (int d = 0; d < 5; d++) {
+        if (w[d]) {
+            add_role(c, w[d], role[d], score);
+        } else {
+            v = c->edge[role[d]];
+            for (int k = 0; k < VG_POS_COUNT; k++) score[k] += v[k];
+        }
+    }
+    uint64_t t1 = (uint64_t)(p1 + 1);
+    const uint64_t rest[] = { feat_key(F_P1W, mix64(w[2]->word + t1)),
+                              feat_key(F_P1SHAPE, t1 * 256 + w[2]->shape) };
+    add_weights(c->t, rest, 2, score);
+    int best = 0;
+    for (int k = 1; k < VG_POS_COUNT; k++)
+        if (score[k] > score[best]) best = k;
+    return best;
+}
+
+static void tok_init_cached(const vg_tagger *t, vg_tagger_cache *c, vg_tagger_tok *tk,
+                            const char *w, size_t len, bool first, bool caps)
+{
+    if (!c || len > sizeof c->toks[0].w) {
+        vg_tagger_tok_init(t, tk, w, len, first, caps);
+        return;
+    }
+    uint64_t h = hash_str((uint64_t)first * 2 + caps, w, len);
+    tok_memo *m = &c->toks[h & (MEMO_TOKS - 1)];
+    if (!(m->used && m->len == len && m->first == first && m->caps == caps &&
+          !memcmp(m->w, w, len))) {
+        vg_tagger_tok_init(t, &m->tk, w, len, first, caps);
+        memcpy(m->w, w, len);
+        m->len = (uint8_t)len;
+        m->first = first;
+        m->caps = caps;
+        m->used = 1;
+    }
+    *tk = m->tk;
+}
+
 void vg_tagger_tag(const vg_tagger *t, const char *const *words,
                    const size_t *lens, size_t n, unsigned char *tags)
 {
+    vg_tagger_tag_cached(t, NULL, words, lens, n, tags);
+}
+
+void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char *const *words,
+                          const size_t *lens, size_t n, unsigned char *tags)
+{
+    if (cache && cache->t != t) cache = NULL;
     bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
     vg_tagger_tok ring[5];
     int p1 = -1, p2 = -1;
     for (size_t j = 0; j < n && j < 2; j++) {
-        vg_tagger_tok_init(t, &ring[j], words[j], lens[j], first, caps);
+        tok_init_cached(t, cache, &ring[j], words[j], lens[j], first, caps);
         first = first && !has_alnum(words[j], lens[j]);
     }
     for (size_t i = 0; i < n; i++) {
         if (i + 2 < n) {
-            vg_tagger_tok_init(t, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
+            tok_init_cached(t, cache, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
             first = first && !has_alnum(words[i + 2], lens[i + 2]);
         }
         const vg_tagger_tok *w[5];
@@ -626,7 +845,7 @@ void vg_tagger_tag(const vg_tagger *t, const char *const *words,
             w[d] = (d < 2 && i < (size_t)(2 - d)) || j >= n ? NULL : &ring[j % 5];
         }
         int tag = dict_get(t, w[2]->form);
-        if (tag < 0) tag = score_token(t, w, p1, p2);
+        if (tag < 0) tag = cache ? score_cached(cache, w, p1, p2) : score_token(t, w, p1, p2);
         tags[i] = (unsigned char)tag;
         p2 = p1;
         p1 = tag;

@@ -35,6 +35,12 @@ size_t vg_utf8_repair(const char *in, size_t n, vg_buf *out)
     size_t bad = 0, i = 0, run = 0;
     vg_buf_reserve(out, n);
     while (i < n) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c < 0x7F) {       /* printable ASCII: most of the text */
+            i++;
+            run++;
+            continue;
+        }
         int32_t cp;
         size_t len = utf8_seq(s + i, n - i, &cp);
         bool ok = len > 0 && !(cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') &&
@@ -152,6 +158,16 @@ void vg_text_fold(const char *s, size_t n, vg_buf *out)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
+    /* ASCII, upper-cased in place: most words */
+    vg_buf_reserve(out, n);
+    char *w = out->s + out->len;
+    while (i < n && u[i] < 0x80) {
+        unsigned c = u[i];
+        w[i] = (char)(c - 32 * ((c - 'a') < 26u));
+        i++;
+    }
+    out->len += i;
+    out->s[out->len] = '\0';
     while (i < n) {
         if (u[i] < 0x80) {
             vg_buf_putc(out, (char)vg_toupper(u[i]));
@@ -173,26 +189,40 @@ typedef enum {
     CC_QUOTE, CC_SEP, CC_PUNCT
 } cclass;
 
-static cclass classify(const unsigned char *s, size_t n, size_t *len, int *caseinfo)
+/* The classes of the ASCII characters that are not letters or digits. */
+static cclass ascii_other(unsigned c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v': return CC_SPACE;
+    case '\'': case '`': return CC_APOS;
+    case '.': return CC_PERIOD;
+    case '&': return CC_AMP;
+    case ',': case ';': return CC_COMMA;
+    case '"': return CC_QUOTE;
+    case '-': case '_': case '?': case '!': return CC_SEP;
+    default: return CC_PUNCT;
+    }
+}
+
+static cclass classify_utf8(const unsigned char *s, size_t n, size_t *len, int *caseinfo);
+
+static inline cclass classify(const unsigned char *s, size_t n, size_t *len, int *caseinfo)
+{
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *len = 1;
+        if ((unsigned)((c | 32) - 'a') < 26) { *caseinfo = c < 'a' ? 1 : -1; return CC_LETTER; }
+        *caseinfo = 0;
+        if ((unsigned)(c - '0') < 10) return CC_DIGIT;
+        return ascii_other(c);
+    }
+    return classify_utf8(s, n, len, caseinfo);
+}
+
+static cclass classify_utf8(const unsigned char *s, size_t n, size_t *len, int *caseinfo)
 {
     *caseinfo = 0;
-    unsigned c = s[0];
     *len = 1;
-    if (c < 0x80) {
-        if (vg_isupper(c)) { *caseinfo = 1; return CC_LETTER; }
-        if (vg_islower(c)) { *caseinfo = -1; return CC_LETTER; }
-        if (vg_isdigit(c)) return CC_DIGIT;
-        switch (c) {
-        case ' ': case '\t': case '\n': case '\r': case '\f': case '\v': return CC_SPACE;
-        case '\'': case '`': return CC_APOS;
-        case '.': return CC_PERIOD;
-        case '&': return CC_AMP;
-        case ',': case ';': return CC_COMMA;
-        case '"': return CC_QUOTE;
-        case '-': case '_': case '?': case '!': return CC_SEP;
-        default: return CC_PUNCT;
-        }
-    }
     int32_t cp;
     size_t l = utf8_seq(s, n, &cp);
     if (!l) return CC_SPACE;
@@ -230,16 +260,22 @@ void vg_tokens_free(vg_tokens *tk)
     vg_buf_free(&tk->norm);
 }
 
+/* Ends the token whose folded form was appended to tk->norm from before. */
+static void end_token(vg_tokens *tk, uint32_t off, uint32_t len, uint8_t kind, uint8_t flags,
+                      size_t before)
+{
+    vg_token t = { off, len, (uint32_t)before, (uint16_t)(tk->norm.len - before), kind, flags };
+    vg_buf_putc(&tk->norm, '\0');
+    vg_vec_push(&tk->t, t);
+}
+
 static void push_token(vg_tokens *tk, const char *s, uint32_t off, uint32_t len,
                        uint8_t kind, uint8_t flags, const char *norm, size_t nlen)
 {
-    vg_token t = { off, len, (uint32_t)tk->norm.len, 0, kind, flags };
     size_t before = tk->norm.len;
     if (norm) vg_buf_putn(&tk->norm, norm, nlen);
     else vg_text_fold(s + off, len, &tk->norm);
-    t.nlen = (uint16_t)(tk->norm.len - before);
-    vg_buf_putc(&tk->norm, '\0');
-    vg_vec_push(&tk->t, t);
+    end_token(tk, off, len, kind, flags, before);
 }
 
 typedef struct word_scan {
@@ -253,11 +289,44 @@ static bool is_wordish(cclass c) { return c == CC_LETTER || c == CC_DIGIT; }
 
 /* Scans a word starting at i: letters, digits, and apostrophes, periods and
  * ampersands when followed by a letter or digit (or "s'" possessives). */
+/* ASCII letters and digits: what scan_word needs to know of each. */
+enum { A_WORD = 1, A_UPPER = 2, A_LOWER = 4, A_LETTER = 8 };
+#define AU_ A_WORD | A_UPPER | A_LETTER
+#define AL_ A_WORD | A_LOWER | A_LETTER
+#define AD_ A_WORD
+static const unsigned char ascii_word[256] = {       /* 0 from 0x80 up */
+    ['0'] = AD_, AD_, AD_, AD_, AD_, AD_, AD_, AD_, AD_, AD_,
+    ['A'] = AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_,
+            AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_, AU_,
+    ['a'] = AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_,
+            AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_, AL_,
+};
+#undef AU_
+#undef AL_
+#undef AD_
+
 static word_scan scan_word(const unsigned char *s, size_t n, size_t i)
 {
     word_scan w = { i, false, false, false, false, false, 0 };
     bool first = true;
     while (i < n) {
+        /* a run of ASCII letters and digits: most of every word */
+        unsigned all = 0, f;
+        if (first && i < n && ((f = ascii_word[s[i]]) & A_WORD)) {
+            w.first_upper = (f & A_UPPER) != 0;
+            w.first_lower = (f & A_LOWER) != 0;
+            first = false;
+        }
+        size_t letters = 0;
+        while (i < n && ((f = ascii_word[s[i]]) & A_WORD)) {
+            all |= f;
+            letters += f >> 3;                   /* A_LETTER */
+            i++;
+        }
+        w.letters += letters;
+        w.has_upper |= (all & A_UPPER) != 0;
+        w.has_lower |= (all & A_LOWER) != 0;
+        if (i >= n) break;
         size_t len;
         int ci;
         cclass c = classify(s + i, n - i, &len, &ci);
@@ -355,12 +424,10 @@ void vg_text_tokenize(const char *str, size_t n, vg_tokens *tk)
             i += len;
             break;
         case CC_DIGIT: {
-            vg_buf num = {0};
-            size_t end = scan_number(s, n, i, &num);
+            size_t before = tk->norm.len;
+            size_t end = scan_number(s, n, i, &tk->norm);
             if (end == i) end = i + len;
-            push_token(tk, str, (uint32_t)i, (uint32_t)(end - i), VG_TK_NUM, 0,
-                       num.s ? num.s : "", num.len);
-            vg_buf_free(&num);
+            end_token(tk, (uint32_t)i, (uint32_t)(end - i), VG_TK_NUM, 0, before);
             i = end;
             break;
         }

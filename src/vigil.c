@@ -89,13 +89,36 @@ int vg_dicts_default(vg_dicts **out)
     return load_status(d, vg_dict_load_defaults(d->d, &d->diag));
 }
 
+/* A project or a config: from its compiled image when $VIGIL_CACHE_DIR
+ * names an image cache (docs/dictionaries.md), else parsed.  Loading
+ * failed when a file could not be read (a config: the config itself). */
+static int dicts_open(vg_dicts *d, const vg_dict_spec *sp)
+{
+    vg_dict_spec s = *sp;
+    const char *cache = getenv("VIGIL_CACHE_DIR");
+    s.cache_dir = cache && *cache && strcmp(cache, "off") ? cache : NULL;
+    char err[512];
+    vg_dict *nd = vg_dict_open(&s, &d->diag, err, sizeof err);
+    if (!nd) {
+        snprintf(d->err, sizeof d->err, "%s", err);
+        return VG_EIO;
+    }
+    vg_dict_free(d->d);
+    d->d = nd;
+    bool ok = true;
+    if (sp->config) ok = access(sp->config, R_OK) == 0;
+    else for (size_t i = 0; i < nd->sources.n; i++) ok &= !nd->sources.v[i].missing;
+    return load_status(d, ok);
+}
+
 int vg_dicts_tabari(const char *project, vg_dicts **out)
 {
     if (!out) return VG_EINVAL;
     vg_dicts *d = *out = dicts_alloc();
     if (!project) { snprintf(d->err, sizeof d->err, "no project given"); return VG_EINVAL; }
-    d->d->opt.tabari_compat = true;
-    return load_status(d, vg_dict_load_tabari_project(d->d, project, &d->diag, NULL));
+    vg_dict_spec sp = {0};
+    sp.project = project;
+    return dicts_open(d, &sp);
 }
 
 int vg_dicts_petrarch(const char *config, vg_dicts **out)
@@ -103,7 +126,9 @@ int vg_dicts_petrarch(const char *config, vg_dicts **out)
     if (!out) return VG_EINVAL;
     vg_dicts *d = *out = dicts_alloc();
     if (!config) { snprintf(d->err, sizeof d->err, "no config given"); return VG_EINVAL; }
-    return load_status(d, vg_dict_load_petrarch_config(d->d, config, &d->diag));
+    vg_dict_spec sp = {0};
+    sp.config = config;
+    return dicts_open(d, &sp);
 }
 
 int vg_dicts_add(vg_dicts *d, vg_dict_kind kind, const char *path)

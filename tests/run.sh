@@ -25,7 +25,14 @@ failed=()
 
 # Sanitizer reports (ASan, LSan, UBSan) go to $SANLOG/<kind>.<pid>.
 SANLOG=$(mktemp -d)
-trap 'rm -rf "$SANLOG"' EXIT
+# Compiled images of the dictionary files tests name go to this run's own
+# cache (docs/dictionaries.md), not to the user's ~/.cache/vigil.
+DICTCACHE=
+if [ -z "${VIGIL_CACHE_DIR:-}" ]; then
+    DICTCACHE=$(mktemp -d)
+    export VIGIL_CACHE_DIR=$DICTCACHE
+fi
+trap 'rm -rf "$SANLOG" ${DICTCACHE:+"$DICTCACHE"}' EXIT
 export ASAN_OPTIONS="log_path=$SANLOG/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$SANLOG/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
@@ -76,7 +83,7 @@ count_tap() {  # $1 = script, $2 = vigil binary
 # and code them (the store and the server run under gcc's).
 CLANG_SAN_SCRIPTS=${CLANG_SAN_SCRIPTS:-"tests/e2e/badinput.sh tests/e2e/cli.sh tests/e2e/dict.sh
     tests/e2e/seed.sh tests/e2e/ingest.sh tests/e2e/utf8.sh tests/e2e/pathological.sh
-    tests/e2e/fuzz_replay.sh
+    tests/e2e/fuzz_replay.sh tests/e2e/dictimage.sh
     tests/conformance/tabari.sh tests/conformance/petrarch.sh"}
 [ "${CLANG_SAN_ALL:-0}" = 1 ] && CLANG_SAN_SCRIPTS="tests/e2e/*.sh tests/conformance/tabari.sh tests/conformance/petrarch.sh"
 

@@ -58,8 +58,11 @@ int cli_dict(int argc, char **argv);
 int cli_train(int argc, char **argv);
 
 /* Dictionary options shared by subcommands (dictargs.c): consumes argv[*i]
- * (and its value) if it is one; vg_dict_load_spec then loads the set. */
+ * (and its value) if it is one; cli_load_dicts then loads the set. */
 bool cli_dict_arg(vg_dict_spec *sp, int argc, char **argv, int *i);
+/* Loads the set the options name, through the image cache (vg_dict_open);
+ * NULL, with "vigil CMD: reason" on stderr, when an image is refused. */
+vg_dict *cli_load_dicts(vg_dict_spec *sp, vg_diag *diag, const char *cmd);
 
 /* Detector options shared by subcommands (watchargs.c): applies "--k 0.5"
  * and the like.  Returns 1 if opt is a detector option and val is valid, 0

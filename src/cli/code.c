@@ -127,7 +127,14 @@ int cli_code(int argc, char **argv)
     if (!fmt_given) fmt = guess_format(files.v[0]);
     vg_diag diag = {0};
     diag.echo = stderr;
-    vg_dict *d = vg_dict_load_spec(&sp, &diag);
+    vg_dict *d = cli_load_dicts(&sp, &diag, "code");
+    if (!d) {
+        vg_diag_free(&diag);
+        vg_vec_free(&files);
+        vg_dict_spec_free(&sp);
+        cli_modelspec_free(&ms);
+        return 2;
+    }
     size_t dict_errors = diag.errors;
     code_ctx cc = { d, tsv };
     if (tsv) vg_output_tsv_header(stdout);

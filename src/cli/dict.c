@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const cli_opt options[] = {
@@ -18,6 +19,7 @@ static const cli_opt options[] = {
     { "--format F", "unknown: how the corpus is written (jsonl, text, tabari, petrarch; "
                     "default: by extension)" },
     { "--top N", "unknown: names listed (default 50)" },
+    { "-o F", "compile: write the image to F (default: the image cache, for files named)" },
     { "--min N", "unknown: sentences a name must appear in (default 2)" },
     { NULL, NULL }
 };
@@ -28,6 +30,7 @@ const cli_help cli_help_dict = {
     .synopsis = "check [--expired DATE] [DICTIONARIES]\n"
                 "lookup PHRASE [--date DATE] [--json] [DICTIONARIES]\n"
                 "stats [--json] [DICTIONARIES]\n"
+                "compile [-o F] [DICTIONARIES]\n"
                 "unknown CORPUS... [--format F] [--date DATE] [--top N] [--min N] [DICTIONARIES]",
     .description =
         "check lints a dictionary set as a compiler would, \"file:line: error: ...\": "
@@ -38,6 +41,12 @@ const cli_help cli_help_dict = {
         "found at each word, with its file and line, the actor's dated codes with the one "
         "valid marked, agents composed, verbs with their codes and patterns.\n\n"
         "stats counts the entries of a set, with its load time and memory.\n\n"
+        "compile writes the set's compiled image: string tables, the first-word index, "
+        "patterns, synsets and options in one checksummed file that code, ingest and "
+        "validate map and use without parsing (--dict-image F; docs/dictionaries.md). "
+        "Sets of files are compiled into the image cache on first use anyway "
+        "($VIGIL_CACHE_DIR, else ~/.cache/vigil); an image whose files changed is "
+        "rebuilt, or refused when given alone.\n\n"
         "unknown lists the frequent proper names of a corpus, in subject or object "
         "position, that no dictionary codes: candidates for new actors "
         "(docs/dictionaries.md).",
@@ -46,6 +55,7 @@ const cli_help cli_help_dict = {
     .examples = "vigil dict check\n"
                 "vigil dict lookup \"Vucic\" --date 2023-09-29\n"
                 "VIGIL_DICT_DIR=dict vigil dict check --expired 2025-06-30\n"
+                "vigil dict compile --config PETR_config.ini -o phoenix.vgd\n"
                 "vigil dict unknown corpus.jsonl --top 20",
 };
 
@@ -57,6 +67,7 @@ typedef struct dict_args {
     int top, min;
     vg_format fmt;
     bool fmt_given;
+    const char *out;          /* compile -o */
 } dict_args;
 
 static bool date_arg(const char *s, int32_t *out)
@@ -77,6 +88,7 @@ static int parse_one(dict_args *a, int argc, char **argv, int *i)
     else if (!strcmp(s, "--expired") && has) { if (!date_arg(argv[++*i], &a->expired)) return 2; }
     else if (!strcmp(s, "--top") && has) { if (!cli_int(argv[++*i], 1, 1000000, &a->top)) return 2; }
     else if (!strcmp(s, "--min") && has) { if (!cli_int(argv[++*i], 1, 1000000, &a->min)) return 2; }
+    else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && has) a->out = argv[++*i];
     else if (!strcmp(s, "--format") && has) {
         if (!vg_format_parse(argv[++*i], &a->fmt)) return 2;
         a->fmt_given = true;
@@ -96,10 +108,16 @@ static void free_args(dict_args *a)
 }
 
 /* Loads the dictionaries; load problems are summarised on stderr. */
-static vg_dict *load(const dict_args *a, const char *cmd)
+static vg_dict *load(dict_args *a, const char *cmd)
 {
     vg_diag diag = {0};
-    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
+    char what[32];
+    snprintf(what, sizeof what, "dict %s", cmd);
+    vg_dict *d = cli_load_dicts(&a->sp, &diag, what);
+    if (!d) {
+        vg_diag_free(&diag);
+        return NULL;
+    }
     if (diag.errors)
         fprintf(stderr, "vigil dict %s: %zu dictionary errors (see `vigil dict check`)\n", cmd,
                 diag.errors);
@@ -122,7 +140,11 @@ static void print_gcc(const vg_diag *diag)
 static int cmd_check(dict_args *a)
 {
     vg_diag diag = {0};
-    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
+    vg_dict *d = cli_load_dicts(&a->sp, &diag, "dict check");
+    if (!d) {
+        vg_diag_free(&diag);
+        return 2;
+    }
     vg_check_opts o = { a->expired };
     vg_dict_check(d, &o, &diag);
     print_gcc(&diag);
@@ -146,6 +168,10 @@ static int cmd_lookup(dict_args *a)
         vg_buf_puts(&phrase, a->pos.v[i]);
     }
     vg_dict *d = load(a, "lookup");
+    if (!d) {
+        vg_buf_free(&phrase);
+        return 2;
+    }
     vg_buf out = {0};
     size_t n = vg_dict_explain(d, phrase.s, phrase.len, a->date ? a->date : cli_today(), a->json, &out);
     fwrite(out.s, 1, out.len, stdout);
@@ -202,6 +228,7 @@ static int cmd_stats(dict_args *a)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     vg_dict *d = load(a, "stats");
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!d) return 2;
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     long kb = rss_kb() - kb0;
     vg_dict_counts c;
@@ -209,6 +236,65 @@ static int cmd_stats(dict_args *a)
     print_stats(&c, ms, kb > 0 ? kb : 0, a->json);
     vg_dict_free(d);
     return 0;
+}
+
+/* ---- compile ---- */
+
+static int cmd_compile(dict_args *a)
+{
+    bool files = !vg_dict_spec_empty(&a->sp);
+    if (a->sp.image) {
+        fprintf(stderr, "vigil dict compile: --dict-image names an image to read; write with -o F\n");
+        return 2;
+    }
+    char *cache = NULL, *path = NULL;
+    const char *out = a->out;
+    if (!out) {
+        if (!files) {
+            fprintf(stderr, "vigil dict compile: the default dictionaries are compiled into "
+                    "vigil already; give -o F to write their image\n");
+            return 2;
+        }
+        const char *given = a->sp.cache_dir;
+        cache = given ? (*given ? vg_strdup(given) : NULL) : vg_dict_cache_dir();
+        if (!cache) {
+            fprintf(stderr, "vigil dict compile: no image cache ($VIGIL_CACHE_DIR is off): "
+                    "give -o F\n");
+            return 2;
+        }
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    vg_diag diag = {0};
+    char err[1024];
+    bool ok;
+    if (out) {
+        ok = vg_dict_compile_file(&a->sp, out, &diag, err, sizeof err);
+    } else {
+        /* through the cache: rebuilt unless sound and fresh */
+        a->sp.cache_dir = cache;
+        vg_dict *d = vg_dict_open(&a->sp, &diag, err, sizeof err);
+        ok = d != NULL;
+        vg_dict_free(d);
+        path = vg_dict_cache_path(&a->sp);
+        out = path;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    struct stat st;
+    if (ok && (!out || stat(out, &st) != 0)) {
+        snprintf(err, sizeof err, "%s was not written", out ? out : "the image");
+        ok = false;
+    }
+    if (ok)
+        printf("vigil dict compile: %s: %lld bytes, %zu dictionary errors, %.1f ms\n", out,
+               (long long)st.st_size, diag.errors, ms);
+    else
+        fprintf(stderr, "vigil dict compile: %s\n", err);
+    vg_diag_free(&diag);
+    free(cache);
+    free(path);
+    return ok ? 0 : 1;
 }
 
 /* ---- unknown ---- */
@@ -249,6 +335,7 @@ static int cmd_unknown(dict_args *a)
 {
     if (!a->pos.n) { cli_usage(&cli_help_dict, stderr); return 2; }
     vg_dict *d = load(a, "unknown");
+    if (!d) return 2;
     vg_unknown *u = vg_unknown_new(d);
     vg_code_opts co = { .default_date = a->date ? a->date : cli_today() };
     vg_diag diag = {0};
@@ -276,7 +363,7 @@ int cli_dict(int argc, char **argv)
         if (rc) { cli_usage(&cli_help_dict, stderr); free_args(&a); return rc; }
     }
     const char *cmd = argv[1];
-    bool no_pos = !strcmp(cmd, "check") || !strcmp(cmd, "stats");
+    bool no_pos = !strcmp(cmd, "check") || !strcmp(cmd, "stats") || !strcmp(cmd, "compile");
     int rc;
     if (no_pos && a.pos.n) {
         fprintf(stderr, "vigil dict %s: unexpected '%s'\n", cmd, a.pos.v[0]);
@@ -286,6 +373,7 @@ int cli_dict(int argc, char **argv)
     else if (!strcmp(cmd, "lookup")) rc = cmd_lookup(&a);
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&a);
     else if (!strcmp(cmd, "unknown")) rc = cmd_unknown(&a);
+    else if (!strcmp(cmd, "compile")) rc = cmd_compile(&a);
     else {
         fprintf(stderr, "vigil dict: unknown subcommand '%s'\n", cmd);
         cli_usage(&cli_help_dict, stderr);

@@ -3,8 +3,12 @@
  *   --config F             a PETRARCH PETR_config.ini
  *   --actors F (repeat)    --agents F (repeat)   --verbs F   --options F
  *   --discards F           --issues F
- * With none of them, Vigil's own default dictionaries are used
- * (vg_dict_load_spec). */
+ *   --dict-image F         a compiled image: alone, the set to use; with
+ *                          files, where their image is kept
+ *   --no-dict-cache        no image cache for the files named
+ * With none of them, Vigil's own default dictionaries are used (the
+ * image built in).  Sets of files are compiled once and then mapped from
+ * the cache (vg_dict_open, docs/dictionaries.md). */
 #include "cli.h"
 #include "date.h"
 #include "pipeline.h"
@@ -18,6 +22,10 @@
 bool cli_dict_arg(vg_dict_spec *sp, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
+    if (!strcmp(a, "--no-dict-cache")) {
+        sp->cache_dir = "";                  /* none (cli_load_dicts) */
+        return true;
+    }
     if (*i + 1 >= argc) return false;
     const char *v = argv[*i + 1];
     if (!strcmp(a, "--project")) sp->project = v;
@@ -28,9 +36,23 @@ bool cli_dict_arg(vg_dict_spec *sp, int argc, char **argv, int *i)
     else if (!strcmp(a, "--options")) sp->options = v;
     else if (!strcmp(a, "--discards")) vg_vec_push(&sp->discards, v);
     else if (!strcmp(a, "--issues")) vg_vec_push(&sp->issues, v);
+    else if (!strcmp(a, "--dict-image")) sp->image = v;
     else return false;
     (*i)++;
     return true;
+}
+
+vg_dict *cli_load_dicts(vg_dict_spec *sp, vg_diag *diag, const char *cmd)
+{
+    const char *given = sp->cache_dir;
+    char *cache = given ? NULL : vg_dict_cache_dir();
+    sp->cache_dir = given && *given ? given : cache;
+    char err[1024];
+    vg_dict *d = vg_dict_open(sp, diag, err, sizeof err);
+    if (!d) fprintf(stderr, "vigil %s: %s\n", cmd, err);
+    sp->cache_dir = given;
+    free(cache);
+    return d;
 }
 
 bool cli_int(const char *s, int lo, int hi, int *out)
@@ -93,7 +115,10 @@ bool cli_model_setup(cli_modelspec *ms, const vg_dict_spec *ds, vg_code_opts *co
         co->mopts.add_partial = 2;     /* above any probability: never */
     }
     bool hybrid;
-    if (!ms->coder) hybrid = ms->model || vg_dict_spec_empty(ds);
+    /* the defaults: no files named, and no image or an image of the defaults */
+    bool defaults = vg_dict_spec_empty(ds) &&
+                    (!ds->image || vg_dict_image_is_defaults(ds->image));
+    if (!ms->coder) hybrid = ms->model || defaults;
     else if (!strcmp(ms->coder, "hybrid")) hybrid = true;
     else if (!strcmp(ms->coder, "dict")) hybrid = false;
     else {

@@ -38,6 +38,11 @@ const cli_opt cli_dict_opts[] = {
     { "--options F", "a TABARI .options file" },
     { "--discards F", "a PETRARCH discards file (repeatable)" },
     { "--issues F", "a PETRARCH issues file (repeatable)" },
+    { "--dict-image F", "a compiled dictionary image (vigil dict compile): alone, the set to code "
+                        "with (refused if corrupt or its files changed); with dictionary files, "
+                        "where their image is kept (rebuilt when stale)" },
+    { "--no-dict-cache", "parse the files named every time, without the image cache "
+                         "($VIGIL_CACHE_DIR, else ~/.cache/vigil)" },
     { NULL, NULL }
 };
 

@@ -192,7 +192,12 @@ static int run(ingest_args *a)
         return 2;
     }
     vg_diag diag = { 0 };
-    vg_dict *d = vg_dict_load_spec(&a->sp, &diag);
+    vg_dict *d = cli_load_dicts(&a->sp, &diag, "ingest");
+    if (!d) {
+        vg_diag_free(&diag);
+        vg_store_free(st);
+        return 2;
+    }
     size_t dict_errors = diag.errors;
     vg_gazetteer *g = open_gazetteer(a->gazetteer);
     bool tty = isatty(2);

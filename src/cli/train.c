@@ -188,7 +188,13 @@ int cli_train(int argc, char **argv)
     if (task == VG_TASK_EVENT && !balance_given) to.balance = true;
     vg_diag diag = {0};
     diag.echo = stderr;
-    vg_dict *d = vg_dict_load_spec(&sp, &diag);
+    vg_dict *d = cli_load_dicts(&sp, &diag, "train");
+    if (!d) {
+        vg_diag_free(&diag);
+        vg_vec_free(&files);
+        vg_dict_spec_free(&sp);
+        return 2;
+    }
     vg_matcher *coder = vg_matcher_new(d, &d->opt);
     vg_trainset ts = { task, {0}, {0} };
     vg_buf info = {0};

@@ -70,12 +70,20 @@ int cli_validate(int argc, char **argv)
     diag.echo = stderr;
     vg_dict *d;
     if (project) {
-        d = vg_dict_new();
-        d->opt.tabari_compat = true;
-        vg_dict_load_tabari_project(d, project, &diag, NULL);
-        vg_dict_compile(d);
+        /* the project alone (its files name everything) */
+        vg_dict_spec ps = {0};
+        ps.project = project;
+        ps.image = sp.image;
+        ps.cache_dir = sp.cache_dir;
+        d = cli_load_dicts(&ps, &diag, "validate");
     } else {
-        d = vg_dict_load_spec(&sp, &diag);
+        d = cli_load_dicts(&sp, &diag, "validate");
+    }
+    if (!d) {
+        vg_diag_free(&diag);
+        vg_dict_spec_free(&sp);
+        cli_modelspec_free(&ms);
+        return 2;
     }
     /* hybrid with Vigil's own dictionaries, unless asked otherwise */
     vg_code_opts co = {0};

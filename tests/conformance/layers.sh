@@ -16,7 +16,7 @@ modules = {
     "text": (2, ["text"]), "ontology": (2, ["ontology"]), "tagger": (2, ["tagger"]),
     "record": (2, ["record"]),
     "input": (3, ["input", "input_xml"]),
-    "dict": (3, ["dict", "dict_tabari", "dict_petrarch", "dict_load"]),
+    "dict": (3, ["dict", "dict_tabari", "dict_petrarch", "dict_load", "dict_image"]),
     "analysis": (4, ["analysis"]),
     "match": (5, ["match"]), "unknown": (5, ["unknown"]), "dict_check": (5, ["dict_check"]),
     "model": (6, ["model", "model_train"]),

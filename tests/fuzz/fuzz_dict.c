@@ -48,7 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char phrase[] = "Serbian troops attacked Kosovo police in Vucic's name";
     explain(d, phrase, sizeof phrase - 1);
     for (size_t i = before; i < d->entries.n && i < before + 3; i++)
-        if (d->entries.v[i].text) explain(d, d->entries.v[i].text, strlen(d->entries.v[i].text));
+        if (d->entries.v[i].text) {
+            const char *t = vg_dict_str(d, d->entries.v[i].text);
+            explain(d, t, strlen(t));
+        }
     vg_diag_free(&diag);
     vg_dict_free(d);
     free(text);

@@ -278,6 +278,52 @@ static void test_corrupt(void **state)
     vg_buf_free(&b);
 }
 
+/* The memo gives the tags the model gives: on news, all-capital text,
+ * words longer than the memo holds, and after many words have pushed
+ * earlier ones out. */
+static void test_cached_same(void **state)
+{
+    (void)state;
+    const vg_tagger *t = vg_tagger_default();
+    assert_non_null(t);
+    vg_tagger_cache *c = vg_tagger_cache_new(t);
+    static const char *const sents[] = {
+        "Serbian police attacked Kosovo protesters near the border on Sunday .",
+        "SERBIAN POLICE ATTACKED KOSOVO PROTESTERS NEAR THE BORDER ON SUNDAY .",
+        "The Antidisestablishmentarianism-supporting parliamentarians voted , reports said .",
+        "They demanded that Russia withdraw its troops , but the minister refused .",
+        "Kosovo 's prime minister Albin Kurti met U.S. envoy Gabriel Escobar in Pristina .",
+    };
+    for (int round = 0; round < 3; round++) {
+        for (size_t k = 0; k < sizeof sents / sizeof *sents; k++) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s", sents[k]);
+            const char *w[64];
+            size_t l[64], n = 0;
+            for (char *sv = NULL, *p = strtok_r(buf, " ", &sv); p && n < 64; p = strtok_r(NULL, " ", &sv)) {
+                w[n] = p;
+                l[n++] = strlen(p);
+            }
+            unsigned char a[64], b[64];
+            vg_tagger_tag(t, w, l, n, a);
+            vg_tagger_tag_cached(t, c, w, l, n, b);
+            assert_memory_equal(a, b, n);
+        }
+        /* many other words: the memo's slots are reused */
+        for (int i = 0; i < 5000; i++) {
+            char word[16];
+            snprintf(word, sizeof word, "w%dx", i * 7919);
+            const char *w[3] = { "the", word, "said" };
+            size_t l[3] = { 3, strlen(word), 4 };
+            unsigned char a[3], b[3];
+            vg_tagger_tag(t, w, l, 3, a);
+            vg_tagger_tag_cached(t, c, w, l, 3, b);
+            assert_memory_equal(a, b, 3);
+        }
+    }
+    vg_tagger_cache_free(c);
+}
+
 static const char *const thread_sents[] = {
     "Serbia attacked Kosovo police on Sunday",
     "NATO was given command of a battalion",
@@ -322,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_small_model),
+        cmocka_unit_test(test_cached_same),
         cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_threads),
     };
