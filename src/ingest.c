@@ -132,18 +132,6 @@ static void resolve_place(const vg_gazetteer *g, const vg_post_text *pt, size_t 
     else actor_place(cs, nc, p);
 }
 
-/* The sentence's issues as the store keeps them: [{"code":"X","count":1}]. */
-static void issues_json(vg_buf *b, const vg_issue_counts *is)
-{
-    vg_buf_putc(b, '[');
-    for (size_t i = 0; i < is->n; i++) {
-        vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
-        vg_buf_json_str(b, is->v[i].code);
-        vg_buf_printf(b, ",\"count\":%u}", is->v[i].count);
-    }
-    vg_buf_putc(b, ']');
-}
-
 /* pt: scratch for the sentence window, reused across mentions. */
 static void add_mention(const ingest_ctx *x, const vg_record *rec, const vg_coded_record *cr,
                         size_t si, size_t ei, vg_post_text *pt, item *it)
@@ -172,7 +160,7 @@ static void add_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
     vg_output_matched_json(&it->strs, &cx, e);
     vg_buf_putc(&it->strs, '\0');
     vg_vec_push(&it->issues_off, it->strs.len);
-    issues_json(&it->strs, &s->r.issues);
+    vg_output_issues_json(&it->strs, s->r.issues.v, s->r.issues.n);
     vg_buf_putc(&it->strs, '\0');
     vg_vec_push(&it->ments, m);
 }

@@ -116,13 +116,13 @@ static void tsv_field(vg_buf *b, const char *s, size_t n)
     }
 }
 
-static void issues_json(vg_buf *b, const vg_issue_counts *is)
+void vg_output_issues_json(vg_buf *b, const vg_issue_count *v, size_t n)
 {
-    vg_buf_puts(b, ",\"issues\":[");
-    for (size_t i = 0; is && i < is->n; i++) {
+    vg_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
         vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
-        vg_buf_json_str(b, is->v[i].code);
-        vg_buf_printf(b, ",\"count\":%u}", is->v[i].count);
+        vg_buf_json_str(b, v[i].code);
+        vg_buf_printf(b, ",\"count\":%u}", v[i].count);
     }
     vg_buf_putc(b, ']');
 }
@@ -154,7 +154,8 @@ void vg_output_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
     vg_buf_json_str(b, vg_method_name(e->method));
     if (e->confidence >= 0) vg_buf_printf(b, ",\"confidence\":%.3f", e->confidence);
     else vg_buf_puts(b, ",\"confidence\":null");
-    issues_json(b, cx->issues);
+    vg_buf_puts(b, ",\"issues\":");
+    vg_output_issues_json(b, cx->issues ? cx->issues->v : NULL, cx->issues ? cx->issues->n : 0);
     if (e->flags & VG_EV_PASSIVE) vg_buf_puts(b, ",\"passive\":true");
     opt_str(b, "source_name", cx->source_name);
     opt_str(b, "url", cx->url);

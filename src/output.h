@@ -26,6 +26,10 @@ void vg_output_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
  * with the dictionary entries (file and line) that produced them. */
 void vg_output_matched_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e);
 
+/* Appends a sentence's issues as the JSON output and the store write them:
+ * [{"code":"X","count":1},...] (n = 0: []). */
+void vg_output_issues_json(vg_buf *b, const vg_issue_count *v, size_t n);
+
 /* Appends every event of a coded sentence as JSON lines. */
 void vg_output_jsonl(vg_buf *b, const vg_output_ctx *cx, const vg_result *r);
 

@@ -670,15 +670,7 @@ static const char *stored_json(vg_events *ev, const vg_event *e, vg_buf *b)
     json_num(b, "confidence", vg_event_confidence(e), "%.3f");
     vg_buf_puts(b, ",\"issues\":");
     if (!e->issues_recorded) vg_buf_puts(b, "null");
-    else {
-        vg_buf_putc(b, '[');
-        for (size_t i = 0; i < e->nissues; i++) {
-            vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
-            vg_buf_json_str(b, e->issues[i].code);
-            vg_buf_printf(b, ",\"count\":%u}", e->issues[i].count);
-        }
-        vg_buf_putc(b, ']');
-    }
+    else vg_output_issues_json(b, e->issues, e->nissues);
     json_field(b, "place", e->place);
     json_field(b, "place_adm1", e->place_adm1);
     json_field(b, "place_country", e->place_country);
