@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
 
 typedef vg_vec_int32_t i32vec;
 typedef vg_vec_uint32_t u32vec;
@@ -41,6 +44,88 @@ static void index_free(vg_dict_index *X_)
 {
     VG_INDEX_ARRAYS(FREE_ARRAY_)
     X_->maxlen = X_->lit_maxlen = 0;
+}
+
+/* ================================================================
+ * Sources and the image: the files a dictionary was read from (for telling
+ * a stale compiled image) and the mapping it may read from. */
+
+static uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+/* A 128-bit digest of contents (source files, set keys): two independent
+ * multiply-rotate hashes.  Not cryptographic: it tells whether a file
+ * changed, as a checksum does. */
+void vg_dict_digest(const void *data, size_t n, uint8_t out[16])
+{
+    const unsigned char *p = data;
+    const uint64_t P1 = 0x9E3779B185EBCA87ULL, P2 = 0xC2B2AE3D27D4EB4FULL;
+    uint64_t h[2] = { 0x243F6A8885A308D3ULL ^ n, 0x13198A2E03707344ULL + n };
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h[0] = rotl64(h[0] ^ (w * P2), 31) * P1;
+        h[1] = rotl64(h[1] ^ (w * P1), 27) * P2 + 0x52DCE729;
+    }
+    uint64_t t = 0;
+    for (size_t k = 0; i < n; i++, k++) t |= (uint64_t)p[i] << (8 * k);
+    h[0] = rotl64(h[0] ^ (t * P2), 31) * P1;
+    h[1] = rotl64(h[1] ^ (t * P1), 27) * P2;
+    for (int k = 0; k < 2; k++) {
+        uint64_t x = h[k] ^ h[1 - k] >> 29;
+        x ^= x >> 33;
+        x *= P2;
+        x ^= x >> 29;
+        x *= P1;
+        x ^= x >> 32;
+        memcpy(out + 8 * k, &x, 8);
+    }
+}
+
+/* path as an absolute one (sources are checked from any directory). */
+static char *abs_path(const char *path)
+{
+    if (path[0] == '/') return vg_strdup(path);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return vg_strdup(path);
+    return vg_path_join(cwd, path);
+}
+
+void vg_dict_note_source(vg_dict *d, const char *path, const char *text, size_t len)
+{
+    vg_dict_thaw(d);
+    char *full = abs_path(path);
+    if (!text) {
+        vg_source s;
+        memset(&s, 0, sizeof s);
+        s.path = vg_dict_strdup(d, full, strlen(full));
+        s.missing = 1;
+        s.size = -1;
+        struct stat st;
+        if (stat(full, &st) == 0) {
+            s.size = (int64_t)st.st_size;
+            s.mtime_ns = vg_stat_mtime_ns(&st);
+            s.ino = (uint64_t)st.st_ino;
+        }
+        vg_vec_push(&d->sources, s);
+    } else {
+        for (size_t i = d->sources.n; i-- > 0;) {
+            vg_source *s = &d->sources.v[i];
+            if (!s->missing || strcmp(vg_dict_str(d, s->path), full)) continue;
+            vg_dict_digest(text, len, s->digest);
+            s->missing = 0;
+            break;
+        }
+    }
+    free(full);
+}
+
+void vg_dict_unmap(vg_dict *d)
+{
+    if (!d->map) return;
+    if (d->map->addr) munmap(d->map->addr, d->map->len);
+    free(d->map);
+    d->map = NULL;
 }
 
 void vg_dict_free(vg_dict *d)

@@ -326,7 +326,13 @@ typedef struct vg_dict_index {
     uint32_t lit_maxlen;          /* longest literal */
 } vg_dict_index;
 
-typedef struct vg_dict_map vg_dict_map;
+/* The compiled image a dictionary reads from (dict_image.c maps it). */
+typedef struct vg_dict_map {
+    void *addr;               /* mmap'd region, or NULL for borrowed memory */
+    size_t len;
+    vg_str key;               /* the set the image was made from */
+    int64_t created_ns;       /* when it was written */
+} vg_dict_map;
 
 /* A dictionary.  Built by the loaders (its arrays then grow), or mapped
  * from a compiled image (dict_image.c: its arrays then point into the

@@ -61,13 +61,6 @@ _Static_assert(sizeof(vg_wkey) == 12, "vg_wkey has padding");
 _Static_assert(sizeof(vg_codeby) == sizeof(int32_t), "options are written as 32-bit fields");
 _Static_assert(sizeof(int) == sizeof(int32_t), "options are written as 32-bit fields");
 
-struct vg_dict_map {
-    void *addr;               /* mmap'd region, or NULL for borrowed memory */
-    size_t len;
-    vg_str key;               /* the set the image was made from */
-    int64_t created_ns;       /* when it was written */
-};
-
 /* ---- helpers ---- */
 
 static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
@@ -106,35 +99,6 @@ static uint64_t checksum(const unsigned char *p, size_t n)
     return h;
 }
 
-/* A 128-bit digest of contents (source files, set keys): two independent
- * multiply-rotate hashes.  Not cryptographic: it tells whether a file
- * changed, as a checksum does. */
-void vg_dict_digest(const void *data, size_t n, uint8_t out[16])
-{
-    const unsigned char *p = data;
-    const uint64_t P1 = 0x9E3779B185EBCA87ULL, P2 = 0xC2B2AE3D27D4EB4FULL;
-    uint64_t h[2] = { 0x243F6A8885A308D3ULL ^ n, 0x13198A2E03707344ULL + n };
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h[0] = rotl(h[0] ^ (w * P2), 31) * P1;
-        h[1] = rotl(h[1] ^ (w * P1), 27) * P2 + 0x52DCE729;
-    }
-    uint64_t t = 0;
-    for (size_t k = 0; i < n; i++, k++) t |= (uint64_t)p[i] << (8 * k);
-    h[0] = rotl(h[0] ^ (t * P2), 31) * P1;
-    h[1] = rotl(h[1] ^ (t * P1), 27) * P2;
-    for (int k = 0; k < 2; k++) {
-        uint64_t x = h[k] ^ h[1 - k] >> 29;
-        x ^= x >> 33;
-        x *= P2;
-        x ^= x >> 29;
-        x *= P1;
-        x ^= x >> 32;
-        memcpy(out + 8 * k, &x, 8);
-    }
-}
 
 /* The records' layout: sizes and field offsets, and the options. */
 static uint32_t layout_digest(void)
@@ -169,50 +133,7 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int64_t mtime_ns(const struct stat *st)
-{
-    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-}
 
-/* ---- sources ---- */
-
-/* path as an absolute one (sources are checked from any directory). */
-static char *abs_path(const char *path)
-{
-    if (path[0] == '/') return vg_strdup(path);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof cwd)) return vg_strdup(path);
-    return vg_path_join(cwd, path);
-}
-
-void vg_dict_note_source(vg_dict *d, const char *path, const char *text, size_t len)
-{
-    vg_dict_thaw(d);
-    char *full = abs_path(path);
-    if (!text) {
-        vg_source s;
-        memset(&s, 0, sizeof s);
-        s.path = vg_dict_strdup(d, full, strlen(full));
-        s.missing = 1;
-        s.size = -1;
-        struct stat st;
-        if (stat(full, &st) == 0) {
-            s.size = (int64_t)st.st_size;
-            s.mtime_ns = mtime_ns(&st);
-            s.ino = (uint64_t)st.st_ino;
-        }
-        vg_vec_push(&d->sources, s);
-    } else {
-        for (size_t i = d->sources.n; i-- > 0;) {
-            vg_source *s = &d->sources.v[i];
-            if (!s->missing || strcmp(vg_dict_str(d, s->path), full)) continue;
-            vg_dict_digest(text, len, s->digest);
-            s->missing = 0;
-            break;
-        }
-    }
-    free(full);
-}
 
 bool vg_dict_adopt(vg_dict *d, vg_dict *img)
 {
@@ -784,13 +705,6 @@ bool vg_dict_image_is_defaults(const char *path)
     return ok;
 }
 
-void vg_dict_unmap(vg_dict *d)
-{
-    if (!d->map) return;
-    if (d->map->addr) munmap(d->map->addr, d->map->len);
-    free(d->map);
-    d->map = NULL;
-}
 
 const char *vg_dict_image_key(const vg_dict *d)
 {
@@ -817,7 +731,7 @@ bool vg_dict_image_fresh(const vg_dict *d, char *why, size_t whysz)
         /* same size, time and file, and older than the image by more than
          * a file system's time granularity: unchanged; otherwise compare
          * the contents */
-        if (mtime_ns(&st) == s->mtime_ns && (uint64_t)st.st_ino == s->ino &&
+        if (vg_stat_mtime_ns(&st) == s->mtime_ns && (uint64_t)st.st_ino == s->ino &&
             s->mtime_ns < created - 2000000000LL)
             continue;
         size_t len;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void vg_oom(void)
@@ -391,6 +392,11 @@ void vg_diag_free(vg_diag *d)
 }
 
 /* ---- files ---- */
+
+int64_t vg_stat_mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
 
 char *vg_read_file(const char *path, size_t *len)
 {

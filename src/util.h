@@ -135,6 +135,10 @@ typedef struct vg_lines {
 void vg_lines_init(vg_lines *l, const char *text, size_t len);
 bool vg_lines_next(vg_lines *l, const char **s, size_t *n);
 
+/* A file's modification time in nanoseconds. */
+struct stat;
+int64_t vg_stat_mtime_ns(const struct stat *st);
+
 /* Reads a whole file; returns NULL (with errno set) on failure. */
 char *vg_read_file(const char *path, size_t *len);
 /* Directory part of path ("." if none); caller frees. */
