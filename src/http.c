@@ -160,9 +160,7 @@ static const char *mime_type(const char *path)
     return "application/octet-stream";
 }
 
-/* A static path: "/" or segments of [A-Za-z0-9_.-], none starting with '.'
- * (so no "..", no hidden files), no empty segment, bounded length. */
-static bool static_path_ok(const char *url)
+bool vg_http_static_path_ok(const char *url)
 {
     size_t n = strlen(url);
     if (n < 1 || n > MAX_PATH || url[0] != '/') return false;
@@ -201,7 +199,7 @@ static int open_asset(const vg_server *s, const char *url, off_t *size)
 static enum MHD_Result serve_static(vg_server *s, struct MHD_Connection *c, const char *url)
 {
     if (!s->assets) return send_error(c, 404, "dashboard not installed (see --assets)");
-    if (!static_path_ok(url)) return send_error(c, 400, "bad path");
+    if (!vg_http_static_path_ok(url)) return send_error(c, 400, "bad path");
     off_t size;
     int fd = open_asset(s, url, &size);
     if (fd < 0) return send_error(c, 404, "not found");
@@ -228,13 +226,11 @@ static int hex_val(char c)
     return -1;
 }
 
-/* Decodes %HH in place like MHD's default, except that %00 becomes 0x01, so
- * a NUL can never cut a path or value short ("/index.html%00.js"); the
- * path and parameter checks then reject the control character. */
-static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+/* Like MHD's default, except that %00 becomes 0x01, so a NUL can never cut
+ * a path or value short ("/index.html%00.js"); the path and parameter
+ * checks then reject the control character. */
+size_t vg_http_unescape(char *s)
 {
-    (void)cls;
-    (void)c;
     char *w = s;
     for (const char *r = s; *r; r++) {
         int hi, lo;
@@ -248,6 +244,13 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
     }
     *w = '\0';
     return (size_t)(w - s);
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return vg_http_unescape(s);
 }
 
 /* DNS rebinding guard: on a loopback address, Host must name loopback. */

@@ -56,6 +56,16 @@ typedef struct vg_server vg_server;
  * by commas.  False with the reason in *why. */
 bool vg_server_cors_ok(const char *cors, const char **why);
 
+/* Decodes %HH in place, as the server has libmicrohttpd do for the path
+ * and every parameter (%00 becomes 0x01, which the checks then refuse);
+ * returns the new length. */
+size_t vg_http_unescape(char *s);
+
+/* Is url a path the dashboard's files may be served under: "/" or segments
+ * of [A-Za-z0-9_.-], none starting with '.' (so no "..", no hidden files),
+ * no empty segment, bounded length? */
+bool vg_http_static_path_ok(const char *url);
+
 /* Opens the store and starts listening.  NULL with a reason in err. */
 vg_server *vg_server_start(const vg_server_opts *o, char *err, size_t errsz);
 int vg_server_port(const vg_server *s);
