@@ -8,6 +8,12 @@
 #   bench/ingest.sh [defaults|tabari|phoenix|all]   (default: all; the
 #                                                    target is >= 40,000
 #                                                    sentences/s)
+#   bench/ingest.sh ratio [RUNS]   one table: for each dictionary set,
+#       `vigil code -j 2` (JSON lines to /dev/null) and `vigil ingest -j 2`
+#       (a fresh SQLite store) on the same input, RUNS (default 3) runs of
+#       each taken alternately, median wall time; sentences/s of each and
+#       the ratio ingest/code (target >= 70%); the same for CPU seconds,
+#       which another load on the machine disturbs less.
 # Needs ../shared (or $VIGIL_SHARED); uses build/vigil (or $VIGIL).
 set -eu
 cd "$(dirname "$0")/.."
@@ -61,7 +67,40 @@ print("         bytes (tables with their indexes) per article %.0f, per mention 
          per.get("sentences", 0) / max(nm, 1), per.get("events", 0) / max(ne, 1)))
 PY
 }
+# median of the numbers on standard input
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+times_of() {  # COMMAND...: "wall-seconds cpu-seconds"
+    local TIMEFORMAT='%R %U %S' w u s
+    { time "$@" >/dev/null 2>"$T/err"; } 2>"$T/time" || { echo "failed: $*" >&2; tail -3 "$T/err" >&2; }
+    read -r w u s <"$T/time"
+    echo "$w $(calc "$u + $s")"
+}
+ratio() {  # RUNS
+    local runs=$1 set i c k cc kc sent
+    echo "median of $runs runs each, wall seconds (CPU seconds, user + system, in brackets)"
+    printf '%-8s %9s | %14s %11s | %14s %11s | %6s %9s\n' set sentences "code s (CPU)" "sent/s" \
+        "ingest s (CPU)" "sent/s" ratio "CPU ratio"
+    for set in defaults tabari phoenix; do
+        : >"$T/c"; : >"$T/i"
+        for ((i = 0; i < runs; i++)); do
+            # shellcheck disable=SC2086
+            times_of "$VIGIL" code -j 2 --date 2023-09-29 ${DICTS[$set]} "$T/in.jsonl" >>"$T/c"
+            sent=$(sed -n 's/.* \([0-9]*\) sentences,.*/\1/p' "$T/err" | tail -1)
+            rm -f "$T/r.db"*
+            # shellcheck disable=SC2086
+            times_of "$VIGIL" ingest --db "$T/r.db" -j 2 --date 2023-09-29 ${DICTS[$set]} \
+                "$T/in.jsonl" >>"$T/i"
+        done
+        rm -f "$T/r.db"*
+        c=$(cut -d' ' -f1 "$T/c" | median); k=$(cut -d' ' -f1 "$T/i" | median)
+        cc=$(cut -d' ' -f2 "$T/c" | median); kc=$(cut -d' ' -f2 "$T/i" | median)
+        printf '%-8s %9d | %6.2f (%5.2f) %11.0f | %6.2f (%5.2f) %11.0f | %5.0f%% %8.0f%%\n' "$set" \
+            "$sent" "$c" "$cc" "$(calc "$sent / $c")" "$k" "$kc" "$(calc "$sent / $k")" \
+            "$(calc "100 * $c / $k")" "$(calc "100 * $cc / $kc")"
+    done
+}
 case "${1:-all}" in
+    ratio) ratio "${2:-3}" ;;
     defaults|tabari|phoenix) run "$1" ;;
     *) run defaults; run tabari; run phoenix ;;
 esac

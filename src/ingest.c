@@ -16,9 +16,11 @@
  * the digest. */
 static void digest_field(vg_sha256_ctx *c, const vg_buf *b)
 {
-    char len[24];
-    int k = snprintf(len, sizeof len, "%zu:", b->len);
-    vg_sha256_add(c, len, (size_t)k);
+    char len[24], *p = len + sizeof len;
+    *--p = ':';
+    size_t n = b->len;
+    do *--p = (char)('0' + n % 10); while (n /= 10);    /* "%zu:", without snprintf's cost */
+    vg_sha256_add(c, p, (size_t)(len + sizeof len - p));
     if (b->len) vg_sha256_add(c, b->s, b->len);
 }
 
@@ -32,7 +34,12 @@ void vg_article_hash(const vg_record *rec, char out[33])
     digest_field(c, &rec->title);
     digest_field(c, &rec->text);
     vg_sha256_end(c, d);
-    for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[32] = '\0';
 }
 
 /* ======================================================= coded articles */
@@ -49,6 +56,7 @@ typedef struct item {
     VG_VEC(vg_mention) ments;
     VG_VEC(size_t) sent_off, matched_off, expr_off, issues_off;   /* into strs; SIZE_MAX: none */
     vg_buf strs;
+    vg_post_text pt;    /* scratch for a mention's sentence window, kept with the item */
 } item;
 
 static void item_free(void *p)
@@ -61,6 +69,7 @@ static void item_free(void *p)
     vg_vec_free(&it->expr_off);
     vg_vec_free(&it->issues_off);
     vg_buf_free(&it->strs);
+    vg_post_text_free(&it->pt);
 }
 
 typedef struct ingest_ctx {
@@ -181,10 +190,9 @@ static void fill_article(const ingest_ctx *x, const vg_record *rec, const vg_cod
         vg_vec_push(&it->sents, st);
         vg_vec_push(&it->sent_off, put_str(it, cr->text.s + cr->s.v[i].off, cr->s.v[i].len));
     }
-    vg_post_text pt = { 0 };
     for (size_t i = 0; i < cr->ns; i++)
-        for (size_t k = 0; k < cr->s.v[i].r.events.n; k++) add_mention(x, rec, cr, i, k, &pt, it);
-    vg_post_text_free(&pt);
+        for (size_t k = 0; k < cr->s.v[i].r.events.n; k++)
+            add_mention(x, rec, cr, i, k, &it->pt, it);
     /* strs is complete: offsets become pointers */
     for (size_t i = 0; i < it->sents.n; i++) it->sents.v[i].text = it->strs.s + it->sent_off.v[i];
     for (size_t i = 0; i < it->ments.n; i++) {

@@ -40,8 +40,10 @@ static const char schema[] =
     "  place_name TEXT, place_adm1 TEXT, place_country TEXT, lat DOUBLE PRECISION,\n"
     "  lon DOUBLE PRECISION, place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0,\n"
     "  place_raw TEXT, article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL,\n"
-    "  method TEXT, confidence DOUBLE PRECISION, issues TEXT);\n"
-    VG_STORE_INDEX_SQL
+    "  method TEXT, confidence DOUBLE PRECISION, issues TEXT);\n";
+
+/* After the tables and their indexes (ensure_indexes). */
+static const char schema_meta[] =
     "INSERT INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING;\n"
     "INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING;\n";
 
@@ -616,6 +618,38 @@ static bool pg_setup_reader(pg_be *b)
     return true;
 }
 
+static bool index_missing(void *ctx, int ncols, const char *const *v)
+{
+    *(bool *)ctx = ncols == 1 && v[0] && !strcmp(v[0], "t");
+    return false;
+}
+
+/* Creates the indexes of VG_STORE_INDEX_SQL that the store lacks, by name.
+ * Not simply each "CREATE ... IF NOT EXISTS": PostgreSQL refuses CREATE
+ * UNIQUE INDEX IF NOT EXISTS mentions_key on a mentions table partitioned
+ * by date even when an index of that name is there (docs/scaling.md). */
+static bool ensure_indexes(pg_be *b)
+{
+    for (const char *s = VG_STORE_INDEX_SQL; *s;) {
+        const char *nl = strchr(s, '\n'), *end = nl ? nl : s + strlen(s);
+        const char *k = strstr(s, "IF NOT EXISTS ");
+        if (k && k < end) {
+            char name[64], stmt[256];
+            k += strlen("IF NOT EXISTS ");
+            size_t n = strcspn(k, " ");
+            snprintf(name, sizeof name, "%.*s", (int)n, k);
+            snprintf(stmt, sizeof stmt, "%.*s", (int)(end - s), s);
+            const char *p[1] = { name };
+            bool missing = false;
+            if (!pg_query(&b->base, "SELECT to_regclass(?) IS NULL", p, 1, index_missing, &missing))
+                return false;
+            if (missing && !pexec(b, stmt)) return false;
+        }
+        s = nl ? nl + 1 : end;
+    }
+    return true;
+}
+
 static bool pg_setup(pg_be *b, int timeout_ms)
 {
     char set[160];
@@ -623,7 +657,7 @@ static bool pg_setup(pg_be *b, int timeout_ms)
                               "SET lock_timeout = %d", timeout_ms);
     bool ver = false;
     if (!pexec(b, set) || !pexec(b, "BEGIN") || !pexec(b, "SELECT pg_advisory_xact_lock(" INGEST_LOCK ")") ||
-        !pexec(b, schema) || !upgrade(b) ||
+        !pexec(b, schema) || !ensure_indexes(b) || !pexec(b, schema_meta) || !upgrade(b) ||
         !pg_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
                   check_version, &ver))
         return false;

@@ -3,9 +3,11 @@
 #include "store_be.h"
 #include "ontology.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SCHEMA_VERSION "2"
 
@@ -75,6 +77,8 @@ typedef struct sq_be {
     int budget;               /* progress-handler calls left (budget_left) */
     bool in_tx;
     int ckpt_rc;                    /* first failed checkpoint, see wal_hook */
+    int trace_fd;                   /* VIGIL_TRACE_SQL's file, or -1 (see trace_stmt) */
+    vg_strmap traced;               /* the statements this connection has logged */
 } sq_be;
 
 /* Records a SQLite error (msg, else the connection's message) with a plain
@@ -400,6 +404,8 @@ static void sq_close(vg_store_be *be)
     sqlite3_progress_handler(b->db, 0, NULL, NULL);
     for (int i = 0; i < S_N; i++) sqlite3_finalize(b->st[i]);
     sqlite3_close(b->db);
+    if (b->trace_fd >= 0) close(b->trace_fd);
+    vg_strmap_free(&b->traced);
     free(b);
 }
 
@@ -580,14 +586,45 @@ static bool sq_setup_reader(sq_be *b)
     return true;
 }
 
+/* VIGIL_TRACE_SQL=FILE (docs/store.md, "Query plans"): every distinct
+ * statement this connection runs is appended to FILE, one line each
+ * (newlines become spaces), in one write so that the connections of a
+ * server can share the file.  tests/e2e/queryplan.sh collects the
+ * statements of the readers this way and checks their plans. */
+static int trace_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+    sq_be *b = ctx;
+    const char *sql = x;
+    (void)p;
+    if (type != SQLITE_TRACE_STMT || !sql || !strncmp(sql, "--", 2)) return 0;
+    if (vg_strmap_get(&b->traced, sql) >= 0) return 0;
+    vg_strmap_put(&b->traced, sql, 1);
+    vg_buf line = { 0 };
+    for (const char *c = sql; *c; c++) vg_buf_putc(&line, *c == '\n' || *c == '\r' ? ' ' : *c);
+    vg_buf_putc(&line, '\n');
+    ssize_t w = write(b->trace_fd, line.s, line.len);
+    (void)w;                        /* a trace that cannot be written is not an error */
+    vg_buf_free(&line);
+    return 0;
+}
+
+static void trace_setup(sq_be *b)
+{
+    const char *f = getenv("VIGIL_TRACE_SQL");
+    b->trace_fd = f && *f ? open(f, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : -1;
+    if (b->trace_fd >= 0) sqlite3_trace_v2(b->db, SQLITE_TRACE_STMT, trace_stmt, b);
+}
+
 vg_store_be *vg_store_sqlite_open(const char *path, const vg_store_opts *o, char *err,
                                   size_t errsz)
 {
     sq_be *b = vg_calloc(1, sizeof *b);
     b->base.ops = &sq_ops;
     b->timeout_ms = o->lock_timeout_ms;
+    b->trace_fd = -1;
     int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &b->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) trace_setup(b);
     bool ok = rc != SQLITE_OK ? fail(b, rc, "cannot open")
               : o->read_only ? sq_setup_reader(b) : sq_setup(b);
     if (ok) return &b->base;

@@ -49,7 +49,7 @@ is pg_dedup "$(pq "SELECT num_mentions || '/' || num_articles || '/' || num_sour
 is pg_counts_exact "$(pq "SELECT count(*) FROM events e WHERE num_mentions != (SELECT count(*) \
     FROM mentions WHERE event_id = e.id) OR num_articles != (SELECT count(DISTINCT article_id) \
     FROM mentions WHERE event_id = e.id)") $(pq "SELECT count(*) > 0 FROM events")" "0 t"
-is pg_indexes "$(pq "SELECT count(*) FROM pg_indexes WHERE tablename = 'events'")" 8
+is pg_indexes "$(pq "SELECT count(*) FROM pg_indexes WHERE tablename = 'events'")" 7
 exports "$URL" "$T/pg"
 exports "$T/s.db" "$T/sq"
 same_exports pg_exports_equal_sqlite
