@@ -23,7 +23,7 @@ modules = {
     "output": (7, ["output"]), "pipeline": (7, ["pipeline"]),
     "validate": (8, ["validate"]),
     "post": (9, ["post", "dates", "places", "gazetteer"]),
-    "store": (10, ["store_types", "store_be", "store", "store_sqlite", "store_pg",
+    "store": (10, ["store_types", "store_be", "store", "store_sqlite", "store_pg", "store_monitor",
                    "store_read", "export"]),
     "ingest": (11, ["ingest"]),
     "watch": (12, ["watch", "watch_store", "watch_report"]),
