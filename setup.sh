@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config libutf8proc-dev libsqlite3-dev libxml2-dev
-          libmicrohttpd-dev libpq-dev libssl-dev libjansson-dev libcmocka-dev python3 curl
+          libmicrohttpd-dev libpq-dev libssl-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev python3 curl
           clang libclang-rt-14-dev)
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

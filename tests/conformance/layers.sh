@@ -12,10 +12,10 @@ root = sys.argv[1]
 # of modules of lower rank
 modules = {
     "util": (0, ["util"]), "date": (1, ["date"]), "sha256": (1, ["sha256"]),
-    "embedded": (1, ["embedded"]), "version": (1, ["version"]),
+    "embedded": (1, ["embedded"]), "version": (1, ["version"]), "fetch": (1, ["fetch"]),
     "text": (2, ["text"]), "ontology": (2, ["ontology"]), "tagger": (2, ["tagger"]),
     "record": (2, ["record"]),
-    "input": (3, ["input", "input_xml"]),
+    "input": (3, ["input", "input_xml"]), "feed": (3, ["feed", "feed_html"]),
     "dict": (3, ["dict", "dict_tabari", "dict_petrarch", "dict_load"]),
     "analysis": (4, ["analysis"]),
     "match": (5, ["match"]), "unknown": (5, ["unknown"]), "dict_check": (5, ["dict_check"]),
