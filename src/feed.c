@@ -533,14 +533,14 @@ bool vg_feed_parse(const char *data, size_t len, const char *base, size_t max_it
                    vg_feed *out, char *err, size_t errsz)
 {
     memset(out, 0, sizeof *out);
-    out->title = vg_strdup("");
-    out->link = vg_strdup("");
     if (!max_items) max_items = DEFAULT_MAX_ITEMS;
     if (len > (size_t)INT32_MAX) { snprintf(err, errsz, "document too large"); return false; }
     if (declares_entities(data, len)) {
         snprintf(err, errsz, "the document declares XML entities: refused (no feed needs them)");
         return false;
     }
+    out->title = vg_strdup("");
+    out->link = vg_strdup("");
     parse_err pe = { 0 };
     xmlParserCtxtPtr ctx = xmlNewParserCtxt();
     if (!ctx) vg_oom();

@@ -107,17 +107,24 @@ void vg_fetch_res_free(vg_fetch_res *r)
     free(r);
 }
 
-void vg_fetch_free(vg_fetch *f)
+void vg_fetch_free(vg_fetch *f, void (*free_tag)(void *tag))
 {
     if (!f) return;
     for (size_t i = 0; i < f->live.n; i++) {
         curl_multi_remove_handle(f->m, f->live.v[i]->h);
+        if (free_tag) free_tag(f->live.v[i]->req.tag);
         transfer_free(f->live.v[i]);
     }
     vg_vec_free(&f->live);
-    for (size_t i = f->qhead; i < f->queue.n; i++) transfer_free(f->queue.v[i]);
+    for (size_t i = f->qhead; i < f->queue.n; i++) {
+        if (free_tag) free_tag(f->queue.v[i]->req.tag);
+        transfer_free(f->queue.v[i]);
+    }
     vg_vec_free(&f->queue);
-    for (size_t i = f->dhead; i < f->done.n; i++) vg_fetch_res_free(f->done.v[i]);
+    for (size_t i = f->dhead; i < f->done.n; i++) {
+        if (free_tag) free_tag(f->done.v[i]->tag);
+        vg_fetch_res_free(f->done.v[i]);
+    }
     vg_vec_free(&f->done);
     curl_multi_cleanup(f->m);
     free(f->ua);

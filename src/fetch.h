@@ -50,7 +50,9 @@ typedef struct vg_fetch_res {
 /* user_agent: the User-Agent header; max_parallel: transfers running at
  * once (more wait their turn; 0: 16). */
 vg_fetch *vg_fetch_new(const char *user_agent, int max_parallel);
-void vg_fetch_free(vg_fetch *f);
+/* Stops every transfer; free_tag (may be NULL) gets the tag of each one
+ * that never finished, and of each finished one not yet handed out. */
+void vg_fetch_free(vg_fetch *f, void (*free_tag)(void *tag));
 
 /* Queues a transfer (copied).  False with a reason in err for a URL it
  * will not fetch (another scheme, too long). */

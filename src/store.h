@@ -202,11 +202,16 @@ bool vg_store_feeds_read(vg_store *st, bool (*fn)(void *ctx, const vg_feed_state
                          void *ctx);
 bool vg_store_feed_save(vg_store *st, const vg_feed_state *f);
 
-/* known[i]: item keys[i] or digests[i] was seen before (in feed_items, or
- * stored as an article).  At most 400 at a time. */
+/* known[i]: how item keys[i] with digests[i] was seen before, a set of
+ * VG_ITEM_* bits (0: never).  At most 400 at a time. */
 #define VG_STORE_ITEMS_MAX 400
+enum {
+    VG_ITEM_RECORDED = 1,       /* its key or its digest is in feed_items */
+    VG_ITEM_ARTICLE = 2,        /* an article has its key as id */
+    VG_ITEM_SAME_TEXT = 4       /* an article has its digest */
+};
 bool vg_store_items_known(vg_store *st, const char *const *keys, const char *const *digests,
-                          size_t n, bool *known);
+                          size_t n, unsigned char *known);
 typedef struct vg_item_row {
     const char *key, *feed, *digest, *article;   /* article: NULL unless stored */
     const char *status;     /* stored, duplicate, undated, future, empty, failed */

@@ -160,19 +160,17 @@ bool vg_store_feed_save(vg_store *st, const vg_feed_state *f)
 /* ================================================================ items */
 
 typedef struct known_ctx {
-    vg_strmap *keys, *digests;
-    bool *known;
+    vg_strmap *map;             /* keys or digests -> index */
+    unsigned char *known;
+    unsigned char bit;
 } known_ctx;
 
 /* Rows of one value: a key or a digest that is known. */
 static bool known_row(void *ctx, int nc, const char *const *v)
 {
     known_ctx *x = ctx;
-    if (nc < 1 || !v[0]) return true;
-    int i = vg_strmap_get(x->keys, v[0]);
-    if (i >= 0) x->known[i] = true;
-    i = vg_strmap_get(x->digests, v[0]);
-    if (i >= 0) x->known[i] = true;
+    int i = nc >= 1 && v[0] ? vg_strmap_get(x->map, v[0]) : -1;
+    if (i >= 0) x->known[i] |= x->bit;
     return true;
 }
 
@@ -185,7 +183,7 @@ static void in_list(vg_buf *sql, const char *col, size_t n)
 }
 
 bool vg_store_items_known(vg_store *st, const char *const *keys, const char *const *digests,
-                          size_t n, bool *known)
+                          size_t n, unsigned char *known)
 {
     if (!usable(st)) return false;
     if (n > VG_STORE_ITEMS_MAX) {
@@ -194,24 +192,24 @@ bool vg_store_items_known(vg_store *st, const char *const *keys, const char *con
     }
     vg_strmap km = { 0 }, dm = { 0 };
     for (size_t i = 0; i < n; i++) {
-        known[i] = false;
+        known[i] = 0;
         vg_strmap_put(&km, keys[i], (int)i);
         vg_strmap_put(&dm, digests[i], (int)i);
     }
-    known_ctx x = { &km, &dm, known };
     /* by key and digest in feed_items, by id and text hash in articles */
-    static const char *const cols[4][2] = {
-        { "SELECT item_key FROM feed_items WHERE ", "item_key" },
-        { "SELECT digest FROM feed_items WHERE ", "digest" },
-        { "SELECT id FROM articles WHERE ", "id" },
-        { "SELECT text_hash FROM articles WHERE ", "text_hash" },
+    static const struct { const char *sql, *col; bool digest; unsigned char bit; } qs[4] = {
+        { "SELECT item_key FROM feed_items WHERE ", "item_key", false, VG_ITEM_RECORDED },
+        { "SELECT digest FROM feed_items WHERE ", "digest", true, VG_ITEM_RECORDED },
+        { "SELECT id FROM articles WHERE ", "id", false, VG_ITEM_ARTICLE },
+        { "SELECT text_hash FROM articles WHERE ", "text_hash", true, VG_ITEM_SAME_TEXT },
     };
     bool ok = true;
     for (int q = 0; ok && n && q < 4; q++) {
         vg_buf sql = { 0 };
-        vg_buf_puts(&sql, cols[q][0]);
-        in_list(&sql, cols[q][1], n);
-        ok = vg_store_query(st, sql.s, q == 0 || q == 2 ? keys : digests, (int)n, known_row, &x);
+        vg_buf_puts(&sql, qs[q].sql);
+        in_list(&sql, qs[q].col, n);
+        known_ctx x = { qs[q].digest ? &dm : &km, known, qs[q].bit };
+        ok = vg_store_query(st, sql.s, qs[q].digest ? digests : keys, (int)n, known_row, &x);
         vg_buf_free(&sql);
     }
     vg_strmap_free(&km);

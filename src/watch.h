@@ -223,12 +223,13 @@ typedef VG_VEC(vg_dyad) vg_dyads;
 bool vg_watch_changed_dyads(vg_store *st, int64_t after, bool include_unknown, vg_dyads *out,
                             int64_t *last, char *err, size_t errsz);
 /* The alert as delivered (docs/monitor.md): the members of
- * vg_watch_alert_json, its key, detected_at (given, ISO 8601) and
+ * vg_watch_alert_json, its key (NULL: vg_watch_alert_key's), detected_at
+ * (given, ISO 8601) and
  * "driver_events": each driving event with its date, actors, code and
  * name, QuadClass, Goldstein, place, counts and its first report
  * (article, source, url, title, sentence). */
-bool vg_watch_alert_payload(vg_store *st, const vg_watch_alert *al, const char *detected_at,
-                            vg_buf *out, char *err, size_t errsz);
+bool vg_watch_alert_payload(vg_store *st, const vg_watch_alert *al, const char *key,
+                            const char *detected_at, vg_buf *out, char *err, size_t errsz);
 
 /* Dyads of groups with their counts over [from, to] (yyyymmdd, 0 = open),
  * as /api/dyads lists them (without "---" unless include_unknown). */

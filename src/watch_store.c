@@ -329,8 +329,8 @@ static bool driver_json(void *ctx, int nc, const char *const *v)
     return true;
 }
 
-bool vg_watch_alert_payload(vg_store *st, const vg_watch_alert *al, const char *detected_at,
-                            vg_buf *out, char *err, size_t errsz)
+bool vg_watch_alert_payload(vg_store *st, const vg_watch_alert *al, const char *key,
+                            const char *detected_at, vg_buf *out, char *err, size_t errsz)
 {
     size_t n = al->drivers.n < 100 ? al->drivers.n : 100;
     payload_ctx x = { .json = vg_calloc(n + 1, sizeof(char *)), .st = st };
@@ -356,8 +356,11 @@ bool vg_watch_alert_payload(vg_store *st, const vg_watch_alert *al, const char *
         x.json[i] = b.s;
     }
     if (ok) {
-        char key[VG_ALERT_KEY_MAX];
-        vg_watch_alert_key(al, key, sizeof key);
+        char own[VG_ALERT_KEY_MAX];
+        if (!key) {
+            vg_watch_alert_key(al, own, sizeof own);
+            key = own;
+        }
         size_t at = out->len;
         vg_watch_alert_json(al, out);
         out->len = at + (out->len - at) - 1;      /* reopen the object */

@@ -117,7 +117,7 @@ static bool emit(follow *f, const vg_watch_alert *a)
         char now[32], err[256];
         cli_iso_now(now);
         vg_buf out = {0};
-        if (!vg_watch_alert_payload(f->db, a, now, &out, err, sizeof err)) {
+        if (!vg_watch_alert_payload(f->db, a, NULL, now, &out, err, sizeof err)) {
             fprintf(stderr, "vigil alerts: %s\n", err);
             vg_buf_clear(&out);
             vg_watch_alert_json(a, &out);

@@ -27,7 +27,7 @@ modules = {
                    "store_read", "export"]),
     "ingest": (11, ["ingest"]),
     "watch": (12, ["watch", "watch_store", "watch_report"]),
-    "server": (13, ["server", "http", "api"]),
+    "server": (13, ["server", "http", "api"]), "monitor": (13, ["monitor", "deliver"]),
     "vigil": (14, ["vigil"]),
     "cli": (15, []),
 }

@@ -343,7 +343,7 @@ static void test_fetch_file(void **state)
     assert_non_null(res);
     assert_false(res->ok);
     vg_fetch_res_free(res);
-    vg_fetch_free(f);
+    vg_fetch_free(f, NULL);
     unlink(path);
 }
 
