@@ -559,16 +559,9 @@ bool vg_ingest_stream_code(vg_ingest_stream *s, const vg_record *recs, size_t n,
                 snprintf(r->error, sizeof r->error, "%s", sl->cr.ok ? "" : sl->cr.error);
                 r->mentions = sl->cr.ok ? sl->it.a.nment : 0;
             }
+            vg_coded_record_report(s->o->dict, diag, rec, &sl->cr);
             if (!sl->cr.ok) {
                 s->prog.bad++;
-                const char *id = rec->id.len ? rec->id.s : "?";
-                const char *hint = strcmp(sl->cr.error, "no date") ? "" : " (give --date)";
-                if (rec->line)
-                    vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "record %s (line %ld): %s%s, skipped",
-                                id, rec->line, sl->cr.error, hint);
-                else
-                    vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "record %s: %s%s, skipped", id,
-                                sl->cr.error, hint);
                 continue;
             }
             s->prog.articles++;
@@ -637,12 +630,15 @@ bool vg_ingest_stream_fd(vg_ingest_stream *s, int fd, const char *name,
         int wait = vg_ingest_stream_tick(s, &ok);
         if (!ok) break;
         struct pollfd pf = { fd, POLLIN, 0 };
-        int pr = poll(&pf, 1, wait < 0 || wait > 250 ? 250 : wait);
+        /* while articles wait, a pause of 50 ms in the input commits them:
+         * at once when the producer is idle, by time or count when not */
+        int pr = poll(&pf, 1, wait < 0 ? 250 : wait > 50 ? 50 : wait);
         if (pr < 0 && errno != EINTR) {
             vg_diag_add(diag, VG_DIAG_ERROR, name, 0, "cannot read: %s", strerror(errno));
             ok = false;
             break;
         }
+        if (pr == 0 && s->pending) ok = vg_ingest_stream_flush(s);
         if (pr <= 0) continue;
         /* everything there is now: a chunk of lines, coded together */
         for (int k = 0; k < 64; k++) {
@@ -739,7 +735,8 @@ bool vg_ingest_stream_dir(vg_ingest_stream *s, const char *dir, const volatile i
         int wait = vg_ingest_stream_tick(s, &ok);
         if (!ok) break;
         struct pollfd pf = { fd, POLLIN, 0 };
-        int pr = poll(&pf, 1, wait < 0 || wait > 250 ? 250 : wait);
+        int pr = poll(&pf, 1, wait < 0 ? 250 : wait > 50 ? 50 : wait);
+        if (pr == 0 && s->pending) ok = vg_ingest_stream_flush(s);
         if (pr <= 0) continue;
         char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
         ssize_t r = read(fd, ev, sizeof ev);

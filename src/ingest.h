@@ -12,7 +12,7 @@
  * (vg_ingest_stream_dir) or a caller (the monitor's feed items), coding
  * each chunk on the stream's threads and committing by count or by time,
  * whichever comes first, so that a record is stored within flush_ms of its
- * arrival.
+ * arrival (at once when the input pauses for 50 ms).
  *
  * No record is dated today behind the caller's back: a record without a
  * date takes code.default_date when the caller gives one, else it is

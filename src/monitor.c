@@ -75,6 +75,7 @@ struct vg_monitor {
     VG_VEC(batch *) batches;  /* waiting for pages */
     int64_t watermark;        /* the last mention watched */
     bool detect_due;
+    double next_detect;       /* at most one detection a second */
     double next_deliveries;
     double reconnect_at;
     int store_failures;
@@ -172,7 +173,7 @@ static bool prime(vg_monitor *m, char *err, size_t errsz);
 static bool open_store(vg_monitor *m, char *err, size_t errsz)
 {
     vg_store *st = vg_store_new(m->o.db, &m->o.store);
-    if (vg_store_error(st)[0] || !vg_store_monitor_init(st)) {
+    if (vg_store_error(st)[0] || !vg_store_monitor_init(st) || !vg_store_cache_limit(st, 16)) {
         snprintf(err, errsz, "%s", vg_store_error(st));
         vg_store_free(st);
         return false;
@@ -1081,7 +1082,10 @@ bool vg_monitor_run(vg_monitor *m, const volatile int *stop, char *err, size_t e
         }
         refresh_list(m);
         if (m->st) start_fetches(m, (int64_t)time(NULL));
-        if (m->st && m->detect_due) detect(m);
+        if (m->st && m->detect_due && vg_now() >= m->next_detect) {
+            detect(m);
+            m->next_detect = vg_now() + 1;
+        }
         start_deliveries(m);
         vg_fetch_res *r = vg_fetch_poll(m->fetch, 200);
         for (int k = 0; r && k < 64; k++) {

@@ -180,6 +180,9 @@ int vg_export_ncols(vg_export_fmt fmt);
  * was stored, whatever happened after its commit. */
 
 bool vg_store_monitor_init(vg_store *st);
+/* Caps the connection's page cache at mb megabytes (SQLite; PostgreSQL's
+ * memory is the server's): a process that runs for weeks stays flat. */
+bool vg_store_cache_limit(vg_store *st, int mb);
 
 /* A transaction of the caller's (nothing may be pending: flush first). */
 bool vg_store_begin(vg_store *st);

@@ -95,6 +95,15 @@ bool vg_store_monitor_init(vg_store *st)
     return vg_store_commit(st);
 }
 
+bool vg_store_cache_limit(vg_store *st, int mb)
+{
+    if (!usable(st)) return false;
+    if (!vg_store_backend(st)->ops->planner_hints) return true;      /* not SQLite */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mb * 1024);
+    return exec(st, sql, NULL, 0);
+}
+
 /* ================================================================ feeds */
 
 typedef struct feeds_ctx {

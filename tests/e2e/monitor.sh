@@ -113,7 +113,7 @@ run_backend() {  # KIND DB
     expect=$(( $(grep -c '<item>' "$F/wire.xml") + $(grep -c '<entry>' "$F/daily.xml") + 2 + big ))
     # (2: the malformed feed's complete items)
     phase "start_monitor"
-    start_monitor
+    start_monitor --port 0 --exec "cat >>'$W/exec.jsonl'"
     if wait_for 180 articles_are "$expect"; then ok "monitor_fills_store_$b"
     else fail "monitor_fills_store_$b" "$(count 'SELECT count(*) FROM articles') articles, want $expect; $(tail -3 "$LOG")"; fi
     wait_for 30 log_has "/slow: error: timed out"
@@ -137,6 +137,12 @@ run_backend() {  # KIND DB
        [ "$(count "SELECT count(*) FROM feed_items WHERE status = 'undated' AND item_key LIKE '%/undated/%'")" = 2 ]; then
         ok "monitor_undated_skipped_$b"
     else fail "monitor_undated_skipped_$b" "$(grep -c undated "$LOG") log lines"; fi
+    # the dashboard it serves
+    local dash
+    dash=$(sed -n 's|.*dashboard on \(http://[^ ]*\)/ .*|\1|p' "$LOG" | head -1)
+    if [ -n "$dash" ] && curl -s "$dash/api/meta" | grep -q '"events":[1-9]' &&
+       curl -s "$dash/api/dyads?limit=100" | grep -q '"dyad":"KSV-SRB"'; then ok "monitor_dashboard_$b"
+    else fail "monitor_dashboard_$b" "${dash:-no address logged}"; fi
     if [ "$(count 'SELECT count(*) FROM alerts')" = 0 ] && [ ! -s "$W/stdout" ]; then
         ok "monitor_no_alert_before_escalation_$b"
     else fail "monitor_no_alert_before_escalation_$b"; fi
@@ -197,7 +203,9 @@ print(b["key"], len(ev), "events")
 PYH
     if [ $? = 0 ]; then ok "monitor_escalation_delivered_once_$b # $(cat "$W/hookcheck")"
     else fail "monitor_escalation_delivered_once_$b" "$(tail -1 "$W/hookcheck")"; fi
-    if [ "$(count "SELECT count(*) FROM deliveries WHERE status = 'done' AND (target = 'stdout' OR (target LIKE 'http%' AND attempts = 3))")" = 2 ]; then
+    wait_for 20 test -s "$W/exec.jsonl"
+    if [ "$(count "SELECT count(*) FROM deliveries WHERE status = 'done' AND (target = 'stdout' OR target LIKE 'exec:%' OR (target LIKE 'http%' AND attempts = 3))")" = 3 ] &&
+       [ "$("$PY" -c 'import json,sys; print(" ".join(json.loads(l)["key"] for l in open(sys.argv[1])))' "$W/exec.jsonl")" = "$(head -1 "$W/hookcheck" | cut -d' ' -f1)" ]; then
         ok "monitor_delivery_log_$b"
     else fail "monitor_delivery_log_$b" "$(q 'SELECT target, status, attempts, last_error FROM deliveries')"; fi
 
@@ -259,6 +267,29 @@ PYK
     then ok "monitor_restart_no_duplicate_delivery_$b"
     else fail "monitor_restart_no_duplicate_delivery_$b"; fi
     phase "# every dyad named"
+    # --fetch-articles: the feed gives titles, the pages the text
+    if [ "$KIND" = sqlite ]; then
+        mkdir -p "$W/www/pages"
+        grep -E '"id": "example-(08|09|10)"' "$EX/border-crisis-2023.jsonl" >"$W/paged.jsonl"
+        "$PY" "$FX/feeds.py" pages "$W/www/pages" "$W/paged.jsonl"
+        "$PY" "$FX/feeds.py" rss "$F/paged.xml" "Paged" "$W/paged.jsonl" --pages --base "$BASE/pages"
+        echo "$BASE/feeds/paged.xml" >"$W/paged.feeds"
+        local keep_db=$DB keep_log=$LOG
+        DB=$W/paged.db LOG=$W/paged.log
+        "$VIGIL" monitor --db "$DB" --feeds "$W/paged.feeds" --every 1 --fetch-articles --no-stdout 2>"$LOG" &
+        local pm=$!
+        PIDS+=($pm)
+        wait_for 60 articles_are 3
+        kill -TERM $pm
+        wait $pm
+        local texts
+        texts=$(q "SELECT text FROM sentences ORDER BY article_id, sentence_no")
+        if articles_are 3 && grep -q "injuring about 30 soldiers" <<<"$texts" &&
+           ! grep -q "Markets rally\|Reader:\|Copyright" <<<"$texts" && log_has "3 pages read"; then
+            ok monitor_fetch_articles
+        else fail monitor_fetch_articles "$(tail -2 "$LOG")"; fi
+        DB=$keep_db LOG=$keep_log
+    fi
     # every dyad named in the alerts is one the other commands take
     local dy
     dy=$("$VIGIL" alerts --db "$DB" --format json | "$PY" -c 'import json,sys; print(" ".join(a["dyad"] for a in json.load(sys.stdin)))')
