@@ -194,12 +194,12 @@ print("| escalations | %d written, %d alerts received, %d missing, %d other aler
     len(esc), len(delays), len(missing), len(extra), dups))
 print("| escalation appearance to webhook | median %.1f s, 95th percentile %.1f s, max %.1f s |" % (
     q(delays, .5), q(delays, .95), delays[-1] if delays else float("nan")))
-print("| VmRSS after the first cycle | %.1f MB |" % (rss0 / 1024))
+print("| VmRSS after the first cycle | %.1f MiB |" % (rss0 / 1024))
 def rss_at(frac):   # the sample nearest to that point of the writer's run
     t = t_go + frac * wspan
     return min(rss, key=lambda s: abs(s[0] - t))[1] if rss else 0
-print("| VmRSS at 1/4, 1/2, 3/4 of the run | %.1f, %.1f, %.1f MB |" % tuple(rss_at(f) / 1024 for f in (.25, .5, .75)))
-print("| VmRSS at the end | %.1f MB (peak sampled %.1f MB) |" % (rss1 / 1024, peak / 1024))
+print("| VmRSS at 1/4, 1/2, 3/4 of the run | %.1f, %.1f, %.1f MiB |" % tuple(rss_at(f) / 1024 for f in (.25, .5, .75)))
+print("| VmRSS at the end | %.1f MiB (peak sampled %.1f MiB) |" % (rss1 / 1024, peak / 1024))
 print("| monitor exit status (SIGTERM) | %s |" % rc)
 growth = (rss1 - rss0) / rss0 * 100
 print()
