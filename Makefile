@@ -15,7 +15,7 @@
 # Flags given on the command line (make CFLAGS=-O0) are added to the required ones.
 
 CC      ?= cc
-PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto
+PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto libcurl
 
 # A missing package stops the build with its name (unless only cleaning).
 ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
@@ -81,7 +81,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SONAME  := libvigil.so.$(SOMAJOR)
 SOFILE  := libvigil.so.$(VERSION)
-COMMANDS := code validate ingest export series alerts report serve dict train version help
+COMMANDS := code validate ingest export series alerts report serve monitor dict train version help
 MAN     := $(BUILD)/man/vigil.1 $(COMMANDS:%=$(BUILD)/man/vigil-%.1)
 
 all: $(BUILD)/vigil $(BUILD)/libvigil.a $(BUILD)/$(SOFILE) $(MAN)

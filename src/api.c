@@ -672,100 +672,79 @@ static int api_alerts(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out
 
 /* ================================================================ dyads */
 
-typedef struct dyad_row {
-    char a[4], b[4];
-    long events, conflict, material, coop, gold_n;
-    double gold_sum;
-} dyad_row;
-
-typedef struct dyad_rows {
-    VG_VEC(dyad_row) r;
-    vg_strmap idx;
-} dyad_rows;
-
 static int cmp_active(const void *x, const void *y)
 {
-    const dyad_row *a = x, *b = y;
+    const vg_dyad_count *a = x, *b = y;
     if (a->events != b->events) return a->events > b->events ? -1 : 1;
-    return strcmp(a->a, b->a) ? strcmp(a->a, b->a) : strcmp(a->b, b->b);
+    int c = strcmp(a->d.a, b->d.a);
+    return c ? c : strcmp(a->d.b, b->d.b);
 }
 
 static int cmp_hostile(const void *x, const void *y)
 {
-    const dyad_row *a = x, *b = y;
+    const vg_dyad_count *a = x, *b = y;
     if (a->conflict != b->conflict) return a->conflict > b->conflict ? -1 : 1;
     return cmp_active(x, y);
 }
 
-static void dyad_rows_json(vg_buf *out, const dyad_row *r, size_t n, long limit)
+/* Each dyad is a pair of actor groups (vg_actor_group): a country, or an
+ * international organisation as itself (NATO, the UN, the EU), with the
+ * groups' names for the picker. */
+static void dyad_rows_json(vg_buf *out, const vg_dyad_count *r, size_t n, long limit)
 {
     vg_buf_putc(out, '[');
     for (size_t i = 0; i < n && i < (size_t)limit; i++) {
         double cci = r[i].events ? (double)(r[i].conflict - r[i].coop) / r[i].events : 0;
-        vg_buf_printf(out, "%s{\"dyad\":\"%s-%s\",\"a\":\"%s\",\"b\":\"%s\",\"events\":%ld,"
-                      "\"conflict\":%ld,\"material_conflict\":%ld,\"cooperation\":%ld,"
-                      "\"goldstein_mean\":%.3f,\"cci\":%.3f}", i ? "," : "", r[i].a, r[i].b,
-                      r[i].a, r[i].b, r[i].events, r[i].conflict, r[i].material, r[i].coop,
+        char dy[2 * VG_ACTOR_MAX + 2];
+        vg_dyad_format(&r[i].d, dy, sizeof dy);
+        vg_buf_puts(out, i ? ",{\"dyad\":" : "{\"dyad\":");
+        json_str(out, dy);
+        vg_buf_puts(out, ",\"a\":");
+        json_str(out, r[i].d.a);
+        vg_buf_puts(out, ",\"b\":");
+        json_str(out, r[i].d.b);
+        vg_buf_puts(out, ",\"a_name\":");
+        json_str(out, vg_actor_group_name(r[i].d.a));
+        vg_buf_puts(out, ",\"b_name\":");
+        json_str(out, vg_actor_group_name(r[i].d.b));
+        vg_buf_printf(out, ",\"events\":%ld,\"conflict\":%ld,\"material_conflict\":%ld,"
+                      "\"cooperation\":%ld,\"goldstein_mean\":%.3f,\"cci\":%.3f}",
+                      r[i].events, r[i].conflict, r[i].material, r[i].coop,
                       r[i].gold_n ? r[i].gold_sum / r[i].gold_n : 0.0, cci);
     }
     vg_buf_putc(out, ']');
 }
 
-static long num(const char *v) { return v ? atol(v) : 0; }
-
-/* Merges the rows of (a, b) and (b, a) into unordered pairs. */
-static bool dyad_add(void *ctx, int nc, const char *const *v)
-{
-    dyad_rows *rows = ctx;
-    char a[4], b[4], key[8];
-    if (nc != 8) return false;
-    snprintf(a, sizeof a, "%s", nz(v[0]));
-    snprintf(b, sizeof b, "%s", nz(v[1]));
-    int c = strcmp(a, b);
-    if (!c || !*a || !*b) return true;
-    snprintf(key, sizeof key, "%s-%s", c < 0 ? a : b, c < 0 ? b : a);
-    int i = vg_strmap_get(&rows->idx, key);
-    if (i < 0) {
-        dyad_row r = {0};
-        snprintf(r.a, sizeof r.a, "%s", c < 0 ? a : b);
-        snprintf(r.b, sizeof r.b, "%s", c < 0 ? b : a);
-        i = (int)rows->r.n;
-        vg_vec_push(&rows->r, r);
-        vg_strmap_put(&rows->idx, key, i);
-    }
-    dyad_row *r = &rows->r.v[i];
-    r->events += num(v[2]);
-    r->conflict += num(v[3]);
-    r->material += num(v[4]);
-    r->coop += num(v[5]);
-    r->gold_sum += v[6] ? strtod(v[6], NULL) : 0.0;
-    r->gold_n += num(v[7]);
-    return true;
-}
-
 static int api_dyads(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out)
 {
-    static const char *const allowed[] = { "from", "to", "limit", NULL };
+    static const char *const allowed[] = { "from", "to", "limit", "unknown", NULL };
     const char *bad = NULL, *why = args_check(q, allowed, &bad), *v;
     if (why) return fail(out, 400, why, bad);
     filter f;
     memset(&f, 0, sizeof f);
     long limit = 20;
+    bool unknown = false;
     if (!filter_dates(&f, q, &bad)) return fail(out, 400, "dates are YYYY-MM-DD", bad);
     if ((v = arg(q, "limit")) && !parse_uint(v, 1, 100, &limit))
         return fail(out, 400, "limit must be 1-100", "limit");
-    dyad_rows rows = {0};
-    bool ok = vg_store_read_dyads(st, f.f.from, f.f.to, dyad_add, &rows);
-    vg_strmap_free(&rows.idx);
-    if (!ok) { vg_vec_free(&rows.r); return db_error(a, out, st); }
+    if ((v = arg(q, "unknown"))) {
+        if (strcmp(v, "0") && strcmp(v, "1")) return fail(out, 400, "unknown must be 0 or 1", "unknown");
+        unknown = !strcmp(v, "1");
+    }
+    vg_dyad_counts rows = {0};
+    char err[256];
+    if (!vg_watch_dyad_counts(st, f.f.from, f.f.to, unknown, &rows, err, sizeof err)) {
+        vg_vec_free(&rows);
+        return db_error(a, out, st);
+    }
     vg_buf_puts(out, "{\"active\":");
-    if (rows.r.n) qsort(rows.r.v, rows.r.n, sizeof *rows.r.v, cmp_active);
-    dyad_rows_json(out, rows.r.v, rows.r.n, limit);
+    if (rows.n) qsort(rows.v, rows.n, sizeof *rows.v, cmp_active);
+    dyad_rows_json(out, rows.v, rows.n, limit);
     vg_buf_puts(out, ",\"hostile\":");
-    if (rows.r.n) qsort(rows.r.v, rows.r.n, sizeof *rows.r.v, cmp_hostile);
-    dyad_rows_json(out, rows.r.v, rows.r.n, limit);
-    vg_buf_printf(out, ",\"pairs\":%zu}", rows.r.n);
-    vg_vec_free(&rows.r);
+    if (rows.n) qsort(rows.v, rows.n, sizeof *rows.v, cmp_hostile);
+    dyad_rows_json(out, rows.v, rows.n, limit);
+    vg_buf_printf(out, ",\"pairs\":%zu}", rows.n);
+    vg_vec_free(&rows);
     return 200;
 }
 

@@ -6,9 +6,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ================================================================ digests */
 
@@ -178,12 +185,13 @@ static void add_mention(const ingest_ctx *x, const vg_record *rec, const vg_code
 static const char *field(const vg_buf *f) { return f->len ? f->s : NULL; }
 
 static void fill_article(const ingest_ctx *x, const vg_record *rec, const vg_coded_record *cr,
-                         item *it)
+                         item *it, const char *hash)
 {
     it->sents.n = it->ments.n = 0;
     it->sent_off.n = it->matched_off.n = it->expr_off.n = it->issues_off.n = 0;
     vg_buf_clear(&it->strs);
-    vg_article_hash(rec, it->hash);
+    if (hash) snprintf(it->hash, sizeof it->hash, "%s", hash);
+    else vg_article_hash(rec, it->hash);
     for (size_t i = 0; i < cr->ns; i++) {
         if (!cr->s.v[i].r.events.n) continue;
         vg_store_sentence st = { (int32_t)i, NULL };
@@ -221,7 +229,7 @@ static bool ingest_emit(void *ctx, const vg_record *rec, const vg_coded_record *
                         void *p)
 {
     (void)out;
-    if (cr->ok) fill_article(ctx, rec, cr, p);
+    if (cr->ok) fill_article(ctx, rec, cr, p, NULL);
     return true;
 }
 
@@ -267,10 +275,33 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool expand(const char *path, infiles *out, vg_diag *diag, int depth);
-
-static bool expand_dir(const char *path, infiles *out, vg_diag *diag, int depth)
+bool vg_ingest_wants_file(const char *path, bool fmt_given, vg_format fmt)
 {
+    static const struct { const char *ext; vg_format fmt; } exts[] = {
+        { ".jsonl", VG_FMT_JSONL }, { ".json", VG_FMT_JSONL }, { ".ndjson", VG_FMT_JSONL },
+        { ".xml", VG_FMT_PETRARCH }, { ".tabari", VG_FMT_TABARI }, { ".evt", VG_FMT_TABARI },
+        { ".txt", VG_FMT_TEXT }, { ".text", VG_FMT_TEXT },
+    };
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (base[0] == '.') return false;
+    const char *dot = strrchr(base, '.');
+    if (!dot) return fmt_given && fmt == VG_FMT_TEXT;
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (!strcmp(dot, exts[i].ext)) return !fmt_given || exts[i].fmt == fmt;
+    return false;
+}
+
+typedef struct expand_ctx {
+    const vg_ingest_opts *o;
+    vg_diag *diag;
+} expand_ctx;
+
+static bool expand(const expand_ctx *e, const char *path, infiles *out, int depth);
+
+static bool expand_dir(const expand_ctx *e, const char *path, infiles *out, int depth)
+{
+    vg_diag *diag = e->diag;
     DIR *d = opendir(path);
     if (!d) {
         vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read directory: %s", strerror(errno));
@@ -284,15 +315,16 @@ static bool expand_dir(const char *path, infiles *out, vg_diag *diag, int depth)
     if (names.n) qsort(names.v, names.n, sizeof *names.v, cmp_str);
     bool ok = true;
     for (size_t i = 0; i < names.n; i++) {
-        ok &= expand(names.v[i], out, diag, depth + 1);
+        ok &= expand(e, names.v[i], out, depth + 1);
         free(names.v[i]);
     }
     vg_vec_free(&names);
     return ok;
 }
 
-static bool expand(const char *path, infiles *out, vg_diag *diag, int depth)
+static bool expand(const expand_ctx *e, const char *path, infiles *out, int depth)
 {
+    vg_diag *diag = e->diag;
     struct stat sb;
     if (!strcmp(path, "-")) {
         infile f = { vg_strdup("-"), VG_FMT_JSONL, 0 };
@@ -304,8 +336,13 @@ static bool expand(const char *path, infiles *out, vg_diag *diag, int depth)
         return false;
     }
     if (S_ISDIR(sb.st_mode))
-        return depth < 64 ? expand_dir(path, out, diag, depth) : true;
+        return depth < 64 ? expand_dir(e, path, out, depth) : true;
     if (!S_ISREG(sb.st_mode) && depth) return true;   /* sockets etc. inside directories */
+    /* in a directory, only the input formats: not README.md, not embed.c */
+    if (depth && !vg_ingest_wants_file(path, e->o->fmt_given, e->o->fmt)) {
+        if (e->o->skipped) e->o->skipped(e->o->skipped_ctx, path);
+        return true;
+    }
     infile f = { vg_strdup(path), vg_format_by_name(path), (uint64_t)sb.st_size };
     vg_vec_push(out, f);
     return true;
@@ -343,8 +380,9 @@ bool vg_ingest_run(vg_store *st, const vg_ingest_opts *o, char *const *inputs, s
 {
     infiles files = { 0 };
     bool ok = true;
-    for (size_t i = 0; i < n; i++) ok &= expand(inputs[i], &files, diag, 0);
-    if (!n) ok &= expand("-", &files, diag, 0);
+    expand_ctx e = { o, diag };
+    for (size_t i = 0; i < n; i++) ok &= expand(&e, inputs[i], &files, 0);
+    if (!n) ok &= expand(&e, "-", &files, 0);
     memset(prog, 0, sizeof *prog);
     prog->started = vg_now();
     for (size_t i = 0; i < files.n; i++) prog->bytes_total += files.v[i].size;
@@ -360,4 +398,381 @@ bool vg_ingest_run(vg_store *st, const vg_ingest_opts *o, char *const *inputs, s
     for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
     vg_vec_free(&files);
     return ok && stored;
+}
+
+/* ================================================================ streams */
+
+typedef struct coder {
+    vg_matcher *m;
+    vg_decider *dc;           /* NULL: dictionaries only */
+} coder;
+
+typedef struct sslot {
+    const vg_record *rec;
+    const char *hash;         /* NULL: vg_article_hash */
+    vg_coded_record cr;
+    item it;
+} sslot;
+
+struct vg_ingest_stream {
+    vg_store *st;
+    const vg_ingest_opts *o;
+    ingest_ctx x;             /* what fill_article reads */
+    vg_ingest_progress prog;
+    int nthreads;
+    coder *coders;
+    VG_VEC(sslot) slots;      /* reused from chunk to chunk */
+    atomic_size_t next;
+    size_t n;                 /* slots of this chunk */
+    size_t pending;           /* articles added since the last commit */
+    double oldest;            /* vg_now() when the first of them was added */
+    bool failed;
+};
+
+static int flush_count(const vg_ingest_stream *s)
+{
+    return s->o->flush_count > 0 ? s->o->flush_count : 500;
+}
+
+static int flush_ms(const vg_ingest_stream *s)
+{
+    return s->o->flush_ms > 0 ? s->o->flush_ms : 1000;
+}
+
+vg_ingest_stream *vg_ingest_stream_new(vg_store *st, const vg_ingest_opts *o)
+{
+    vg_ingest_stream *s = vg_calloc(1, sizeof *s);
+    s->st = st;
+    s->o = o;
+    s->x.st = st;
+    s->x.o = o;
+    s->x.prog = &s->prog;
+    s->prog.started = vg_now();
+    s->nthreads = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    const vg_options *opt = o->opt ? o->opt : &o->dict->opt;
+    if (opt->tabari_compat && opt->forward) s->nthreads = 1;   /* records depend on each other */
+    s->coders = vg_calloc((size_t)s->nthreads, sizeof *s->coders);
+    for (int t = 0; t < s->nthreads; t++) {
+        s->coders[t].m = vg_matcher_new(o->dict, opt);
+        if (o->code.model)
+            s->coders[t].dc = vg_decider_new(o->code.model, o->code.fallback, &o->code.mopts);
+    }
+    return s;
+}
+
+bool vg_ingest_stream_flush(vg_ingest_stream *s)
+{
+    if (s->failed) return false;
+    s->pending = 0;
+    if (vg_store_flush(s->st)) return true;
+    s->failed = true;
+    return false;
+}
+
+bool vg_ingest_stream_free(vg_ingest_stream *s)
+{
+    if (!s) return true;
+    bool ok = vg_ingest_stream_flush(s);
+    for (int t = 0; t < s->nthreads; t++) {
+        vg_matcher_free(s->coders[t].m);
+        vg_decider_free(s->coders[t].dc);
+    }
+    free(s->coders);
+    for (size_t i = 0; i < s->slots.cap && s->slots.v; i++) {
+        if (i >= s->slots.n) break;
+        vg_coded_record_free(&s->slots.v[i].cr);
+        item_free(&s->slots.v[i].it);
+    }
+    vg_vec_free(&s->slots);
+    free(s);
+    return ok;
+}
+
+void vg_ingest_stream_progress(const vg_ingest_stream *s, vg_ingest_progress *p)
+{
+    *p = s->prog;
+}
+
+static void code_slots(vg_ingest_stream *s, const coder *c)
+{
+    size_t i;
+    while ((i = atomic_fetch_add(&s->next, 1)) < s->n) {
+        sslot *sl = &s->slots.v[i];
+        vg_code_record(c->m, c->dc, sl->rec, &s->o->code, &sl->cr);
+        if (sl->cr.ok) fill_article(&s->x, sl->rec, &sl->cr, &sl->it, sl->hash);
+    }
+}
+
+typedef struct sworker {
+    vg_ingest_stream *s;
+    const coder *c;
+    pthread_t th;
+    bool running;
+} sworker;
+
+static void *sworker_main(void *arg)
+{
+    sworker *w = arg;
+    code_slots(w->s, w->c);
+    return NULL;
+}
+
+/* Codes the chunk's slots: on the calling thread for a few records, on
+ * the stream's threads for more. */
+static void code_chunk(vg_ingest_stream *s)
+{
+    atomic_store(&s->next, 0);
+    int nt = s->nthreads;
+    if ((size_t)nt > s->n) nt = (int)s->n;
+    if (nt <= 1) { code_slots(s, &s->coders[0]); return; }
+    sworker ws[64];
+    for (int t = 1; t < nt; t++) {
+        ws[t] = (sworker){ s, &s->coders[t], 0, false };
+        ws[t].running = pthread_create(&ws[t].th, NULL, sworker_main, &ws[t]) == 0;
+    }
+    code_slots(s, &s->coders[0]);
+    for (int t = 1; t < nt; t++)
+        if (ws[t].running) pthread_join(ws[t].th, NULL);
+}
+
+int vg_ingest_stream_tick(vg_ingest_stream *s, bool *ok)
+{
+    *ok = !s->failed;
+    if (!s->pending) return -1;
+    double waited = (vg_now() - s->oldest) * 1000;
+    if (waited >= flush_ms(s)) {
+        *ok = vg_ingest_stream_flush(s);
+        return -1;
+    }
+    return (int)(flush_ms(s) - waited) + 1;
+}
+
+bool vg_ingest_stream_code(vg_ingest_stream *s, const vg_record *recs, size_t n,
+                           const char (*hashes)[33], vg_diag *diag, vg_ingest_result *res)
+{
+    if (s->failed) return false;
+    for (size_t at = 0; at < n;) {
+        size_t chunk = n - at, cap = (size_t)s->nthreads * 64;
+        if (chunk > cap) chunk = cap;
+        if (s->slots.n < chunk) {
+            vg_vec_reserve(&s->slots, chunk);
+            memset(s->slots.v + s->slots.n, 0, (chunk - s->slots.n) * sizeof *s->slots.v);
+            s->slots.n = chunk;
+        }
+        for (size_t i = 0; i < chunk; i++) {
+            s->slots.v[i].rec = &recs[at + i];
+            s->slots.v[i].hash = hashes ? hashes[at + i] : NULL;
+        }
+        s->n = chunk;
+        code_chunk(s);
+        for (size_t i = 0; i < chunk; i++) {
+            sslot *sl = &s->slots.v[i];
+            const vg_record *rec = sl->rec;
+            vg_ingest_result *r = res ? &res[at + i] : NULL;
+            if (r) {
+                r->ok = sl->cr.ok;
+                snprintf(r->error, sizeof r->error, "%s", sl->cr.ok ? "" : sl->cr.error);
+                r->mentions = sl->cr.ok ? sl->it.a.nment : 0;
+            }
+            vg_coded_record_report(s->o->dict, diag, rec, &sl->cr);
+            if (!sl->cr.ok) {
+                s->prog.bad++;
+                continue;
+            }
+            s->prog.articles++;
+            s->prog.sentences += (size_t)sl->it.a.n_sentences;
+            s->prog.events += sl->it.a.nment;
+            if (!s->pending) s->oldest = vg_now();
+            s->pending++;
+            if (!vg_store_add(s->st, &sl->it.a)) { s->failed = true; return false; }
+        }
+        at += chunk;
+        if (s->pending >= (size_t)flush_count(s) && !vg_ingest_stream_flush(s)) return false;
+    }
+    bool ok;
+    vg_ingest_stream_tick(s, &ok);
+    return ok;
+}
+
+/* Messages already echoed need not be kept by a stream that runs for days
+ * (the counts stay). */
+static void diag_trim(vg_diag *d)
+{
+    if (!d || !d->echo || d->msgs.n < 256) return;
+    for (size_t i = 0; i < d->msgs.n; i++) free(d->msgs.v[i].text);
+    d->msgs.n = 0;
+}
+
+/* ---- standard input, pipes ---- */
+
+/* Codes the complete lines of buf[0..len) as JSON lines; returns the bytes
+ * used (up to the last newline, or all at the end of the input). */
+static size_t code_lines(vg_ingest_stream *s, const char *name, const char *buf, size_t len,
+                         bool at_end, long *lineno, vg_diag *diag, bool *ok)
+{
+    size_t used = len;
+    while (used && buf[used - 1] != '\n') used--;
+    if (at_end) used = len;
+    if (!used) return 0;
+    VG_VEC(vg_record) recs = { 0 };
+    vg_reader *rd = vg_reader_new(VG_FMT_JSONL, name, buf, used);
+    vg_record rec;
+    memset(&rec, 0, sizeof rec);
+    while (vg_reader_next(rd, &rec, diag)) {
+        rec.line += *lineno;
+        vg_vec_push(&recs, rec);
+        memset(&rec, 0, sizeof rec);
+    }
+    vg_record_free(&rec);
+    vg_reader_free(rd);
+    for (size_t i = 0; i < used; i++) *lineno += buf[i] == '\n';
+    *ok = vg_ingest_stream_code(s, recs.v, recs.n, NULL, diag, NULL);
+    for (size_t i = 0; i < recs.n; i++) vg_record_free(&recs.v[i]);
+    vg_vec_free(&recs);
+    return used;
+}
+
+bool vg_ingest_stream_fd(vg_ingest_stream *s, int fd, const char *name,
+                         const volatile int *stop, vg_diag *diag)
+{
+    vg_buf buf = { 0 };
+    long lineno = 0;
+    bool ok = true, eof = false;
+    int fl = fcntl(fd, F_GETFL);
+    bool was_blocking = fl >= 0 && !(fl & O_NONBLOCK);
+    if (was_blocking) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    while (ok && !eof && !(stop && *stop)) {
+        int wait = vg_ingest_stream_tick(s, &ok);
+        if (!ok) break;
+        struct pollfd pf = { fd, POLLIN, 0 };
+        /* while articles wait, a pause of 50 ms in the input commits them:
+         * at once when the producer is idle, by time or count when not */
+        int pr = poll(&pf, 1, wait < 0 ? 250 : wait > 50 ? 50 : wait);
+        if (pr < 0 && errno != EINTR) {
+            vg_diag_add(diag, VG_DIAG_ERROR, name, 0, "cannot read: %s", strerror(errno));
+            ok = false;
+            break;
+        }
+        if (pr == 0 && s->pending) ok = vg_ingest_stream_flush(s);
+        if (pr <= 0) continue;
+        /* everything there is now: a chunk of lines, coded together */
+        for (int k = 0; k < 64; k++) {
+            char chunk[65536];
+            ssize_t r = read(fd, chunk, sizeof chunk);
+            if (r > 0) { vg_buf_putn(&buf, chunk, (size_t)r); continue; }
+            if (r == 0) eof = true;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                vg_diag_add(diag, VG_DIAG_ERROR, name, 0, "cannot read: %s", strerror(errno));
+                ok = false;
+            }
+            break;
+        }
+        size_t used = code_lines(s, name, buf.s ? buf.s : "", buf.len, eof, &lineno, diag, &ok);
+        diag_trim(diag);
+        if (used) {
+            memmove(buf.s, buf.s + used, buf.len - used);
+            buf.len -= used;
+            buf.s[buf.len] = '\0';
+        }
+    }
+    if (was_blocking) fcntl(fd, F_SETFL, fl);
+    vg_buf_free(&buf);
+    return vg_ingest_stream_flush(s) && ok;
+}
+
+/* ---- drop folders ---- */
+
+static vg_format format_of(const vg_ingest_stream *s, const char *path)
+{
+    return s->o->fmt_given ? s->o->fmt : vg_format_by_name(path);
+}
+
+/* Reads and codes one file of the folder. */
+static bool stream_file(vg_ingest_stream *s, const char *path,
+                        void (*on_file)(void *ctx, const char *path, size_t records), void *ctx,
+                        vg_diag *diag)
+{
+    size_t len;
+    char *text = vg_read_file(path, &len);
+    if (!text) {
+        vg_diag_add(diag, VG_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+        return true;
+    }
+    VG_VEC(vg_record) recs = { 0 };
+    size_t before = s->prog.articles + s->prog.bad;
+    vg_reader *rd = vg_reader_new(format_of(s, path), path, text, len);
+    vg_record rec;
+    memset(&rec, 0, sizeof rec);
+    bool ok = true;
+    while (ok && vg_reader_next(rd, &rec, diag)) {
+        vg_vec_push(&recs, rec);
+        memset(&rec, 0, sizeof rec);
+        if (recs.n == 256) {
+            ok = vg_ingest_stream_code(s, recs.v, recs.n, NULL, diag, NULL);
+            for (size_t i = 0; i < recs.n; i++) vg_record_free(&recs.v[i]);
+            recs.n = 0;
+        }
+    }
+    if (ok) ok = vg_ingest_stream_code(s, recs.v, recs.n, NULL, diag, NULL);
+    size_t nrec = s->prog.articles + s->prog.bad - before;
+    for (size_t i = 0; i < recs.n; i++) vg_record_free(&recs.v[i]);
+    vg_vec_free(&recs);
+    vg_record_free(&rec);
+    vg_reader_free(rd);
+    free(text);
+    if (on_file) on_file(ctx, path, nrec);
+    return ok;
+}
+
+bool vg_ingest_stream_dir(vg_ingest_stream *s, const char *dir, const volatile int *stop,
+                          void (*on_file)(void *ctx, const char *path, size_t records),
+                          void *ctx, vg_diag *diag)
+{
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0 || inotify_add_watch(fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF |
+                                                 IN_MOVE_SELF) < 0) {
+        vg_diag_add(diag, VG_DIAG_ERROR, dir, 0, "cannot watch: %s", strerror(errno));
+        if (fd >= 0) close(fd);
+        return false;
+    }
+    /* what is there already (watched first, so nothing falls between) */
+    infiles files = { 0 };
+    vg_ingest_opts o = *s->o;
+    expand_ctx e = { &o, diag };
+    bool ok = expand(&e, dir, &files, 0);
+    for (size_t i = 0; ok && i < files.n && !(stop && *stop); i++)
+        ok = stream_file(s, files.v[i].path, on_file, ctx, diag);
+    for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
+    vg_vec_free(&files);
+    if (ok) ok = vg_ingest_stream_flush(s);
+    bool gone = false;
+    while (ok && !gone && !(stop && *stop)) {
+        int wait = vg_ingest_stream_tick(s, &ok);
+        if (!ok) break;
+        struct pollfd pf = { fd, POLLIN, 0 };
+        int pr = poll(&pf, 1, wait < 0 ? 250 : wait > 50 ? 50 : wait);
+        if (pr == 0 && s->pending) ok = vg_ingest_stream_flush(s);
+        if (pr <= 0) continue;
+        char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+        ssize_t r = read(fd, ev, sizeof ev);
+        for (char *p = ev; r > 0 && p < ev + r;) {
+            const struct inotify_event *ie = (const struct inotify_event *)(void *)p;
+            p += sizeof *ie + ie->len;
+            if (ie->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+                vg_diag_add(diag, VG_DIAG_ERROR, dir, 0, "the folder was removed or moved");
+                gone = true;
+                break;
+            }
+            if (!ie->len || (ie->mask & IN_ISDIR) || ie->name[0] == '.') continue;
+            char *path = vg_path_join(dir, ie->name);
+            if (vg_ingest_wants_file(path, s->o->fmt_given, s->o->fmt))
+                ok = ok && stream_file(s, path, on_file, ctx, diag);
+            else if (s->o->skipped)
+                s->o->skipped(s->o->skipped_ctx, path);
+            diag_trim(diag);
+            free(path);
+        }
+    }
+    close(fd);
+    return vg_ingest_stream_flush(s) && ok && !gone;
 }

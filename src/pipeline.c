@@ -239,13 +239,19 @@ void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
                 (long)p->src.line);
 }
 
-static void report(const vg_dict *d, vg_diag *diag, const vg_record *rec,
-                   const vg_coded_record *cr)
+void vg_coded_record_report(const vg_dict *d, vg_diag *diag, const vg_record *rec,
+                            const vg_coded_record *cr)
 {
-    const char *id = rec->id.s ? rec->id.s : "?";
-    if (!cr->ok)
-        vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "record %s (line %ld): %s, skipped",
-                    id, rec->line, cr->error);
+    const char *id = rec->id.len ? rec->id.s : "?";
+    if (!cr->ok) {
+        const char *hint = strcmp(cr->error, "no date") ? "" : " (give --date)";
+        if (rec->line)
+            vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "record %s (line %ld): %s%s, skipped",
+                        id, rec->line, cr->error, hint);
+        else
+            vg_diag_add(diag, VG_DIAG_ERROR, NULL, 0, "record %s: %s%s, skipped", id, cr->error,
+                        hint);
+    }
     else if (cr->repaired)
         vg_diag_add(diag, VG_DIAG_WARNING, NULL, 0,
                     "record %s: %zu invalid UTF-8 or control bytes replaced", id, cr->repaired);
@@ -280,7 +286,7 @@ static bool commit_batch(const vg_dict *d, batch *b, const vg_pipeline_io *io, v
     for (size_t i = 0; i < b->n; i++) {
         slot *s = &b->slots[i];
         count(stats, &s->cr);
-        report(d, diag, &s->rec, &s->cr);
+        vg_coded_record_report(d, diag, &s->rec, &s->cr);
         if (s->out.len && io->out) fwrite(s->out.s, 1, s->out.len, io->out);
         if (!s->keep) return false;
         if (io->commit && !io->commit(io->ctx, &s->rec, &s->cr, &s->out, s->item)) return false;

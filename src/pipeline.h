@@ -48,6 +48,12 @@ void vg_code_record(vg_matcher *c, vg_decider *dc, const vg_record *rec, const v
 void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,
                           const vg_result *r, vg_diag *diag);
 
+/* Reports one coded record to diag: why it was skipped (a missing date
+ * with the hint to give one), repaired bytes, truncated sentences and
+ * vg_sentence_warnings. */
+void vg_coded_record_report(const vg_dict *d, vg_diag *diag, const vg_record *rec,
+                            const vg_coded_record *cr);
+
 /* Called on a worker thread for every record, as soon as it is coded; may
  * append text to out and fill item (see vg_pipeline_io.item_size).
  * Returns false to stop. */

@@ -170,4 +170,108 @@ bool vg_store_export(vg_store *st, const vg_export_opts *o, FILE *f);
  * one more). */
 int vg_export_ncols(vg_export_fmt fmt);
 
+/* ============================================= the monitor (store_monitor.c)
+ *
+ * Tables of `vigil monitor`, added beside the event tables by
+ * vg_store_monitor_init (CREATE ... IF NOT EXISTS; the event schema and
+ * its version are untouched; docs/monitor.md):
+ *   feeds        one row per feed URL: conditional-GET validators, failures
+ *                and the next fetch (backoff), the last status;
+ *   feed_items   every item seen, by key (normalised link or guid) and
+ *                content digest, with what became of it;
+ *   alerts       every alert the monitor has seen, by key, with its payload;
+ *   deliveries   one row per alert and target: pending, done or failed,
+ *                attempts and the next one;
+ *   monitor_state  key/value: the last mention watched, ...
+ * A stored item is also an article whose id is the item key and whose
+ * text_hash is its digest, so the articles table alone tells that an item
+ * was stored, whatever happened after its commit. */
+
+bool vg_store_monitor_init(vg_store *st);
+/* Caps the connection's page cache at mb megabytes (SQLite; PostgreSQL's
+ * memory is the server's): a process that runs for weeks stays flat. */
+bool vg_store_cache_limit(vg_store *st, int mb);
+
+/* A transaction of the caller's (nothing may be pending: flush first). */
+bool vg_store_begin(vg_store *st);
+bool vg_store_commit(vg_store *st);
+void vg_store_rollback(vg_store *st);
+
+typedef struct vg_feed_state {
+    char url[1024];
+    char etag[256], last_modified[128];
+    int failures;               /* consecutive */
+    int64_t next_fetch;         /* unix seconds; 0: now */
+    int64_t last_fetch, last_ok;
+    char status[64];            /* "ok", "not modified", "http 404", "error", ... */
+    char error[256];            /* the last error ("" after a success) */
+    int64_t items;              /* items stored from it, in all */
+} vg_feed_state;
+
+/* Every feed's state, one at a time to fn (false stops). */
+bool vg_store_feeds_read(vg_store *st, bool (*fn)(void *ctx, const vg_feed_state *f),
+                         void *ctx);
+bool vg_store_feed_save(vg_store *st, const vg_feed_state *f);
+
+/* known[i]: how item keys[i] with digests[i] was seen before, a set of
+ * VG_ITEM_* bits (0: never).  At most 400 at a time. */
+#define VG_STORE_ITEMS_MAX 400
+enum {
+    VG_ITEM_RECORDED = 1,       /* its key or its digest is in feed_items */
+    VG_ITEM_ARTICLE = 2,        /* an article has its key as id */
+    VG_ITEM_SAME_TEXT = 4       /* an article has its digest */
+};
+bool vg_store_items_known(vg_store *st, const char *const *keys, const char *const *digests,
+                          size_t n, unsigned char *known);
+typedef struct vg_item_row {
+    const char *key, *feed, *digest, *article;   /* article: NULL unless stored */
+    const char *status;     /* stored, duplicate, undated, future, empty, failed */
+} vg_item_row;
+/* Records items (an existing key is kept as it is). */
+bool vg_store_items_record(vg_store *st, const vg_item_row *rows, size_t n, int64_t now);
+
+/* monitor_state values ("" when absent). */
+bool vg_store_state_get(vg_store *st, const char *key, char *val, size_t valsz);
+bool vg_store_state_put(vg_store *st, const char *key, const char *val);
+
+/* The mentions stored after id `after`: (source, target) pairs to fn,
+ * each pair once; *last: the highest mention id (after when none). */
+bool vg_store_mentions_since(vg_store *st, int64_t after, int64_t *last, vg_row_fn fn,
+                             void *ctx);
+/* The highest mention id (0 when there is none). */
+bool vg_store_last_mention(vg_store *st, int64_t *last);
+/* Events of [from, to] (yyyymmdd; 0 = open) grouped by full source and
+ * target codes: source, target, events, conflict, material_conflict,
+ * cooperation, goldstein_sum, goldstein_n. */
+bool vg_store_read_code_pairs(vg_store *st, int32_t from, int32_t to, vg_row_fn fn, void *ctx);
+
+typedef struct vg_alert_row {
+    const char *key, *dyad, *start, *end, *trigger;   /* dates YYYY-MM-DD */
+    bool ongoing;
+    const char *payload;        /* JSON */
+    bool deliver;               /* false: recorded as history, never delivered */
+} vg_alert_row;
+/* A dyad's known alerts: key, start, end to fn. */
+bool vg_store_alerts_of(vg_store *st, const char *dyad, vg_row_fn fn, void *ctx);
+/* Inserts an alert, or updates the end, ongoing and payload of the one
+ * with its key; now: ISO 8601. */
+bool vg_store_alert_put(vg_store *st, const vg_alert_row *a, const char *now);
+/* Number of alerts stored (and of those recorded for delivery). */
+bool vg_store_alerts_count(vg_store *st, long long *all, long long *delivered);
+
+/* A delivery of alert key to target, due at next (unix seconds); an
+ * existing one is left alone. */
+bool vg_store_delivery_add(vg_store *st, const char *key, const char *target, int64_t next);
+/* Pending deliveries due at now, oldest first, at most limit: alert key,
+ * target, attempts, payload. */
+bool vg_store_deliveries_due(vg_store *st, int64_t now, int limit, vg_row_fn fn, void *ctx);
+/* Marks an attempt: status "done", "pending" (again at next) or "failed"
+ * (given up); err NULL after a success. */
+bool vg_store_delivery_mark(vg_store *st, const char *key, const char *target,
+                            const char *status, int attempts, int64_t now, int64_t next,
+                            const char *err);
+/* Deliveries by status: pending, done, failed. */
+bool vg_store_deliveries_count(vg_store *st, long long *pending, long long *done,
+                               long long *failed);
+
 #endif

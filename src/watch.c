@@ -12,37 +12,114 @@
 
 /* ================================================================ names */
 
+/* An actor prefix at s: "---" then letters/digits, or letters/digits;
+ * stops at the first other character.  Returns its length (0: none) or
+ * -1 when it is too long; *why tells what is wrong. */
+static int actor_len(const char *s, const char **why)
+{
+    int n = !strncmp(s, "---", 3) ? 3 : 0;
+    while (vg_isalnum((unsigned char)s[n])) {
+        if (++n > VG_ACTOR_MAX) { *why = "actor code too long (max 32)"; return -1; }
+    }
+    if (!n) *why = *s ? "actor code must be letters and digits (or --- then letters and digits)"
+                      : "empty actor code";
+    return n;
+}
+
+static void copy_upper(char *out, const char *s, int n)
+{
+    for (int i = 0; i < n; i++) out[i] = (char)vg_toupper((unsigned char)s[i]);
+    out[n] = '\0';
+}
+
 bool vg_dyad_actor_parse(const char *s, char *out, const char **why)
 {
-    size_t n = 0;
-    for (; s[n]; n++) {
-        if (n >= VG_ACTOR_MAX) { *why = "actor code too long (max 32)"; return false; }
-        if (!vg_isalnum((unsigned char)s[n])) {
-            *why = "actor code must be letters and digits";
-            return false;
-        }
-        out[n] = (char)vg_toupper((unsigned char)s[n]);
+    int n = actor_len(s, why);
+    if (n <= 0) return false;
+    if (s[n]) {
+        *why = "actor code must be letters and digits (or --- then letters and digits)";
+        return false;
     }
-    out[n] = '\0';
-    if (!n) { *why = "empty actor code"; return false; }
+    copy_upper(out, s, n);
     return true;
 }
 
 bool vg_dyad_parse(const char *s, vg_dyad *out, const char **why)
 {
-    const char *dash = strchr(s, '-');
-    if (!dash || strchr(dash + 1, '-')) { *why = "dyad must be A-B (e.g. SRB-KSV)"; return false; }
-    size_t la = (size_t)(dash - s);
-    if (la > VG_ACTOR_MAX) { *why = "actor code too long (max 32)"; return false; }
-    char a[VG_ACTOR_MAX + 1];
-    memcpy(a, s, la);
-    a[la] = '\0';
-    return vg_dyad_actor_parse(a, out->a, why) && vg_dyad_actor_parse(dash + 1, out->b, why);
+    static const char shape[] = "dyad must be A-B (e.g. SRB-KSV; ---, the unknown country, "
+                                "as in ----BIH)";
+    int la = actor_len(s, why);
+    if (la < 0) return false;
+    if (!la || s[la] != '-') { *why = shape; return false; }
+    const char *b = s + la + 1;
+    int lb = actor_len(b, why);
+    if (lb < 0) return false;
+    if (!lb || b[lb]) { *why = shape; return false; }
+    copy_upper(out->a, s, la);
+    copy_upper(out->b, b, lb);
+    return true;
 }
 
 bool vg_dyad_actor_match(const char *code, const char *prefix)
 {
     return strncmp(code, prefix, strlen(prefix)) == 0;
+}
+
+void vg_dyad_format(const vg_dyad *d, char *buf, size_t bufsz)
+{
+    snprintf(buf, bufsz, "%s-%s", d->a, d->b);
+}
+
+/* ================================================================ groups */
+
+void vg_actor_group(const char *code, char *out)
+{
+    size_t n = strlen(code), k = n < 3 ? n : 3;
+    if (!strncmp(code, "IGOUNO", 6)) k = 6;
+    else if (!strncmp(code, "IGO", 3) || !strncmp(code, "IMG", 3)) k = n < 9 ? n : 9;
+    memcpy(out, code, k);
+    out[k] = '\0';
+}
+
+bool vg_actor_group_unknown(const char *group)
+{
+    return !strcmp(group, "---");
+}
+
+/* Organisations with a name a reader knows them by (codes from
+ * dict/actors-international.txt). */
+static const struct { const char *code, *name; } org_names[] = {
+    { "IGOUNO", "United Nations" }, { "IGOWSTNAT", "NATO" },
+    { "IGOEUREEC", "European Union" }, { "IGOAFRAFU", "African Union" },
+    { "IGOEURSCE", "OSCE" }, { "IGOEURCOE", "Council of Europe" },
+    { "IGOBUSIMF", "IMF" }, { "IGOSEAASN", "ASEAN" }, { "IGOMEAARL", "Arab League" },
+    { "IGOJUDICC", "International Criminal Court" }, { "IGOWAFWAS", "ECOWAS" },
+    { "IGOPGSGCC", "Gulf Cooperation Council" }, { "IGOOAS", "Organization of American States" },
+    { "IGOMOSOIC", "Organisation of Islamic Cooperation" },
+    { "IGOEAFIGD", "IGAD" }, { "IMGMOSALQ", "al-Qaeda" }, { "IMGMOSISI", "Islamic State" },
+    { "IGO", "international organisations" }, { "NGO", "non-governmental organisations" },
+    { "---", "unknown" },
+};
+
+const char *vg_actor_group_name(const char *group)
+{
+    for (size_t i = 0; i < sizeof org_names / sizeof *org_names; i++)
+        if (!strcmp(group, org_names[i].code)) return org_names[i].name;
+    const vg_country *c = strlen(group) == 3 ? vg_country_get(group) : NULL;
+    return c ? c->name : NULL;
+}
+
+bool vg_dyad_of_codes(const char *src, const char *tgt, vg_dyad *out)
+{
+    char a[VG_ACTOR_MAX + 1], b[VG_ACTOR_MAX + 1];
+    if (strlen(src) > VG_ACTOR_MAX || strlen(tgt) > VG_ACTOR_MAX) return false;
+    vg_actor_group(src, a);
+    vg_actor_group(tgt, b);
+    int c = strcmp(a, b);
+    if (!c || !*a || !*b) return false;
+    snprintf(out->a, sizeof out->a, "%s", c < 0 ? a : b);
+    snprintf(out->b, sizeof out->b, "%s", c < 0 ? b : a);
+    return true;
 }
 
 /* ================================================================ periods */
@@ -86,6 +163,21 @@ void vg_period_label(vg_period by, long start, char buf[11])
 }
 
 /* ================================================================ series */
+
+int vg_wprec_parse(const char *s)
+{
+    if (!s) return VG_WPREC_DAY;
+    if (!strcmp(s, "week")) return VG_WPREC_WEEK;
+    if (!strcmp(s, "month")) return VG_WPREC_MONTH;
+    if (!strcmp(s, "year")) return VG_WPREC_YEAR;
+    return VG_WPREC_DAY;     /* "day", "article" (the article's day) */
+}
+
+/* The precision a period needs: day, week or month. */
+static int period_prec(vg_period by)
+{
+    return by == VG_BY_DAY ? VG_WPREC_DAY : by == VG_BY_WEEK ? VG_WPREC_WEEK : VG_WPREC_MONTH;
+}
 
 double vg_cell_gold_mean(const vg_cell *c)
 {
@@ -138,9 +230,11 @@ bool vg_watch_series_build(vg_watch_series *s, const vg_dyad *d, vg_period by, l
     long p = s->from;
     for (size_t i = 0; i < np; i++, p = vg_period_next(by, p)) s->start[i] = p;
     for (int k = 0; k < VG_NDIR; k++) s->cell[k] = vg_calloc(np, sizeof(vg_cell));
+    int need = period_prec(by);
     for (size_t i = 0; i < n; i++) {
         long pi = period_index(s, ev[i].day);
         if (pi < 0 || !ev[i].dir) continue;
+        if (ev[i].prec > need) { s->coarse++; continue; }
         if (ev[i].dir & 1) cell_add(&s->cell[VG_DIR_AB][pi], &ev[i]);
         if (ev[i].dir & 2) cell_add(&s->cell[VG_DIR_BA][pi], &ev[i]);
         cell_add(&s->cell[VG_DIR_BOTH][pi], &ev[i]);
@@ -230,7 +324,7 @@ void vg_watch_series_json(const vg_watch_series *s, vg_buf *out)
         vg_period_label(s->by, s->start[i], lab);
         vg_buf_printf(out, "%s\"%s\"", i ? "," : "", lab);
     }
-    vg_buf_puts(out, "],\"ab\":");
+    vg_buf_printf(out, "],\"coarse\":%zu,\"ab\":", s->coarse);
     series_dir_json(s, VG_DIR_AB, out);
     vg_buf_puts(out, ",\"ba\":");
     series_dir_json(s, VG_DIR_BA, out);
@@ -439,30 +533,54 @@ void vg_watch_alert_severity(const vg_watch_alert *al, char *buf, size_t bufsz)
     }
 }
 
+void vg_watch_alert_json(const vg_watch_alert *al, vg_buf *out)
+{
+    char s[11], t[11], e[11], pk[11], sev[96];
+    vg_day_format(al->start, s);
+    vg_day_format(al->trigger, t);
+    vg_day_format(al->end, e);
+    vg_day_format(al->peak_day, pk);
+    vg_watch_alert_severity(al, sev, sizeof sev);
+    vg_buf_puts(out, "{\"dyad\":");
+    char dy[2 * VG_ACTOR_MAX + 2];
+    vg_dyad_format(&al->dyad, dy, sizeof dy);
+    vg_buf_json_str(out, dy);
+    vg_buf_puts(out, ",\"a\":");
+    vg_buf_json_str(out, al->dyad.a);
+    vg_buf_puts(out, ",\"b\":");
+    vg_buf_json_str(out, al->dyad.b);
+    vg_buf_printf(out, ",\"start\":\"%s\",\"trigger\":\"%s\",\"end\":\"%s\",\"ongoing\":%s,"
+                  "\"severity\":", s, t, e, al->ongoing ? "true" : "false");
+    vg_buf_json_str(out, sev);
+    vg_buf_printf(out, ",\"months\":%d,\"peak7\":%.2f,\"peak_day\":\"%s\","
+                  "\"baseline7\":%.2f,\"peak_cusum\":%.2f,\"events\":%d,\"drivers\":[",
+                  al->months, al->peak7, pk, 7 * al->baseline, al->peak_cusum, al->n_events);
+    for (size_t k = 0; k < al->drivers.n; k++)
+        vg_buf_printf(out, "%s%lld", k ? "," : "", (long long)al->drivers.v[k]);
+    vg_buf_puts(out, "]}");
+}
+
 void vg_watch_alerts_json(const vg_watch_alerts *a, vg_buf *out)
 {
     vg_buf_putc(out, '[');
     for (size_t i = 0; i < a->n; i++) {
-        const vg_watch_alert *al = &a->v[i];
-        char s[11], t[11], e[11], pk[11], sev[96];
-        vg_day_format(al->start, s);
-        vg_day_format(al->trigger, t);
-        vg_day_format(al->end, e);
-        vg_day_format(al->peak_day, pk);
-        vg_watch_alert_severity(al, sev, sizeof sev);
-        vg_buf_printf(out, "%s{\"dyad\":\"%s-%s\",\"a\":\"%s\",\"b\":\"%s\",\"start\":\"%s\","
-                      "\"trigger\":\"%s\",\"end\":\"%s\",\"ongoing\":%s,\"severity\":",
-                      i ? "," : "", al->dyad.a, al->dyad.b, al->dyad.a, al->dyad.b, s, t, e,
-                      al->ongoing ? "true" : "false");
-        vg_buf_json_str(out, sev);
-        vg_buf_printf(out, ",\"months\":%d,\"peak7\":%.2f,\"peak_day\":\"%s\","
-                      "\"baseline7\":%.2f,\"peak_cusum\":%.2f,\"events\":%d,\"drivers\":[",
-                      al->months, al->peak7, pk, 7 * al->baseline, al->peak_cusum, al->n_events);
-        for (size_t k = 0; k < al->drivers.n; k++)
-            vg_buf_printf(out, "%s%lld", k ? "," : "", (long long)al->drivers.v[k]);
-        vg_buf_puts(out, "]}");
+        if (i) vg_buf_putc(out, ',');
+        vg_watch_alert_json(&a->v[i], out);
     }
     vg_buf_putc(out, ']');
+}
+
+void vg_watch_alert_key(const vg_watch_alert *al, char *buf, size_t bufsz)
+{
+    char s[11];
+    vg_day_format(al->start, s);
+    snprintf(buf, bufsz, "%s-%s/%s", al->dyad.a, al->dyad.b, s);
+}
+
+bool vg_watch_alert_same_episode(const vg_watch_alert *a, const vg_watch_alert *b)
+{
+    return !strcmp(a->dyad.a, b->dyad.a) && !strcmp(a->dyad.b, b->dyad.b) &&
+           a->start <= b->end && b->start <= a->end;
 }
 
 static int alert_cmp(const void *pa, const void *pb)

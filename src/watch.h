@@ -30,13 +30,37 @@ typedef struct vg_dyad {
     char a[VG_ACTOR_MAX + 1], b[VG_ACTOR_MAX + 1];
 } vg_dyad;
 
-/* Parses "A-B" (1..32 letters/digits each, folded to upper case).  On
- * failure returns false and sets *why (static text). */
+/* Parses "A-B": each side 1..32 letters/digits (folded to upper case), or
+ * "---" (the unknown-country prefix of actors coded by their agent alone)
+ * followed by 0..29 of them, so that "----BIH" is "---" with "BIH" and
+ * "---REB-SRB" is "---REB" with "SRB": every dyad any command prints parses.
+ * On failure returns false and sets *why (static text). */
 bool vg_dyad_parse(const char *s, vg_dyad *out, const char **why);
 /* Parses a single actor prefix the same way; out has VG_ACTOR_MAX+1 bytes. */
 bool vg_dyad_actor_parse(const char *s, char *out, const char **why);
 /* True when code starts with prefix. */
 bool vg_dyad_actor_match(const char *code, const char *prefix);
+/* "A-B" into buf (2 * VG_ACTOR_MAX + 2 bytes). */
+void vg_dyad_format(const vg_dyad *d, char *buf, size_t bufsz);
+
+/* The group an actor code is watched and listed under: its first three
+ * characters (the country, or "---" for unknown, "NGO", ...), except for
+ * international organisations and militarised groups, which are each
+ * themselves: "IGOUNO..." is the UN (its agencies included), other
+ * "IGO..."/"IMG..." codes their first nine characters (region and
+ * organisation: IGOWSTNAT NATO, IGOEUREEC the EU, IMGMOSISI), shorter
+ * ones whole.  A group is a prefix of every code in it, so a dyad of two
+ * groups selects the same events in every command.  out: VG_ACTOR_MAX+1
+ * bytes; "" for an empty code. */
+void vg_actor_group(const char *code, char *out);
+/* True for the unknown-country group "---". */
+bool vg_actor_group_unknown(const char *group);
+/* A readable name for a group: the country's, a known organisation's
+ * ("NATO", "United Nations"), "unknown" for "---"; NULL when none. */
+const char *vg_actor_group_name(const char *group);
+/* The unordered dyad of two codes' groups, smaller first; false when
+ * both are in the same group or one is empty. */
+bool vg_dyad_of_codes(const char *src, const char *tgt, vg_dyad *out);
 
 /* Dates are day numbers (date.h: vg_day_parse, vg_day_format). */
 
@@ -58,9 +82,17 @@ typedef struct vg_wevent {
     int dir;             /* bit 0: a->b, bit 1: b->a (set by the loaders) */
     bool exact;          /* date precision 'day' or 'article', not week/month/year */
     int num_mentions;    /* reports of this event; never used as a weight */
+    int prec;            /* VG_WPREC_*: how finely the date is known (0: to the day) */
 } vg_wevent;
 
 typedef VG_VEC(vg_wevent) vg_wevents;
+
+/* Date precisions, coarsest last: an event counts in a series period only
+ * when its date is at least as fine as the period (a month-precision event
+ * in monthly series, never on the 1st of a daily one). */
+enum { VG_WPREC_DAY, VG_WPREC_WEEK, VG_WPREC_MONTH, VG_WPREC_YEAR };
+/* From the store's date_precision ("article", "day", "week", ...). */
+int vg_wprec_parse(const char *s);
 
 /* ------------------------------------------------------------ series */
 
@@ -85,6 +117,8 @@ typedef struct vg_watch_series {
     size_t n;             /* periods */
     long *start;          /* n period starts */
     vg_cell *cell[VG_NDIR];
+    size_t coarse;        /* events in the range left out: dated more coarsely
+                             than a period (a month or a year in daily series) */
 } vg_watch_series;
 
 #define VG_WATCH_MAX_PERIODS 100000
@@ -113,6 +147,7 @@ typedef struct vg_watch_params {
     double material_weight;  /* intensity weight of QuadClass 4 (2); 3 weighs 1 */
     int min_events;          /* distinct conflict events needed for an alert (3) */
     int max_drivers;         /* event ids kept per alert (20) */
+    bool include_unknown;    /* scan dyads with the unknown group "---" too (false) */
 } vg_watch_params;
 
 void vg_watch_params_default(vg_watch_params *p);
@@ -152,8 +187,17 @@ void vg_watch_alerts_free(vg_watch_alerts *a);
 /* "highest in 11 months" / "highest on record (since 2023-01-01)". */
 void vg_watch_alert_severity(const vg_watch_alert *al, char *buf, size_t bufsz);
 void vg_watch_alerts_json(const vg_watch_alerts *a, vg_buf *out);
+/* One alert as a JSON object (the members of vg_watch_alerts_json's). */
+void vg_watch_alert_json(const vg_watch_alert *al, vg_buf *out);
 /* Sorts by start date, newest first. */
 void vg_watch_alerts_sort(vg_watch_alerts *a);
+/* The alert's stable identity, its idempotency key: "DYAD/START"
+ * ("KSV-SRB/2023-09-24"); an episode keeps it while it goes on. */
+#define VG_ALERT_KEY_MAX (2 * VG_ACTOR_MAX + 16)
+void vg_watch_alert_key(const vg_watch_alert *al, char *buf, size_t bufsz);
+/* True when two alerts of the same dyad are one episode: their day ranges
+ * overlap (a late report can move an episode's start). */
+bool vg_watch_alert_same_episode(const vg_watch_alert *a, const vg_watch_alert *b);
 
 /* ------------------------------------------- the store (watch_store.c) */
 
@@ -164,10 +208,39 @@ void vg_watch_alerts_sort(vg_watch_alerts *a);
  * (LONG_MIN/LONG_MAX for no bound); conflict_only keeps QuadClass 3-4. */
 bool vg_watch_load(vg_store *st, const vg_dyad *d, long from, long to, bool conflict_only,
                    vg_wevents *out, char *err, size_t errsz);
-/* Alerts of every pair of 3-character actor prefixes (unordered, A != B)
- * that start on or after since. */
+/* Alerts of every pair of actor groups (vg_actor_group; unordered, A != B;
+ * without "---" unless p->include_unknown) that start on or after since. */
 bool vg_watch_scan(vg_store *st, const vg_watch_params *p, long since, vg_watch_alerts *out,
                    char *err, size_t errsz);
+/* The same, for the given dyads of groups only (the dyads that changed):
+ * what vg_watch_scan would report for them. */
+bool vg_watch_scan_dyads(vg_store *st, const vg_watch_params *p, const vg_dyad *d, size_t n,
+                         long since, vg_watch_alerts *out, char *err, size_t errsz);
+/* The dyads of groups (vg_dyad_of_codes) of the mentions stored after
+ * mention id `after` (without "---" unless include_unknown), deduplicated,
+ * and the highest mention id seen (after, when none). */
+typedef VG_VEC(vg_dyad) vg_dyads;
+bool vg_watch_changed_dyads(vg_store *st, int64_t after, bool include_unknown, vg_dyads *out,
+                            int64_t *last, char *err, size_t errsz);
+/* The alert as delivered (docs/monitor.md): the members of
+ * vg_watch_alert_json, its key (NULL: vg_watch_alert_key's), detected_at
+ * (given, ISO 8601) and
+ * "driver_events": each driving event with its date, actors, code and
+ * name, QuadClass, Goldstein, place, counts and its first report
+ * (article, source, url, title, sentence). */
+bool vg_watch_alert_payload(vg_store *st, const vg_watch_alert *al, const char *key,
+                            const char *detected_at, vg_buf *out, char *err, size_t errsz);
+
+/* Dyads of groups with their counts over [from, to] (yyyymmdd, 0 = open),
+ * as /api/dyads lists them (without "---" unless include_unknown). */
+typedef struct vg_dyad_count {
+    vg_dyad d;
+    long events, conflict, material, coop, gold_n;
+    double gold_sum;
+} vg_dyad_count;
+typedef VG_VEC(vg_dyad_count) vg_dyad_counts;
+bool vg_watch_dyad_counts(vg_store *st, int32_t from, int32_t to, bool include_unknown,
+                          vg_dyad_counts *out, char *err, size_t errsz);
 /* Alerts of one dyad starting on or after since. */
 bool vg_watch_dyad_alerts(vg_store *st, const vg_watch_params *p, const vg_dyad *d,
                           long since, vg_watch_alerts *out, char *err, size_t errsz);

@@ -55,8 +55,12 @@ static void report_totals(const vg_watch_series *s, vg_buf *out)
                   b->quad[1] + b->quad[2], b->quad[1], b->quad[2]);
     vg_buf_printf(out, "  conflict      %6d   (verbal %d, material %d)\n",
                   b->quad[3] + b->quad[4], b->quad[3], b->quad[4]);
-    vg_buf_printf(out, "  Goldstein     %6.2f   mean; conflict-cooperation index %.2f\n\n",
+    vg_buf_printf(out, "  Goldstein     %6.2f   mean; conflict-cooperation index %.2f\n",
                   vg_cell_gold_mean(b), vg_cell_cci(b));
+    if (s->coarse)
+        vg_buf_printf(out, "  (%zu more event%s dated only to a week, month or year: not in these "
+                      "%s counts)\n", s->coarse, s->coarse == 1 ? "" : "s", vg_period_name(s->by));
+    vg_buf_putc(out, '\n');
 }
 
 static void report_sparklines(const vg_watch_series *s, const vg_watch_alerts *al, int width, vg_buf *out)

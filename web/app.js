@@ -64,7 +64,10 @@ async function loadDyads() {
     for (const r of list) {
       if (seen.has(r.dyad)) continue;
       seen.add(r.dyad);
-      g.append(el('option', { value: r.dyad }, `${r.a}–${r.b} (${r.conflict} conflict / ${r.events})`));
+      // each side by its name (a country, NATO, the UN, the EU...), its code when it has none
+      const side = (code, name) => (name && name !== code ? `${name} (${code})` : code);
+      g.append(el('option', { value: r.dyad, title: r.dyad },
+        `${side(r.a, r.a_name)} – ${side(r.b, r.b_name)}: ${r.conflict} conflict / ${r.events}`));
     }
     if (g.children.length) sel.append(g);
   }

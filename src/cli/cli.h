@@ -32,7 +32,7 @@ typedef struct cli_help {
 extern const cli_opt cli_dict_opts[], cli_watch_opts[], cli_model_opts[];
 extern const cli_help cli_help_code, cli_help_validate, cli_help_ingest, cli_help_export,
     cli_help_series, cli_help_alerts, cli_help_report, cli_help_serve, cli_help_dict,
-    cli_help_train, cli_help_version, cli_help_help;
+    cli_help_train, cli_help_version, cli_help_help, cli_help_monitor;
 
 /* The whole help text of a subcommand (what `vigil CMD --help` prints). */
 void cli_help_print(const cli_help *h, FILE *f);
@@ -56,6 +56,7 @@ int cli_report(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_dict(int argc, char **argv);
 int cli_train(int argc, char **argv);
+int cli_monitor(int argc, char **argv);
 
 /* Dictionary options shared by subcommands (dictargs.c): consumes argv[*i]
  * (and its value) if it is one; cli_load_dicts then loads the set. */
@@ -68,6 +69,17 @@ vg_dict *cli_load_dicts(vg_dict_spec *sp, vg_diag *diag, const char *cmd);
  * and the like.  Returns 1 if opt is a detector option and val is valid, 0
  * if opt is not one, -1 for a bad value (then *why is set). */
 int cli_watch_arg(vg_watch_params *p, const char *opt, const char *val, const char **why);
+/* The detector's flag --include-unknown: true if opt is it (then set). */
+bool cli_watch_flag(vg_watch_params *p, const char *opt);
+
+/* SIGTERM, SIGINT and SIGHUP set a flag (and SIGPIPE is ignored) instead
+ * of killing: long-running commands poll cli_stopping() and stop cleanly. */
+#include <signal.h>
+void cli_stop_signals(void);
+int cli_stopping(void);                       /* the signal received, 0 if none */
+const volatile sig_atomic_t *cli_stop_flag(void);
+/* Now as "2024-05-01T12:00:00Z" (UTC). */
+void cli_iso_now(char buf[32]);
 
 /* Opens a store read-only for `series`, `alerts` and `report`; prints why
  * not (as "vigil CMD: ...") and returns NULL when it cannot. */

@@ -13,7 +13,8 @@ static const cli_opt options[] = {
                     "file's extension, jsonl for standard input" },
     { "--output F", "jsonl (one event per line, with its explanation; default) or tsv (a "
                     "header row, then one row per event)" },
-    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC)" },
+    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC, with a "
+                           "warning naming the first such record)" },
     { "--lede N", "code only the first N sentences of each article" },
     { "-j N", "code on N threads (default: the online processors, at most 16); the output "
               "is the same for any N" },
@@ -50,7 +51,27 @@ const cli_help cli_help_code = {
 typedef struct code_ctx {
     const vg_dict *d;
     bool tsv;
+    bool date_given, warned;    /* --date given; the fallback to today reported */
+    int32_t today;
 } code_ctx;
+
+/* On the calling thread, in input order: the first record dated today
+ * because it had no date is reported, once. */
+static bool commit(void *ctx, const vg_record *rec, const vg_coded_record *cr, const vg_buf *out,
+                   void *item)
+{
+    (void)out;
+    (void)item;
+    code_ctx *cc = ctx;
+    if (cc->date_given || cc->warned || !cr->ok || rec->date_text.len) return true;
+    char d[11];
+    vg_date_format(cc->today, d);
+    fprintf(stderr, "vigil code: warning: record %s has no date: coded as of today, %s (give "
+                    "--date to choose; later undated records are not reported)\n",
+            rec->id.len ? rec->id.s : "?", d);
+    cc->warned = true;
+    return true;
+}
 
 static bool emit(void *ctx, const vg_record *rec, const vg_coded_record *cr, vg_buf *out,
                  void *item)
@@ -91,7 +112,7 @@ int cli_code(int argc, char **argv)
     cli_modelspec ms = {0};
     VG_VEC(char *) files = {0};
     vg_format fmt = VG_FMT_JSONL;
-    bool fmt_given = false, tsv = false;
+    bool fmt_given = false, tsv = false, date_given = false;
     vg_code_opts co = { .default_date = cli_today() };
     int threads = cli_default_threads();
     for (int i = 1; i < argc; i++) {
@@ -110,6 +131,7 @@ int cli_code(int argc, char **argv)
                 fprintf(stderr, "vigil code: bad date '%s'\n", argv[i]);
                 goto fail;
             }
+            date_given = true;
         } else if (!strcmp(a, "--lede") && has) {
             if (!cli_int(argv[++i], 1, 1000000, &co.lede)) { cli_usage(&cli_help_code, stderr); goto fail; }
         } else if (!strcmp(a, "-j") && has) {
@@ -136,10 +158,10 @@ int cli_code(int argc, char **argv)
         return 2;
     }
     size_t dict_errors = diag.errors;
-    code_ctx cc = { d, tsv };
+    code_ctx cc = { d, tsv, date_given, false, co.default_date };
     if (tsv) vg_output_tsv_header(stdout);
     vg_pipeline_stats st;
-    vg_pipeline_io io = { emit, NULL, &cc, stdout, 0, NULL };
+    vg_pipeline_io io = { emit, commit, &cc, stdout, 0, NULL };
     bool ok = vg_pipeline_run(d, &d->opt, &co, fmt, files.v, files.n, threads, &io, &diag, &st);
     fflush(stdout);
     fprintf(stderr, "vigil code: %zu records, %zu sentences, %zu events", st.records,

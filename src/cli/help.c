@@ -21,6 +21,7 @@ static const struct command {
     { &cli_help_alerts, cli_alerts },
     { &cli_help_report, cli_report },
     { &cli_help_serve, cli_serve },
+    { &cli_help_monitor, cli_monitor },
     { &cli_help_dict, cli_dict },
     { &cli_help_train, cli_train },
     { &cli_help_version, cli_version },

@@ -12,15 +12,24 @@ static const cli_opt options[] = {
     { "--format F", "read every input as jsonl, text, tabari or petrarch (default: by each "
                     "file's extension: .jsonl/.json, .xml, .tabari/.evt, anything else is "
                     "text)" },
-    { "--date YYYY-MM-DD", "the date of records that have none (default: today, UTC)" },
+    { "--date YYYY-MM-DD", "the date of records that have none; without it such records "
+                           "are reported (id, \"no date\") and skipped, never dated today" },
     { "--lede N", "code only the first N sentences of each article" },
     { "-j N", "code on N threads (default: the online processors, at most 16)" },
-    { "--batch N", "articles per transaction (default 500)" },
+    { "--batch N", "articles per transaction (default 500); with - and --follow, a commit as "
+                   "soon as N articles wait" },
+    { "--flush-ms MS", "with - and --follow: commit what waits once the oldest has waited MS "
+                       "milliseconds (default 1000), so an article is stored within a second "
+                       "of its arrival" },
+    { "--follow DIR", "ingest the input files of DIR, then keep watching it (inotify) and "
+                      "ingest each file written or moved into it, until SIGTERM or SIGINT" },
     { "--gazetteer FILE", "where places are looked up (default: $VIGIL_GAZETTEER, then "
                           "gazetteer.bin next to the program, then "
                           "../share/vigil/gazetteer.bin beside it)" },
     { "--lock-timeout S", "wait up to S seconds for another writer (default 10)" },
-    { "-v, --verbose", "print the summary even when standard error is not a terminal" },
+    { "-v, --verbose", "print the summary even when standard error is not a terminal, and "
+                       "list the files skipped in directories (not an input format: "
+                       "README.md, a .c file) and, with --follow, each file read" },
     { NULL, NULL }
 };
 
@@ -30,11 +39,20 @@ const cli_help cli_help_ingest = {
     .synopsis = "[--db URL] [OPTIONS] [DICTIONARIES] [INPUT...|-]",
     .description =
         "Codes every input (files, directories recursively, or - for standard input) and "
-        "adds the articles to the store: each event's date (time expressions such as "
+        "adds the articles to the store. In directories only the input formats are read "
+        "(.jsonl .json .ndjson .xml .tabari .evt .txt .text; with --format, that format's); "
+        "other files are skipped (-v lists them). Each event's date (time expressions such as "
         "\"on Sunday\" resolved against the article's date) and place (from the gazetteer, "
         "else the actors' country) are found, and its mentions are deduplicated into "
         "events across articles and sources. An article already stored unchanged is "
         "skipped; a changed one replaces its mentions.\n\n"
+        "A record without a date is never dated today: it takes --date when given, else it "
+        "is reported with its id and skipped, and the others go on.\n\n"
+        "Standard input (-) is read as JSON lines as they arrive: each article is coded "
+        "at once and committed by count (--batch) or time (--flush-ms), whichever comes "
+        "first, so a producer can pipe articles in for as long as it likes. --follow DIR "
+        "does the same for a drop folder: files closed after writing or renamed into it "
+        "are ingested (write a file elsewhere and rename it in, or just close it).\n\n"
         "Articles are committed in batches; if the store fails, the batch in progress is "
         "rolled back and a rerun completes the work. Exit status 1 when some records "
         "could not be coded, 2 when the store failed.",
@@ -42,16 +60,19 @@ const cli_help cli_help_ingest = {
     .dict_options = true,
     .model_options = true,
     .examples = "vigil ingest --db vigil.db examples/\n"
-                "vigil ingest --db postgresql:///events news/",
+                "vigil ingest --db postgresql:///events news/\n"
+                "producer | vigil ingest --db vigil.db -\n"
+                "vigil ingest --db vigil.db --follow /var/spool/news",
 };
 
 typedef struct ingest_args {
     vg_dict_spec sp;
     cli_modelspec ms;
     VG_VEC(char *) inputs;
-    const char *db, *gazetteer;
+    const char *db, *gazetteer, *follow;
     vg_format fmt;
     bool fmt_given, verbose;
+    int flush_ms;
     vg_code_opts co;
     int threads;
     vg_store_opts so;
@@ -85,6 +106,10 @@ static int parse_args(int argc, char **argv, ingest_args *a)
             if (!cli_int(argv[++i], 1, 256, &a->threads)) return cli_usage(&cli_help_ingest, stderr), 2;
         } else if (!strcmp(s, "--batch") && has) {
             if (!cli_int(argv[++i], 1, 1000000, &a->so.batch)) return cli_usage(&cli_help_ingest, stderr), 2;
+        } else if (!strcmp(s, "--flush-ms") && has) {
+            if (!cli_int(argv[++i], 1, 3600000, &a->flush_ms)) return cli_usage(&cli_help_ingest, stderr), 2;
+        } else if (!strcmp(s, "--follow") && has) {
+            a->follow = argv[++i];
         } else if (!strcmp(s, "--lock-timeout") && has) {
             if (!cli_int(argv[++i], 0, 86400, &secs)) return cli_usage(&cli_help_ingest, stderr), 2;
             a->so.lock_timeout_ms = secs ? secs * 1000 : 1;
@@ -97,6 +122,11 @@ static int parse_args(int argc, char **argv, ingest_args *a)
         } else {
             vg_vec_push(&a->inputs, argv[i]);
         }
+    }
+    if (a->follow && a->inputs.n) {
+        fprintf(stderr, "vigil ingest: --follow reads its folder alone; drop '%s'\n",
+                a->inputs.v[0]);
+        return 2;
     }
     return cli_model_setup(&a->ms, &a->sp, &a->co, "ingest") ? -1 : 2;
 }
@@ -183,6 +213,36 @@ static void summary(const vg_store *st, const vg_ingest_progress *p, const vg_di
     fputc('\n', stderr);
 }
 
+static void list_skipped(void *ctx, const char *path)
+{
+    if (*(bool *)ctx) fprintf(stderr, "vigil ingest: skipped %s (not an input format)\n", path);
+}
+
+static void file_read(void *ctx, const char *path, size_t records)
+{
+    if (*(bool *)ctx) fprintf(stderr, "vigil ingest: read %s: %zu records\n", path, records);
+}
+
+/* Standard input as JSON lines as they come, or a drop folder. */
+static bool run_stream(ingest_args *a, vg_store *st, vg_ingest_opts *o, vg_diag *diag,
+                       vg_ingest_progress *prog)
+{
+    o->flush_count = a->so.batch;
+    o->flush_ms = a->flush_ms;
+    diag->echo = stderr;                /* as they happen, not at the end */
+    cli_stop_signals();
+    vg_ingest_stream *s = vg_ingest_stream_new(st, o);
+    const volatile int *stop = cli_stop_flag();
+    bool ok = a->follow ? vg_ingest_stream_dir(s, a->follow, stop, file_read, &a->verbose, diag)
+                        : vg_ingest_stream_fd(s, 0, "<stdin>", stop, diag);
+    vg_ingest_stream_progress(s, prog);
+    ok &= vg_ingest_stream_free(s);
+    if (cli_stopping() && a->verbose)
+        fprintf(stderr, "vigil ingest: stopped (signal %d); everything read is committed\n",
+                cli_stopping());
+    return ok;
+}
+
 static int run(ingest_args *a)
 {
     vg_store *st = vg_store_new(a->db, &a->so);
@@ -201,11 +261,15 @@ static int run(ingest_args *a)
     size_t dict_errors = diag.errors;
     vg_gazetteer *g = open_gazetteer(a->gazetteer);
     bool tty = isatty(2);
+    bool streaming = a->follow || (a->inputs.n == 1 && !strcmp(a->inputs.v[0], "-") &&
+                                   (!a->fmt_given || a->fmt == VG_FMT_JSONL));
     vg_ingest_opts o = { d, NULL, a->co, a->threads, g, a->fmt_given, a->fmt,
-                         tty ? show_progress : NULL, NULL };
+                         tty && !streaming ? show_progress : NULL, NULL, list_skipped,
+                         &a->verbose, 0, 0 };
     vg_ingest_progress prog;
-    bool ok = vg_ingest_run(st, &o, a->inputs.v, a->inputs.n, &diag, &prog);
-    print_errors(&diag);
+    bool ok = streaming ? run_stream(a, st, &o, &diag, &prog)
+                        : vg_ingest_run(st, &o, a->inputs.v, a->inputs.n, &diag, &prog);
+    if (!streaming) print_errors(&diag);
     bool stored = !vg_store_error(st)[0];
     if (!stored)
         fprintf(stderr, "vigil ingest: %s; the batch in progress was rolled back, earlier "
@@ -220,8 +284,7 @@ static int run(ingest_args *a)
 
 int cli_ingest(int argc, char **argv)
 {
-    ingest_args a = { .db = "vigil.db", .co = { .default_date = cli_today() },
-                      .threads = cli_default_threads() };
+    ingest_args a = { .db = "vigil.db", .threads = cli_default_threads() };
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) rc = run(&a);
     vg_vec_free(&a.inputs);

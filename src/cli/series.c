@@ -26,7 +26,10 @@ const cli_help cli_help_series = {
     .description =
         "Counts the deduplicated events of A->B, B->A and both directions per period, "
         "every period present (empty ones as zeros), by QuadClass, with Goldstein sums "
-        "and means and the conflict-cooperation index (docs/watch.md).",
+        "and means and the conflict-cooperation index (docs/watch.md).\n\n"
+        "An event counts only in periods at least as long as what is known of its date: "
+        "one dated \"in March\" is in monthly series, not on March 1st of a daily or weekly "
+        "one (the number left out goes to standard error, and to \"coarse\" in JSON).",
     .options = options,
     .examples = "vigil series --db vigil.db --dyad SRB-KSV --by week",
 };
@@ -79,6 +82,12 @@ int cli_series(int argc, char **argv)
         else vg_watch_series_csv(&s, &out);
         fwrite(out.s, 1, out.len, stdout);
         vg_buf_free(&out);
+        if (s.coarse)
+            fprintf(stderr, "vigil series: %zu event%s dated only to a %s left out of this "
+                            "by-%s series\n", s.coarse, s.coarse == 1 ? "" : "s",
+                    by == VG_BY_DAY ? "week, month or year" : by == VG_BY_WEEK ? "month or year"
+                                                                              : "year",
+                    vg_period_name(by));
     } else {
         fprintf(stderr, "vigil series: %s\n", err);
     }

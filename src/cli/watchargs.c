@@ -2,9 +2,11 @@
  * and `serve` (docs/watch.md). */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static bool parse_real(const char *s, double lo, double hi, double *out)
 {
@@ -52,6 +54,52 @@ const cli_opt cli_watch_opts[] = {
     { "--max-drivers N", "event ids listed per alert (20)" },
     { NULL, NULL }
 };
+
+bool cli_watch_flag(vg_watch_params *p, const char *opt)
+{
+    if (strcmp(opt, "--include-unknown")) return false;
+    p->include_unknown = true;
+    return true;
+}
+
+/* ---- stopping on a signal: the one flag a handler may set ---- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+void cli_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int cli_stopping(void)
+{
+    return stop_signal;
+}
+
+const volatile sig_atomic_t *cli_stop_flag(void)
+{
+    return &stop_signal;
+}
+
+void cli_iso_now(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
 
 vg_store *cli_store_reader(const char *url, const char *cmd)
 {

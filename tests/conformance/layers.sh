@@ -12,10 +12,10 @@ root = sys.argv[1]
 # of modules of lower rank
 modules = {
     "util": (0, ["util"]), "date": (1, ["date"]), "sha256": (1, ["sha256"]),
-    "embedded": (1, ["embedded"]), "version": (1, ["version"]),
+    "embedded": (1, ["embedded"]), "version": (1, ["version"]), "fetch": (1, ["fetch"]),
     "text": (2, ["text"]), "ontology": (2, ["ontology"]), "tagger": (2, ["tagger"]),
     "record": (2, ["record"]),
-    "input": (3, ["input", "input_xml"]),
+    "input": (3, ["input", "input_xml"]), "feed": (3, ["feed", "feed_html"]),
     "dict": (3, ["dict", "dict_tabari", "dict_petrarch", "dict_load", "dict_image"]),
     "analysis": (4, ["analysis"]),
     "match": (5, ["match"]), "unknown": (5, ["unknown"]), "dict_check": (5, ["dict_check"]),
@@ -23,11 +23,11 @@ modules = {
     "output": (7, ["output"]), "pipeline": (7, ["pipeline"]),
     "validate": (8, ["validate"]),
     "post": (9, ["post", "dates", "places", "gazetteer"]),
-    "store": (10, ["store_types", "store_be", "store", "store_sqlite", "store_pg",
+    "store": (10, ["store_types", "store_be", "store", "store_sqlite", "store_pg", "store_monitor",
                    "store_read", "export"]),
     "ingest": (11, ["ingest"]),
     "watch": (12, ["watch", "watch_store", "watch_report"]),
-    "server": (13, ["server", "http", "api"]),
+    "server": (13, ["server", "http", "api"]), "monitor": (13, ["monitor", "deliver"]),
     "vigil": (14, ["vigil"]),
     "cli": (15, []),
 }
