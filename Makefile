@@ -307,7 +307,7 @@ FUZZ_TARGETS := reader_jsonl reader_tabari reader_petrarch reader_text record_da
                 dict_tabari_actors dict_tabari_agents dict_tabari_verbs dict_tabari_options \
                 dict_petrarch_actors dict_petrarch_agents dict_petrarch_verbs \
                 dict_petrarch_discards dict_petrarch_issues \
-                verbs_match dates places gazetteer model image server
+                verbs_match dates places gazetteer model image server feed
 fuzz_src = tests/fuzz/$(if $(filter reader_%,$1),fuzz_reader,$(if $(filter code_%,$1),fuzz_code,$(if \
            $(filter dict_%,$1),fuzz_dict,$(if $(filter verbs_match,$1),fuzz_verbs,fuzz_$1)))).c
 fuzz_def = $(if $(filter reader_%,$1),-DFUZZ_FORMAT=VG_FMT_$(shell echo $(1:reader_%=%) | tr a-z A-Z),$(if \

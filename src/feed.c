@@ -340,10 +340,14 @@ static void raw_text(xmlNodePtr n, vg_buf *out, int depth)
     }
 }
 
+static char *clean(const char *s, size_t n, bool lines);
+
+/* An attribute's value (a link, an id), cleaned as element text is: a
+ * recovering parse can hand back bytes that are not UTF-8. */
 static char *attr(xmlNodePtr n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *s = vg_strdup(v ? (const char *)v : "");
+    char *s = v ? clean((const char *)v, strlen((const char *)v), false) : vg_strdup("");
     if (v) xmlFree(v);
     return s;
 }

@@ -217,7 +217,7 @@ static void run_text(xmlNodePtr n, vg_buf *b, size_t *link, bool in_link, int de
             if (sp && (!b->len || b->s[b->len - 1] == ' ')) continue;
             vg_buf_putc(b, sp ? ' ' : *s);
         }
-        if (in_link) *link += nchars(b->s + before, b->len - before);
+        if (in_link && b->len > before) *link += nchars(b->s + before, b->len - before);
         return;
     }
     if (n->type != XML_ELEMENT_NODE || tag_in((const char *)n->name, skipped_tags)) return;
