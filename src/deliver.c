@@ -1,8 +1,8 @@
-/* deliver.c -- see monitor.h: one attempt at a time per alert and target,
+/* deliver.c -- see deliver.h: one attempt at a time per alert and target,
  * to standard output (through the monitor's emit callback), a webhook
  * (POST of the alert's JSON, Idempotency-Key: its key) or a command (the
  * JSON on its standard input, VIGIL_ALERT_KEY in its environment). */
-#include "monitor.h"
+#include "deliver.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,7 @@ typedef struct child {
 
 struct vg_deliver {
     vg_fetch *f;
-    const vg_monitor_opts *o;
+    vg_deliver_opts o;
     vg_strmap busy;               /* "key\ttarget" under way (value 1; 0 once finished) */
     VG_VEC(child) children;
     VG_VEC(vg_delivery) done;
@@ -43,11 +43,11 @@ void vg_delivery_clear(vg_delivery *d)
     d->key = d->target = NULL;
 }
 
-vg_deliver *vg_deliver_new(vg_fetch *f, const vg_monitor_opts *o)
+vg_deliver *vg_deliver_new(vg_fetch *f, const vg_deliver_opts *o)
 {
     vg_deliver *d = vg_calloc(1, sizeof *d);
     d->f = f;
-    d->o = o;
+    d->o = *o;
     return d;
 }
 
@@ -83,7 +83,7 @@ static void finish(vg_deliver *d, const char *key, const char *target, int attem
 {
     vg_delivery x = { vg_strdup(key), vg_strdup(target), attempts, st, "" };
     snprintf(x.error, sizeof x.error, "%s", error ? error : "");
-    if (st == VG_DELIVERY_RETRY && attempts >= d->o->retries) {
+    if (st == VG_DELIVERY_RETRY && attempts >= d->o.retries) {
         x.state = VG_DELIVERY_FAILED;
         size_t n = strlen(x.error);
         snprintf(x.error + n, sizeof x.error - n, "%s(gave up after %d attempts)",
@@ -148,7 +148,7 @@ bool vg_deliver_start(vg_deliver *d, const char *key, const char *target, int at
     set_busy(d, key, target, 1);
     int n = attempts + 1;
     if (!strcmp(target, "stdout")) {
-        bool ok = d->o->emit && d->o->emit(d->o->ctx, payload);
+        bool ok = d->o.emit && d->o.emit(d->o.ctx, payload);
         finish(d, key, target, n, ok ? VG_DELIVERY_DONE : VG_DELIVERY_FAILED,
                ok ? NULL : "standard output cannot be written");
         return true;
@@ -164,17 +164,20 @@ bool vg_deliver_start(vg_deliver *d, const char *key, const char *target, int at
     h->key = vg_strdup(key);
     h->target = vg_strdup(target);
     h->attempts = n;
-    char idem[VG_ALERT_KEY_MAX + 40], *hdrs[3];
-    snprintf(idem, sizeof idem, "Idempotency-Key: %s", key);
-    hdrs[0] = idem;
+    vg_buf idem = { 0 };
+    vg_buf_printf(&idem, "Idempotency-Key: %s", key);
+    char *hdrs[3];
+    hdrs[0] = idem.s;
     hdrs[1] = "Accept: application/json, */*";
     hdrs[2] = NULL;
     vg_fetch_req r = { .url = target, .body = payload, .body_len = strlen(payload),
                        .content_type = "application/json", .headers = (const char *const *)hdrs,
-                       .timeout_ms = d->o->timeout_ms, .max_bytes = 1 << 20, .max_redirects = -1,
+                       .timeout_ms = d->o.timeout_ms, .max_bytes = 1 << 20, .max_redirects = -1,
                        .tag = h };
     char err[256];
-    if (!vg_fetch_add(d->f, &r, err, sizeof err)) {
+    bool added = vg_fetch_add(d->f, &r, err, sizeof err);   /* the headers are copied */
+    vg_buf_free(&idem);
+    if (!added) {
         finish(d, key, target, n, VG_DELIVERY_FAILED, err);
         free(h->key);
         free(h->target);
@@ -238,7 +241,7 @@ void vg_deliver_poll(vg_deliver *d)
         }
         int status;
         pid_t w = waitpid(c->pid, &status, WNOHANG);
-        bool timed_out = !w && vg_now() - c->started > d->o->exec_timeout;
+        bool timed_out = !w && vg_now() - c->started > d->o.exec_timeout;
         if (timed_out) {
             kill(c->pid, SIGKILL);
             waitpid(c->pid, &status, 0);
@@ -247,7 +250,7 @@ void vg_deliver_poll(vg_deliver *d)
         char why[256] = "";
         vg_delivery_state st = VG_DELIVERY_DONE;
         if (timed_out) {
-            snprintf(why, sizeof why, "the command ran over %d s and was killed", d->o->exec_timeout);
+            snprintf(why, sizeof why, "the command ran over %d s and was killed", d->o.exec_timeout);
             st = VG_DELIVERY_RETRY;
         } else if (w < 0) {
             snprintf(why, sizeof why, "cannot wait for the command: %s", strerror(errno));
@@ -282,7 +285,7 @@ size_t vg_deliver_running(const vg_deliver *d)
     return d->running;
 }
 
-int vg_deliver_backoff(const vg_monitor_opts *o, int attempts)
+int vg_deliver_backoff(const vg_deliver_opts *o, int attempts)
 {
     long s = o->retry_base > 0 ? o->retry_base : 5;
     for (int i = 1; i < attempts && s < 3600; i++) s *= 2;

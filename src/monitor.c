@@ -65,6 +65,7 @@ struct vg_monitor {
     vg_ingest_stream *stream;
     vg_fetch *fetch;
     vg_deliver *dl;
+    vg_deliver_opts dopts;    /* what dl was made with */
     VG_VEC(feed *) feeds;
     vg_strmap feed_idx;       /* url -> index in feeds */
     VG_VEC(char *) sources;   /* the feed list's URLs (folders not expanded) */
@@ -974,7 +975,7 @@ static void delivered(vg_monitor *m)
         int64_t now = (int64_t)time(NULL);
         const char *status = d.state == VG_DELIVERY_DONE ? "done"
                              : d.state == VG_DELIVERY_RETRY ? "pending" : "failed";
-        int wait = d.state == VG_DELIVERY_RETRY ? vg_deliver_backoff(&m->o, d.attempts) : 0;
+        int wait = d.state == VG_DELIVERY_RETRY ? vg_deliver_backoff(&m->dopts, d.attempts) : 0;
         if (d.state == VG_DELIVERY_DONE) {
             m->stats.deliveries_done++;
             if (strcmp(d.target, "stdout"))
@@ -1026,7 +1027,11 @@ vg_monitor *vg_monitor_new(const vg_monitor_opts *o, char *err, size_t errsz)
         vg_vec_push(&m->targets, t.s);
     }
     m->fetch = vg_fetch_new(o->user_agent, o->max_parallel);
-    m->dl = vg_deliver_new(m->fetch, &m->o);
+    m->dopts = (vg_deliver_opts){ .timeout_ms = m->o.timeout_ms, .retries = m->o.retries,
+                                  .retry_base = m->o.retry_base,
+                                  .exec_timeout = m->o.exec_timeout, .emit = m->o.emit,
+                                  .ctx = m->o.ctx };
+    m->dl = vg_deliver_new(m->fetch, &m->dopts);
     err[0] = '\0';
     struct stat sb;
     if (stat(o->feeds_file, &sb) == 0) {

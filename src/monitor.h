@@ -11,10 +11,8 @@
  *               asked; after each commit the detector runs on the dyads of
  *               the new mentions (watch.h) and new alerts are written, with
  *               a delivery per target, in one transaction;
- *   deliver.c   deliveries: standard output (through the caller), webhooks
- *               (POST, an Idempotency-Key header, retries with exponential
- *               backoff) and a command fed the alert on its standard input,
- *               each attempt logged in the store.
+ *   deliver.h   deliveries (standard output, webhooks, a command), each
+ *               attempt handed back to be logged in the store.
  *
  * Crash safety: an item's article is committed before anything says it was
  * seen, a feed's validators (ETag) only after its items, and an alert with
@@ -29,6 +27,7 @@
 #ifndef VG_MONITOR_H
 #define VG_MONITOR_H
 
+#include "deliver.h"
 #include "ingest.h"
 #include "store.h"
 #include "watch.h"
@@ -83,49 +82,5 @@ vg_monitor *vg_monitor_new(const vg_monitor_opts *o, char *err, size_t errsz);
 bool vg_monitor_run(vg_monitor *m, const volatile int *stop, char *err, size_t errsz);
 void vg_monitor_get_stats(const vg_monitor *m, vg_monitor_stats *out);
 void vg_monitor_free(vg_monitor *m);
-
-/* ------------------------------------- deliver.c (private to the monitor) */
-
-#include "fetch.h"
-
-/* Every fetch the monitor starts is tagged with a struct that begins with
- * its kind, so one fetcher serves feeds, pages and webhooks. */
-enum { VG_TAG_FEED = 1, VG_TAG_PAGE, VG_TAG_HOOK };
-typedef struct vg_mon_tag { int kind; } vg_mon_tag;
-
-typedef struct vg_deliver vg_deliver;
-
-typedef enum { VG_DELIVERY_DONE, VG_DELIVERY_RETRY, VG_DELIVERY_FAILED } vg_delivery_state;
-
-/* A finished attempt to deliver alert `key` to `target` ("stdout", a
- * webhook URL, or "exec:" and a command). */
-typedef struct vg_delivery {
-    char *key, *target;
-    int attempts;               /* with this one */
-    vg_delivery_state state;
-    char error[256];            /* why not done ("" when done) */
-} vg_delivery;
-
-void vg_delivery_clear(vg_delivery *d);
-
-vg_deliver *vg_deliver_new(vg_fetch *f, const vg_monitor_opts *o);
-void vg_deliver_free(vg_deliver *d);
-/* Starts an attempt (attempts: those before it); false when one to that
- * target for that alert is under way already. */
-bool vg_deliver_start(vg_deliver *d, const char *key, const char *target, int attempts,
-                      const char *payload);
-/* Frees a webhook's tag whose transfer never finished. */
-void vg_deliver_tag_free(void *tag);
-/* A finished fetch: true when it was a webhook's (then it is consumed). */
-bool vg_deliver_fetched(vg_deliver *d, vg_fetch_res *r);
-/* Watches the --exec commands (their input, their exit, their time). */
-void vg_deliver_poll(vg_deliver *d);
-/* The next finished attempt; false when there is none. */
-bool vg_deliver_take(vg_deliver *d, vg_delivery *out);
-/* Attempts under way. */
-size_t vg_deliver_running(const vg_deliver *d);
-/* When to try again after `attempts` failed attempts (seconds from now):
- * retry_base doubled each time, at most an hour. */
-int vg_deliver_backoff(const vg_monitor_opts *o, int attempts);
 
 #endif

@@ -13,6 +13,7 @@ root = sys.argv[1]
 modules = {
     "util": (0, ["util"]), "date": (1, ["date"]), "sha256": (1, ["sha256"]),
     "embedded": (1, ["embedded"]), "version": (1, ["version"]), "fetch": (1, ["fetch"]),
+    "deliver": (2, ["deliver"]),
     "text": (2, ["text"]), "ontology": (2, ["ontology"]), "tagger": (2, ["tagger"]),
     "record": (2, ["record"]),
     "input": (3, ["input", "input_xml"]), "feed": (3, ["feed", "feed_html"]),
@@ -27,7 +28,7 @@ modules = {
                    "store_read", "export"]),
     "ingest": (11, ["ingest"]),
     "watch": (12, ["watch", "watch_store", "watch_report"]),
-    "server": (13, ["server", "http", "api"]), "monitor": (13, ["monitor", "deliver"]),
+    "server": (13, ["server", "http", "api"]), "monitor": (13, ["monitor"]),
     "vigil": (14, ["vigil"]),
     "cli": (15, []),
 }
