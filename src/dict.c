@@ -1203,9 +1203,12 @@ typedef struct wc_emask {
     uint32_t at, n;           /* its literals: ent_lits[at .. at + n) */
 } wc_emask;
 
+enum { WORDCACHE_WORDS = 200000 };
+
 struct vg_wordcache {
     const vg_dict *d;
     uint32_t generation;      /* emptied this many times */
+    size_t limit;             /* distinct words before it empties itself */
     VG_VEC(wc_slot) slots;    /* open addressing; a power of two, at most half full */
     vg_vec_char keys;
     VG_VEC(wc_info) infos;
@@ -1219,7 +1222,13 @@ vg_wordcache *vg_wordcache_new(const vg_dict *d)
 {
     vg_wordcache *wc = vg_calloc(1, sizeof *wc);
     wc->d = d;
+    wc->limit = WORDCACHE_WORDS;
     return wc;
+}
+
+void vg_wordcache_set_limit(vg_wordcache *wc, size_t words)
+{
+    wc->limit = words ? words : WORDCACHE_WORDS;
 }
 
 uint32_t vg_wordcache_generation(const vg_wordcache *wc) { return wc->generation; }
@@ -1367,7 +1376,7 @@ static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
 void vg_dict_lookup(const vg_dict *d, vg_wordcache *wc, const vg_tokens *tk, uint32_t *winfo)
 {
     /* one sentence must not be split by a cache reset: make room first */
-    if (wc->infos.n + tk->t.n > 200000 || wc->ents.n > 4000000 || wc->lits.n > 4000000 ||
+    if (wc->infos.n + tk->t.n > wc->limit || wc->ents.n > 4000000 || wc->lits.n > 4000000 ||
         wc->scans.n > 4000000 || wc->keys.n > 64000000) {
         if (wc->slots.n) memset(wc->slots.v, 0, wc->slots.n * sizeof *wc->slots.v);
         wc->infos.n = wc->ents.n = wc->lits.n = wc->scans.n = wc->keys.n = wc->emask.n = 0;

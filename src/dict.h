@@ -554,6 +554,10 @@ bool vg_elem_match(const vg_dict *d, const vg_elem *w, const char *t, size_t tle
 typedef struct vg_wordcache vg_wordcache;
 vg_wordcache *vg_wordcache_new(const vg_dict *d);
 void vg_wordcache_free(vg_wordcache *wc);
+/* Bounds the memo at `words` distinct words (0: the default, 200,000,
+ * about 17 MB); when full it empties itself and keeps its memory, so a
+ * process that codes for weeks grows only up to the bound. */
+void vg_wordcache_set_limit(vg_wordcache *wc, size_t words);
 /* Changes whenever the cache empties itself (handles are then reused): a
  * memo keyed by handles must forget what it knew. */
 uint32_t vg_wordcache_generation(const vg_wordcache *wc);

@@ -454,6 +454,7 @@ vg_ingest_stream *vg_ingest_stream_new(vg_store *st, const vg_ingest_opts *o)
     s->coders = vg_calloc((size_t)s->nthreads, sizeof *s->coders);
     for (int t = 0; t < s->nthreads; t++) {
         s->coders[t].m = vg_matcher_new(o->dict, opt);
+        if (o->word_memo) vg_matcher_set_word_memo(s->coders[t].m, o->word_memo);
         if (o->code.model)
             s->coders[t].dc = vg_decider_new(o->code.model, o->code.fallback, &o->code.mopts);
     }

@@ -49,6 +49,9 @@ typedef struct vg_ingest_opts {
     /* streams: commit when this many articles wait (0: the store's batch)
      * or the oldest has waited flush_ms (0: 1000) */
     int flush_count, flush_ms;
+    /* streams: each coder's word memo holds at most this many words (0: the
+     * matcher's default); a process that runs for weeks keeps it small */
+    size_t word_memo;
 } vg_ingest_opts;
 
 /* Codes every input (files, directories recursively, "-" for stdin) and

@@ -38,6 +38,11 @@ vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt)
     return c;
 }
 
+void vg_matcher_set_word_memo(vg_matcher *c, size_t words)
+{
+    vg_wordcache_set_limit(c->an.wc, words);
+}
+
 void vg_matcher_set_budget(vg_matcher *c, uint32_t steps)
 {
     c->budget = steps ? steps : VG_MATCH_BUDGET;

@@ -64,6 +64,8 @@ typedef struct vg_result {
 typedef struct vg_matcher vg_matcher;
 
 vg_matcher *vg_matcher_new(const vg_dict *d, const vg_options *opt);
+/* Bounds the matcher's word memo (vg_wordcache_set_limit; 0: default). */
+void vg_matcher_set_word_memo(vg_matcher *c, size_t words);
 void vg_matcher_free(vg_matcher *c);
 
 /* Pattern matching backtracks over the ways a pattern's elements can sit in

@@ -1019,6 +1019,10 @@ vg_monitor *vg_monitor_new(const vg_monitor_opts *o, char *err, size_t errsz)
     m->io.code.default_date = 0;          /* undated items are skipped before coding */
     m->io.progress = NULL;
     if (!m->io.flush_count) m->io.flush_count = 500;
+    /* a memo of 20,000 words (about 2 MB a coder) keeps the memory flat;
+     * the monitor codes a few hundred items a second, so refilling it
+     * costs nothing that shows */
+    if (!m->io.word_memo) m->io.word_memo = 20000;
     if (m->o.stdout_alerts) vg_vec_push(&m->targets, vg_strdup("stdout"));
     for (size_t i = 0; i < o->nwebhooks; i++) vg_vec_push(&m->targets, vg_strdup(o->webhooks[i]));
     if (o->exec_cmd) {

@@ -263,9 +263,10 @@ static int run(ingest_args *a)
     bool tty = isatty(2);
     bool streaming = a->follow || (a->inputs.n == 1 && !strcmp(a->inputs.v[0], "-") &&
                                    (!a->fmt_given || a->fmt == VG_FMT_JSONL));
-    vg_ingest_opts o = { d, NULL, a->co, a->threads, g, a->fmt_given, a->fmt,
-                         tty && !streaming ? show_progress : NULL, NULL, list_skipped,
-                         &a->verbose, 0, 0 };
+    vg_ingest_opts o = { .dict = d, .code = a->co, .threads = a->threads, .gaz = g,
+                         .fmt_given = a->fmt_given, .fmt = a->fmt,
+                         .progress = tty && !streaming ? show_progress : NULL,
+                         .skipped = list_skipped, .skipped_ctx = &a->verbose };
     vg_ingest_progress prog;
     bool ok = streaming ? run_stream(a, st, &o, &diag, &prog)
                         : vg_ingest_run(st, &o, a->inputs.v, a->inputs.n, &diag, &prog);

@@ -210,6 +210,39 @@ static void test_word_entries_empty(void **st)
     vg_dict_free(d);
 }
 
+/* A bounded word memo: past its limit it empties itself (a new
+ * generation) before a sentence, and a phrase is still found after it. */
+static void test_wordcache_limit(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    const char *actors = "SERBIA [SRB]\n";
+    vg_dict_load_tabari_actors(d, "a.txt", actors, strlen(actors), &diag);
+    assert_int_equal(diag.errors, 0);
+    vg_dict_compile(d);
+    vg_wordcache *wc = vg_wordcache_new(d);
+    vg_wordcache_set_limit(wc, 50);
+    uint32_t gen0 = vg_wordcache_generation(wc), winfo[16];
+    char text[128];
+    vg_tokens tk = {0};
+    for (int i = 0; i < 20; i++) {       /* 20 sentences of 6 new words and SERBIA */
+        snprintf(text, sizeof text, "w%da w%db w%dc w%dd w%de w%df Serbia", i, i, i, i, i, i);
+        vg_tokens_free(&tk);
+        memset(&tk, 0, sizeof tk);
+        vg_text_tokenize(text, strlen(text), &tk);
+        assert_true(tk.t.n <= 16);
+        vg_dict_lookup(d, wc, &tk, winfo);
+        vg_hit h;
+        assert_true(vg_dict_find(d, wc, winfo, NULL, &tk, 6, tk.t.n, ~0u, NULL, &h));
+    }
+    assert_true(vg_wordcache_generation(wc) - gen0 >= 2);   /* 140 words, 50 at a time */
+    vg_wordcache_free(wc);
+    vg_tokens_free(&tk);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
 /* vg_synset_members: no member of the synset occurs in the sentence, so
  * the per-sentence member list is still unallocated. */
 static void test_synset_members_empty(void **st)
@@ -581,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_petrarch_loaders),
         cmocka_unit_test(test_empty_vector_at),
         cmocka_unit_test(test_word_entries_empty),
+        cmocka_unit_test(test_wordcache_limit),
         cmocka_unit_test(test_synset_members_empty),
         cmocka_unit_test(test_defaults_issue_sentences),
         cmocka_unit_test(test_huge_pattern_line),
