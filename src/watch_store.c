@@ -123,17 +123,29 @@ typedef struct scan_ctx {
 } scan_ctx;
 
 /* Adds a row to the unordered pair of its actor groups. */
+
+enum { DYAD_KEY = 2 * VG_ACTOR_MAX + 2 };
+
+/* The dyad of a row's source and target codes and its key ("SRB-KSV"); false
+ * when the codes make none, or one side is unknown ("---") and not wanted. */
+static bool row_dyad(const char *src, const char *tgt, bool include_unknown, vg_dyad *d,
+                     char key[DYAD_KEY])
+{
+    if (!vg_dyad_of_codes(src ? src : "", tgt ? tgt : "", d)) return false;
+    if (!include_unknown && (vg_actor_group_unknown(d->a) || vg_actor_group_unknown(d->b)))
+        return false;
+    vg_dyad_format(d, key, DYAD_KEY);
+    return true;
+}
+
 static bool scan_row(void *ctx, int nc, const char *const *v)
 {
     scan_ctx *x = ctx;
     vg_wevent e;
     vg_dyad d;
-    const char *src = v[3] ? v[3] : "", *tgt = v[4] ? v[4] : "";
-    if (nc != 9 || !row_event(v, &e) || !vg_dyad_of_codes(src, tgt, &d)) return true;
-    if (!x->include_unknown && (vg_actor_group_unknown(d.a) || vg_actor_group_unknown(d.b)))
+    char key[DYAD_KEY];
+    if (nc != 9 || !row_event(v, &e) || !row_dyad(v[3], v[4], x->include_unknown, &d, key))
         return true;
-    char key[2 * VG_ACTOR_MAX + 2];
-    vg_dyad_format(&d, key, sizeof key);
     int i = vg_strmap_get(&x->idx, key);
     if (i < 0) {
         pair_events pe = {0};
@@ -142,7 +154,7 @@ static bool scan_row(void *ctx, int nc, const char *const *v)
         vg_vec_push(&x->pairs, pe);
         vg_strmap_put(&x->idx, key, i);
     }
-    e.dir = vg_dyad_actor_match(src, d.a) ? 1 : 2;
+    e.dir = vg_dyad_actor_match(v[3], d.a) ? 1 : 2;
     vg_vec_push(&x->pairs.v[i].ev, e);
     return true;
 }
@@ -420,11 +432,8 @@ static bool pair_count_row(void *ctx, int nc, const char *const *v)
                    lnum(v[4]), lnum(v[5]), lnum(v[7]), v[6] ? strtod(v[6], NULL) : 0.0 };
     vg_vec_push(&x->rows, r);
     vg_dyad d;
-    if (!vg_dyad_of_codes(r.src, r.tgt, &d)) return true;
-    if (!x->include_unknown && (vg_actor_group_unknown(d.a) || vg_actor_group_unknown(d.b)))
-        return true;
-    char key[2 * VG_ACTOR_MAX + 2];
-    vg_dyad_format(&d, key, sizeof key);
+    char key[DYAD_KEY];
+    if (!row_dyad(r.src, r.tgt, x->include_unknown, &d, key)) return true;
     int i = vg_strmap_get(&x->idx, key);
     if (i < 0) {
         vg_dyad_count z = {0};
