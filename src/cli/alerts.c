@@ -54,9 +54,7 @@ const cli_help cli_help_alerts = {
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil alerts: %s '%s'\n", what, arg);
-    cli_usage(&cli_help_alerts, stderr);
-    return 2;
+    return cli_usage_error(&cli_help_alerts, what, arg);
 }
 
 static void print_header(void)

@@ -102,6 +102,13 @@ void cli_usage(const cli_help *h, FILE *f)
     fprintf(f, "Run 'vigil help %s' for the options.\n", h->name);
 }
 
+int cli_usage_error(const cli_help *h, const char *what, const char *arg)
+{
+    fprintf(stderr, "vigil %s: %s '%s'\n", h->name, what, arg);
+    cli_usage(h, stderr);
+    return 2;
+}
+
 /* Words of text wrapped at 78 columns after a first line that starts at
  * column at, the others at column indent. */
 static void wrap(FILE *f, const char *text, int at, int indent)

@@ -86,9 +86,7 @@ const cli_help cli_help_monitor = {
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil monitor: %s '%s'\n", what, arg);
-    cli_usage(&cli_help_monitor, stderr);
-    return 2;
+    return cli_usage_error(&cli_help_monitor, what, arg);
 }
 
 static void log_line(void *ctx, const char *line)

@@ -34,9 +34,7 @@ const cli_help cli_help_report = {
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil report: %s '%s'\n", what, arg);
-    cli_usage(&cli_help_report, stderr);
-    return 2;
+    return cli_usage_error(&cli_help_report, what, arg);
 }
 
 int cli_report(int argc, char **argv)

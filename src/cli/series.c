@@ -36,9 +36,7 @@ const cli_help cli_help_series = {
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil series: %s '%s'\n", what, arg);
-    cli_usage(&cli_help_series, stderr);
-    return 2;
+    return cli_usage_error(&cli_help_series, what, arg);
 }
 
 int cli_series(int argc, char **argv)

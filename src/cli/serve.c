@@ -49,9 +49,7 @@ const cli_help cli_help_serve = {
 
 static int fail(const char *what, const char *arg)
 {
-    fprintf(stderr, "vigil serve: %s '%s'\n", what, arg);
-    cli_usage(&cli_help_serve, stderr);
-    return 2;
+    return cli_usage_error(&cli_help_serve, what, arg);
 }
 
 /* <directory of the running binary>/web, if it is a folder. */
