@@ -129,7 +129,7 @@ static size_t dl(const char *s) { return vg_text_dateline_len(s, strlen(s)); }
 static void test_datelines(void **st)
 {
     (void)st;
-    assert_int_equal(dl("GAZA CITY, Palestinian Territories: Four children were killed."), 35);
+    assert_int_equal(dl("GAZA CITY, Palestinian Territories: Talks resumed on Monday."), 35);
     assert_int_equal(dl("KYIV, Nov 26 (Reuters) - Russia attacked."), 24);
     assert_int_equal(dl("PRISTINA (AP) \xe2\x80\x94 Police said."), 17);
     assert_int_equal(dl("NATO: Serbia must withdraw."), 0);
