@@ -3,6 +3,7 @@
 #include "store_be.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,4 +33,24 @@ void vg_store_event_from_row(vg_store_event *e, const char *const *v)
     e->date_prec = vg_date_prec_parse(v[6]);
     vg_store_place_from_row(&e->place, v + 7);
     e->confidence = NAN;
+}
+
+bool vg_store_be_upgrade(vg_store_be *be, const char *ver, const char *const *steps,
+                         bool (*exec)(vg_store_be *be, const char *sql), char *why, size_t whysz)
+{
+    why[0] = '\0';
+    long v = strtol(ver, NULL, 10), want = strtol(VG_STORE_SCHEMA_VERSION, NULL, 10);
+    if (v == want) return true;
+    if (v < 1 || v > want) {
+        snprintf(why, whysz, "the store has schema version %s; this Vigil reads version %s%s",
+                 ver[0] ? ver : "?", VG_STORE_SCHEMA_VERSION,
+                 v > want ? " (a newer Vigil wrote it: upgrade Vigil)" : "");
+        return false;
+    }
+    for (; v < want; v++) {
+        char set[96];
+        snprintf(set, sizeof set, "UPDATE meta SET value = '%ld' WHERE key = 'schema_version'", v + 1);
+        if (!exec(be, steps[v - 1]) || !exec(be, set)) return false;
+    }
+    return true;
 }

@@ -105,6 +105,19 @@ vg_store_be *vg_store_backend(vg_store *st);
     "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n" \
     "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
 
+/* The schema version this Vigil writes.  A store of an older version is
+ * upgraded when it is opened, in one transaction: each back end's step N-1
+ * brings version N to N + 1 (docs/store.md, "Schema versions"). */
+#define VG_STORE_SCHEMA_VERSION "2"
+
+/* Brings a store whose meta table says version `ver` to
+ * VG_STORE_SCHEMA_VERSION, running steps[v - 1] and recording each new
+ * version with exec; inside the caller's write transaction.  False when a
+ * step failed (exec reported it) or, with the reason in why, when the
+ * version is one this Vigil does not know. */
+bool vg_store_be_upgrade(vg_store_be *be, const char *ver, const char *const *steps,
+                         bool (*exec)(vg_store_be *be, const char *sql), char *why, size_t whysz);
+
 /* Fills an event from a row of VG_STORE_EVENT_COLS (text values). */
 void vg_store_event_from_row(vg_store_event *e, const char *const *v);
 #define VG_STORE_EVENT_COLS "id, source, target, code, root, date, date_precision, " \

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION VG_STORE_SCHEMA_VERSION
 #define INGEST_LOCK "5668876001"        /* pg_advisory_xact_lock key of writers */
 
 static const char schema[] =
@@ -554,6 +554,11 @@ static const char *const upgrades[] = {
     "ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS issues TEXT;\n",
 };
 
+static bool pexec_be(vg_store_be *be, const char *sql)
+{
+    return pexec((pg_be *)be, sql);
+}
+
 static bool got_text(void *ctx, int ncols, const char *const *v)
 {
     snprintf(ctx, 32, "%s", ncols == 1 && v[0] ? v[0] : "");
@@ -564,25 +569,12 @@ static bool got_text(void *ctx, int ncols, const char *const *v)
  * the ingest lock. */
 static bool upgrade(pg_be *b)
 {
-    char ver[32] = "";
+    char ver[32] = "", why[160];
     if (!pg_query(&b->base, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0,
                   got_text, ver))
         return false;
-    long v = strtol(ver, NULL, 10), want = strtol(SCHEMA_VERSION, NULL, 10);
-    if (v == want) return true;
-    if (v < 1 || v > want) {
-        char why[160];
-        snprintf(why, sizeof why, "the store has schema version %s; this Vigil reads version %s%s",
-                 ver[0] ? ver : "?", SCHEMA_VERSION,
-                 v > want ? " (a newer Vigil wrote it: upgrade Vigil)" : "");
-        return fail_msg(b, "schema", why);
-    }
-    for (; v < want; v++) {
-        char set[96];
-        snprintf(set, sizeof set, "UPDATE meta SET value = '%ld' WHERE key = 'schema_version'", v + 1);
-        if (!pexec(b, upgrades[v - 1]) || !pexec(b, set)) return false;
-    }
-    return true;
+    if (vg_store_be_upgrade(&b->base, ver, upgrades, pexec_be, why, sizeof why)) return true;
+    return why[0] ? fail_msg(b, "schema", why) : false;
 }
 
 /* A reader: read-only transactions; the schema must be there. */

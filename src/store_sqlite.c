@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION VG_STORE_SCHEMA_VERSION
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -460,6 +460,11 @@ static const char *const upgrades[] = {
     "ALTER TABLE mentions ADD COLUMN issues TEXT;\n",
 };
 
+static bool exec_be(vg_store_be *be, const char *sql)
+{
+    return exec((sq_be *)be, sql);
+}
+
 static bool got_text(void *ctx, int ncols, const char *const *v)
 {
     snprintf(ctx, 32, "%s", ncols == 1 && v[0] ? v[0] : "");
@@ -481,22 +486,11 @@ static void stored_version(sq_be *b, char ver[32])
  * know. */
 static bool upgrade(sq_be *b)
 {
-    char ver[32];
+    char ver[32], why[160];
     stored_version(b, ver);
-    long v = strtol(ver, NULL, 10), want = strtol(SCHEMA_VERSION, NULL, 10);
-    if (v == want) return true;
-    if (v < 1 || v > want) {
-        snprintf(b->base.err, sizeof b->base.err,
-                 "the store has schema version %s; this Vigil reads version %s%s", ver[0] ? ver : "?",
-                 SCHEMA_VERSION, v > want ? " (a newer Vigil wrote it: upgrade Vigil)" : "");
-        return false;
-    }
-    for (; v < want; v++) {
-        char set[96];
-        snprintf(set, sizeof set, "UPDATE meta SET value = '%ld' WHERE key = 'schema_version'", v + 1);
-        if (!exec(b, upgrades[v - 1]) || !exec(b, set)) return false;
-    }
-    return true;
+    if (vg_store_be_upgrade(&b->base, ver, upgrades, exec_be, why, sizeof why)) return true;
+    if (why[0]) snprintf(b->base.err, sizeof b->base.err, "%s", why);
+    return false;
 }
 
 /* A reader finding an older store upgrades it through a connection of its

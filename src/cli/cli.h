@@ -38,6 +38,9 @@ extern const cli_help cli_help_code, cli_help_validate, cli_help_ingest, cli_hel
 void cli_help_print(const cli_help *h, FILE *f);
 /* Its usage lines alone, and where to read more (after a usage error). */
 void cli_usage(const cli_help *h, FILE *f);
+/* The dashboard's files beside the running binary (<its directory>/web),
+ * if that is a folder; NULL otherwise (serve.c; serve and monitor). */
+char *cli_default_assets(void);
 /* A usage error: "vigil CMD: what 'arg'", the usage lines; returns 2. */
 int cli_usage_error(const cli_help *h, const char *what, const char *arg);
 /* True when argv[i] asks for help (-h, --help). */

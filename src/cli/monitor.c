@@ -105,25 +105,6 @@ static bool emit(void *ctx, const char *json)
     return fflush(stdout) == 0;
 }
 
-static void server_log(void *ctx, const char *msg)
-{
-    log_line(ctx, msg);
-}
-
-/* <directory of the running binary>/web, if it is a folder. */
-static char *default_assets(void)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return NULL;
-    exe[n] = '\0';
-    char *dir = vg_dirname(exe), *web = vg_path_join(dir, "web");
-    free(dir);
-    if (access(web, R_OK | X_OK) == 0) return web;
-    free(web);
-    return NULL;
-}
-
 static int extract(const char *path)
 {
     size_t len;
@@ -259,9 +240,9 @@ static int run(margs *a)
         so.db_path = o->db;
         so.port = a->port;
         if (a->bind) so.bind = a->bind;
-        so.assets = a->assets ? a->assets : (auto_assets = default_assets());
+        so.assets = a->assets ? a->assets : (auto_assets = cli_default_assets());
         so.params = o->params;
-        so.log = server_log;
+        so.log = log_line;
         srv = vg_server_start(&so, err, sizeof err);
         if (!srv) {
             fprintf(stderr, "vigil monitor: the dashboard: %s\n", err);

@@ -52,8 +52,7 @@ static int fail(const char *what, const char *arg)
     return cli_usage_error(&cli_help_serve, what, arg);
 }
 
-/* <directory of the running binary>/web, if it is a folder. */
-static char *default_assets(void)
+char *cli_default_assets(void)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -129,7 +128,7 @@ int cli_serve(int argc, char **argv)
             return fail("unknown option", a);
         }
     }
-    if (!o.assets) o.assets = auto_assets = default_assets();
+    if (!o.assets) o.assets = auto_assets = cli_default_assets();
     fit_open_files(&o);
     /* Block the stop signals in every thread; this one waits for them. */
     sigset_t set;
