@@ -140,9 +140,32 @@ def _path(value, name):
                         % (name, type(value).__name__)) from None
 
 
+# ================================================================ handles
+
+class _Handle:
+    """A libvigil object: freed once, by close(), at the end of a `with`
+    block, or when collected.  Subclasses name the C function that frees it."""
+
+    _free = None
+
+    def close(self):
+        if getattr(self, "_h", None):
+            getattr(_c, self._free)(self._h)
+        self._h = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 # ================================================================ dictionaries
 
-class Dictionaries:
+class Dictionaries(_Handle):
     """A set of dictionaries, loaded once and shared by coders on any thread.
 
     Dictionaries()                      Vigil's own (built in; $VIGIL_DICT_DIR overrides)
@@ -151,6 +174,8 @@ class Dictionaries:
 
     .problems lists what loading skipped ("file:line: reason").
     """
+
+    _free = "vg_dicts_free"
 
     def __init__(self, path=None):
         self._h = c_void_p()
@@ -179,14 +204,6 @@ class Dictionaries:
         self.path = path
         n = _c.vg_dicts_problem_count(self._h)
         self.problems = [_msg(_c.vg_dicts_problem(self._h, i)) for i in range(n)]
-
-    def close(self):
-        if getattr(self, "_h", None):
-            _c.vg_dicts_free(self._h)
-            self._h = None
-
-    def __del__(self):
-        self.close()
 
     def __repr__(self):
         return "vigil.Dictionaries(%r)" % (self.path,)
@@ -223,7 +240,7 @@ def _events_to_list(ev):
         _c.vg_events_free(ev)
 
 
-class Coder:
+class Coder(_Handle):
     """One thread's coder: dictionaries (a Dictionaries, a path, or None for
     Vigil's own) and a model: None (the built-in model decides among the
     dictionaries' events when they are Vigil's own; docs/model.md), a
@@ -234,6 +251,8 @@ class Coder:
     _OPTIONS = {"lede": _lib.OPT_LEDE, "tagger": _lib.OPT_TAGGER,
                 "require_dyad": _lib.OPT_REQUIRE_DYAD, "min_words": _lib.OPT_MIN_WORDS,
                 "tabari": _lib.OPT_TABARI}
+
+    _free = "vg_coder_free"
 
     def __init__(self, dictionaries=None, model=None, **options):
         self.dictionaries = _dicts(dictionaries)
@@ -290,20 +309,6 @@ class Coder:
             _c.vg_events_free(out)
             raise _error(rc, msg)
         return _events_to_list(out)
-
-    def close(self):
-        if getattr(self, "_h", None):
-            _c.vg_coder_free(self._h)
-        self._h = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 _local = _threading.local()
@@ -456,7 +461,7 @@ class Records(list):
 
 # ================================================================ the store
 
-class Store:
+class Store(_Handle):
     """An event store: a SQLite file or a PostgreSQL URL ("postgresql://...").
 
     mode "r" (default) opens an existing store read-only: a missing file is
@@ -464,6 +469,8 @@ class Store:
     store of an older schema), and it can be read while `vigil ingest` (or
     another Store) writes to it.  mode "w" opens or creates it for ingest().
     """
+
+    _free = "vg_store_close"
 
     def __init__(self, path_or_url, mode="r"):
         self._h = None
@@ -605,20 +612,6 @@ class Store:
                     raise self._fail(rc)
         finally:
             coder.close()
-
-    def close(self):
-        if getattr(self, "_h", None):
-            _c.vg_store_close(self._h)
-        self._h = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def __repr__(self):
         return "vigil.Store(%r, mode=%r)" % (getattr(self, "url", None), getattr(self, "mode", None))
