@@ -261,14 +261,22 @@ static phrase cap_phrase(const pctx *c, size_t i)
 
 static size_t ph_start(const pctx *c, phrase p) { return tok(c, p.t0)->off; }
 
+/* The start of the UTF-8 character that ends before e (never below lo). */
+static size_t char_back(const char *s, size_t lo, size_t e)
+{
+    if (e > lo) e--;
+    while (e > lo && ((unsigned char)s[e] & 0xC0) == 0x80) e--;
+    return e;
+}
+
 static size_t ph_end(const pctx *c, phrase p)
 {
     const vg_token *t = tok(c, p.t1 - 1);
     size_t e = t->off + t->len;
-    if (p.possessive) {               /* drop 's; the quote may be U+2019 */
-        e--;
-        if (e > t->off && c->s[e - 1] == '\'') e--;
-        else if (e >= t->off + 3 && !memcmp(c->s + e - 3, "\xE2\x80\x99", 3)) e -= 3;
+    if (p.possessive) {   /* drop 's: two characters, either of which may be
+                             more than one byte (U+2019, a full-width s) */
+        e = char_back(c->s, t->off, e);
+        e = char_back(c->s, t->off, e);
     }
     return e;
 }

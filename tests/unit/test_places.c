@@ -185,6 +185,15 @@ static void test_extraction(void **state)
     /* spelled differently from the gazetteer */
     p = find(g, "Jets struck Deir Ezzor.", "struck", NULL);
     assert_string_equal(p.name, "Deir ez-Zor");
+    /* a possessive 's is dropped whole, whatever characters spell it */
+    static const char *const poss[] = { "'s", "\xE2\x80\x99s", "'\xEF\xBD\x93", "'\xC5\xBF" };
+    for (size_t i = 0; i < sizeof poss / sizeof *poss; i++) {
+        char sent[96];
+        snprintf(sent, sizeof sent, "Troops attacked in Pristina%s centre.", poss[i]);
+        p = find(g, sent, "attacked", NULL);
+        assert_string_equal(p.raw, "Pristina");
+        assert_int_equal(p.span[1], strstr(sent, poss[i]) - sent);
+    }
 }
 
 static void test_fallback_and_rejects(void **state)
