@@ -2,7 +2,10 @@
 # run.sh -- runs libFuzzer targets built by `make fuzz` (build-fuzz/fuzz/)
 # for SECONDS each, FUZZ_JOBS (default 2) at a time, and fails if any finds
 # a crash, a leak, a timeout (an input slower than FUZZ_TIMEOUT seconds: a
-# hang is a finding) or an out-of-memory (FUZZ_RSS_MB).
+# hang is a finding) or an out-of-memory (FUZZ_RSS_MB).  libFuzzer's
+# random choices are seeded with FUZZ_SEED (default 1), so a run can be
+# repeated; a failing input up to 4 KiB is also printed in base64, so a
+# finding on a machine that is gone (CI) can still be replayed.
 #
 #   tests/fuzz/run.sh SECONDS TARGET...
 #
@@ -20,6 +23,7 @@ OUT=${FUZZ_DIR:-build-fuzz}
 JOBS=${FUZZ_JOBS:-2}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS=${FUZZ_RSS_MB:-2048}
+SEED=${FUZZ_SEED:-1}
 SHARED=${VIGIL_SHARED:-../shared}
 export VIGIL_SHARED=$SHARED
 [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ] &&
@@ -119,7 +123,7 @@ run_one() {  # TARGET: prints one result line; returns libFuzzer's status
     local seeds=("$GEN/$t")
     [ -d "tests/fuzz/corpus/$t" ] && seeds+=("tests/fuzz/corpus/$t")
     [ -d "tests/fuzz/regressions/$t" ] && seeds+=("tests/fuzz/regressions/$t")
-    "$bin" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb="$RSS" \
+    "$bin" -seed="$SEED" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb="$RSS" \
         -max_len="$(max_len "$t")" -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$t/" \
         "$OUT/corpus/$t" "${seeds[@]}" >"$log" 2>&1
     rc=$?
@@ -129,8 +133,14 @@ run_one() {  # TARGET: prints one result line; returns libFuzzer's status
     if [ $rc -eq 0 ]; then
         echo "ok   $t: ${runs:-?} runs, ${cov:-cov: ?}, corpus $(ls "$OUT/corpus/$t" | wc -l)"
     else
-        echo "FAIL $t (exit $rc): $(ls -t "$OUT/artifacts/$t" | head -1 | sed "s|^|$OUT/artifacts/$t/|")"
+        local art
+        art=$(ls -t "$OUT/artifacts/$t" | head -1 | sed "s|^|$OUT/artifacts/$t/|")
+        echo "FAIL $t (exit $rc, FUZZ_SEED=$SEED): $art"
         grep -E 'ERROR|SUMMARY|runtime error|check failed|Timeout|out-of-memory|leak' "$log" | head -8 | sed 's/^/     /'
+        if [ -f "$art" ] && [ "$(stat -c %s "$art")" -le 4096 ]; then
+            echo "     input (base64 -d > FILE to replay):"
+            base64 -w 76 "$art" | sed 's/^/       /'
+        fi
         echo "     log: $log"
     fi
     return $rc
