@@ -291,6 +291,9 @@ static const char *const modal_words[] = {
 /* The closed word classes above, as one map from word to a bit per class. */
 enum { WC_PREP = 1, WC_AUX = 2, WC_BE = 4, WC_NEG = 8, WC_SAY = 16, WC_MODAL = 32 };
 static vg_strmap word_classes;
+/* A filter before the map: bit c of class_first[n] is set when some class
+ * word has n bytes and starts with 'A' + c, so most words skip the map. */
+static uint32_t class_first[32];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void classes_init(void)
@@ -303,6 +306,8 @@ static void classes_init(void)
         for (const char *const *w = lists[l].words; *w; w++) {
             int old = vg_strmap_get(&word_classes, *w);
             vg_strmap_put(&word_classes, *w, (old < 0 ? 0 : old) | lists[l].bit);
+            size_t n = strlen(*w);
+            if (n < 32 && **w >= 'A' && **w <= 'Z') class_first[n] |= 1u << (**w - 'A');
         }
 }
 
@@ -311,7 +316,10 @@ static int word_class(const vg_analysis *a, int i)
 {
     if (i < 0 || i >= ntok(a) || a->tk.t.v[i].kind != VG_TK_WORD) return 0;
     pthread_once(&classes_once, classes_init);
-    int c = vg_strmap_getn(&word_classes, tok(a, i), a->tk.t.v[i].nlen);
+    const char *w = tok(a, i);
+    size_t n = a->tk.t.v[i].nlen;
+    if (n < 32 && w[0] >= 'A' && w[0] <= 'Z' && !(class_first[n] >> (w[0] - 'A') & 1)) return 0;
+    int c = vg_strmap_getn(&word_classes, w, n);
     return c < 0 ? 0 : c;
 }
 
