@@ -769,7 +769,11 @@ static int api_meta(vg_api *a, vg_store *st, const vg_api_args *q, vg_buf *out)
 
 /* The cache generation: the store's data version changes on a connection
  * when another one (an ingest) has committed; each change seen bumps gen,
- * which invalidates every cached response. */
+ * which invalidates every cached response.  Each connection's version is
+ * first read when it opens (vg_api_new), so that a connection's first
+ * request does not pass for a change: that used to empty the cache when a
+ * second connection first served, and on a large store every client then
+ * waited for the same slow answer to be computed again. */
 static int64_t store_gen(vg_api *a, int i)
 {
     int64_t v = -1;
@@ -809,6 +813,7 @@ static bool cache_get(vg_api *a, const char *key, int64_t gen, vg_buf *out, int 
             vg_buf_putn(out, e->body, e->len);
             *status = e->status;
             *r = e->reply;
+            r->cached = true;
             e->used = ++a->tick;
             hit = true;
             break;
@@ -929,6 +934,7 @@ vg_api *vg_api_new(const vg_server_opts *o, bool has_assets, char *err, size_t e
             vg_api_free(a);
             return NULL;
         }
+        if (!vg_store_data_version(a->dbs[i], &a->data_version[i])) a->data_version[i] = -1;
     }
     return a;
 }

@@ -101,6 +101,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, int status, vg_buf *
     MHD_add_response_header(r, "Content-Type", rp->type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (rp->next[0]) MHD_add_response_header(r, "X-Next-Cursor", rp->next);
+    MHD_add_response_header(r, "X-Vigil-Cache", rp->cached ? "hit" : "miss");
     if (rp->attachment) MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"events.csv\"");
     if (status == 405) MHD_add_response_header(r, "Allow", "GET, HEAD");
     common_headers(r, cors);

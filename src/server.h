@@ -97,6 +97,7 @@ typedef struct vg_api_reply {
     const char *type;         /* Content-Type: JSON, or CSV for /api/events?format=csv */
     char next[48];            /* CSV: the next page's cursor ("" on the last page) */
     bool attachment;          /* CSV: offered as a download (events.csv) */
+    bool cached;              /* answered from the response cache (X-Vigil-Cache: hit) */
 } vg_api_reply;
 
 /* Answers one request (path like "/api/series"; thread-safe): writes the

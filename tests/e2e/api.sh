@@ -185,6 +185,11 @@ sqlite3 "$DB" "INSERT INTO events (date, date_precision, source, target, code, r
   ('2023-09-15', 'day', 'SRBGOV', 'KSVGOV', '111', '11', 3, -2, 1, 1, 1, '2023-09-15')"
 is api_cache_invalidated_meta "$(get /api/meta | jq .events)" $((n_before + 1))
 is api_cache_invalidated_series "$(get '/api/series?dyad=SRB-KSV&by=month&from=2023-09-01&to=2023-09-30' | jq '.both.events[0]')" $((before + 1))
+# X-Vigil-Cache says which: the first answer after the commit was computed,
+# the next one comes from the cache
+cache_hdr() { curl -s -D - -o /dev/null "$BASE$1" | tr -d '\r' | sed -n 's/^[Xx]-[Vv]igil-[Cc]ache: //p'; }
+is api_cache_header_miss "$(cache_hdr '/api/series?dyad=SRB-KSV&by=month')" miss
+is api_cache_header_hit "$(cache_hdr '/api/series?dyad=SRB-KSV&by=month')" hit
 
 # ---- usage errors
 "$VIGIL" series --dyad 'SRB;KSV' --db "$DB" > /dev/null 2>&1; is cli_series_bad_dyad $? 2
