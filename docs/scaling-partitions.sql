@@ -73,7 +73,7 @@ ALTER SEQUENCE mentions_id_seq OWNED BY mentions.id;
 UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version';  -- readers drop their caches
 
 -- Vigil's indexes (src/store_be.h, VG_STORE_INDEX_SQL), mentions_key not unique
-CREATE INDEX events_dyad ON events (source, target, date, quad, goldstein);
+CREATE INDEX events_dyad ON events (source, target, date, quad, goldstein, date_precision);
 CREATE INDEX events_rdyad ON events (target, source, date);
 CREATE INDEX events_dedup ON events (source, target, root, date);
 CREATE INDEX events_date ON events (date);

@@ -95,8 +95,11 @@ typedef enum vg_event_cols {
     "place_country, lat, lon, place_precision, place_from_actor, place_raw, num_mentions, " \
     "num_articles, num_sources, first_seen, method, confidence, issues"
 #define VG_EVENT_NCOLS 28
-#define VG_WATCH_COLS "id, date, date_precision, source, target, quad, root, goldstein, " \
-    "num_mentions"
+/* root only where quad is missing: the other columns are all in events_dyad,
+ * so SQLite reads a dyad's series from the index without visiting rows */
+#define VG_WATCH_COLS "id, date, date_precision, source, target, quad, " \
+    "CASE WHEN quad IS NULL THEN root END, goldstein"
+#define VG_WATCH_NCOLS 8
 
 typedef enum vg_event_order {
     VG_ORDER_NONE,

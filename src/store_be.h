@@ -96,7 +96,8 @@ vg_store_be *vg_store_backend(vg_store *st);
  * (events_geo, on (lat, lon), was dropped: no query used it; stores made
  * before keep it until dropped by hand.) */
 #define VG_STORE_INDEX_SQL \
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date, quad, goldstein);\n" \
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events (source, target, date, quad, goldstein, " \
+        "date_precision);\n" \
     "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n" \
     "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n" \
     "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n" \
@@ -108,7 +109,13 @@ vg_store_be *vg_store_backend(vg_store *st);
 /* The schema version this Vigil writes.  A store of an older version is
  * upgraded when it is opened, in one transaction: each back end's step N-1
  * brings version N to N + 1 (docs/store.md, "Schema versions"). */
-#define VG_STORE_SCHEMA_VERSION "2"
+#define VG_STORE_SCHEMA_VERSION "3"
+
+/* Version 3: events_dyad also holds date_precision, so that it covers a
+ * dyad's series (VG_WATCH_COLS); the step rebuilds the index. */
+#define VG_STORE_UPGRADE_2_3 \
+    "DROP INDEX IF EXISTS events_dyad;\n" \
+    "CREATE INDEX events_dyad ON events (source, target, date, quad, goldstein, date_precision);\n"
 
 /* Brings a store whose meta table says version `ver` to
  * VG_STORE_SCHEMA_VERSION, running steps[v - 1] and recording each new

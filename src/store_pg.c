@@ -552,6 +552,8 @@ static const char *const upgrades[] = {
     "ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS issues TEXT;\n"
     "ALTER TABLE mentions ADD COLUMN IF NOT EXISTS method TEXT, "
     "ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS issues TEXT;\n",
+    /* 2 -> 3: events_dyad covers a dyad's series */
+    VG_STORE_UPGRADE_2_3,
 };
 
 static bool pexec_be(vg_store_be *be, const char *sql)
@@ -583,7 +585,8 @@ static bool pg_setup_reader(pg_be *b)
     char ver[32] = "";
     if (!pexec(b, "SET datestyle = ISO; SET client_encoding = 'UTF8'"))
         return false;
-    /* an older store is upgraded first (ALTER TABLE ... ADD COLUMN: no rewrite) */
+    /* an older store is upgraded first (added columns: no rewrite; 2 -> 3
+     * rebuilds one index) */
     PGresult *vr = PQexec(b->c, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (PQresultStatus(vr) == PGRES_TUPLES_OK && PQntuples(vr) == 1)
         snprintf(ver, sizeof ver, "%s", PQgetvalue(vr, 0, 0));

@@ -449,7 +449,8 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
  * A store of an older version is upgraded when it is opened, in one
  * transaction: each step brings version N to N + 1 (docs/store.md,
  * "Schema versions").  Version 2 added the method, confidence and issues
- * of each mention and event (NULL in rows stored before). */
+ * of each mention and event (NULL in rows stored before); version 3
+ * widened events_dyad (store_be.h). */
 static const char *const upgrades[] = {
     /* 1 -> 2 */
     "ALTER TABLE events ADD COLUMN method TEXT;\n"
@@ -458,6 +459,8 @@ static const char *const upgrades[] = {
     "ALTER TABLE mentions ADD COLUMN method TEXT;\n"
     "ALTER TABLE mentions ADD COLUMN confidence REAL;\n"
     "ALTER TABLE mentions ADD COLUMN issues TEXT;\n",
+    /* 2 -> 3 */
+    VG_STORE_UPGRADE_2_3,
 };
 
 static bool exec_be(vg_store_be *be, const char *sql)

@@ -81,7 +81,6 @@ typedef struct vg_wevent {
     double goldstein;    /* NAN if unknown */
     int dir;             /* bit 0: a->b, bit 1: b->a (set by the loaders) */
     bool exact;          /* date precision 'day' or 'article', not week/month/year */
-    int num_mentions;    /* reports of this event; never used as a weight */
     int prec;            /* VG_WPREC_*: how finely the date is known (0: to the day) */
 } vg_wevent;
 

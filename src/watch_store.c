@@ -28,7 +28,6 @@ static bool row_event(const char *const *v, vg_wevent *e)
     e->exact = e->prec == VG_WPREC_DAY;
     e->quad = v[5] ? atoi(v[5]) : vg_cameo_quad_of_root(v[6] ? v[6] : "");
     e->goldstein = v[7] ? strtod(v[7], NULL) : NAN;
-    e->num_mentions = v[8] ? atoi(v[8]) : 0;
     e->dir = 0;
     return true;
 }
@@ -50,7 +49,7 @@ static bool load_row(void *ctx, int nc, const char *const *v)
 {
     load_ctx *x = ctx;
     vg_wevent e;
-    if (nc != 9 || !row_event(v, &e)) return true;
+    if (nc != VG_WATCH_NCOLS || !row_event(v, &e)) return true;
     e.dir = dyad_dir(x->d, v[3] ? v[3] : "", v[4] ? v[4] : "");
     if (e.dir) vg_vec_push(x->out, e);
     return true;
@@ -144,7 +143,7 @@ static bool scan_row(void *ctx, int nc, const char *const *v)
     vg_wevent e;
     vg_dyad d;
     char key[DYAD_KEY];
-    if (nc != 9 || !row_event(v, &e) || !row_dyad(v[3], v[4], x->include_unknown, &d, key))
+    if (nc != VG_WATCH_NCOLS || !row_event(v, &e) || !row_dyad(v[3], v[4], x->include_unknown, &d, key))
         return true;
     int i = vg_strmap_get(&x->idx, key);
     if (i < 0) {

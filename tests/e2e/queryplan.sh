@@ -112,7 +112,7 @@ WHOLE = [
     # alerts over every pair (`vigil alerts`, /api/alerts without a dyad):
     # the detector's baselines need every conflict event of every pair, a
     # large share of all events, which a scan reads faster than an index
-    (r"^SELECT id, date, date_precision, source, target, quad, root, goldstein, num_mentions FROM events "
+    (r"^SELECT id, date, date_precision, source, target, quad, CASE WHEN quad IS NULL THEN root END, goldstein FROM events "
      r"WHERE 1 = 1 AND \(quad >= 3 OR \(quad IS NULL AND root >= '09'\)\)$",
      "the detector reads every conflict event"),
 ]

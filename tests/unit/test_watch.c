@@ -51,7 +51,7 @@ static void synth(rng *r, vg_wevents *ev, long days, long change, double lam0, d
 {
     for (long d = 0; d < days; d++)
         for (int k = poisson(r, d < change ? lam0 : lam1); k > 0; k--) {
-            vg_wevent e = { ++next_id, d, unif(r) < 0.5 ? 3 : 4, -5.0, 1, true, 1, 0 };
+            vg_wevent e = { ++next_id, d, unif(r) < 0.5 ? 3 : 4, -5.0, 1, true, 0 };
             vg_vec_push(ev, e);
         }
 }
@@ -113,10 +113,10 @@ static void test_series_buckets(void **state)
     long d0;
     assert_true(vg_day_parse("2023-01-02", &d0));          /* a Monday */
     vg_wevent ev[] = {
-        { 1, d0, 1, 3.0, 1, true, 1, 0 },            /* A->B coop */
-        { 2, d0 + 1, 4, -10.0, 2, true, 9, 0 },      /* B->A material conflict, 9 mentions */
-        { 3, d0 + 15, 3, NAN, 1, true, 1, 0 },       /* A->B verbal conflict, no Goldstein */
-        { 4, d0 + 15, 4, -9.0, 3, true, 1, 0 },      /* both directions (overlapping prefixes) */
+        { 1, d0, 1, 3.0, 1, true, 0 },            /* A->B coop */
+        { 2, d0 + 1, 4, -10.0, 2, true, 0 },      /* B->A material conflict */
+        { 3, d0 + 15, 3, NAN, 1, true, 0 },       /* A->B verbal conflict, no Goldstein */
+        { 4, d0 + 15, 4, -9.0, 3, true, 0 },      /* both directions (overlapping prefixes) */
     };
     vg_watch_series s;
     assert_true(vg_watch_series_build(&s, &dyad, VG_BY_WEEK, d0 + 3, d0 + 20, ev, 4, 1000));
@@ -260,7 +260,7 @@ static void test_duplicated_report(void **state)
     for (int busy = 0; busy < 2; busy++) {
         vg_wevents ev = {0};
         synth(&r, &ev, 200, 200, busy ? 2.0 : 0.05, 0);
-        vg_wevent lone = { ++next_id, 150, 4, -10.0, 1, true, 1000, 0 };
+        vg_wevent lone = { ++next_id, 150, 4, -10.0, 1, true, 0 };
         vg_vec_push(&ev, lone);
         vg_watch_alerts al = {0};
         vg_watch_detect(&p, &dyad, ev.v, ev.n, 0, 199, 100, &al);
@@ -272,14 +272,14 @@ static void test_duplicated_report(void **state)
     /* Even with a threshold far below the default, a lone event stays below
      * --min-events. */
     p.h = 0.5;
-    vg_wevent one[] = { { 1, 150, 4, -10.0, 1, true, 1000, 0 } };
+    vg_wevent one[] = { { 1, 150, 4, -10.0, 1, true, 0 } };
     vg_watch_alerts al = {0};
     vg_watch_detect(&p, &dyad, one, 1, 0, 199, 0, &al);
     assert_int_equal(al.n, 0);
     vg_watch_params_default(&p);
-    vg_wevent five[] = { { 5, 150, 4, -9.0, 1, true, 1, 0 }, { 2, 150, 4, -10.0, 2, true, 1, 0 },
-                         { 3, 150, 3, -2.0, 1, true, 1, 0 }, { 4, 150, 4, -10.0, 1, true, 1, 0 },
-                         { 1, 150, 4, -10.0, 1, true, 1, 0 }, { 6, 151, 1, 3.0, 1, true, 1, 0 } };
+    vg_wevent five[] = { { 5, 150, 4, -9.0, 1, true, 0 }, { 2, 150, 4, -10.0, 2, true, 0 },
+                         { 3, 150, 3, -2.0, 1, true, 0 }, { 4, 150, 4, -10.0, 1, true, 0 },
+                         { 1, 150, 4, -10.0, 1, true, 0 }, { 6, 151, 1, 3.0, 1, true, 0 } };
     vg_watch_detect(&p, &dyad, five, 6, 0, 199, 0, &al);
     assert_int_equal(al.n, 1);
     assert_int_equal(al.v[0].start, 150);
@@ -297,9 +297,9 @@ static void test_intensity(void **state)
     (void)state;
     vg_watch_params p;
     vg_watch_params_default(&p);
-    vg_wevent ev[] = { { 1, 5, 3, -2, 1, true, 1, 0 }, { 2, 5, 4, -10, 1, true, 1, 0 },
-                       { 3, 5, 4, -10, 1, false, 1, VG_WPREC_WEEK }, { 4, 5, 1, 3, 1, true, 1, 0 },
-                       { 5, 6, 2, 7, 1, true, 1, 0 } };
+    vg_wevent ev[] = { { 1, 5, 3, -2, 1, true, 0 }, { 2, 5, 4, -10, 1, true, 0 },
+                       { 3, 5, 4, -10, 1, false, VG_WPREC_WEEK }, { 4, 5, 1, 3, 1, true, 0 },
+                       { 5, 6, 2, 7, 1, true, 0 } };
     double x[8];
     vg_watch_intensity(&p, ev, 5, 0, 8, x);
     assert_true(x[5] == 3.0);
@@ -317,9 +317,9 @@ static void test_severity(void **state)
     rng r = { 5 };
     synth(&r, &ev, 500, 500, 0.1, 0);
     for (int d = 0; d < 5; d++)
-        for (int k = 0; k < 6; k++) { vg_wevent e = { ++next_id, 200 + d, 4, -10, 1, true, 1, 0 }; vg_vec_push(&ev, e); }
+        for (int k = 0; k < 6; k++) { vg_wevent e = { ++next_id, 200 + d, 4, -10, 1, true, 0 }; vg_vec_push(&ev, e); }
     for (int d = 0; d < 5; d++)
-        for (int k = 0; k < 4; k++) { vg_wevent e = { ++next_id, 370 + d, 4, -10, 1, true, 1, 0 }; vg_vec_push(&ev, e); }
+        for (int k = 0; k < 4; k++) { vg_wevent e = { ++next_id, 370 + d, 4, -10, 1, true, 0 }; vg_vec_push(&ev, e); }
     vg_watch_alerts al = {0};
     vg_watch_detect(&p, &dyad, ev.v, ev.n, 0, 499, 0, &al);
     assert_int_equal(al.n, 2);
