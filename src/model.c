@@ -667,9 +667,13 @@ enum { LANES = 8, MAX_WIDTH = 64 };
 typedef int16_t lane_w __attribute__((vector_size(LANES * sizeof(int16_t))));
 typedef int32_t lane_acc __attribute__((vector_size(LANES * sizeof(int32_t))));
 
+/* A slot of the open-addressing index: the key and its row + 1 (0: empty),
+ * side by side, so that a probe touches one cache line. */
+typedef struct slot { uint32_t key, row; } slot;
+
 typedef struct table {
-    uint32_t mask;           /* slots: open addressing, row + 1 (0: empty) */
-    uint32_t *keys, *rows;
+    uint32_t mask;           /* slots - 1 */
+    slot *slots;
     uint32_t width;          /* classes in a row */
     int off[VG_NTASKS];      /* where each head's classes start (-1: not here) */
     int16_t *w;              /* rows * width */
@@ -736,9 +740,9 @@ static int32_t table_row(const table *t, uint32_t key)
     if (!t->mask) return -1;
     uint32_t s = key_slot(key, t->mask);
     for (;;) {
-        uint32_t r = t->rows[s];
+        uint32_t r = t->slots[s].row;
         if (!r) return -1;
-        if (t->keys[s] == key) return (int32_t)(r - 1);
+        if (t->slots[s].key == key) return (int32_t)(r - 1);
         s = (s + 1) & t->mask;
     }
 }
@@ -759,24 +763,24 @@ static void build_table(vg_model *m, table *t, unsigned heads)
     uint32_t cap = 16;
     while (cap < total + total / 2 + 2) cap *= 2;    /* keys shared by heads make it sparser */
     t->mask = cap - 1;
-    /* one block: slot keys, slot rows, then the weight rows */
-    t->bytes = (size_t)cap * 8 + ((size_t)total * t->width + 1) * sizeof *t->w;
-    t->keys = vg_big_calloc(t->bytes);
-    t->rows = t->keys + cap;
+    /* one block: the slots, then the weight rows, which start on a 64-byte
+     * line (the block is page-aligned and the slots take cap * 8 bytes) */
+    t->bytes = (size_t)cap * sizeof *t->slots + ((size_t)total * t->width + 1) * sizeof *t->w;
+    t->slots = vg_big_calloc(t->bytes);
     /* the keys first, so that the rows are allocated for the distinct ones only */
     uint32_t nrows = 0;
     for (int k = 0; k < VG_NTASKS; k++) {
         if (t->off[k] < 0) continue;
         for (uint32_t r = 0; r < m->h[k].rows; r++) {
             uint32_t key = m->h[k].keys[r], s = key_slot(key, t->mask);
-            while (t->rows[s] && t->keys[s] != key) s = (s + 1) & t->mask;
-            if (!t->rows[s]) {
-                t->keys[s] = key;
-                t->rows[s] = ++nrows;
+            while (t->slots[s].row && t->slots[s].key != key) s = (s + 1) & t->mask;
+            if (!t->slots[s].row) {
+                t->slots[s].key = key;
+                t->slots[s].row = ++nrows;
             }
         }
     }
-    t->w = (int16_t *)(t->rows + cap);
+    t->w = (int16_t *)(t->slots + cap);
     for (int k = 0; k < VG_NTASKS; k++) {
         if (t->off[k] < 0) continue;
         const head *h = &m->h[k];
@@ -790,7 +794,7 @@ static void build_table(vg_model *m, table *t, unsigned heads)
 
 static void free_table(table *t)
 {
-    vg_big_free(t->keys, t->bytes);
+    vg_big_free(t->slots, t->bytes);
 }
 
 static const table *table_of(const vg_model *m, vg_task t)
@@ -989,11 +993,11 @@ bool vg_model_head(const vg_model *m, vg_task t, vg_head_out *out)
     const head *h = &m->h[t];
     uint32_t *keys = vg_malloc(((size_t)h->rows + 1) * sizeof *keys), n = 0;
     for (uint32_t s = 0; s <= tb->mask && n < h->rows; s++) {
-        if (!tb->rows[s]) continue;
-        const int16_t *w = tb->w + (size_t)(tb->rows[s] - 1) * tb->width + tb->off[t];
+        if (!tb->slots[s].row) continue;
+        const int16_t *w = tb->w + (size_t)(tb->slots[s].row - 1) * tb->width + tb->off[t];
         bool any = false;
         for (uint32_t c = 0; c < h->k; c++) any |= w[c] != 0;
-        if (any) keys[n++] = tb->keys[s];
+        if (any) keys[n++] = tb->slots[s].key;
     }
     qsort(keys, n, sizeof *keys, cmp_u32);
     int16_t *w = vg_malloc(((size_t)n * h->k + 1) * sizeof *w);
