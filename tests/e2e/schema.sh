@@ -11,12 +11,12 @@ source "$(dirname "$0")/../lib.sh"
 export VIGIL_GAZETTEER=/nonexistent
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-V2=$TMP/v2.db
-"$VIGIL" ingest --db "$V2" "$ROOT/examples/border-crisis-2023.jsonl" 2>/dev/null
+CUR=$TMP/current.db
+"$VIGIL" ingest --db "$CUR" "$ROOT/examples/border-crisis-2023.jsonl" 2>/dev/null
 # v1: the same store with the version-2 columns dropped and the index of
 # versions 1 and 2
 make_v1() {  # OUT
-    "$PY" - "$V2" "$1" <<'PY'
+    "$PY" - "$CUR" "$1" <<'PY'
 import sqlite3, sys
 src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
 src.backup(dst)
@@ -31,8 +31,8 @@ PY
 }
 q() { "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$@"; }
 dyad_idx() { q "$1" "SELECT sql FROM sqlite_master WHERE name = 'events_dyad'"; }
-n=$(q "$V2" "SELECT count(*) FROM events")
-[ "${n:-0}" -gt 10 ] && ok schema_v2_store || fail schema_v2_store "$n events"
+n=$(q "$CUR" "SELECT count(*) FROM events")
+[ "${n:-0}" -gt 10 ] && ok schema_current_store || fail schema_current_store "$n events"
 
 # a reader upgrades
 make_v1 "$TMP/r.db"
@@ -60,7 +60,7 @@ make_v1 "$TMP/w.db"
     ok schema_writer_upgraded || fail schema_writer_upgraded "$(tail -2 "$TMP/err")"
 
 # a newer store is refused, untouched
-cp "$V2" "$TMP/new.db"
+cp "$CUR" "$TMP/new.db"
 "$PY" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE meta SET value = ? WHERE key = ?", ("4", "schema_version")); c.commit()' "$TMP/new.db"
 "$VIGIL" series --db "$TMP/new.db" --dyad SRB-KSV >/dev/null 2>"$TMP/err"; r1=$?
 "$VIGIL" ingest --db "$TMP/new.db" "$ROOT/examples" >/dev/null 2>>"$TMP/err"; r2=$?
