@@ -215,10 +215,7 @@ static bool source_next(source *src, vg_record *rec, vg_diag *diag)
 /* At most max bytes of s[0..n), not cutting a UTF-8 sequence. */
 static int utf8_cut(const char *s, size_t n, int max)
 {
-    if (n <= (size_t)max) return (int)n;
-    int k = max;
-    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
-    return k;
+    return n <= (size_t)max ? (int)n : (int)vg_utf8_floor(s, 0, (size_t)max);
 }
 
 void vg_sentence_warnings(const vg_dict *d, const char *record, size_t sentence,

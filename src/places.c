@@ -261,22 +261,13 @@ static phrase cap_phrase(const pctx *c, size_t i)
 
 static size_t ph_start(const pctx *c, phrase p) { return tok(c, p.t0)->off; }
 
-/* The start of the UTF-8 character that ends before e (never below lo). */
-static size_t char_back(const char *s, size_t lo, size_t e)
-{
-    if (e > lo) e--;
-    while (e > lo && ((unsigned char)s[e] & 0xC0) == 0x80) e--;
-    return e;
-}
-
 static size_t ph_end(const pctx *c, phrase p)
 {
     const vg_token *t = tok(c, p.t1 - 1);
     size_t e = t->off + t->len;
     if (p.possessive) {   /* drop 's: two characters, either of which may be
                              more than one byte (U+2019, a full-width s) */
-        e = char_back(c->s, t->off, e);
-        e = char_back(c->s, t->off, e);
+        for (int k = 0; k < 2 && e > t->off; k++) e = vg_utf8_floor(c->s, t->off, e - 1);
     }
     return e;
 }
@@ -596,10 +587,7 @@ static bool cand_bare(const pctx *c, size_t i, cand *out)
 /* Copies src[0..n) into dst (size dsz), cut at a UTF-8 character boundary. */
 static void copy_trunc(char *dst, size_t dsz, const char *src, size_t n)
 {
-    if (n >= dsz) {
-        n = dsz - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
-    }
+    if (n >= dsz) n = vg_utf8_floor(src, 0, dsz - 1);
     memcpy(dst, src, n);
     dst[n] = '\0';
 }

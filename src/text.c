@@ -60,6 +60,12 @@ size_t vg_utf8_repair(const char *in, size_t n, vg_buf *out)
     return bad;
 }
 
+size_t vg_utf8_floor(const char *s, size_t lo, size_t i)
+{
+    while (i > lo && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+    return i;
+}
+
 size_t vg_utf8_valid_len(const char *in, size_t n)
 {
     const unsigned char *s = (const unsigned char *)in;
@@ -393,8 +399,7 @@ static void emit_word(vg_tokens *tk, const char *s, size_t n, size_t start, word
     if (w->letters && !w->has_lower) flags |= VG_TF_ALLCAPS;
     if (w->has_lower) tk->allcaps = false;
     while (end - start > VG_MAX_WORD) {
-        size_t cut = start + VG_MAX_WORD;
-        while (cut > start && (u[cut] & 0xC0) == 0x80) cut--;
+        size_t cut = vg_utf8_floor(s, start, start + VG_MAX_WORD);
         push_token(tk, s, (uint32_t)start, (uint32_t)(cut - start), VG_TK_WORD,
                    flags | VG_TF_SPLIT, NULL, 0);
         start = cut;

@@ -26,6 +26,9 @@ size_t vg_utf8_repair(const char *in, size_t n, vg_buf *out);
 size_t vg_utf8_from_legacy(const char *in, size_t n, vg_buf *out);
 /* Length of the longest valid UTF-8 prefix of in[0..n) (n if all valid). */
 size_t vg_utf8_valid_len(const char *in, size_t n);
+/* The start of the character that byte i of s belongs to: i moved back over
+ * UTF-8 continuation bytes, never below lo.  Where to cut s before i. */
+size_t vg_utf8_floor(const char *s, size_t lo, size_t i);
 
 /* Appends the folded form of s[0..n) to out. */
 void vg_text_fold(const char *s, size_t n, vg_buf *out);

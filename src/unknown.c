@@ -350,8 +350,7 @@ static char *example_of(const char *text)
         vg_buf_putc(&b, sp ? ' ' : *p);
     }
     if (b.len >= EXAMPLE_MAX) {
-        while (b.len && ((unsigned char)b.s[b.len - 1] & 0xC0) == 0x80) b.len--;  /* whole characters */
-        if (b.len) b.len--;
+        if (b.len) b.len = vg_utf8_floor(b.s, 0, b.len - 1);     /* the last whole character */
         b.s[b.len] = '\0';
         vg_buf_puts(&b, "...");
     }
