@@ -155,7 +155,7 @@ $(BUILD)/src/%.o: src/%.c $(BUILD)/gen/cflags | $(BUILD)/gen/version.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a tests/fixtures/example_store.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) $(LDFLAGS) -lcmocka
 
@@ -312,7 +312,7 @@ fuzz_src = tests/fuzz/$(if $(filter reader_%,$1),fuzz_reader,$(if $(filter code_
            $(filter dict_%,$1),fuzz_dict,$(if $(filter verbs_match,$1),fuzz_verbs,fuzz_$1)))).c
 fuzz_def = $(if $(filter reader_%,$1),-DFUZZ_FORMAT=VG_FMT_$(shell echo $(1:reader_%=%) | tr a-z A-Z),$(if \
            $(filter dict_%,$1),-DFUZZ_LOADER=vg_dict_load_$(1:dict_%=%),$(if $(filter code_phoenix,$1),-DFUZZ_PHOENIX=1)))
-FUZZ_HDR := tests/fuzz/fuzz.h
+FUZZ_HDR := tests/fuzz/fuzz.h tests/fixtures/example_store.h
 
 define fuzz_rules
 $(BUILD)/fuzz-replay/$(1): $(call fuzz_src,$(1)) tests/fuzz/replay.c $(FUZZ_HDR) $(BUILD)/libvigil.a

@@ -11,10 +11,10 @@
  * parses, or CSV when it says so.
  * Calls: vg_http_unescape, vg_http_static_path_ok, vg_api_args_add,
  * vg_api_new, vg_api_request, vg_api_free (and the public store API for the
- * fixture). */
+ * fixture, tests/fixtures/example_store.h). */
 #include "fuzz.h"
 #include "server.h"
-#include "vigil.h"
+#include "../fixtures/example_store.h"
 
 #include <unistd.h>
 
@@ -42,25 +42,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
              tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     snprintf(db, sizeof db, "%s/fixture.db", dir);
-    setenv("VIGIL_GAZETTEER", "/nonexistent", 1);
-    vg_dicts *d = NULL;
-    vg_coder *c = NULL;
-    vg_store *st = NULL;
-    const char *paths[] = { "examples/border-crisis-2023.jsonl" };
-    if (vg_dicts_default(&d) || vg_coder_new(d, &c) || vg_store_open(db, &st) ||
-        vg_store_ingest(st, c, paths, 1)) {
+    char err[256];
+    if (example_store_ingest(db, "examples/border-crisis-2023.jsonl", err, sizeof err)) {
         fprintf(stderr, "fuzz_server: cannot build the fixture store (run from the "
-                "repository): %s\n", st ? vg_store_errmsg(st) : "");
+                "repository): %s\n", err);
         exit(1);
     }
-    vg_store_close(st);
-    vg_coder_free(c);
-    vg_dicts_free(d);
     vg_server_opts o;
     vg_server_opts_default(&o);
     o.db_path = db;
     o.threads = 1;
-    char err[256];
     api = vg_api_new(&o, false, err, sizeof err);
     if (!api) { fprintf(stderr, "fuzz_server: %s\n", err); exit(1); }
     atexit(cleanup);

@@ -1,7 +1,8 @@
 /* test_api.c -- the API's response cache (server.h): an answer is cached
  * until the store changes, whichever pool connection serves the request,
  * and another process's commit empties it.  The store is examples/
- * ingested through the public API (run from the repository). */
+ * ingested through the public API (tests/fixtures/example_store.h; run from
+ * the repository). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,7 @@
 #include <cmocka.h>
 
 #include "server.h"
-#include "vigil.h"
+#include "../fixtures/example_store.h"
 
 static char dir[64], db[96];
 
@@ -24,17 +25,10 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "/tmp/vigil-test-api.XXXXXX");
     if (!mkdtemp(dir)) return -1;
     snprintf(db, sizeof db, "%s/events.db", dir);
-    setenv("VIGIL_GAZETTEER", "/nonexistent", 1);
-    vg_dicts *d = NULL;
-    vg_coder *c = NULL;
-    vg_store *st = NULL;
-    const char *paths[] = { "examples/border-crisis-2023.jsonl" };
-    int rc = vg_dicts_default(&d) || vg_coder_new(d, &c) || vg_store_open(db, &st) ||
-             vg_store_ingest(st, c, paths, 1);
-    vg_store_close(st);
-    vg_coder_free(c);
-    vg_dicts_free(d);
-    return rc ? -1 : 0;
+    char err[256];
+    if (!example_store_ingest(db, "examples/border-crisis-2023.jsonl", err, sizeof err)) return 0;
+    fprintf(stderr, "test_api: cannot build the store (run from the repository): %s\n", err);
+    return -1;
 }
 
 static int teardown(void **state)
@@ -118,17 +112,9 @@ static void test_cache_dropped_on_commit(void **state)
     vg_api *a = api_open(1);
     assert_false(series(a));
     assert_true(series(a));
-    vg_store *st = NULL;
-    assert_int_equal(vg_store_open(db, &st), 0);
-    vg_dicts *d = NULL;
-    vg_coder *c = NULL;
-    assert_int_equal(vg_dicts_default(&d), 0);
-    assert_int_equal(vg_coder_new(d, &c), 0);
-    const char *paths[] = { "examples/border-crisis-2023-wires.jsonl" };
-    assert_int_equal(vg_store_ingest(st, c, paths, 1), 0);
-    vg_store_close(st);
-    vg_coder_free(c);
-    vg_dicts_free(d);
+    char err[256];
+    if (example_store_ingest(db, "examples/border-crisis-2023-wires.jsonl", err, sizeof err))
+        fail_msg("ingest: %s", err);
     assert_false(series(a));
     assert_true(series(a));
     vg_api_free(a);
