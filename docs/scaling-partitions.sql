@@ -77,7 +77,7 @@ CREATE INDEX events_dyad ON events (source, target, date, quad, goldstein, date_
 CREATE INDEX events_rdyad ON events (target, source, date);
 CREATE INDEX events_dedup ON events (source, target, root, date);
 CREATE INDEX events_date ON events (date);
-CREATE INDEX events_root ON events (root, date);
+CREATE INDEX events_root ON events (root, date, source, target);
 CREATE INDEX events_place ON events (place_country, date);
 CREATE INDEX mentions_event ON mentions (event_id, article_source);
 CREATE INDEX mentions_key ON mentions (article_id, sentence_no, event_no);

@@ -98,12 +98,16 @@ vg_store_be *vg_store_backend(vg_store *st);
 /* events_dyad covers VG_WATCH_COLS (a dyad's series) and /api/dyads; written once
  * for a new store and for the 2 -> 3 step */
 #define VG_EVENTS_DYAD_COLS "(source, target, date, quad, goldstein, date_precision)"
+/* events_root also holds the dyad, so that a root or code filter over a dyad
+ * or an actor checks each candidate in the index and visits only the rows it
+ * returns; written once for a new store and for the 3 -> 4 step */
+#define VG_EVENTS_ROOT_COLS "(root, date, source, target)"
 #define VG_STORE_INDEX_SQL \
     "CREATE INDEX IF NOT EXISTS events_dyad ON events " VG_EVENTS_DYAD_COLS ";\n" \
     "CREATE INDEX IF NOT EXISTS events_rdyad ON events (target, source, date);\n" \
     "CREATE INDEX IF NOT EXISTS events_dedup ON events (source, target, root, date);\n" \
     "CREATE INDEX IF NOT EXISTS events_date ON events (date);\n" \
-    "CREATE INDEX IF NOT EXISTS events_root ON events (root, date);\n" \
+    "CREATE INDEX IF NOT EXISTS events_root ON events " VG_EVENTS_ROOT_COLS ";\n" \
     "CREATE INDEX IF NOT EXISTS events_place ON events (place_country, date);\n" \
     "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id, article_source);\n" \
     "CREATE UNIQUE INDEX IF NOT EXISTS mentions_key ON mentions (article_id, sentence_no, event_no);\n"
@@ -111,13 +115,19 @@ vg_store_be *vg_store_backend(vg_store *st);
 /* The schema version this Vigil writes.  A store of an older version is
  * upgraded when it is opened, in one transaction: each back end's step N-1
  * brings version N to N + 1 (docs/store.md, "Schema versions"). */
-#define VG_STORE_SCHEMA_VERSION "3"
+#define VG_STORE_SCHEMA_VERSION "4"
 
 /* Version 3: events_dyad also holds date_precision, so that it covers a
  * dyad's series (VG_WATCH_COLS); the step rebuilds the index. */
 #define VG_STORE_UPGRADE_2_3 \
     "DROP INDEX IF EXISTS events_dyad;\n" \
     "CREATE INDEX events_dyad ON events " VG_EVENTS_DYAD_COLS ";\n"
+
+/* Version 4: events_root also holds source and target (root-over-dyad pages
+ * read the index, not a row per candidate); the step rebuilds the index. */
+#define VG_STORE_UPGRADE_3_4 \
+    "DROP INDEX IF EXISTS events_root;\n" \
+    "CREATE INDEX events_root ON events " VG_EVENTS_ROOT_COLS ";\n"
 
 /* Brings a store whose meta table says version `ver` to
  * VG_STORE_SCHEMA_VERSION, running steps[v - 1] and recording each new

@@ -554,6 +554,8 @@ static const char *const upgrades[] = {
     "ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS issues TEXT;\n",
     /* 2 -> 3: events_dyad covers a dyad's series */
     VG_STORE_UPGRADE_2_3,
+    /* 3 -> 4: events_root holds the dyad */
+    VG_STORE_UPGRADE_3_4,
 };
 
 static bool pexec_be(vg_store_be *be, const char *sql)

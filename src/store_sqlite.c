@@ -461,6 +461,8 @@ static const char *const upgrades[] = {
     "ALTER TABLE mentions ADD COLUMN issues TEXT;\n",
     /* 2 -> 3 */
     VG_STORE_UPGRADE_2_3,
+    /* 3 -> 4 */
+    VG_STORE_UPGRADE_3_4,
 };
 
 static bool exec_be(vg_store_be *be, const char *sql)
