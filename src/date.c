@@ -131,7 +131,12 @@ void vg_date_format(int32_t v, char out[11])
 {
     unsigned y = (unsigned)(v / 10000) % 10000u, m = (unsigned)(v / 100) % 100u,
              d = (unsigned)v % 100u;
-    snprintf(out, 11, "%04u-%02u-%02u", y, m, d);
+    /* by hand, not snprintf: every stored mention formats several dates */
+    const unsigned f[8] = { y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10 };
+    static const unsigned char at[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+    for (int k = 0; k < 8; k++) out[at[k]] = (char)('0' + f[k]);
+    out[4] = out[7] = '-';
+    out[10] = 0;
 }
 
 bool vg_date_parse_digits(const char *s, size_t n, int32_t *out)

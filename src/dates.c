@@ -33,9 +33,14 @@ static size_t clause_word(const unsigned char *s, size_t len, size_t i)
 {
     static const char *const w[] = { "that", "which", "who", "whom", "where", "when",
         "while", "after", "before", "because", "said", "says", "but", "although", NULL };
+    static const unsigned char wl[] = { 4, 5, 3, 4, 5, 4, 5, 5, 6, 7, 4, 4, 3, 8 };
     if ((i > 0 && vg_isalnum(s[i - 1])) || !vg_isalpha(s[i])) return 0;
+    switch (s[i] | 32) {               /* the first letters of w: most words stop here */
+    case 't': case 'w': case 'a': case 'b': case 's': break;
+    default: return 0;
+    }
     for (int k = 0; w[k]; k++) {
-        size_t l = strlen(w[k]), j = 0;
+        size_t l = wl[k], j = 0;
         while (j < l && i + j < len && (s[i + j] | 32) == w[k][j]) j++;
         if (j == l && (i + l >= len || !vg_isalnum(s[i + l]))) return 40;
     }
@@ -113,16 +118,14 @@ static bool is_any(const dctx *c, size_t i, const char *const *ws)
 
 static int weekday_at(const dctx *c, size_t i)
 {
-    for (int k = 0; k < 7; k++) {
-        if (is_w(c, i, weekdays[k])) return k;
-        /* possessive: "Sunday's attack" */
-        const vg_token *t = tok(c, i);
-        if (t && t->kind == VG_TK_WORD) {
-            const char *n = vg_tok_norm(c->tk, i);
-            size_t wl = strlen(weekdays[k]);
-            if (!strncmp(n, weekdays[k], wl) && !strcmp(n + wl, "'S")) return k;
-        }
-    }
+    const vg_token *t = tok(c, i);
+    if (!t || t->kind != VG_TK_WORD) return -1;
+    const char *n = vg_tok_norm(c->tk, i);
+    size_t l = strlen(n);
+    if (l > 2 && !strcmp(n + l - 2, "'S")) l -= 2;      /* possessive: "Sunday's attack" */
+    if (l < 6 || memcmp(n + l - 3, "DAY", 3)) return -1;
+    for (int k = 0; k < 7; k++)
+        if (strlen(weekdays[k]) == l && !memcmp(n, weekdays[k], l)) return k;
     return -1;
 }
 
@@ -132,6 +135,7 @@ static int month_at(const dctx *c, size_t i, bool *abbr)
 {
     const vg_token *t = tok(c, i);
     if (!t || t->kind != VG_TK_WORD) return 0;
+    if (!strchr("JFMASOND", vg_tok_norm(c->tk, i)[0])) return 0;  /* no month's first letter */
     bool cap = (t->flags & VG_TF_CAP) != 0;
     for (int k = 0; k < 12; k++) {
         if (is_w(c, i, months[k])) {

@@ -114,6 +114,8 @@ static void test_weekdays(void **state)
     check("Troops withdrew last Friday.", "2023-09-22");
     check("Troops withdrew on Saturday.", "2023-09-23");
     check("Sunday's attack killed four.", "2023-09-24");
+    check("Sunday’s attack killed four.", "2023-09-24");
+    check("Sundays attack killed four.", "");       /* neither the weekday nor its possessive */
     check("ON SUNDAY GUNMEN ATTACKED A PATROL", "2023-09-24");
     check("on sunday gunmen attacked a patrol", "2023-09-24");
     check("Talks will resume on Monday.", "2023-10-02");
@@ -279,6 +281,10 @@ static void test_date_forms(void **state)
     assert_int_equal(vg_date_of_ymd(vg_date_ymd(20230929)), 20230929);
     vg_date_format(20230929, buf);
     assert_string_equal(buf, "2023-09-29");
+    vg_date_format(990105, buf);            /* leading zeros, as "%04u-%02u-%02u" */
+    assert_string_equal(buf, "0099-01-05");
+    vg_date_format(99991231, buf);
+    assert_string_equal(buf, "9999-12-31");
     long day;
     assert_true(vg_day_parse("2023-09-29", &day));
     assert_int_equal(day, vg_date_days(20230929));
