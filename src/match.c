@@ -597,6 +597,29 @@ static int subject_start(const vg_analysis *a, int lo, int v)
     return lo;
 }
 
+/* Whether the noun phrase ending at p follows an existential "there is",
+ * "there were", "there have been": THERE and a form of BE, then only the
+ * phrase's own words (no verb, comma or conjunction) up to p. */
+static bool existential(const vg_analysis *a, int p)
+{
+    static const char *const be[] = { "IS", "ARE", "WAS", "WERE", "BEEN", NULL };
+    static const char *const have[] = { "HAS", "HAVE", "HAD", NULL };
+    static const char *const there[] = { "THERE", NULL };
+    for (int k = p, steps = 0; k > 0 && steps < 10; steps++) {
+        int q = prev_live(a, k - 1, 0);
+        if (q < 0) return false;
+        if (vg_analysis_word_in(a, (size_t)q, be)) {
+            int r = prev_live(a, q - 1, 0);
+            if (r >= 0 && vg_analysis_word_in(a, (size_t)r, have)) r = prev_live(a, r - 1, 0);
+            return r >= 0 && vg_analysis_word_in(a, (size_t)r, there);
+        }
+        uint8_t t = a->w.v[q].type;
+        if (t == VG_W_VERB || t == VG_W_COMMA || t == VG_W_CONJ || t == VG_W_BY) return false;
+        k = q;
+    }
+    return false;
+}
+
 /* A participle that opens a reduced relative clause after a noun phrase:
  * "soldiers captured by Russian forces", "the weapons seized in Banjska".
  * The noun phrase is what the verb was done to, not its subject. */
@@ -618,6 +641,9 @@ static bool reduced_relative(const vg_analysis *a, int v)
         "NEVER", "ALREADY", NULL
     };
     if (vg_analysis_word_in(a, (size_t)p, not_nouns) || a->tk.t.v[p].kind != VG_TK_WORD) return false;
+    /* "there were ten soldiers killed in ...": after an existential
+     * THERE BE the participle can only describe the phrase */
+    if (existential(a, p)) return true;
     /* the participle is not the main verb: BY follows, or a finite verb
      * comes later in the clause ("... seized in Banjska came from Serbia") */
     int n = (int)a->tk.t.n, end = v + 1;

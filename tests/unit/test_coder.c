@@ -349,6 +349,13 @@ static void test_default_passives_and_participles(void **st)
     /* "the weapons seized in Banjska": Kosovo seized nothing */
     assert_string_equal(code(f, "Kosovo said the weapons seized in Banjska came from Serbia.",
                              20230929), "");
+    /* after an existential "there were" the participle describes the phrase:
+     * the policemen were killed, they killed no one */
+    ev = code(f, "There were two Kosovo soldiers wounded by Serbian gunmen.", 20230929);
+    assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVMIL/19"));
+    ev = code(f, "There were three Serbian policemen killed in Kosovo on Sunday.", 20230929);
+    assert_null(strstr(ev, "SRBCOP/KSV"));
+    assert_null(strstr(ev, "SRBCOP/---"));
     /* a main verb the tagger may read as a participle stays the main verb */
     assert_string_equal(code(f, "Serbian police attacked protesters in Kosovo.", 20230929),
                         "SRBCOP/KSVOPP/190");
