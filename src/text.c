@@ -35,12 +35,10 @@ size_t vg_utf8_repair(const char *in, size_t n, vg_buf *out)
     size_t bad = 0, i = 0, run = 0;
     vg_buf_reserve(out, n);
     while (i < n) {
-        unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x7F) {       /* printable ASCII: most of the text */
-            i++;
-            run++;
-            continue;
-        }
+        size_t k = vg_ascii_run(in + i, n - i, 0x7F, 0x7F);   /* most of the text */
+        i += k;
+        run += k;
+        if (i >= n) break;
         int32_t cp;
         size_t len = utf8_seq(s + i, n - i, &cp);
         bool ok = len > 0 && !(cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') &&

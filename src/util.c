@@ -159,6 +159,10 @@ void vg_buf_json_strn(vg_buf *b, const char *s, size_t n)
     vg_buf_putc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t k = vg_ascii_run(s + i, n - i, '"', '\\');   /* nothing to escape */
+        run += k;
+        i += k;
+        if (i >= n) break;
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
         char ubuf[7];

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 void vg_oom(void);
 void *vg_malloc(size_t n);
@@ -156,6 +157,31 @@ static inline bool vg_isspace(int c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 static inline int vg_toupper(int c) { return vg_islower(c) ? c - 32 : c; }
+
+/* The length of the run of printable ASCII (0x20-0x7E) that starts s[0..n),
+ * ending early at a byte stop1 or stop2 (pass 0x7F for none).  Eight bytes
+ * at a time: most text is such a run, and checking, escaping and copying it
+ * byte by byte was a tenth of coding. */
+static inline size_t vg_ascii_run(const char *s, size_t n, unsigned char stop1,
+                                  unsigned char stop2)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t q1 = x ^ (ones * stop1), q2 = x ^ (ones * stop2);
+        uint64_t bad = ((x - ones * 0x20) & ~x)      /* a byte below 0x20 */
+                       | ((x + ones) | x)            /* 0x7F and above */
+                       | ((q1 - ones) & ~q1) | ((q2 - ones) & ~q2);
+        if (bad & highs) break;                      /* the byte loop finds which */
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c > 0x7E || c == stop1 || c == stop2) break;
+    }
+    return i;
+}
 
 /* Trims ASCII whitespace in place; returns s. */
 char *vg_trim(char *s);

@@ -187,9 +187,31 @@ static void test_json_strings(void **st)
     vg_buf_free(&b);
 }
 
+/* The eight-bytes-at-a-time run finds each stop byte at every position. */
+static void test_ascii_run(void **st)
+{
+    (void)st;
+    static const unsigned char stops[] = { 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, '"', '\\' };
+    char s[24];
+    for (size_t k = 0; k < sizeof stops; k++)
+        for (size_t p = 0; p < sizeof s; p++) {
+            for (size_t i = 0; i < sizeof s; i++) s[i] = (char)(i % 2 ? 0x20 : 0x7E);
+            s[p] = (char)stops[k];
+            bool json_stop = stops[k] == '"' || stops[k] == '\\';
+            assert_int_equal(vg_ascii_run(s, sizeof s, '"', '\\'), p);
+            assert_int_equal(vg_ascii_run(s, sizeof s, 0x7F, 0x7F), json_stop ? sizeof s : p);
+            assert_int_equal(vg_ascii_run(s, p, 0x7F, 0x7F), p);
+        }
+    vg_buf b = {0};
+    vg_buf_json_strn(&b, "a long run of plain text, \"quoted\", then a tab\there", 51);
+    assert_string_equal(b.s, "\"a long run of plain text, \\\"quoted\\\", then a tab\\there\"");
+    vg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ascii_run),
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_repair),
         cmocka_unit_test(test_tokens),
