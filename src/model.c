@@ -1035,14 +1035,28 @@ static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *
     if (!have) return 0;
     uint32_t width = t->width, nl = width / LANES;
     lane_acc sum[MAX_WIDTH / LANES] = { 0 };
-    for (size_t i = 0; i < f->id.n; i++) {
-        int32_t r = table_row(t, f->id.v[i]);
-        if (r < 0) continue;
-        const int16_t *w = t->w + (size_t)r * width;
-        for (uint32_t l = 0; l < nl; l++) {
-            lane_w x;
-            memcpy(&x, w + l * LANES, sizeof x);
-            sum[l] += __builtin_convertvector(x, lane_acc);
+    /* In batches: the slots of all the batch's keys are requested first,
+     * then the rows found, so that the table's cache misses overlap
+     * instead of following one another. */
+    enum { BATCH = 32 };
+    int32_t rows[BATCH];
+    for (size_t b = 0; b < f->id.n; b += BATCH) {
+        size_t nb = f->id.n - b < BATCH ? f->id.n - b : BATCH;
+        if (t->mask)
+            for (size_t i = 0; i < nb; i++)
+                __builtin_prefetch(&t->slots[key_slot(f->id.v[b + i], t->mask)]);
+        for (size_t i = 0; i < nb; i++) {
+            rows[i] = table_row(t, f->id.v[b + i]);
+            if (rows[i] >= 0) __builtin_prefetch(t->w + (size_t)rows[i] * width);
+        }
+        for (size_t i = 0; i < nb; i++) {
+            if (rows[i] < 0) continue;
+            const int16_t *w = t->w + (size_t)rows[i] * width;
+            for (uint32_t l = 0; l < nl; l++) {
+                lane_w x;
+                memcpy(&x, w + l * LANES, sizeof x);
+                sum[l] += __builtin_convertvector(x, lane_acc);
+            }
         }
     }
     int32_t acc[MAX_WIDTH];

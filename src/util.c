@@ -78,9 +78,8 @@ char *vg_strdup(const char *s) { return vg_strndup(s, strlen(s)); }
 
 /* ---- vg_buf ---- */
 
-void vg_buf_reserve(vg_buf *b, size_t extra)
+void vg_buf_grow(vg_buf *b, size_t need)
 {
-    size_t need = b->len + extra + 1;
     if (need <= b->cap) return;
     size_t nc = b->cap ? b->cap : 64;
     while (nc < need) nc *= 2;
@@ -97,13 +96,6 @@ void vg_buf_putn(vg_buf *b, const char *s, size_t n)
 }
 
 void vg_buf_puts(vg_buf *b, const char *s) { vg_buf_putn(b, s, strlen(s)); }
-
-void vg_buf_putc(vg_buf *b, char c)
-{
-    vg_buf_reserve(b, 1);
-    b->s[b->len++] = c;
-    b->s[b->len] = '\0';
-}
 
 void vg_buf_printf(vg_buf *b, const char *fmt, ...)
 {

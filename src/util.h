@@ -54,10 +54,23 @@ typedef struct vg_buf {
     size_t len, cap;
 } vg_buf;
 
-void vg_buf_reserve(vg_buf *b, size_t extra);
+/* Grows b to hold need bytes (the slow path of vg_buf_reserve). */
+void vg_buf_grow(vg_buf *b, size_t need);
+/* Room for extra more bytes and the terminating NUL.  Inline, as is
+ * vg_buf_putc: the tokeniser and the JSON writer call them per token. */
+static inline void vg_buf_reserve(vg_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need > b->cap) vg_buf_grow(b, need);
+}
 void vg_buf_putn(vg_buf *b, const char *s, size_t n);
 void vg_buf_puts(vg_buf *b, const char *s);
-void vg_buf_putc(vg_buf *b, char c);
+static inline void vg_buf_putc(vg_buf *b, char c)
+{
+    vg_buf_reserve(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = '\0';
+}
 void vg_buf_printf(vg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void vg_buf_clear(vg_buf *b);
