@@ -23,6 +23,11 @@
 #   bench/compare.sh            RUNS=5 rounds on the corpus x 6
 #   bench/compare.sh --quick    smoke run: 1 round on the corpus x 1
 #   RUNS=N COPIES=N bench/compare.sh   other round and copy counts
+#   INSTRUCTIONS=1 bench/compare.sh    also count the instructions each
+#       coder executes on the same file (valgrind --tool=callgrind, whole
+#       process; about 2.5 minutes more at x 6): a count, not a time, so
+#       it is the same on every run and machine load, and shows how much of
+#       a time ratio is work and how much is waiting on memory
 #
 # Needs ../shared (or $VIGIL_SHARED; skips with a message when absent), g++
 # and ncurses for TABARI, python3; uses build/vigil (or $VIGIL).  A
@@ -230,4 +235,21 @@ for c in "${CONFIGS[@]}"; do
 done
 echo
 for c in "${CONFIGS[@]}"; do IFS='|' read -r name _ <<<"$c"; echo "$name: $(grep '^vigil code:' "$T/$name.err" | tail -1)"; done
+if [ "${INSTRUCTIONS:-0}" = 1 ]; then
+    echo
+    if ! command -v valgrind >/dev/null; then
+        echo "instructions: skipped (valgrind missing: apt-get install valgrind)"
+    else
+        refs() { sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$1" | tr -d ,; }
+        write_project
+        (cd "$T" && TERM=xterm valgrind --tool=callgrind --callgrind-out-file=/dev/null "$TABARI" -aq X.project \
+            -t in.text -o out.evt </dev/null 2>"$T/tab.cg" | head -c 1M >/dev/null)
+        # shellcheck disable=SC2086
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$VIGIL" code -j 1 --format tabari $TD \
+            "$T/in.text" >/dev/null 2>"$T/vtab.cg"
+        ti=$(refs "$T/tab.cg"); vi=$(refs "$T/vtab.cg")
+        echo "== instructions executed, whole process, same file and dictionaries (callgrind)"
+        printf 'TABARI %s, vigil code %s: Vigil executes 1/%.2f of TABARI'"'"'s instructions\n' "$ti" "$vi" "$(calc "$ti / $vi")"
+    fi
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); timed part took $((SECONDS - start)) s"
