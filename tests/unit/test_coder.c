@@ -380,6 +380,20 @@ static void test_default_generic_verbs(void **st)
                              20230929), "");
 }
 
+static void test_default_aid(void **st)
+{
+    fx *f = *st;
+    /* weapons given to a recipient: the event, whatever the verb of giving */
+    assert_string_equal(code(f, "Britain gave tanks to Ukraine.", 20230929), "GBR/UKR/072");
+    assert_string_equal(code(f, "Russia delivered weapons to Syria on Friday.", 20230929),
+                        "RUS/SYR/072");
+    assert_string_equal(code(f, "The United States will supply arms to Israel.", 20230929),
+                        "USA/ISR/0332");
+    /* "US-supplied weapons" is a modifier: nobody gave anything here */
+    assert_string_equal(code(f, "Rebels used US-supplied weapons in the attack on the army.",
+                             20230929), "");
+}
+
 static void test_default_acronyms(void **st)
 {
     fx *f = *st;
@@ -470,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_default_passives_and_participles),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
+        cmocka_unit_test(test_default_aid),
         cmocka_unit_test(test_default_acronyms),
         cmocka_unit_test(test_default_agent_phrases),
         cmocka_unit_test(test_default_history),
