@@ -1093,7 +1093,7 @@ static double feat_weight(const vg_model *m, vg_task t, uint32_t key, uint32_t c
 void vg_model_opts_default(vg_model_opts *o)
 {
     o->min_confidence = 0;
-    o->drop_event = 0.2;
+    o->drop_event = 0;          /* off: see docs/model.md, step 3 */
     o->add_event = 0.8;
     o->add_root = 0.3;
     o->relabel_min = 0.8;

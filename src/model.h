@@ -117,7 +117,7 @@ size_t vg_model_predict(const vg_model *m, vg_task t, const vg_feats *f, double 
 
 typedef struct vg_model_opts {
     double min_confidence;   /* events below it are dropped (0) */
-    double drop_event;       /* P(event) below which candidates are dropped (0.2) */
+    double drop_event;       /* P(event) below which candidates are dropped (0: never) */
     double add_event;        /* P(event) needed to add an event (0.8) */
     double add_root;         /* root probability needed to add an event (0.3) */
     double relabel_min;      /* probability of the new class needed to relabel (0.8) */

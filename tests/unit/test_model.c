@@ -266,6 +266,22 @@ static void test_decider(void **st)
     vg_decide(strict, f->c, &r);
     assert_int_equal(r.events.n, 0);
     vg_decider_free(strict);
+    /* a low P(event) alone drops nothing (docs/model.md, step 3): police
+     * killing gunmen is an event, though the event head doubts it; the old
+     * threshold of 0.2 dropped it */
+    s = "Kosovo police killed three gunmen near the village.";
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
+    assert_int_equal(r.events.n, 1);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 1);
+    assert_string_equal(r.events.v[0].code, "190");
+    vg_model_opts_default(&o);
+    o.drop_event = 0.2;
+    vg_decider *old = vg_decider_new(m, NULL, &o);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
+    vg_decide(old, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    vg_decider_free(old);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
