@@ -232,6 +232,17 @@ static void test_bad_training_lines(void **st)
     vg_trainset_free(&tr);
 }
 
+/* Codes s and lets a decider with options o decide; the events left. */
+static size_t decided_with(fx *f, const vg_model *m, const vg_model_opts *o, const char *s,
+                           vg_result *r)
+{
+    vg_decider *dc = vg_decider_new(m, NULL, o);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, r);
+    vg_decide(dc, f->c, r);
+    vg_decider_free(dc);
+    return r->events.n;
+}
+
 static void test_decider(void **st)
 {
     fx *f = *st;
@@ -261,11 +272,7 @@ static void test_decider(void **st)
     vg_model_opts o;
     vg_model_opts_default(&o);
     o.min_confidence = 1.01;
-    vg_decider *strict = vg_decider_new(m, NULL, &o);
-    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
-    vg_decide(strict, f->c, &r);
-    assert_int_equal(r.events.n, 0);
-    vg_decider_free(strict);
+    assert_int_equal(decided_with(f, m, &o, s, &r), 0);
     /* a low P(event) alone drops nothing (docs/model.md, step 3): police
      * killing gunmen is an event, though the event head doubts it; the old
      * threshold of 0.2 dropped it */
@@ -277,11 +284,7 @@ static void test_decider(void **st)
     assert_string_equal(r.events.v[0].code, "190");
     vg_model_opts_default(&o);
     o.drop_event = 0.2;
-    vg_decider *old = vg_decider_new(m, NULL, &o);
-    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
-    vg_decide(old, f->c, &r);
-    assert_int_equal(r.events.n, 0);
-    vg_decider_free(old);
+    assert_int_equal(decided_with(f, m, &o, s, &r), 0);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
@@ -313,16 +316,12 @@ static void test_decider_one_side(void **st)
     vg_model_opts o;
     vg_model_opts_default(&o);
     o.add_partial = 1.01;
-    vg_decider *strict = vg_decider_new(m, NULL, &o);
-    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
-    vg_decide(strict, f->c, &r);
-    assert_int_equal(r.events.n, 0);
+    assert_int_equal(decided_with(f, m, &o, s, &r), 0);
     /* a sentence with no coded phrase at all is left alone */
     const char *none = "The weather was cold and it rained all day.";
     vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 0);
-    vg_decider_free(strict);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
