@@ -862,6 +862,16 @@ bool vg_analysis_fronting(const vg_analysis *a, size_t i)
     return vg_analysis_word_in(a, i, words);
 }
 
+/* Is a verb left before `end`?  When none is, the clause after the last
+ * comma is the main one: "Yesterday, Germany attacked France", "Three days
+ * later, the army withdrew". */
+static bool verb_kept_before(const vg_analysis *a, size_t end)
+{
+    for (size_t i = 0; i < end; i++)
+        if (!a->w.v[i].deleted && a->w.v[i].type == VG_W_VERB) return true;
+    return false;
+}
+
 static void drop_comma_clauses(vg_analysis *a)
 {
     const vg_options *o = a->opt;
@@ -887,7 +897,8 @@ static void drop_comma_clauses(vg_analysis *a)
             used = del;
         }
         len = n - c.v[c.n - 1] - 1;
-        if (!used && (int)len > o->comma_emin && (int)len <= o->comma_emax)
+        if (!used && (int)len > o->comma_emin && (int)len <= o->comma_emax &&
+            (o->tabari_compat || verb_kept_before(a, c.v[c.n - 1])))
             delete_span(a, c.v[c.n - 1], n);
     }
     vg_vec_free(&c);

@@ -198,6 +198,21 @@ static void test_fronted_phrase(void **st)
                         "SRB/ALB/112");
 }
 
+/* The clause after the last comma is dropped as an aside ("..., officials
+ * said") only when a verb stays before it: after "Yesterday," it is the
+ * main clause. */
+static void test_default_time_before_comma(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Yesterday, Serbian police attacked Kosovo protesters.", 20230929),
+                        "SRBCOP/KSVOPP/190");
+    assert_string_equal(code(f, "Last week, Serbia accused Albania of lying.", 20230929),
+                        "SRB/ALB/112");
+    /* with the verb before the comma the aside still goes */
+    assert_string_equal(code(f, "Serbia accused Albania of lying, Kosovo police said.", 20230929),
+                        "SRB/ALB/112");
+}
+
 static void test_passives(void **st)
 {
     fx *f = *st;
@@ -482,6 +497,7 @@ int main(void)
     };
     const struct CMUnitTest defaults[] = {
         cmocka_unit_test(test_default_passives_and_participles),
+        cmocka_unit_test(test_default_time_before_comma),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
