@@ -1347,15 +1347,30 @@ static const char *base_code(int root)
     return codes[root];
 }
 
-/* A year before the article's in the sentence ("in 2008"): what it says
- * may be history, which the model does not add as news. */
+/* A year before the article's that dates something in the sentence ("in
+ * 2008", "on 17 July 2017"): what it says may be history, which the model
+ * does not add as news.  Four digits after a verb or before a noun are a
+ * quantity ("sent 1500 troops") or a modifier ("the 2016 election"). */
 static bool past_year(const vg_analysis *a, int32_t date)
 {
+    static const char *const before[] = {
+        "IN", "SINCE", "ON", "OF", "FROM", "UNTIL", "TILL", "BY", "BEFORE", "AFTER", "DURING",
+        "EARLY", "LATE", "MID", "BETWEEN", "AND", "TO", "THROUGH", "JANUARY", "FEBRUARY",
+        "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER",
+        "DECEMBER", "JAN", "FEB", "MAR", "APR", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT",
+        "NOV", "DEC", NULL
+    };
     for (int i = 0; i < ntok(a); i++) {
         const vg_token *t = &a->tk.t.v[i];
         if (t->kind != VG_TK_NUM || t->nlen != 4) continue;
         int y = atoi(tok(a, i));
-        if (y >= 1000 && y < date / 10000) return true;
+        if (y < 1000 || y >= date / 10000) continue;
+        /* after a time word, a month or a day ("April 7, 2010"), or first */
+        int p = i - 1;
+        if (p >= 0 && a->tk.t.v[p].kind == VG_TK_COMMA) p--;
+        if (p < 0 || a->tk.t.v[p].kind == VG_TK_NUM ||
+            vg_analysis_word_in(a, (size_t)p, before))
+            return true;
     }
     return false;
 }

@@ -317,6 +317,17 @@ static void test_decider_one_side(void **st)
     vg_model_opts_default(&o);
     o.add_partial = 1.01;
     assert_int_equal(decided_with(f, m, &o, s, &r), 0);
+    /* a past year that dates the sentence may be history: nothing added;
+     * four digits that are a time or a quantity are no year */
+    const char *past = "Iraqi troops launched an assault on the town in 2015.";
+    vg_matcher_code(f->c, past, strlen(past), 20230929, &r);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    const char *gmt = "Iraqi troops launched an assault on the town at 1300 GMT on Thursday.";
+    vg_matcher_code(f->c, gmt, strlen(gmt), 20230929, &r);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 1);
+    assert_string_equal(r.events.v[0].source, "IRQMIL");
     /* a sentence with no coded phrase at all is left alone */
     const char *none = "The weather was cold and it rained all day.";
     vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
