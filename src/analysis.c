@@ -358,6 +358,15 @@ static void tag(vg_analysis *a)
     const vg_tagger *tg = vg_tagger_default();
     if (!tg) return;
     size_t lo = 0, hi = 0;                  /* pending window */
+    bool any = false;
+    for (size_t i = 0; i < n && !any; i++) any = a->w.v[i].type == VG_W_VERB;
+    if (!any) {
+        /* no dictionary verb: the whole sentence, so that the model finds
+         * its main verb */
+        tag_span(tg, a, 0, n);
+        a->tagged = true;
+        return;
+    }
     for (size_t i = 0; i <= n; i++) {
         bool verb = i < n && a->w.v[i].type == VG_W_VERB;
         if (verb && !verb_can_code(a, i)) {

@@ -1420,16 +1420,17 @@ static void set_verb(const vg_analysis *a, vg_coded_event *e, int v)
     token_span(a, e->verb, e->verb_last, &e->verb_off, &e->verb_len);
 }
 
-/* Adds an event the patterns missed: a dictionary verb that found no
- * pattern, and the most likely source and target among the coded phrases,
- * when the model is confident of the event, its class and both actors.
+/* Adds an event the patterns missed: the main verb (a dictionary verb that
+ * found no pattern, else the first verb the tagger finds), and the most
+ * likely source and target among the coded phrases, when the model is
+ * confident of the event, its class and both actors.
  * When only one side is found among the coded phrases ("a car bomb killed
  * a Chechen fighter", "Iraqi troops launched an assault"), the event is
  * added with the other side unknown ("---", as PETRARCH codes an actor it
  * cannot name), if the model gives the event add_partial and its class
  * add_partial_class; the phrase found takes the role the roles head
- * believes more.  Any verb will do for such an event; one with both sides
- * needs a dictionary verb. */
+ * believes more.  A class that is none of the verb's dictionary readings
+ * (any class, for a verb the dictionaries lack) needs add_unsupported. */
 static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const scores *s,
                       vg_result *r)
 {
@@ -1438,7 +1439,6 @@ static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const
     if (!dc->m[VG_TASK_ROLES] || past_year(a, r->date)) return;
     int v = vg_main_verb(a, r);
     if (v < 0) return;
-    bool dict_verb = a->w.v[v].type == VG_W_VERB;
     for (size_t i = 0; i < dc->units.n; i++) role_of(dc, a, v, i);
     int bs = -1, bt = -1;
     for (size_t i = 0; i < dc->units.n; i++)
@@ -1462,12 +1462,11 @@ static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const
     double pcls = s->have_penta ? s->pp[cls] : s->q[root];
     bool partial = bs < 0 || bt < 0;
     if (partial && (s->pe < dc->o.add_partial || pcls < dc->o.add_partial_class)) return;
-    if (!partial && !dict_verb) return;
     /* the class must be one the verb can have in the dictionaries, unless
      * the model is all but sure of it */
     const char *codes[32];
     int32_t pats[32];
-    size_t nr = dict_verb ? vg_verb_readings(c, v, codes, pats, 32) : 0;
+    size_t nr = a->w.v[v].type == VG_W_VERB ? vg_verb_readings(c, v, codes, pats, 32) : 0;
     bool supported = false;
     for (size_t i = 0; i < nr; i++) supported |= penta_of(root_index_of(codes[i])) == cls;
     if (!supported && pcls < dc->o.add_unsupported) return;

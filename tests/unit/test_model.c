@@ -328,6 +328,19 @@ static void test_decider_one_side(void **st)
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 1);
     assert_string_equal(r.events.v[0].source, "IRQMIL");
+    /* with no dictionary verb the tagger finds the main verb, and the
+     * model may add an event on it */
+    const char *games = "The armies of Brazil and Argentina performed joint war games in October.";
+    vg_matcher_code(f->c, games, strlen(games), 20230929, &r);
+    assert_int_equal(r.events.n, 0);
+    const vg_analysis *a = vg_matcher_analysis(f->c);
+    int v = vg_main_verb(a, &r);
+    assert_true(v >= 0);
+    assert_string_equal(vg_tok_norm(&a->tk, (size_t)v), "PERFORMED");
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 1);
+    assert_int_equal(r.events.v[0].method, VG_METHOD_MODEL);
+    assert_string_equal(r.events.v[0].code, "060");
     /* a sentence with no coded phrase at all is left alone */
     const char *none = "The weather was cold and it rained all day.";
     vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
