@@ -1347,6 +1347,24 @@ static const char *base_code(int root)
     return codes[root];
 }
 
+/* Is verb v negated: NOT, NEVER or a contraction in N'T among the
+ * auxiliaries before it ("have not patrolled", "won't be patrolling"), but
+ * not "not only"? */
+static bool negated_at(const vg_analysis *a, int v)
+{
+    static const char *const between[] = { "YET", "EVER", "STILL", "ALSO", "EVEN", NULL };
+    for (int p = v - 1; p >= 0 && p >= v - 4; p--) {
+        const char *t = tok(a, p);
+        size_t n = a->tk.t.v[p].nlen;
+        if (!strcmp(t, "NOT") || !strcmp(t, "NEVER") || !strcmp(t, "CANNOT") ||
+            (n > 3 && !strcmp(t + n - 3, "N'T")))
+            return !(p + 1 < ntok(a) && !strcmp(tok(a, p + 1), "ONLY"));
+        if (!word_is(a, p, WC_AUX | WC_BE) && !vg_analysis_word_in(a, (size_t)p, between))
+            return false;
+    }
+    return false;
+}
+
 /* A year before the article's that dates something in the sentence ("in
  * 2008", "on 17 July 2017"): what it says may be history, which the model
  * does not add as news.  Four digits after a verb or before a noun are a
@@ -1438,7 +1456,9 @@ static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const
     if (!dc->units.n || s->pe < dc->o.add_event || s->q[root] < dc->o.add_root) return;
     if (!dc->m[VG_TASK_ROLES] || past_year(a, r->date)) return;
     int v = vg_main_verb(a, r);
-    if (v < 0) return;
+    /* what did not happen is no event, as in the dictionaries (&NEG),
+     * unless it is a refusal ("would not allow", a verbal conflict) */
+    if (v < 0 || (negated_at(a, v) && penta_of(root) != 3)) return;
     for (size_t i = 0; i < dc->units.n; i++) role_of(dc, a, v, i);
     int bs = -1, bt = -1;
     for (size_t i = 0; i < dc->units.n; i++)

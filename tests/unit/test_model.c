@@ -328,6 +328,19 @@ static void test_decider_one_side(void **st)
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 1);
     assert_string_equal(r.events.v[0].source, "IRQMIL");
+    /* what did not happen is not added ("not only" is no negation) */
+    const char *neg = "Iraqi troops did not launch an assault on the town on Thursday.";
+    vg_matcher_code(f->c, neg, strlen(neg), 20230929, &r);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    neg = "Iraqi troops won't be launching an assault on the town.";
+    vg_matcher_code(f->c, neg, strlen(neg), 20230929, &r);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 0);
+    neg = "Iraqi troops have not only launched an assault on the town.";
+    vg_matcher_code(f->c, neg, strlen(neg), 20230929, &r);
+    vg_decide(dc, f->c, &r);
+    assert_int_equal(r.events.n, 1);
     /* with no dictionary verb the tagger finds the main verb, and the
      * model may add an event on it */
     const char *games = "The armies of Brazil and Argentina performed joint war games in October.";
