@@ -313,9 +313,10 @@ static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
 }
 
 /* Part-of-speech tags around each dictionary verb (only when an event is
- * possible).  The tagger reads two words either side and the two previous
- * tags, so a window from five words before to two after tags the verb as
- * the whole sentence would, for a fraction of the work. */
+ * possible; the whole sentence when it has actors but no dictionary verb).
+ * The tagger reads two words either side and the two previous tags, so a
+ * window from five words before to two after tags the verb as the whole
+ * sentence would, for a fraction of the work. */
 static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
 {
     const char *words[64];
@@ -357,7 +358,6 @@ static void tag(vg_analysis *a)
     if (!actor) return;                     /* no event is possible: save the work */
     const vg_tagger *tg = vg_tagger_default();
     if (!tg) return;
-    size_t lo = 0, hi = 0;                  /* pending window */
     bool any = false;
     for (size_t i = 0; i < n && !any; i++) any = a->w.v[i].type == VG_W_VERB;
     if (!any) {
@@ -367,6 +367,7 @@ static void tag(vg_analysis *a)
         a->tagged = true;
         return;
     }
+    size_t lo = 0, hi = 0;                  /* pending window */
     for (size_t i = 0; i <= n; i++) {
         bool verb = i < n && a->w.v[i].type == VG_W_VERB;
         if (verb && !verb_can_code(a, i)) {
