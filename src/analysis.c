@@ -359,10 +359,10 @@ static void tag(vg_analysis *a)
     const vg_tagger *tg = vg_tagger_default();
     if (!tg) return;
     bool any = false;
-    for (size_t i = 0; i < n && !any; i++) any = a->w.v[i].type == VG_W_VERB;
+    for (size_t i = 0; i < n && !any; i++) any = a->w.v[i].type == VG_W_VERB && verb_can_code(a, i);
     if (!any) {
-        /* no dictionary verb: the whole sentence, so that the model finds
-         * its main verb */
+        /* no dictionary verb that can code: the whole sentence, so that the
+         * model finds its main verb */
         tag_span(tg, a, 0, n);
         a->tagged = true;
         return;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "tagger.h"
 
 typedef struct fx {
     vg_dict *d;
@@ -354,6 +355,12 @@ static void test_decider_one_side(void **st)
     assert_int_equal(r.events.n, 1);
     assert_int_equal(r.events.v[0].method, VG_METHOD_MODEL);
     assert_string_equal(r.events.v[0].code, "060");
+    /* a dictionary verb that cannot code ("said") does not stop that */
+    games = "The armies of Brazil and Argentina performed joint war games, officials said.";
+    vg_matcher_code(f->c, games, strlen(games), 20230929, &r);
+    a = vg_matcher_analysis(f->c);
+    assert_string_equal(vg_tok_norm(&a->tk, 6), "PERFORMED");
+    assert_true(vg_pos_is_verb(a->w.v[6].pos));
     /* a sentence with no coded phrase at all is left alone */
     const char *none = "The weather was cold and it rained all day.";
     vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
