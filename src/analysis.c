@@ -313,10 +313,10 @@ static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
 }
 
 /* Part-of-speech tags around each dictionary verb (only when an event is
- * possible; the whole sentence when it has actors but no dictionary verb).
- * The tagger reads two words either side and the two previous tags, so a
- * window from five words before to two after tags the verb as the whole
- * sentence would, for a fraction of the work. */
+ * possible; the whole sentence when it has actors but no dictionary verb
+ * that can code).  The tagger reads two words either side and the two
+ * previous tags, so a window from five words before to two after tags the
+ * verb as the whole sentence would, for a fraction of the work. */
 static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
 {
     const char *words[64];
