@@ -233,15 +233,22 @@ static void test_bad_training_lines(void **st)
     vg_trainset_free(&tr);
 }
 
+/* Codes s and lets decider dc decide; the events left. */
+static size_t decided(fx *f, vg_decider *dc, const char *s, vg_result *r)
+{
+    vg_matcher_code(f->c, s, strlen(s), 20230929, r);
+    vg_decide(dc, f->c, r);
+    return r->events.n;
+}
+
 /* Codes s and lets a decider with options o decide; the events left. */
 static size_t decided_with(fx *f, const vg_model *m, const vg_model_opts *o, const char *s,
                            vg_result *r)
 {
     vg_decider *dc = vg_decider_new(m, NULL, o);
-    vg_matcher_code(f->c, s, strlen(s), 20230929, r);
-    vg_decide(dc, f->c, r);
+    size_t n = decided(f, dc, s, r);
     vg_decider_free(dc);
-    return r->events.n;
+    return n;
 }
 
 static void test_decider(void **st)
@@ -318,30 +325,40 @@ static void test_decider_one_side(void **st)
     vg_model_opts_default(&o);
     o.add_partial = 1.01;
     assert_int_equal(decided_with(f, m, &o, s, &r), 0);
-    /* a past year that dates the sentence may be history: nothing added;
-     * four digits that are a time or a quantity are no year */
-    const char *past = "Iraqi troops launched an assault on the town in 2015.";
-    vg_matcher_code(f->c, past, strlen(past), 20230929, &r);
+    /* a sentence with no coded phrase at all is left alone */
+    const char *none = "The weather was cold and it rained all day.";
+    vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 0);
-    const char *gmt = "Iraqi troops launched an assault on the town at 1300 GMT on Thursday.";
-    vg_matcher_code(f->c, gmt, strlen(gmt), 20230929, &r);
-    vg_decide(dc, f->c, &r);
-    assert_int_equal(r.events.n, 1);
+    vg_decider_free(dc);
+    vg_result_free(&r);
+}
+
+/* What stops an added event, and what does not. */
+static void test_decider_add_rules(void **st)
+{
+    fx *f = *st;
+    const vg_model *m = vg_model_default();
+    if (!m) { skip(); return; }
+    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_result r = {0};
+    vg_matcher_new_story(f->c);
+    /* the event that is added, then the same with each rule */
+    assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town on Thursday.",
+                             &r), 1);
+    /* a past year that dates the sentence may be history; four digits that
+     * are a time or a quantity are no year */
+    assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town in 2015.", &r), 0);
+    assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town at 1300 GMT on "
+                                    "Thursday.", &r), 1);
     assert_string_equal(r.events.v[0].source, "IRQMIL");
     /* what did not happen is not added ("not only" is no negation) */
-    const char *neg = "Iraqi troops did not launch an assault on the town on Thursday.";
-    vg_matcher_code(f->c, neg, strlen(neg), 20230929, &r);
-    vg_decide(dc, f->c, &r);
-    assert_int_equal(r.events.n, 0);
-    neg = "Iraqi troops won't be launching an assault on the town.";
-    vg_matcher_code(f->c, neg, strlen(neg), 20230929, &r);
-    vg_decide(dc, f->c, &r);
-    assert_int_equal(r.events.n, 0);
-    neg = "Iraqi troops have not only launched an assault on the town.";
-    vg_matcher_code(f->c, neg, strlen(neg), 20230929, &r);
-    vg_decide(dc, f->c, &r);
-    assert_int_equal(r.events.n, 1);
+    assert_int_equal(decided(f, dc, "Iraqi troops did not launch an assault on the town on "
+                                    "Thursday.", &r), 0);
+    assert_int_equal(decided(f, dc, "Iraqi troops won't be launching an assault on the town.", &r),
+                     0);
+    assert_int_equal(decided(f, dc, "Iraqi troops have not only launched an assault on the town.",
+                             &r), 1);
     /* with no dictionary verb the tagger finds the main verb, and the
      * model may add an event on it */
     const char *games = "The armies of Brazil and Argentina performed joint war games in October.";
@@ -361,11 +378,6 @@ static void test_decider_one_side(void **st)
     a = vg_matcher_analysis(f->c);
     assert_string_equal(vg_tok_norm(&a->tk, 6), "PERFORMED");
     assert_true(vg_pos_is_verb(a->w.v[6].pos));
-    /* a sentence with no coded phrase at all is left alone */
-    const char *none = "The weather was cold and it rained all day.";
-    vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
-    vg_decide(dc, f->c, &r);
-    assert_int_equal(r.events.n, 0);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
@@ -379,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_bad_training_lines),
         cmocka_unit_test(test_decider),
         cmocka_unit_test(test_decider_one_side),
+        cmocka_unit_test(test_decider_add_rules),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
