@@ -358,22 +358,15 @@ static void tag(vg_analysis *a)
     if (!actor) return;                     /* no event is possible: save the work */
     const vg_tagger *tg = vg_tagger_default();
     if (!tg) return;
-    bool any = false;
-    for (size_t i = 0; i < n && !any; i++) any = a->w.v[i].type == VG_W_VERB && verb_can_code(a, i);
-    if (!any) {
-        /* no dictionary verb that can code: the whole sentence, so that the
-         * model finds its main verb */
-        tag_span(tg, a, 0, n);
-        a->tagged = true;
-        return;
-    }
     size_t lo = 0, hi = 0;                  /* pending window */
+    bool can = false;                       /* a dictionary verb that can code */
     for (size_t i = 0; i <= n; i++) {
         bool verb = i < n && a->w.v[i].type == VG_W_VERB;
         if (verb && !verb_can_code(a, i)) {
             a->w.v[i].pos = VG_POS_VB;      /* untagged: it cannot code anyway */
             continue;
         }
+        can |= verb;
         if (verb && !a->tk.allcaps && !(a->tk.t.v[i].flags & VG_TF_CAP)) {
             int t = vg_tagger_fixed(tg, a->text + a->tk.t.v[i].off, a->tk.t.v[i].len);
             if (t >= 0) { a->w.v[i].pos = (uint8_t)t; continue; }   /* no context needed */
@@ -388,6 +381,9 @@ static void tag(vg_analysis *a)
         if (hi == lo) lo = wlo;
         hi = whi;
     }
+    /* no dictionary verb that can code (so no window was tagged): the
+     * whole sentence, so that the model finds its main verb */
+    if (!can) tag_span(tg, a, 0, n);
     a->tagged = true;
 }
 
