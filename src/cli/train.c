@@ -31,7 +31,8 @@ static const cli_opt options[] = {
     { "--epochs N, --rate X, --l2 X, --min-count N", "training: passes (12), AdaGrad step "
                                                      "(0.2), L2 shrinkage per step (1e-4), "
                                                      "rarest feature kept (2)" },
-    { "--balance", "weigh the classes inversely to their counts (the default for event)" },
+    { "--balance", "weigh the classes inversely to their counts, between 0.2 and 3 times "
+                  "(the default for event)" },
     { "--perceptron", "an averaged perceptron instead of logistic regression (to compare)" },
     { NULL, NULL }
 };
