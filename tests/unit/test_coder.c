@@ -213,6 +213,22 @@ static void test_default_time_before_comma(void **st)
                         "SRB/ALB/112");
 }
 
+/* US title abbreviations ("Gov.", "Sen.", "Rep.") before a name are agents;
+ * the tokenizer drops their period, so the entries are GOV_, SEN_, REP_ */
+static void test_default_title_abbrevs(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Gov. Gretchen Whitmer criticized Canada.", 20230929),
+                        "---GOV/CAN/111");
+    assert_string_equal(code(f, "Sen. Bernie Sanders criticized Canada.", 20230929),
+                        "---LEG/CAN/111");
+    assert_string_equal(code(f, "Rep. Don Bacon criticized Canada on Monday.", 20230929),
+                        "---LEG/CAN/111");
+    /* the full titles as before */
+    assert_string_equal(code(f, "Governor Gretchen Whitmer criticized Canada.", 20230929),
+                        "---GOV/CAN/111");
+}
+
 static void test_passives(void **st)
 {
     fx *f = *st;
@@ -498,6 +514,7 @@ int main(void)
     const struct CMUnitTest defaults[] = {
         cmocka_unit_test(test_default_passives_and_participles),
         cmocka_unit_test(test_default_time_before_comma),
+        cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
