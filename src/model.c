@@ -1353,6 +1353,10 @@ static const char *base_code(int root)
 static bool negated_at(const vg_analysis *a, int v)
 {
     static const char *const between[] = { "YET", "EVER", "STILL", "ALSO", "EVEN", NULL };
+    static const char *const fail[] = { "FAIL", "FAILS", "FAILED", "FAILING", NULL };
+    /* "failed to reach agreement" */
+    if (v >= 2 && !strcmp(tok(a, v - 1), "TO") && vg_analysis_word_in(a, (size_t)v - 2, fail))
+        return true;
     for (int p = v - 1; p >= 0 && p >= v - 4; p--) {
         const char *t = tok(a, p);
         size_t n = a->tk.t.v[p].nlen;
@@ -1363,6 +1367,21 @@ static bool negated_at(const vg_analysis *a, int v)
             return false;
     }
     return false;
+}
+
+/* A dictionary candidate on a negated verb ("did not reach agreement",
+ * "failed to attack") did not happen: it is dropped, as add_event adds
+ * none, unless its pattern reads the negation itself ("&NEG * WITHDRAW":
+ * not ruling out a withdrawal is an intent) or it is a verbal conflict
+ * ("did not allow" is a refusal). */
+static bool negated_candidate(const vg_analysis *a, const vg_coded_event *e, int root)
+{
+    if (e->verb < 0 || root < 0 || penta_of(root) == 3 || !negated_at(a, e->verb)) return false;
+    if (e->pattern >= 0) {
+        const char *text = vg_dict_str(a->d, a->d->patterns.v[e->pattern].text);
+        if (text && strstr(text, "&NEG")) return false;
+    }
+    return true;
 }
 
 /* A year before the article's that dates something in the sentence ("in
@@ -1610,6 +1629,7 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
         int root = group_root(r, e.verb);
         bool is_primary = e.verb == primary;
         if (!is_primary && belief(&s, root) < dc->o.keep_secondary) continue;
+        if (negated_candidate(a, &e, relabel && is_primary ? best : root)) continue;
         const char *decision = "kept";
         char from[12] = "";
         e.method = VG_METHOD_BOTH;

@@ -382,6 +382,38 @@ static void test_decider_add_rules(void **st)
     vg_result_free(&r);
 }
 
+/* The dictionaries' candidates on a negated verb go, unless their pattern
+ * reads the negation or they are a verbal conflict (a refusal). */
+static void test_decider_negated_candidates(void **st)
+{
+    fx *f = *st;
+    const vg_model *m = vg_model_default();
+    if (!m) { skip(); return; }
+    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_result r = {0};
+    vg_matcher_new_story(f->c);
+    /* the dictionaries propose each of these, so there is something to drop */
+    const char *const proposed[] = { "Russia sent troops to Syria on Monday.",
+                                     "Russia has not sent troops to Syria.",
+                                     "Serbia failed to attack Kosovo." };
+    for (size_t i = 0; i < 3; i++) {
+        vg_matcher_code(f->c, proposed[i], strlen(proposed[i]), 20230929, &r);
+        assert_true(r.events.n > 0);
+    }
+    assert_true(decided(f, dc, proposed[0], &r) > 0);
+    assert_int_equal(decided(f, dc, proposed[1], &r), 0);
+    assert_int_equal(decided(f, dc, "Russia never sent troops to Syria.", &r), 0);
+    assert_int_equal(decided(f, dc, proposed[2], &r), 0);
+    /* the pattern "&NEG * WITHDRAWAL" codes the negation: an intent */
+    assert_int_equal(decided(f, dc, "Serbia did not rule out a withdrawal from Kosovo.", &r), 1);
+    assert_string_equal(r.events.v[0].code, "0356");
+    /* a refusal stays */
+    assert_true(decided(f, dc, "Israel has not yet released the Palestinian prisoners.", &r) > 0);
+    assert_memory_equal(r.events.v[0].code, "12", 2);
+    vg_decider_free(dc);
+    vg_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_decider),
         cmocka_unit_test(test_decider_one_side),
         cmocka_unit_test(test_decider_add_rules),
+        cmocka_unit_test(test_decider_negated_candidates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
