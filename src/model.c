@@ -1101,7 +1101,6 @@ void vg_model_opts_default(vg_model_opts *o)
     o->relabel_pattern_min = 0.9;
     o->relabel_pattern_ratio = 30;
     o->keep_secondary = 0.1;
-    o->swap_ratio = 3;
     o->add_source = 0.5;
     o->add_target = 0.25;
     o->add_unsupported = 0.8;
@@ -1163,14 +1162,6 @@ static const double *role_of(vg_decider *dc, const vg_analysis *a, int v, size_t
         vg_model_predict(dc->m[VG_TASK_ROLES], VG_TASK_ROLES, &dc->rf, p);
     }
     return p;
-}
-
-/* The unit an actor token belongs to, or -1. */
-static int unit_of_tok(const vg_decider *dc, int tok)
-{
-    for (size_t i = 0; i < dc->units.n; i++)
-        if (dc->units.v[i].head == tok) return (int)i;
-    return -1;
 }
 
 typedef struct scores {
@@ -1236,27 +1227,6 @@ static void token_span(const vg_analysis *a, int first, int last, uint32_t *off,
     const vg_token *f = &a->tk.t.v[first], *l = &a->tk.t.v[last];
     *off = f->off;
     *len = l->off + l->len - f->off;
-}
-
-static void swap_actors(vg_coded_event *e)
-{
-    char t[48];
-    memcpy(t, e->source, sizeof t);
-    memcpy(e->source, e->target, sizeof t);
-    memcpy(e->target, t, sizeof t);
-#define SWAP(x, y) do { __typeof__(x) tmp_ = (x); (x) = (y); (y) = tmp_; } while (0)
-    SWAP(e->src_tok, e->tgt_tok);
-    SWAP(e->src_entry, e->tgt_entry);
-    SWAP(e->src_agent, e->tgt_agent);
-    SWAP(e->src_off, e->tgt_off);
-    SWAP(e->src_len, e->tgt_len);
-#undef SWAP
-    uint8_t d = e->flags;
-    e->flags &= (uint8_t)~(VG_EV_DEFSRC | VG_EV_DEFTGT | VG_EV_UNKSRC | VG_EV_UNKTGT);
-    if (d & VG_EV_DEFSRC) e->flags |= VG_EV_DEFTGT;
-    if (d & VG_EV_DEFTGT) e->flags |= VG_EV_DEFSRC;
-    if (d & VG_EV_UNKSRC) e->flags |= VG_EV_UNKTGT;
-    if (d & VG_EV_UNKTGT) e->flags |= VG_EV_UNKSRC;
 }
 
 /* The explanation of one decision, appended to r->expl. */
@@ -1643,23 +1613,9 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
             decision = "relabelled";
             e.method = VG_METHOD_MODEL;
         }
-        /* direction */
-        if (dc->m[VG_TASK_ROLES] && !(e.flags & VG_EV_PAIRED) && e.src_tok >= 0 &&
-            e.tgt_tok >= 0) {
-            int us = unit_of_tok(dc, e.src_tok), ut = unit_of_tok(dc, e.tgt_tok);
-            if (us >= 0 && ut >= 0 && us != ut) {
-                const double *ps = role_of(dc, a, e.verb, (size_t)us);
-                const double *pt = role_of(dc, a, e.verb, (size_t)ut);
-                if (pt[0] * ps[1] > dc->o.swap_ratio * ps[0] * pt[1]) {
-                    swap_actors(&e);
-                    decision = e.method == VG_METHOD_MODEL ? "relabelled and reversed" : "reversed";
-                    e.method = VG_METHOD_MODEL;
-                }
-            }
-        }
         e.confidence = (float)confidence(&s, root);
         explain(dc, &s, r, &e, decision, from[0] ? from : NULL);
-        /* a relabelled or reversed event may now repeat another */
+        /* a relabelled event may now repeat another */
         bool dup = false;
         for (size_t k = 0; k < dc->out.n && !dup; k++)
             dup = !strcmp(dc->out.v[k].source, e.source) &&

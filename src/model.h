@@ -18,9 +18,10 @@
  * features describe a phrase's place relative to the verb.
  *
  * A decider applies a model to one coded sentence (vg_decide): it scores the
- * candidate events the dictionaries produced, keeps, relabels (root, code,
- * direction) or drops them, and may add an event the patterns missed when
- * it is confident and both actors are coded.  Every event then carries its
+ * candidate events the dictionaries produced, keeps, relabels (root, code)
+ * or drops them, and may add an event the patterns missed when it is
+ * confident (the roles head then picks its source and target among the
+ * coded phrases, or one of them and "---").  Every event then carries its
  * method (dictionary, model, both), a confidence and an explanation.
  *
  * Training (vg_train_*) is deterministic: the same data and seed give a
@@ -125,7 +126,6 @@ typedef struct vg_model_opts {
     double relabel_pattern_min, relabel_pattern_ratio;  /* the same when a pattern
                                                            matched (0.9, 30) */
     double keep_secondary;   /* root score a second verb's events need (0.1) */
-    double swap_ratio;       /* role odds needed to reverse an event (3) */
     double add_source;       /* source probability of an added event's source (0.5) */
     double add_target;       /* target probability of an added event's target (0.25) */
     double add_unsupported;  /* class probability needed to add an event in a class
