@@ -141,7 +141,7 @@ static int root_index_of(const char *code)
 
 static int penta_of(int root)
 {
-    return root >= 0 ? vg_cameo_penta_of_root(root_classes[root]) : -1;
+    return vg_cameo_penta_of_root_index(root);
 }
 
 const char *vg_method_name(int method)
@@ -1023,9 +1023,11 @@ static void softmax(double *s, size_t k)
 
 /* Scores several heads of one model in one pass over the features: for
  * each task whose bit is set in want (all from one table), out[task]
- * receives its class probabilities.  Returns the tasks the model has. */
+ * receives its class probabilities.  With rows_out (f->id.n entries), each
+ * feature's row in the table is kept there (-1: none), for explanations.
+ * Returns the tasks the model has. */
 static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *f,
-                              double *const out[VG_NTASKS])
+                              double *const out[VG_NTASKS], int32_t *rows_out)
 {
     if (!m) return 0;
     const table *t = (want >> VG_TASK_ROLES & 1) ? &m->roles : &m->sent;
@@ -1049,6 +1051,7 @@ static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *
             rows[i] = table_row(t, f->id.v[b + i]);
             if (rows[i] >= 0) __builtin_prefetch(t->w + (size_t)rows[i] * width);
         }
+        if (rows_out) memcpy(rows_out + b, rows, nb * sizeof *rows);
         for (size_t i = 0; i < nb; i++) {
             if (rows[i] < 0) continue;
             const int16_t *w = t->w + (size_t)rows[i] * width;
@@ -1075,15 +1078,15 @@ size_t vg_model_predict(const vg_model *m, vg_task t, const vg_feats *f, double 
     if (!vg_model_has(m, t)) return 0;
     double *out[VG_NTASKS] = { 0 };
     out[t] = p;
-    predict_heads(m, 1u << t, f, out);
+    predict_heads(m, 1u << t, f, out, NULL);
     return m->h[t].k;
 }
 
-/* Weight of a feature for class c (explanations). */
-static double feat_weight(const vg_model *m, vg_task t, uint32_t key, uint32_t c)
+/* Weight for class c of the feature in row r of task t's table
+ * (explanations). */
+static double row_weight(const vg_model *m, vg_task t, int32_t r, uint32_t c)
 {
     const table *tb = table_of(m, t);
-    int32_t r = table_row(tb, key);
     if (r < 0 || tb->off[t] < 0) return 0;
     return tb->w[(size_t)r * tb->width + (size_t)tb->off[t] + c] * (double)m->h[t].scale;
 }
@@ -1119,6 +1122,8 @@ struct vg_decider {
     int top_class;            /* the class top[] was computed for (-1: none) */
     size_t ntop, top[5];      /* features that weighed most for it */
     double top_w[5];
+    VG_VEC(int32_t) rows;     /* each feature's row in the sentence table of rows_m */
+    const vg_model *rows_m;
     vg_coded_events out;
 };
 
@@ -1142,6 +1147,7 @@ void vg_decider_free(vg_decider *dc)
     vg_buf_free(&dc->name);
     vg_vec_free(&dc->units);
     vg_vec_free(&dc->role_p);
+    vg_vec_free(&dc->rows);
     vg_vec_free(&dc->out);
     free(dc);
 }
@@ -1178,14 +1184,23 @@ static void score_sentence(vg_decider *dc, scores *s)
     for (int i = 0; i < 20; i++) pr[i] = 0.05;
     double *const out[VG_NTASKS] = { pe, s->pp, pr, pl, NULL };
     unsigned have = 0;
-    /* one pass per model (heads may come from a user's model and the default) */
+    /* one pass per model (heads may come from a user's model and the
+     * default); the pass of the PentaClass head's model keeps the rows for
+     * the explanation */
+    dc->rows_m = NULL;
     for (int t = 0; t < VG_TASK_ROLES; t++) {
         const vg_model *m = dc->m[t];
         if (!m || have >> t & 1) continue;
         unsigned want = 0;
         for (int u = t; u < VG_TASK_ROLES; u++)
             if (dc->m[u] == m) want |= 1u << u;
-        have |= predict_heads(m, want, &dc->f, out);
+        int32_t *rows = NULL;
+        if (m == dc->m[VG_TASK_PENTA]) {
+            vg_vec_reserve(&dc->rows, dc->f.id.n + 1);
+            rows = dc->rows.v;
+            dc->rows_m = m;
+        }
+        have |= predict_heads(m, want, &dc->f, out, rows);
     }
     s->pe = pe[1];
     s->have_penta = have >> VG_TASK_PENTA & 1;
@@ -1282,7 +1297,9 @@ static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_coded_even
             dc->top_class = c;
             dc->ntop = 0;
             for (size_t i = 0; i < dc->f.id.n; i++) {
-                double w = feat_weight(m, t, dc->f.id.v[i], (uint32_t)c);
+                int32_t row = m == dc->rows_m ? dc->rows.v[i]
+                                              : table_row(table_of(m, t), dc->f.id.v[i]);
+                double w = row_weight(m, t, row, (uint32_t)c);
                 if (w <= 0) continue;
                 size_t k = dc->ntop < TOP ? dc->ntop++ : TOP;
                 if (k == TOP && w <= bw[TOP - 1]) continue;

@@ -1,5 +1,6 @@
 /* ontology.c -- see ontology.h.  Both tables are parsed from the embedded
- * TSV files once (pthread_once) into sorted arrays searched with bsearch. */
+ * TSV files once (pthread_once) into sorted arrays, with a direct index from
+ * a code's digits or a country's three letters into them. */
 #include "ontology.h"
 
 #include "embedded.h"
@@ -16,10 +17,14 @@ static const char *const root_codes[20] = {
     "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
 };
 
-/* The immutable tables, written only inside init_tables(). */
+/* The immutable tables, written only inside init_tables().  The indexes
+ * hold an entry's position + 1 (0: none): cameo_at by code_slot(),
+ * country_at by letter_slot(). */
+enum { CAMEO_SLOTS = 100 + 1000 + 10000, COUNTRY_SLOTS = 26 * 26 * 26 };
 static struct {
     VG_VEC(vg_cameo) cameo;
     VG_VEC(vg_country) country;
+    uint16_t cameo_at[CAMEO_SLOTS], country_at[COUNTRY_SLOTS];
 } tables;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -126,6 +131,30 @@ static int cmp_country(const void *a, const void *b)
     return strcmp(((const vg_country *)a)->alpha3, ((const vg_country *)b)->alpha3);
 }
 
+/* The slot of a code of 2 to 4 digits ("08" and "008" differ), -1 if it
+ * is none. */
+static int code_slot(const char *code, size_t len)
+{
+    if (len < 2 || len > 4) return -1;
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!vg_isdigit(code[i])) return -1;
+        v = v * 10 + (code[i] - '0');
+    }
+    return v + (len == 2 ? 0 : len == 3 ? 100 : 1100);
+}
+
+/* The slot of three letters, either case; -1 if they are not letters. */
+static int letter_slot(const char *s)
+{
+    int v = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!vg_isalpha(s[i])) return -1;
+        v = v * 26 + (vg_toupper(s[i]) - 'A');
+    }
+    return v;
+}
+
 static void init_tables(void)
 {
     each_row(VG_CAMEO_FILE, add_cameo);
@@ -135,6 +164,15 @@ static void init_tables(void)
     if (tables.country.n)
         qsort(tables.country.v, tables.country.n, sizeof *tables.country.v,
               cmp_country);
+    for (size_t i = 0; i < tables.cameo.n && i < UINT16_MAX; i++) {
+        const char *c = tables.cameo.v[i].code;
+        int k = code_slot(c, strlen(c));
+        if (k >= 0) tables.cameo_at[k] = (uint16_t)(i + 1);
+    }
+    for (size_t i = 0; i < tables.country.n && i < UINT16_MAX; i++) {
+        int k = letter_slot(tables.country.v[i].alpha3);
+        if (k >= 0) tables.country_at[k] = (uint16_t)(i + 1);
+    }
 }
 
 static void ensure_tables(void) { pthread_once(&tables_once, init_tables); }
@@ -143,9 +181,8 @@ static void ensure_tables(void) { pthread_once(&tables_once, init_tables); }
 
 static const vg_cameo *find_exact(const char *code)
 {
-    vg_cameo key = { .code = code };
-    if (!tables.cameo.n) return NULL;
-    return bsearch(&key, tables.cameo.v, tables.cameo.n, sizeof key, cmp_cameo);
+    int k = code_slot(code, strlen(code));
+    return k >= 0 && tables.cameo_at[k] ? &tables.cameo.v[tables.cameo_at[k] - 1] : NULL;
 }
 
 const vg_cameo *vg_cameo_get(const char *code)
@@ -193,13 +230,17 @@ int vg_cameo_quad_of_root(const char *root)
 /* Phoenix PentaClass: 0 statements and appeals (01-02), 1 verbal
  * cooperation (03-05), 2 material cooperation (06-08), 3 verbal conflict
  * (09-13 and 16), 4 material conflict (14-15, 17-20); docs/ontology.md. */
+int vg_cameo_penta_of_root_index(int i)
+{
+    static const signed char penta[20] = {
+        0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 3, 4, 4, 4, 4
+    };
+    return i >= 0 && i < 20 ? penta[i] : -1;
+}
+
 int vg_cameo_penta_of_root(const char *root)
 {
-    static const signed char penta[21] = {
-        -1, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 3, 4, 4, 4, 4
-    };
-    int r = root && strlen(root) == 2 ? root_index(root) + 1 : 0;
-    return r > 0 ? penta[r] : -1;
+    return root && strlen(root) == 2 ? vg_cameo_penta_of_root_index(root_index(root)) : -1;
 }
 
 static const char *const class_names[5] = {
@@ -222,18 +263,10 @@ const char *vg_penta_name(int penta)
 const vg_country *vg_country_get(const char *alpha3)
 {
     if (!alpha3) return NULL;
-    char key3[4];
-    for (int i = 0; i < 3; i++) {
-        if (!vg_isalpha(alpha3[i])) return NULL;
-        key3[i] = (char)vg_toupper(alpha3[i]);
-    }
-    key3[3] = '\0';
-    if (alpha3[3]) return NULL;
+    int k = letter_slot(alpha3);
+    if (k < 0 || alpha3[3]) return NULL;
     ensure_tables();
-    vg_country key = { .alpha3 = key3 };
-    if (!tables.country.n) return NULL;
-    return bsearch(&key, tables.country.v, tables.country.n, sizeof key,
-                   cmp_country);
+    return tables.country_at[k] ? &tables.country.v[tables.country_at[k] - 1] : NULL;
 }
 
 size_t vg_country_count(void)

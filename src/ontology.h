@@ -38,6 +38,8 @@ const vg_cameo *vg_cameo_at(size_t i);
  * and human-readable names ("Verbal cooperation"; NULL if out of range). */
 int vg_cameo_quad_of_root(const char *root);
 int vg_cameo_penta_of_root(const char *root);
+/* The same for a root's index, 0 ("01") to 19 ("20"); -1 out of range. */
+int vg_cameo_penta_of_root_index(int i);
 const char *vg_quad_name(int quad);
 const char *vg_penta_name(int penta);
 
