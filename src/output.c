@@ -18,7 +18,8 @@ static void file_json(vg_buf *b, const vg_output_ctx *cx, vg_src src)
     const char *slash = cx->base_names && f ? strrchr(f, '/') : NULL;
     vg_buf_puts(b, ",\"file\":");
     vg_buf_json_str(b, slash ? slash + 1 : f);
-    vg_buf_printf(b, ",\"line\":%d", src.line);
+    vg_buf_puts(b, ",\"line\":");
+    vg_buf_put_int(b, src.line);
 }
 
 static void src_json(vg_buf *b, const vg_output_ctx *cx, const vg_entry *e)
@@ -95,8 +96,13 @@ static void ontology_json(vg_buf *b, const char *code)
     }
     vg_buf_puts(b, ",\"root\":");
     vg_buf_json_str(b, c->root);
-    vg_buf_printf(b, ",\"quad\":%d,\"penta\":%d,\"goldstein\":%.1f,\"plover\":",
-                  c->quad, c->penta, c->goldstein);
+    vg_buf_puts(b, ",\"quad\":");
+    vg_buf_put_int(b, c->quad);
+    vg_buf_puts(b, ",\"penta\":");
+    vg_buf_put_int(b, c->penta);
+    vg_buf_puts(b, ",\"goldstein\":");
+    vg_buf_put_fixed(b, c->goldstein, 1);
+    vg_buf_puts(b, ",\"plover\":");
     if (c->plover[0]) vg_buf_json_str(b, c->plover);
     else vg_buf_puts(b, "null");
 }
@@ -104,7 +110,9 @@ static void ontology_json(vg_buf *b, const char *code)
 static void opt_str(vg_buf *b, const char *key, const char *v)
 {
     if (!v || !*v) return;
-    vg_buf_printf(b, ",\"%s\":", key);
+    vg_buf_puts(b, ",\"");
+    vg_buf_puts(b, key);
+    vg_buf_puts(b, "\":");
     vg_buf_json_str(b, v);
 }
 
@@ -122,7 +130,9 @@ void vg_output_issues_json(vg_buf *b, const vg_issue_count *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         vg_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
         vg_buf_json_str(b, v[i].code);
-        vg_buf_printf(b, ",\"count\":%u}", v[i].count);
+        vg_buf_puts(b, ",\"count\":");
+        vg_buf_put_int(b, (long)v[i].count);
+        vg_buf_putc(b, '}');
     }
     vg_buf_putc(b, ']');
 }
@@ -133,7 +143,8 @@ static void issues_text(vg_buf *b, const vg_issue_counts *is)
     for (size_t i = 0; is && i < is->n; i++) {
         if (i) vg_buf_puts(b, ", ");
         tsv_field(b, is->v[i].code, strlen(is->v[i].code));
-        vg_buf_printf(b, " %u", is->v[i].count);
+        vg_buf_putc(b, ' ');
+        vg_buf_put_int(b, (long)is->v[i].count);
     }
 }
 
@@ -143,7 +154,11 @@ void vg_output_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
     vg_date_format(e->date, date);
     vg_buf_puts(b, "{\"record\":");
     vg_buf_json_str(b, cx->record);
-    vg_buf_printf(b, ",\"sentence_no\":%d,\"date\":\"%s\",\"source\":", cx->sentence_no, date);
+    vg_buf_puts(b, ",\"sentence_no\":");
+    vg_buf_put_int(b, cx->sentence_no);
+    vg_buf_puts(b, ",\"date\":\"");
+    vg_buf_puts(b, date);
+    vg_buf_puts(b, "\",\"source\":");
     vg_buf_json_str(b, e->source);
     vg_buf_puts(b, ",\"target\":");
     vg_buf_json_str(b, e->target);
@@ -152,8 +167,10 @@ void vg_output_json(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
     ontology_json(b, e->code);
     vg_buf_puts(b, ",\"method\":");
     vg_buf_json_str(b, vg_method_name(e->method));
-    if (e->confidence >= 0) vg_buf_printf(b, ",\"confidence\":%.3f", e->confidence);
-    else vg_buf_puts(b, ",\"confidence\":null");
+    if (e->confidence >= 0) {
+        vg_buf_puts(b, ",\"confidence\":");
+        vg_buf_put_fixed(b, e->confidence, 3);
+    } else vg_buf_puts(b, ",\"confidence\":null");
     vg_buf_puts(b, ",\"issues\":");
     vg_output_issues_json(b, cx->issues ? cx->issues->v : NULL, cx->issues ? cx->issues->n : 0);
     if (e->flags & VG_EV_PASSIVE) vg_buf_puts(b, ",\"passive\":true");
@@ -188,11 +205,29 @@ void vg_output_tsv(vg_buf *b, const vg_output_ctx *cx, const vg_coded_event *e)
     vg_date_format(e->date, date);
     const vg_cameo *c = vg_cameo_get(e->code);
     tsv_field(b, cx->record, strlen(cx->record));
-    vg_buf_printf(b, "\t%d\t%s\t%s\t%s\t%s\t", cx->sentence_no, date, e->source, e->target, e->code);
-    if (c) vg_buf_printf(b, "%s\t%d\t%.1f\t%s\t", c->root, c->quad, c->goldstein, c->plover);
-    else vg_buf_puts(b, "\t\t\t\t");
-    vg_buf_printf(b, "%s\t", vg_method_name(e->method));
-    if (e->confidence >= 0) vg_buf_printf(b, "%.3f", e->confidence);
+    const char *const fields[] = { date, e->source, e->target, e->code };
+    vg_buf_putc(b, '\t');
+    vg_buf_put_int(b, cx->sentence_no);
+    for (size_t i = 0; i < 4; i++) {
+        vg_buf_putc(b, '\t');
+        vg_buf_puts(b, fields[i]);
+    }
+    vg_buf_putc(b, '\t');
+    if (c) {
+        vg_buf_puts(b, c->root);
+        vg_buf_putc(b, '\t');
+        vg_buf_put_int(b, c->quad);
+        vg_buf_putc(b, '\t');
+        vg_buf_put_fixed(b, c->goldstein, 1);
+        vg_buf_putc(b, '\t');
+        vg_buf_puts(b, c->plover);
+        vg_buf_putc(b, '\t');
+    } else {
+        vg_buf_puts(b, "\t\t\t\t");
+    }
+    vg_buf_puts(b, vg_method_name(e->method));
+    vg_buf_putc(b, '\t');
+    if (e->confidence >= 0) vg_buf_put_fixed(b, e->confidence, 3);
     vg_buf_putc(b, '\t');
     issues_text(b, cx->issues);
     vg_buf_putc(b, '\t');

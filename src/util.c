@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,44 @@ void vg_buf_printf(vg_buf *b, const char *fmt, ...)
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+void vg_buf_put_int(vg_buf *b, long v)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) tmp[n++] = '-';
+    vg_buf_reserve(b, (size_t)n);
+    while (n) b->s[b->len++] = tmp[--n];
+    b->s[b->len] = '\0';
+}
+
+void vg_buf_put_fixed(vg_buf *b, double x, int decimals)
+{
+    static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+    int d = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+    double v = fabs(x) * p10[d];
+    double r = floor(v), f = v - r;
+    /* NaN, infinities and huge values, and near-ties, where printf's exact
+     * rounding decides */
+    if (!(v < 1e15) || fabs(f - 0.5) < 1e-9) {
+        vg_buf_printf(b, "%.*f", d, x);
+        return;
+    }
+    if (f > 0.5) r += 1;
+    uint64_t u = (uint64_t)r, p = (uint64_t)p10[d];
+    char tmp[40];
+    int n = 0;
+    uint64_t fp = u % p, ip = u / p;
+    for (int i = 0; i < d; i++) { tmp[n++] = (char)('0' + fp % 10); fp /= 10; }
+    if (d) tmp[n++] = '.';
+    do { tmp[n++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
+    if (signbit(x)) tmp[n++] = '-';
+    vg_buf_reserve(b, (size_t)n);
+    while (n) b->s[b->len++] = tmp[--n];
+    b->s[b->len] = '\0';
 }
 
 void vg_buf_clear(vg_buf *b)

@@ -73,6 +73,11 @@ static inline void vg_buf_putc(vg_buf *b, char c)
 }
 void vg_buf_printf(vg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same bytes as printf's "%ld", and "%.*f" with 0 to 6 decimals,
+ * without printf: the writers of events call them for every event.  A value
+ * printf would round as a tie (within 1e-9 of one) goes to printf itself. */
+void vg_buf_put_int(vg_buf *b, long v);
+void vg_buf_put_fixed(vg_buf *b, double x, int decimals);
 void vg_buf_clear(vg_buf *b);
 void vg_buf_free(vg_buf *b);
 /* Appends s as a JSON string literal (with quotes), escaping as needed. */

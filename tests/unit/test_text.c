@@ -3,6 +3,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -208,6 +212,47 @@ static void test_ascii_run(void **st)
     vg_buf_free(&b);
 }
 
+/* vg_buf_put_int and vg_buf_put_fixed write what printf writes: random
+ * values (seeded, so a failure replays) and the edge cases. */
+static void check_fixed(vg_buf *b, double x, int d)
+{
+    char want[512];
+    snprintf(want, sizeof want, "%.*f", d, x);
+    vg_buf_clear(b);
+    vg_buf_put_fixed(b, x, d);
+    if (strcmp(b->s, want)) fail_msg("%.17g with %d decimals: %s, printf %s", x, d, b->s, want);
+}
+
+static void test_number_writers(void **st)
+{
+    (void)st;
+    vg_buf b = {0};
+    const long ints[] = { 0, 7, -7, 10, 1999, -2147483648L, LONG_MAX, LONG_MIN };
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "%ld", ints[i]);
+        vg_buf_clear(&b);
+        vg_buf_put_int(&b, ints[i]);
+        assert_string_equal(b.s, want);
+    }
+    /* exact ties (printf rounds them to even), signs, zeros, the limits */
+    const double edge[] = { 0.0625, 0.1875, 0.5, 1.5, 2.5, 0.125, -0.04, -0.0, 0, 1, -10,
+                            3.4, 0.9995, 0.0005, 999999.9999, 1e15, 1e20, -1e300 };
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        for (int d = 0; d <= 6; d++) check_fixed(&b, edge[i], d);
+    check_fixed(&b, NAN, 3);
+    check_fixed(&b, -INFINITY, 1);
+    uint64_t seed = 20261206;
+    for (int i = 0; i < 200000; i++) {
+        seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+        double u = (double)(seed >> 11) * 0x1.0p-53;
+        check_fixed(&b, (float)u, 3);                   /* a confidence */
+        check_fixed(&b, (u - 0.5) * 40, 1);             /* a Goldstein score */
+        check_fixed(&b, (u - 0.5) * 2e6, (int)(seed % 7));
+    }
+    vg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_datelines),
         cmocka_unit_test(test_legacy_repair),
         cmocka_unit_test(test_json_strings),
+        cmocka_unit_test(test_number_writers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
