@@ -1248,19 +1248,8 @@ static void token_span(const vg_analysis *a, int first, int last, uint32_t *off,
 /* x with three decimals ("0.875", "-1.250"), without printf. */
 static void put_fixed3(vg_buf *b, double x)
 {
-    if (!(x == x)) { vg_buf_puts(b, "0"); return; }
-    if (x < 0) { vg_buf_putc(b, '-'); x = -x; }
-    if (x > 1e9) x = 1e9;
-    unsigned long v = (unsigned long)(x * 1000 + 0.5);
-    char tmp[24];
-    int n = 0;
-    unsigned long ip = v / 1000, fp = v % 1000;
-    do { tmp[n++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
-    while (n) vg_buf_putc(b, tmp[--n]);
-    vg_buf_putc(b, '.');
-    vg_buf_putc(b, (char)('0' + fp / 100));
-    vg_buf_putc(b, (char)('0' + fp / 10 % 10));
-    vg_buf_putc(b, (char)('0' + fp % 10));
+    if (!(x == x)) x = 0;             /* never "nan" in JSON */
+    vg_buf_put_fixed(b, x > 1e9 ? 1e9 : x < -1e9 ? -1e9 : x, 3);
 }
 
 static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_coded_event *e,
