@@ -16,6 +16,9 @@ sentence against its label (a sentence with no event counts as wrong):
                         share with the source in a source span
 
 The same sentences coded by the dictionaries alone give the baseline.
+For the five-class sentences it also reports how well the hybrid coder's
+confidence ranks: the AUC between first events of the right and of a wrong
+class.
 The rater sentences no rater coded measure the other side: the share of
 them that get an event anyway.  Folds are fixed by a seeded shuffle
 (--seed), so reruns give the same numbers.  --models=DIR keeps each fold's
@@ -140,6 +143,29 @@ def score(first, labels, key):
     return right / len(labels), coded / len(labels)
 
 
+def auc(pairs):
+    """Probability that a random right item scores above a random wrong
+    one (ties count half): pairs are (right, score)."""
+    ranked = sorted(pairs, key=lambda p: p[1])
+    pos = sum(1 for r, _ in ranked if r)
+    neg = len(ranked) - pos
+    if not pos or not neg:
+        return float("nan")
+    below = 0.0       # sum over right items of the wrong items below them
+    i = 0
+    neg_seen = 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][1] == ranked[i][1]:
+            j += 1
+        tie_neg = sum(1 for r, _ in ranked[i:j] if not r)
+        tie_pos = (j - i) - tie_neg
+        below += tie_pos * (neg_seen + tie_neg / 2)
+        neg_seen += tie_neg
+        i = j
+    return below / (pos * neg)
+
+
 def root_plovers():
     """Root -> PLOVER category of its general code (data/cameo.tsv)."""
     out = {}
@@ -194,6 +220,7 @@ def main():
                "ha": 0.0, "da": 0.0, "hn": 0, "dn": 0}
         ann_scored = sum(1 for a in anns if "root" in a)
         ann_neg = len(anns) - ann_scored
+        ranks = []
         for f in range(k):
             ctrain = os.path.join(tmp, "classes.tsv")
             strain = os.path.join(tmp, "stories.jsonl")
@@ -228,8 +255,10 @@ def main():
             stest = [s for s, fo in zip(stories, sfold) if fo == f]
             w = len(ctest) / len(classes)
             ws = len(stest) / len(stories)
-            hp, hc = score(code(vigil, [t for t, _ in ctest], model, tmp, "c"),
-                           [l for _, l in ctest], "penta")
+            hfirst = code(vigil, [t for t, _ in ctest], model, tmp, "c")
+            hp, hc = score(hfirst, [l for _, l in ctest], "penta")
+            ranks += [(str(e.get("penta")) == ctest[i][1], e.get("confidence") or 0)
+                      for i, e in hfirst.items()]
             dp, dc = score(code(vigil, [t for t, _ in ctest], None, tmp, "c"),
                            [l for _, l in ctest], "penta")
             hl, hs = score(code(vigil, [s["text"] for s in stest], model, tmp, "s"),
@@ -254,6 +283,9 @@ def main():
         print("five-class sentences (%d): PentaClass accuracy hybrid %.3f, dictionaries %.3f; "
               "sentences with an event: hybrid %.3f, dictionaries %.3f"
               % (len(classes), tot["hp"], tot["dp"], tot["hc"], tot["dc"]))
+        print("five-class sentences, hybrid's first events (%d, %d of the right class): the "
+              "confidence ranks a right one above a wrong one with AUC %.3f"
+              % (len(ranks), sum(1 for r, _ in ranks if r), auc(ranks)))
         print("story ledes (%d): PLOVER accuracy hybrid %.3f, dictionaries %.3f; with an "
               "event: hybrid %.3f" % (len(stories), tot["hl"], tot["dl"], tot["hs"]))
         print("rater annotations (%d): PLOVER accuracy hybrid %.3f, dictionaries %.3f"
