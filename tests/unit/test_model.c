@@ -414,6 +414,37 @@ static void test_decider_negated_candidates(void **st)
     vg_result_free(&r);
 }
 
+/* The dictionaries' direction stands: the roles head, which learnt from
+ * role spans with a single "was ... by" passive, used to reverse such events
+ * (docs/model.md, step 7). */
+static void test_decider_keeps_direction(void **st)
+{
+    fx *f = *st;
+    const vg_model *m = vg_model_default();
+    if (!m) { skip(); return; }
+    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_result r = {0};
+    vg_matcher_new_story(f->c);
+    const char *const passives[] = {
+        "At least 18 Syrian soldiers were killed in the ISIS-led attack near Homs on Monday.",
+        "Two Palestinians were killed by Israeli troops in Gaza on Monday.",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        vg_matcher_code(f->c, passives[i], strlen(passives[i]), 20230929, &r);
+        assert_true(r.events.n > 0);
+        char src[48], tgt[48];
+        memcpy(src, r.events.v[0].source, sizeof src);
+        memcpy(tgt, r.events.v[0].target, sizeof tgt);
+        assert_string_not_equal(src, tgt);
+        vg_decide(dc, f->c, &r);
+        assert_true(r.events.n > 0);
+        assert_string_equal(r.events.v[0].source, src);
+        assert_string_equal(r.events.v[0].target, tgt);
+    }
+    vg_decider_free(dc);
+    vg_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_decider_one_side),
         cmocka_unit_test(test_decider_add_rules),
         cmocka_unit_test(test_decider_negated_candidates),
+        cmocka_unit_test(test_decider_keeps_direction),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
