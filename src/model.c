@@ -1245,7 +1245,7 @@ static void token_span(const vg_analysis *a, int first, int last, uint32_t *off,
 }
 
 /* The explanation of one decision, appended to r->expl. */
-/* x with three decimals ("0.875", "-1.250"), without printf. */
+/* x with three decimals ("0.875", "-1.250"), as printf writes them. */
 static void put_fixed3(vg_buf *b, double x)
 {
     if (!(x == x)) x = 0;             /* never "nan" in JSON */

@@ -117,16 +117,21 @@ void vg_buf_printf(vg_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void vg_buf_put_int(vg_buf *b, long v)
+/* u in decimal, at least min digits (zero-padded). */
+static void put_digits(vg_buf *b, uint64_t u, int min)
 {
     char tmp[24];
     int n = 0;
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
-    if (v < 0) tmp[n++] = '-';
+    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u || n < min);
     vg_buf_reserve(b, (size_t)n);
     while (n) b->s[b->len++] = tmp[--n];
     b->s[b->len] = '\0';
+}
+
+void vg_buf_put_int(vg_buf *b, long v)
+{
+    if (v < 0) vg_buf_putc(b, '-');
+    put_digits(b, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v, 1);
 }
 
 void vg_buf_put_fixed(vg_buf *b, double x, int decimals)
@@ -143,16 +148,11 @@ void vg_buf_put_fixed(vg_buf *b, double x, int decimals)
     }
     if (f > 0.5) r += 1;
     uint64_t u = (uint64_t)r, p = (uint64_t)p10[d];
-    char tmp[40];
-    int n = 0;
-    uint64_t fp = u % p, ip = u / p;
-    for (int i = 0; i < d; i++) { tmp[n++] = (char)('0' + fp % 10); fp /= 10; }
-    if (d) tmp[n++] = '.';
-    do { tmp[n++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
-    if (signbit(x)) tmp[n++] = '-';
-    vg_buf_reserve(b, (size_t)n);
-    while (n) b->s[b->len++] = tmp[--n];
-    b->s[b->len] = '\0';
+    if (signbit(x)) vg_buf_putc(b, '-');
+    put_digits(b, u / p, 1);
+    if (!d) return;
+    vg_buf_putc(b, '.');
+    put_digits(b, u % p, d);
 }
 
 void vg_buf_clear(vg_buf *b)
