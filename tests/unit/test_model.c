@@ -233,6 +233,16 @@ static void test_bad_training_lines(void **st)
     vg_trainset_free(&tr);
 }
 
+/* A decider on the built-in model, the matcher at a new story; NULL when
+ * there is no built-in model (the test then skips). */
+static vg_decider *default_decider(fx *f)
+{
+    const vg_model *m = vg_model_default();
+    if (!m) return NULL;
+    vg_matcher_new_story(f->c);
+    return vg_decider_new(m, NULL, NULL);
+}
+
 /* Codes s and lets decider dc decide; the events left. */
 static size_t decided(fx *f, vg_decider *dc, const char *s, vg_result *r)
 {
@@ -338,11 +348,9 @@ static void test_decider_one_side(void **st)
 static void test_decider_add_rules(void **st)
 {
     fx *f = *st;
-    const vg_model *m = vg_model_default();
-    if (!m) { skip(); return; }
-    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_decider *dc = default_decider(f);
+    if (!dc) { skip(); return; }
     vg_result r = {0};
-    vg_matcher_new_story(f->c);
     /* the event that is added, then the same with each rule */
     assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town on Thursday.",
                              &r), 1);
@@ -387,11 +395,9 @@ static void test_decider_add_rules(void **st)
 static void test_decider_negated_candidates(void **st)
 {
     fx *f = *st;
-    const vg_model *m = vg_model_default();
-    if (!m) { skip(); return; }
-    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_decider *dc = default_decider(f);
+    if (!dc) { skip(); return; }
     vg_result r = {0};
-    vg_matcher_new_story(f->c);
     /* the dictionaries propose each of these, so there is something to drop */
     const char *const proposed[] = { "Russia sent troops to Syria on Monday.",
                                      "Russia has not sent troops to Syria.",
@@ -420,11 +426,9 @@ static void test_decider_negated_candidates(void **st)
 static void test_decider_keeps_direction(void **st)
 {
     fx *f = *st;
-    const vg_model *m = vg_model_default();
-    if (!m) { skip(); return; }
-    vg_decider *dc = vg_decider_new(m, NULL, NULL);
+    vg_decider *dc = default_decider(f);
+    if (!dc) { skip(); return; }
     vg_result r = {0};
-    vg_matcher_new_story(f->c);
     const char *const passives[] = {
         "At least 18 Syrian soldiers were killed in the ISIS-led attack near Homs on Monday.",
         "Two Palestinians were killed by Israeli troops in Gaza on Monday.",
