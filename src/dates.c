@@ -539,8 +539,41 @@ static bool m_in_period(const dctx *c, size_t i, dmatch *m)
 
 typedef bool (*matcher)(const dctx *, size_t, dmatch *);
 
+static int cmp_word(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+/* Can an expression start at token i?  Every matcher below first tests
+ * token i for a number or for one of these words (or a weekday, a word
+ * ending in DAY), so a token that is neither starts none: most of a
+ * sentence's tokens are turned away here for the price of one binary
+ * search.  Sorted, for bsearch; a superset of what the matchers accept
+ * is harmless, a word missing here would lose its expressions. */
+static bool may_start(const dctx *c, size_t i)
+{
+    static const char *const words[] = {
+        "A", "AN", "APR", "APRIL", "AUG", "AUGUST", "BY", "COMING", "DEC", "DECEMBER",
+        "DURING", "EARLIER", "EARLY", "EIGHT", "ELEVEN", "FEB", "FEBRUARY", "FIVE", "FOUR",
+        "FROM", "IN", "JAN", "JANUARY", "JUL", "JULY", "JUN", "JUNE", "LAST", "LATE",
+        "LATER", "MAR", "MARCH", "MAY", "MID", "NEXT", "NINE", "NOV", "NOVEMBER", "OCT",
+        "OCTOBER", "OF", "ONE", "PAST", "PREVIOUS", "SEP", "SEPT", "SEPTEMBER", "SEVEN",
+        "SINCE", "SIX", "TEN", "THE", "THIS", "THREE", "THROUGHOUT", "TOMORROW",
+        "TONIGHT", "TWELVE", "TWO", "UNTIL"
+    };
+    const vg_token *t = &c->tk->t.v[i];
+    if (t->kind == VG_TK_NUM) return true;
+    if (t->kind != VG_TK_WORD) return false;
+    const char *n = vg_tok_norm(c->tk, i);
+    size_t l = strlen(n);
+    if (l > 2 && !strcmp(n + l - 2, "'S")) l -= 2;    /* "Sunday's" */
+    if (l >= 3 && !memcmp(n + l - 3, "DAY", 3)) return true;   /* weekdays, TODAY, ... */
+    return bsearch(n, words, sizeof words / sizeof *words, sizeof *words, cmp_word) != NULL;
+}
+
 static bool match_at(const dctx *c, size_t i, dmatch *m)
 {
+    if (!may_start(c, i)) return false;
     static const matcher ms[] = { m_iso, m_day_word, m_weekday, m_period, m_ago,
                                   m_explicit, m_in_period };
     for (size_t k = 0; k < sizeof ms / sizeof *ms; k++) {

@@ -183,6 +183,53 @@ static void test_explicit(void **state)
     check("The town fell in 2008.", "2008");
 }
 
+/* One expression for every word an expression can open with: the finder
+ * only tries the matchers at such words, so a word left out of its list
+ * would lose these. */
+static void test_every_opening_word(void **state)
+{
+    (void)state;
+    static const char *const mon[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                         "Aug", "Sep", "Oct", "Nov", "Dec" };
+    static const char *const month[12] = { "January", "February", "March", "April", "May",
+        "June", "July", "August", "September", "October", "November", "December" };
+    char sent[96], want[16];
+    for (int k = 0; k < 12; k++) {
+        int y = k + 1 > 9 ? 2022 : 2023;        /* the latest one not after the article */
+        snprintf(sent, sizeof sent, "Troops moved in on %s 5.", mon[k]);
+        snprintf(want, sizeof want, "%d-%02d-05", y, k + 1);
+        check(sent, want);
+        snprintf(sent, sizeof sent, "Troops moved in on %s 5.", month[k]);
+        check(sent, want);
+        snprintf(sent, sizeof sent, "Troops moved in %s 2008.", month[k]);
+        snprintf(want, sizeof want, "2008-%02d", k + 1);
+        check(sent, want);
+    }
+    check("Troops moved in on Sept 5.", "2023-09-05");
+    static const char *const num[12] = { "One", "Two", "Three", "Four", "Five", "Six",
+        "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve" };
+    for (int k = 0; k < 12; k++) {
+        snprintf(sent, sizeof sent, "%s days ago, troops moved in.", num[k]);
+        snprintf(want, sizeof want, "2023-09-%02d", 28 - k);
+        check(sent, want);
+    }
+    check("A day ago, troops moved in.", "2023-09-28");
+    check("12 days ago, troops moved in.", "2023-09-17");
+    static const char *const lead[] = { "in", "during", "since", "until", "by", "from",
+        "throughout", "early", "late", "mid", "the summer of", NULL };
+    for (int k = 0; lead[k]; k++) {
+        snprintf(sent, sizeof sent, "Troops stayed there %s 2008.", lead[k]);
+        check(sent, "2008");
+    }
+    check("Troops moved in the previous week.", "2023-09-18");
+    check("Troops will move in the coming week.", "2023-10-02");
+    check("Troops moved in the past Monday.", "2023-09-25");
+    check("Troops moved in Monday.", "2023-09-25");
+    check("Monday's attack killed four.", "2023-09-25");
+    check("Troops will move in later this week.", "2023-09-25");
+    check("It happened yesterday.", "2023-09-28");
+}
+
 static void test_boundaries(void **state)
 {
     (void)state;
@@ -306,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_not_dates),
         cmocka_unit_test(test_relative),
         cmocka_unit_test(test_explicit),
+        cmocka_unit_test(test_every_opening_word),
         cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_nearest_verb),
         cmocka_unit_test(test_span_and_find),
