@@ -208,6 +208,9 @@ static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
 
+/* Where a passive agent may start: within this many tokens after BY. */
+#define BY_OBJECT_SPAN 5
+
 /* Counts one step; false once the sentence's budget is spent. */
 static bool step(mctx *m)
 {
@@ -274,23 +277,43 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
     }
 }
 
-static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi)
+static bool actor_elem(const vg_elem *e)
+{
+    return e->type == VG_EL_SRC || e->type == VG_EL_TGT || e->type == VG_EL_CMP;
+}
+
+/* Element e[0] starts before start_hi, the rest anywhere before hi.  An
+ * actor after a pattern's BY ("+ * BY $") is the agent only when it opens
+ * BY's object, as the passive agent is found (BY_OBJECT_SPAN): in "would
+ * free prisoners by the end of August as a gesture to Palestinian
+ * president Abbas" the president freed no one. */
+static int seq_fwd_from(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi,
+                        int start_hi)
 {
     if (n == 0) return pos;
     const vg_analysis *a = m->a;
-    for (int s = next_live(a, pos, hi); s < hi; s = next_live(a, s + 1, hi)) {
+    for (int s = next_live(a, pos, hi); s < start_hi; s = next_live(a, s + 1, hi)) {
         if (!step(m)) return -1;
         slots sv = save(m);
         bool open;
         int end = el_fwd(m, &e[0], s, hi, &open);
         if (end >= 0) {
-            int r = seq_fwd(m, e + 1, n - 1, end, e[0].adj_next && !open, hi);
+            int lim = hi;
+            if (n > 1 && e[0].type == VG_EL_WORD && a->w.v[s].type == VG_W_BY &&
+                actor_elem(&e[1]) && !m->c->opt->tabari_compat && end + BY_OBJECT_SPAN < hi)
+                lim = end + BY_OBJECT_SPAN;
+            int r = seq_fwd_from(m, e + 1, n - 1, end, e[0].adj_next && !open, hi, lim);
             if (r >= 0) return r;
         }
         restore(m, sv);
         if (adj) break;
     }
     return -1;
+}
+
+static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi)
+{
+    return seq_fwd_from(m, e, n, pos, adj, hi, hi);
 }
 
 /* Actor element ending at token q (backward matching): returns the start
@@ -559,7 +582,8 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
     const vg_analysis *a = m->a;
     for (int i = vl + 1; i < cend; i++)
         if (live(a, i) && a->w.v[i].type == VG_W_BY)
-            return first_unit(m, i + 1, i + 6 < cend ? i + 6 : cend, not, false);
+            return first_unit(m, i + 1, i + 1 + BY_OBJECT_SPAN < cend ? i + 1 + BY_OBJECT_SPAN : cend,
+                              not, false);
     for (int i = vl + 1; i < cend; i++) {
         if (!attack_noun(a, i)) continue;
         unit u = last_unit(m, i, i - 3 > vl ? i - 3 : vl + 1, not);

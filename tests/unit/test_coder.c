@@ -387,6 +387,12 @@ static void test_default_passives_and_participles(void **st)
     ev = code(f, "There were three Serbian policemen killed in Kosovo on Sunday.", 20230929);
     assert_null(strstr(ev, "SRBCOP/KSV"));
     assert_null(strstr(ev, "SRBCOP/---"));
+    /* a pattern's "BY $" takes BY's own object, not an actor further on */
+    assert_string_equal(code(f, "Twenty Kosovo prisoners were freed by Serbia on Monday.",
+                             20230929), "SRB/KSVCVL/0841");
+    ev = code(f, "Serbia said it would free 20 Kosovo prisoners by the end of the month as a "
+                 "gesture to the Kosovo president.", 20230929);
+    assert_true(!strncmp(ev, "SRB/KSV", 7));
     /* a main verb the tagger may read as a participle stays the main verb */
     assert_string_equal(code(f, "Serbian police attacked protesters in Kosovo.", 20230929),
                         "SRBCOP/KSVOPP/190");
