@@ -714,8 +714,25 @@ static bool reduced_relative(const vg_analysis *a, int v)
 }
 
 /* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6). */
+/* Can the members of a list act on each other by this code?  "The US,
+ * Russia and Switzerland met" is a meeting of every pair, but "troops from
+ * Trinidad and Antigua patrolled" is one patrol, and "Israeli and
+ * Palestinian women demonstrated" one protest: consulting, cooperating,
+ * yielding and fighting (roots 03-06, 08, 19) and pair codes are mutual,
+ * the rest are done together. */
+static bool mutual_code(const vg_dict *d, const vg_vcode *vc)
+{
+    if (vc->flags & VG_VC_PAIRED) return true;
+    const char *c = vc->code ? vg_dict_str(d, vc->code) : "";
+    if (!vg_isdigit((unsigned char)c[0]) || !vg_isdigit((unsigned char)c[1])) return true;
+    switch ((c[0] - '0') * 10 + (c[1] - '0')) {
+    case 3: case 4: case 5: case 6: case 8: case 19: return true;
+    default: return false;
+    }
+}
+
 static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
-                        bool designated, uint8_t *flags)
+                        bool designated, bool mutual, uint8_t *flags)
 {
     const vg_analysis *a = m->a;
     const vg_options *o = m->c->opt;
@@ -759,11 +776,13 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
             *flags |= VG_EV_DEFTGT;
         }
         if (m->tgt.kind == U_NONE) m->tgt = last_unit(m, v, c->first, &m->src);
-        if (m->tgt.kind == U_NONE && m->src.kind == U_COMP) m->tgt = m->src;
+        if (m->tgt.kind == U_NONE && m->src.kind == U_COMP &&
+            (o->tabari_compat || mutual))
+            m->tgt = m->src;
         /* "The US, Russia and Switzerland met": every pair, not the last member */
         if (!o->tabari_compat && m->src.kind == U_COMP && m->tgt.kind == U_ACTOR &&
             a->w.v[m->tgt.tok].comp == m->src.comp)
-            m->tgt = m->src;
+            m->tgt = mutual ? m->src : no_unit;
     }
     if (m->src.kind == U_NONE && o->def_source[0]) {
         m->src = code_unit(o->def_source);
@@ -980,7 +999,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     t.clause = (int16_t)cl;
     if (vc->flags & VG_VC_SUBORD) t.flags |= VG_EV_SUBORD;
     if (vc->flags & VG_VC_DOMINANT) t.flags |= VG_EV_DOMINANT;
-    find_actors(m, &st->cs, cl, v, vl, designated, &t.flags);
+    find_actors(m, &st->cs, cl, v, vl, designated, mutual_code(m->c->d, vc), &t.flags);
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
     make_events(m, vc, &t, ev);
     return true;
@@ -1002,7 +1021,7 @@ static void code_clauses(mctx *m, vg_result *r)
         size_t clause_start = r->events.n;
         bool got = false;
         vg_coded_events sub = {0};
-        unit first_src = no_unit, sub_src = no_unit;
+        unit first_src = no_unit, sub_src = no_unit, lone_src = no_unit;
         int nverbs = 0;
         bool opened_uncoded = false;
         for (int v = c->first; v <= c->last; v++) {
@@ -1011,7 +1030,13 @@ static void code_clauses(mctx *m, vg_result *r)
             const vg_vcode *vc;
             if (!code_verb(m, &st, cl, v, r, &tmp, &vc)) { vg_vec_free(&sub); vg_vec_free(&tmp); return; }
             if (nverbs++ == 0) opened_uncoded = vc->special == VG_CODE_NULL;
-            if (!tmp.n) continue;
+            if (!tmp.n) {
+                /* a coded verb whose source acted on no one found here */
+                if (lone_src.kind == U_NONE && m->src.kind != U_NONE &&
+                    vc->special != VG_CODE_NULL && (vc->code || (vc->flags & VG_VC_PAIRED)))
+                    lone_src = m->src;
+                continue;
+            }
             if ((vc->flags & VG_VC_SUBORD) && o->code_by != VG_CODEBY_ALL) {
                 if (!sub.n) { append(&sub, &tmp, 0); sub_src = m->src; }
                 continue;
@@ -1032,6 +1057,9 @@ static void code_clauses(mctx *m, vg_result *r)
         st.cs.prev_event = got;
         if (got && first_src.kind != U_NONE) st.cs.kept = first_src;
         else if (got && r->events.n > clause_start) st.cs.kept = no_unit;
+        /* "Taliban militants set off a bomb and killed 17 people": the
+         * subject of a clause without an event is the next one's too */
+        else if (!got && lone_src.kind != U_NONE && !o->tabari_compat) st.cs.kept = lone_src;
         if (o->code_by == VG_CODEBY_SENTENCE && r->events.n) break;
     }
     vg_vec_free(&tmp);

@@ -398,6 +398,28 @@ static void test_default_passives_and_participles(void **st)
                         "SRBCOP/KSVOPP/190");
 }
 
+static void test_default_lists_and_shared_subjects(void **st)
+{
+    fx *f = *st;
+    /* a list of actors patrols together: no member is the other's target */
+    assert_string_equal(code(f, "Troops from Serbia and Hungary patrolled on Friday.", 20230929),
+                        "");
+    assert_string_equal(code(f, "Police in Serbia and Hungary raided several homes on Friday.",
+                             20230929), "");
+    assert_string_equal(code(f, "About 200 Serbian and Hungarian women demonstrated on Friday.",
+                             20230929), "");
+    /* but a list that meets meets in every pair */
+    assert_string_equal(code(f, "Serbia and Hungary met in Budapest.", 20230929),
+                        "SRB/HUN/040 HUN/SRB/040");
+    /* a clause without an event lends its subject to the next: "shot and
+     * killed", "set off a bomb and killed" */
+    const char *ev = code(f, "Serbian gunmen shot and killed two Kosovo police officers.",
+                          20230929);
+    assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
+    ev = code(f, "Serbian gunmen set off a bomb and killed two Kosovo police officers.", 20230929);
+    assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
+}
+
 static void test_default_places(void **st)
 {
     fx *f = *st;
@@ -521,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_default_passives_and_participles),
         cmocka_unit_test(test_default_time_before_comma),
         cmocka_unit_test(test_default_title_abbrevs),
+        cmocka_unit_test(test_default_lists_and_shared_subjects),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
