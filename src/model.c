@@ -1444,6 +1444,30 @@ static void set_verb(const vg_analysis *a, vg_coded_event *e, int v)
  * add_partial_class; the phrase found takes the role the roles head
  * believes more.  A class that is none of the verb's dictionary readings
  * (any class, for a verb the dictionaries lack) needs add_unsupported. */
+/* Are units x and y members of one list ("Russia and the Assad regime",
+ * "Australia, New Zealand and Fiji")?  Only commas, AND, OR and THE stand
+ * between them, and no BETWEEN before the list, whose members are the two
+ * sides of a reciprocal event ("clashes between ISIS and the opposition").
+ * Members of a list act together: neither is the other's target. */
+static bool coordinated(const vg_analysis *a, const vg_unit *x, const vg_unit *y)
+{
+    static const char *const joins[] = { "AND", "OR", "THE", NULL };
+    static const char *const between[] = { "BETWEEN", "THE", NULL };
+    if (x->first > y->first) {
+        const vg_unit *t = x;
+        x = y;
+        y = t;
+    }
+    if (y->first <= x->last + 1) return false;
+    for (int i = x->last + 1; i < y->first; i++)
+        if (a->w.v[i].type != VG_W_COMMA && !vg_analysis_word_in(a, (size_t)i, joins))
+            return false;
+    for (int p = x->first - 1; p >= 0 && p >= x->first - 2; p--)
+        if (vg_analysis_word_in(a, (size_t)p, between) && !vg_analysis_word_in(a, (size_t)p, joins))
+            return false;
+    return true;
+}
+
 static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const scores *s,
                       vg_result *r)
 {
@@ -1462,7 +1486,9 @@ static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const
             bs = (int)i;
     const char *sc = bs >= 0 ? unit_code(a, &dc->units.v[bs]) : NULL;
     for (size_t i = 0; i < dc->units.n; i++) {
-        if ((int)i == bs || (sc && !strcmp(unit_code(a, &dc->units.v[i]), sc))) continue;
+        if ((int)i == bs || (sc && !strcmp(unit_code(a, &dc->units.v[i]), sc)) ||
+            (bs >= 0 && coordinated(a, &dc->units.v[bs], &dc->units.v[i])))
+            continue;
         if (dc->role_p.v[i * 3 + 1] >= dc->o.add_target &&
             (bt < 0 || dc->role_p.v[i * 3 + 1] > dc->role_p.v[bt * 3 + 1]))
             bt = (int)i;

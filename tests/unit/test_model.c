@@ -449,6 +449,32 @@ static void test_decider_keeps_direction(void **st)
     vg_result_free(&r);
 }
 
+/* Members of one list act together: an event the model adds does not make
+ * one the other's target (model.c, coordinated). */
+static void test_decider_lists(void **st)
+{
+    fx *f = *st;
+    vg_decider *dc = default_decider(f);
+    if (!dc) { skip(); return; }
+    vg_result r = {0};
+    const char *s = "Both the Serbian government and Kosovo opposition groups exchanged "
+                    "accusations about the attack.";
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
+    vg_units us = {0};
+    vg_units_find(vg_matcher_analysis(f->c), &us);
+    assert_int_equal(us.n, 2);          /* the two members the model could pair */
+    vg_vec_free(&us);
+    vg_decide(dc, f->c, &r);
+    for (size_t i = 0; i < r.events.n; i++) {
+        const vg_coded_event *e = &r.events.v[i];
+        bool srb = !strncmp(e->source, "SRB", 3) || !strncmp(e->target, "SRB", 3);
+        bool ksv = !strncmp(e->source, "KSV", 3) || !strncmp(e->target, "KSV", 3);
+        assert_false(srb && ksv);
+    }
+    vg_decider_free(dc);
+    vg_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_decider_add_rules),
         cmocka_unit_test(test_decider_negated_candidates),
         cmocka_unit_test(test_decider_keeps_direction),
+        cmocka_unit_test(test_decider_lists),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
