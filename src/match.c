@@ -277,6 +277,8 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
     }
 }
 
+static bool locative(const mctx *m, const unit *u);
+
 static bool actor_elem(const vg_elem *e)
 {
     return e->type == VG_EL_SRC || e->type == VG_EL_TGT || e->type == VG_EL_CMP;
@@ -286,9 +288,11 @@ static bool actor_elem(const vg_elem *e)
  * actor after a pattern's BY ("+ * BY $") is the agent only when it opens
  * BY's object, as the passive agent is found (BY_OBJECT_SPAN): in "would
  * free prisoners by the end of August as a gesture to Palestinian
- * president Abbas" the president freed no one. */
+ * president Abbas" the president freed no one.  Nor is a place after IN
+ * the agent (by_object: e[0] is that actor): "captured by a group in
+ * Ethiopia". */
 static int seq_fwd_from(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi,
-                        int start_hi)
+                        int start_hi, bool by_object)
 {
     if (n == 0) return pos;
     const vg_analysis *a = m->a;
@@ -297,12 +301,16 @@ static int seq_fwd_from(mctx *m, const vg_elem *e, int n, int pos, bool adj, int
         slots sv = save(m);
         bool open;
         int end = el_fwd(m, &e[0], s, hi, &open);
+        if (end >= 0 && by_object) {
+            const unit *u = e[0].type == VG_EL_SRC ? &m->src
+                            : e[0].type == VG_EL_TGT ? &m->tgt : &m->cmp;
+            if (locative(m, u)) end = -1;
+        }
         if (end >= 0) {
-            int lim = hi;
-            if (n > 1 && e[0].type == VG_EL_WORD && a->w.v[s].type == VG_W_BY &&
-                actor_elem(&e[1]) && !m->c->opt->tabari_compat && end + BY_OBJECT_SPAN < hi)
-                lim = end + BY_OBJECT_SPAN;
-            int r = seq_fwd_from(m, e + 1, n - 1, end, e[0].adj_next && !open, hi, lim);
+            bool by = n > 1 && e[0].type == VG_EL_WORD && a->w.v[s].type == VG_W_BY &&
+                      actor_elem(&e[1]) && !m->c->opt->tabari_compat;
+            int lim = by && end + BY_OBJECT_SPAN < hi ? end + BY_OBJECT_SPAN : hi;
+            int r = seq_fwd_from(m, e + 1, n - 1, end, e[0].adj_next && !open, hi, lim, by);
             if (r >= 0) return r;
         }
         restore(m, sv);
@@ -313,7 +321,7 @@ static int seq_fwd_from(mctx *m, const vg_elem *e, int n, int pos, bool adj, int
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi)
 {
-    return seq_fwd_from(m, e, n, pos, adj, hi, hi);
+    return seq_fwd_from(m, e, n, pos, adj, hi, hi, false);
 }
 
 /* Actor element ending at token q (backward matching): returns the start
@@ -581,9 +589,11 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
 {
     const vg_analysis *a = m->a;
     for (int i = vl + 1; i < cend; i++)
-        if (live(a, i) && a->w.v[i].type == VG_W_BY)
-            return first_unit(m, i + 1, i + 1 + BY_OBJECT_SPAN < cend ? i + 1 + BY_OBJECT_SPAN : cend,
-                              not, false);
+        if (live(a, i) && a->w.v[i].type == VG_W_BY) {
+            unit u = first_unit(m, i + 1, i + 1 + BY_OBJECT_SPAN < cend ? i + 1 + BY_OBJECT_SPAN : cend,
+                                not, false);
+            return locative(m, &u) ? no_unit : u;
+        }
     for (int i = vl + 1; i < cend; i++) {
         if (!attack_noun(a, i)) continue;
         unit u = last_unit(m, i, i - 3 > vl ? i - 3 : vl + 1, not);

@@ -393,6 +393,13 @@ static void test_default_passives_and_participles(void **st)
     ev = code(f, "Serbia said it would free 20 Kosovo prisoners by the end of the month as a "
                  "gesture to the Kosovo president.", 20230929);
     assert_true(!strncmp(ev, "SRB/KSV", 7));
+    /* nor is a place after IN the agent, in a passive or a pattern */
+    assert_string_equal(code(f, "Two Serbian journalists were captured by a group in Kosovo.",
+                             20230929), "");
+    assert_string_equal(code(f, "A Kosovo police officer was killed by a roadside bomb near "
+                                "Mitrovica in Serbia.", 20230929), "");
+    assert_string_equal(code(f, "Two Serbian journalists were captured by Kosovo police in "
+                                "Pristina.", 20230929), "KSVCOP/SRBMED/192");
     /* a main verb the tagger may read as a participle stays the main verb */
     assert_string_equal(code(f, "Serbian police attacked protesters in Kosovo.", 20230929),
                         "SRBCOP/KSVOPP/190");
