@@ -1326,37 +1326,86 @@ static const char *base_code(int root)
 /* Is verb v negated: NOT, NEVER or a contraction in N'T among the
  * auxiliaries before it ("have not patrolled", "won't be patrolling"), but
  * not "not only"? */
-static bool negated_at(const vg_analysis *a, int v)
+/* Is the verb at v negated?  NEG_WILL when by a modal of will ("would
+ * not", "won't", "shall not"): a refusal, not only a non-event. */
+enum { NEG_NONE, NEG_PLAIN, NEG_WILL };
+
+static int negation_at(const vg_analysis *a, int v)
 {
     static const char *const between[] = { "YET", "EVER", "STILL", "ALSO", "EVEN", NULL };
     static const char *const fail[] = { "FAIL", "FAILS", "FAILED", "FAILING", NULL };
+    static const char *const will[] = { "WILL", "WOULD", "SHALL", NULL };
+    static const char *const wont[] = { "WON'T", "WOULDN'T", "SHAN'T", NULL };
     /* "failed to reach agreement" */
     if (v >= 2 && !strcmp(tok(a, v - 1), "TO") && vg_analysis_word_in(a, (size_t)v - 2, fail))
-        return true;
+        return NEG_PLAIN;
     for (int p = v - 1; p >= 0 && p >= v - 4; p--) {
         const char *t = tok(a, p);
         size_t n = a->tk.t.v[p].nlen;
         if (!strcmp(t, "NOT") || !strcmp(t, "NEVER") || !strcmp(t, "CANNOT") ||
-            (n > 3 && !strcmp(t + n - 3, "N'T")))
-            return !(p + 1 < ntok(a) && !strcmp(tok(a, p + 1), "ONLY"));
+            (n > 3 && !strcmp(t + n - 3, "N'T"))) {
+            if (p + 1 < ntok(a) && !strcmp(tok(a, p + 1), "ONLY")) return NEG_NONE;
+            bool by_will = vg_analysis_word_in(a, (size_t)p, wont) ||
+                           (p > 0 && strcmp(t, "CANNOT") &&
+                            vg_analysis_word_in(a, (size_t)p - 1, will));
+            return by_will ? NEG_WILL : NEG_PLAIN;
+        }
         if (!word_is(a, p, WC_AUX | WC_BE) && !vg_analysis_word_in(a, (size_t)p, between))
-            return false;
+            return NEG_NONE;
     }
-    return false;
+    return NEG_NONE;
 }
 
-/* A dictionary candidate on a negated verb ("did not reach agreement",
- * "failed to attack") did not happen: it is dropped, as add_event adds
- * none, unless its pattern reads the negation itself ("&NEG * WITHDRAW":
- * not ruling out a withdrawal is an intent) or it is a verbal conflict
- * ("did not allow" is a refusal). */
-static bool negated_candidate(const vg_analysis *a, const vg_coded_event *e, int root)
+static bool negated_at(const vg_analysis *a, int v) { return negation_at(a, v) != NEG_NONE; }
+
+/* The refusal that mirrors a cooperative code (CAMEO 12 follows 03 and
+ * 08): "will not send peacekeepers" (0334) is 1224, "would not release the
+ * prisoners" (084) is 1243, "will not meet" (04) is 125; NULL for the
+ * other roots. */
+static const char *refusal_code(const char *code)
 {
-    if (e->verb < 0 || root < 0 || penta_of(root) == 3 || !negated_at(a, e->verb)) return false;
+    static const struct { const char *from, *to; } map[] = {
+        { "0311", "1211" }, { "0312", "1212" }, { "0313", "1213" }, { "0314", "1214" },
+        { "031", "121" }, { "0331", "1221" }, { "0332", "1222" }, { "0333", "1223" },
+        { "0334", "1224" }, { "033", "122" }, { "0341", "1231" }, { "0342", "1232" },
+        { "0343", "1233" }, { "0344", "1234" }, { "034", "123" }, { "0351", "1241" },
+        { "0352", "1242" }, { "0353", "1243" }, { "0354", "1244" }, { "0355", "1245" },
+        { "0356", "1246" }, { "035", "124" }, { "036", "125" }, { "037", "127" },
+        { "038", "126" }, { "039", "126" }, { "03", "120" },
+        { "04", "125" }, { "057", "127" }, { "05", "120" },
+        { "061", "1211" }, { "062", "1212" }, { "063", "1213" }, { "064", "1214" },
+        { "06", "121" },
+        { "071", "1221" }, { "072", "1222" }, { "073", "1223" }, { "074", "1224" },
+        { "075", "1223" }, { "07", "122" },
+        { "081", "1241" }, { "082", "1242" }, { "0831", "1231" }, { "0832", "1232" },
+        { "0833", "1233" }, { "0834", "1234" }, { "083", "123" }, { "084", "1243" },
+        { "085", "1244" }, { "086", "1245" }, { "087", "1246" }, { "08", "124" },
+    };
+    /* the longest prefix listed first within each root */
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strncmp(code, map[i].from, strlen(map[i].from))) return map[i].to;
+    return NULL;
+}
+
+/* What a dictionary candidate on a negated verb becomes ("did not reach
+ * agreement", "failed to attack"): it did not happen and is dropped, as
+ * add_event adds none; but a refusal when a modal of will negates a
+ * cooperative code (*refusal set).  It stays as it is when its pattern
+ * reads the negation itself ("&NEG * WITHDRAW": not ruling out a withdrawal
+ * is an intent) or it is a verbal conflict ("did not allow" is a
+ * refusal). */
+static bool negated_candidate(const vg_analysis *a, const vg_coded_event *e, int root,
+                              const char **refusal)
+{
+    *refusal = NULL;
+    if (e->verb < 0 || root < 0 || penta_of(root) == 3) return false;
+    int neg = negation_at(a, e->verb);
+    if (neg == NEG_NONE) return false;
     if (e->pattern >= 0) {
         const char *text = vg_dict_str(a->d, a->d->patterns.v[e->pattern].text);
         if (text && strstr(text, "&NEG")) return false;
     }
+    if (neg == NEG_WILL) *refusal = refusal_code(e->code);
     return true;
 }
 
@@ -1631,11 +1680,22 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
         int root = group_root(r, e.verb);
         bool is_primary = e.verb == primary;
         if (!is_primary && belief(&s, root) < dc->o.keep_secondary) continue;
-        if (negated_candidate(a, &e, relabel && is_primary ? best : root)) continue;
+        const char *refusal;
+        if (negated_candidate(a, &e, relabel && is_primary ? best : root, &refusal) &&
+            !refusal)
+            continue;
         const char *decision = "kept";
         char from[12] = "";
         e.method = VG_METHOD_BOTH;
-        if (is_primary && relabel) {
+        if (refusal) {                     /* "would not send troops" */
+            if (e.flags & VG_EV_PAIRED) continue;      /* the other side refused nothing */
+            snprintf(from, sizeof from, "%s", e.code);
+            snprintf(e.code, sizeof e.code, "%s", refusal);
+            root = root_index_of(refusal);
+            e.pattern = -1;
+            decision = "relabelled";
+            e.method = VG_METHOD_MODEL;
+        } else if (is_primary && relabel) {
             if (e.flags & VG_EV_PAIRED) continue;      /* the reverse half of a pair */
             snprintf(from, sizeof from, "%s", e.code);
             snprintf(e.code, sizeof e.code, "%s", new_code);

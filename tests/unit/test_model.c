@@ -416,6 +416,19 @@ static void test_decider_negated_candidates(void **st)
     /* a refusal stays */
     assert_true(decided(f, dc, "Israel has not yet released the Palestinian prisoners.", &r) > 0);
     assert_memory_equal(r.events.v[0].code, "12", 2);
+    /* a modal of will makes cooperation a refusal: "would not send troops"
+     * is not providing peacekeepers (0334) but refusing to (1224) */
+    const char *wont = "Serbia would not send troops to Kosovo.";
+    vg_matcher_code(f->c, wont, strlen(wont), 20230929, &r);
+    assert_int_equal(r.events.n, 1);
+    assert_string_equal(r.events.v[0].code, "0334");
+    assert_int_equal(decided(f, dc, wont, &r), 1);
+    assert_string_equal(r.events.v[0].code, "1224");
+    assert_int_equal(r.events.v[0].method, VG_METHOD_MODEL);
+    assert_int_equal(decided(f, dc, "Serbia won't send troops to Kosovo.", &r), 1);
+    assert_string_equal(r.events.v[0].code, "1224");
+    /* inability is no refusal */
+    assert_int_equal(decided(f, dc, "Serbia cannot send troops to Kosovo.", &r), 0);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
