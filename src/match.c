@@ -590,8 +590,8 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
     const vg_analysis *a = m->a;
     for (int i = vl + 1; i < cend; i++)
         if (live(a, i) && a->w.v[i].type == VG_W_BY) {
-            unit u = first_unit(m, i + 1, i + 1 + BY_OBJECT_SPAN < cend ? i + 1 + BY_OBJECT_SPAN : cend,
-                                not, false);
+            int hi = i + 1 + BY_OBJECT_SPAN < cend ? i + 1 + BY_OBJECT_SPAN : cend;
+            unit u = first_unit(m, i + 1, hi, not, false);
             return locative(m, &u) ? no_unit : u;
         }
     for (int i = vl + 1; i < cend; i++) {
@@ -723,7 +723,6 @@ static bool reduced_relative(const vg_analysis *a, int v)
     return false;
 }
 
-/* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6). */
 /* Can the members of a list act on each other by this code?  "The US,
  * Russia and Switzerland met" is a meeting of every pair, but "troops from
  * Trinidad and Antigua patrolled" is one patrol, and "Israeli and
@@ -741,6 +740,8 @@ static bool mutual_code(const vg_dict *d, const vg_vcode *vc)
     }
 }
 
+/* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6);
+ * mutual: mutual_code of the verb's code. */
 static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
                         bool designated, bool mutual, uint8_t *flags)
 {

@@ -1325,9 +1325,8 @@ static const char *base_code(int root)
 
 /* Is verb v negated: NOT, NEVER or a contraction in N'T among the
  * auxiliaries before it ("have not patrolled", "won't be patrolling"), but
- * not "not only"? */
-/* Is the verb at v negated?  NEG_WILL when by a modal of will ("would
- * not", "won't", "shall not"): a refusal, not only a non-event. */
+ * not "not only"?  NEG_WILL when a modal of will negates it ("would not",
+ * "won't", "shall not"): a refusal, not only a non-event. */
 enum { NEG_NONE, NEG_PLAIN, NEG_WILL };
 
 static int negation_at(const vg_analysis *a, int v)
@@ -1482,6 +1481,30 @@ static void set_verb(const vg_analysis *a, vg_coded_event *e, int v)
     token_span(a, e->verb, e->verb_last, &e->verb_off, &e->verb_len);
 }
 
+/* Are units x and y members of one list ("Russia and the Assad regime",
+ * "Australia, New Zealand and Fiji")?  Only commas, AND, OR and THE stand
+ * between them, and no BETWEEN before the list, whose members are the two
+ * sides of a reciprocal event ("clashes between ISIS and the opposition").
+ * Members of a list act together: neither is the other's target. */
+static bool coordinated(const vg_analysis *a, const vg_unit *x, const vg_unit *y)
+{
+    static const char *const joins[] = { "AND", "OR", "THE", NULL };
+    static const char *const the[] = { "THE", NULL };
+    static const char *const between[] = { "BETWEEN", NULL };
+    if (x->first > y->first) {
+        const vg_unit *t = x;
+        x = y;
+        y = t;
+    }
+    if (y->first <= x->last + 1) return false;
+    for (int i = x->last + 1; i < y->first; i++)
+        if (a->w.v[i].type != VG_W_COMMA && !vg_analysis_word_in(a, (size_t)i, joins))
+            return false;
+    int p = x->first - 1;
+    if (p >= 0 && vg_analysis_word_in(a, (size_t)p, the)) p--;
+    return !(p >= 0 && vg_analysis_word_in(a, (size_t)p, between));
+}
+
 /* Adds an event the patterns missed: the main verb (a dictionary verb that
  * found no pattern, else the first verb the tagger finds), and the most
  * likely source and target among the coded phrases, when the model is
@@ -1493,30 +1516,6 @@ static void set_verb(const vg_analysis *a, vg_coded_event *e, int v)
  * add_partial_class; the phrase found takes the role the roles head
  * believes more.  A class that is none of the verb's dictionary readings
  * (any class, for a verb the dictionaries lack) needs add_unsupported. */
-/* Are units x and y members of one list ("Russia and the Assad regime",
- * "Australia, New Zealand and Fiji")?  Only commas, AND, OR and THE stand
- * between them, and no BETWEEN before the list, whose members are the two
- * sides of a reciprocal event ("clashes between ISIS and the opposition").
- * Members of a list act together: neither is the other's target. */
-static bool coordinated(const vg_analysis *a, const vg_unit *x, const vg_unit *y)
-{
-    static const char *const joins[] = { "AND", "OR", "THE", NULL };
-    static const char *const between[] = { "BETWEEN", "THE", NULL };
-    if (x->first > y->first) {
-        const vg_unit *t = x;
-        x = y;
-        y = t;
-    }
-    if (y->first <= x->last + 1) return false;
-    for (int i = x->last + 1; i < y->first; i++)
-        if (a->w.v[i].type != VG_W_COMMA && !vg_analysis_word_in(a, (size_t)i, joins))
-            return false;
-    for (int p = x->first - 1; p >= 0 && p >= x->first - 2; p--)
-        if (vg_analysis_word_in(a, (size_t)p, between) && !vg_analysis_word_in(a, (size_t)p, joins))
-            return false;
-    return true;
-}
-
 static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const scores *s,
                       vg_result *r)
 {
