@@ -234,8 +234,10 @@ static void test_passives(void **st)
     fx *f = *st;
     assert_string_equal(code(f, "Kosovo police were attacked by Serbia on Sunday.", 20230929),
                         "SRB/KSVCOP/190");
-    /* no agent: no source, and a place after the verb is not one */
-    assert_string_equal(code(f, "Kosovo police were attacked on Sunday in Albania.", 20230929), "");
+    /* no agent: the source is unknown ("---"), and a place after the verb
+     * is not it */
+    assert_string_equal(code(f, "Kosovo police were attacked on Sunday in Albania.", 20230929),
+                        "---/KSVCOP/190");
     /* the actor of an attack noun is the agent */
     assert_string_equal(code(f, "Kosovo police were attacked in a Serbian raid on Sunday.", 20230929),
                         "SRB/KSVCOP/190");
@@ -393,11 +395,12 @@ static void test_default_passives_and_participles(void **st)
     ev = code(f, "Serbia said it would free 20 Kosovo prisoners by the end of the month as a "
                  "gesture to the Kosovo president.", 20230929);
     assert_true(!strncmp(ev, "SRB/KSV", 7));
-    /* nor is a place after IN the agent, in a passive or a pattern */
+    /* nor is a place after IN the agent, in a passive or a pattern: the
+     * captor or killer is unknown */
     assert_string_equal(code(f, "Two Serbian journalists were captured by a group in Kosovo.",
-                             20230929), "");
+                             20230929), "---/SRBMED/192");
     assert_string_equal(code(f, "A Kosovo police officer was killed by a roadside bomb near "
-                                "Mitrovica in Serbia.", 20230929), "");
+                                "Mitrovica in Serbia.", 20230929), "---/KSVCOP/1833");
     assert_string_equal(code(f, "Two Serbian journalists were captured by Kosovo police in "
                                 "Pristina.", 20230929), "KSVCOP/SRBMED/192");
     /* a main verb the tagger may read as a participle stays the main verb */
@@ -425,6 +428,24 @@ static void test_default_lists_and_shared_subjects(void **st)
     assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
     ev = code(f, "Serbian gunmen set off a bomb and killed two Kosovo police officers.", 20230929);
     assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
+}
+
+/* Violence whose victims are named and whose perpetrator is not is still an
+ * event, with the source unknown ("---"). */
+static void test_default_unknown_perpetrator(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Two Kosovo police officers were killed on Sunday.", 20230929),
+                        "---/KSVCOP/190");
+    /* the victims, not the officials who report them */
+    assert_string_equal(code(f, "Kosovo police said two Serbian men were killed near the border.",
+                             20230929), "---/SRBCVL/190");
+    /* a named killer in the next clause replaces the unknown one, and the
+     * second participle shares the first one's passive */
+    assert_string_equal(code(f, "A Kosovo police officer was shot and killed by Serbian gunmen.",
+                             20230929), "SRBREB/KSVCOP/190");
+    /* only violence: a meeting needs both sides */
+    assert_string_equal(code(f, "Kosovo officials were met on Sunday.", 20230929), "");
 }
 
 static void test_default_places(void **st)
@@ -551,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_default_time_before_comma),
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
+        cmocka_unit_test(test_default_unknown_perpetrator),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
