@@ -292,8 +292,8 @@ static void test_decider(void **st)
     o.min_confidence = 1.01;
     assert_int_equal(decided_with(f, m, &o, s, &r), 0);
     /* a low P(event) alone drops nothing (docs/model.md, step 3): police
-     * killing gunmen is an event, though the event head doubts it; the old
-     * threshold of 0.2 dropped it */
+     * killing gunmen is an event, though the event head doubts it (below
+     * 0.5); a drop threshold of 0.5 would drop it */
     s = "Kosovo police killed three gunmen near the village.";
     vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
     assert_int_equal(r.events.n, 1);
@@ -301,7 +301,7 @@ static void test_decider(void **st)
     assert_int_equal(r.events.n, 1);
     assert_string_equal(r.events.v[0].code, "190");
     vg_model_opts_default(&o);
-    o.drop_event = 0.2;
+    o.drop_event = 0.5;
     assert_int_equal(decided_with(f, m, &o, s, &r), 0);
     vg_decider_free(dc);
     vg_result_free(&r);
@@ -316,7 +316,7 @@ static void test_decider_one_side(void **st)
     if (!m) { skip(); return; }
     vg_decider *dc = vg_decider_new(m, NULL, NULL);
     vg_result r = {0};
-    const char *s = "Iraqi troops launched an assault on the town on Thursday.";
+    const char *s = "Iraqi troops launched an offensive on the town on Thursday.";
     vg_matcher_new_story(f->c);
     vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
     assert_int_equal(r.events.n, 0);          /* the dictionaries find no target */
@@ -352,20 +352,20 @@ static void test_decider_add_rules(void **st)
     if (!dc) { skip(); return; }
     vg_result r = {0};
     /* the event that is added, then the same with each rule */
-    assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town on Thursday.",
+    assert_int_equal(decided(f, dc, "Iraqi troops launched an offensive on the town on Thursday.",
                              &r), 1);
     /* a past year that dates the sentence may be history; four digits that
      * are a time or a quantity are no year */
-    assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town in 2015.", &r), 0);
-    assert_int_equal(decided(f, dc, "Iraqi troops launched an assault on the town at 1300 GMT on "
+    assert_int_equal(decided(f, dc, "Iraqi troops launched an offensive on the town in 2015.", &r), 0);
+    assert_int_equal(decided(f, dc, "Iraqi troops launched an offensive on the town at 1300 GMT on "
                                     "Thursday.", &r), 1);
     assert_string_equal(r.events.v[0].source, "IRQMIL");
     /* what did not happen is not added ("not only" is no negation) */
-    assert_int_equal(decided(f, dc, "Iraqi troops did not launch an assault on the town on "
+    assert_int_equal(decided(f, dc, "Iraqi troops did not launch an offensive on the town on "
                                     "Thursday.", &r), 0);
-    assert_int_equal(decided(f, dc, "Iraqi troops won't be launching an assault on the town.", &r),
+    assert_int_equal(decided(f, dc, "Iraqi troops won't be launching an offensive on the town.", &r),
                      0);
-    assert_int_equal(decided(f, dc, "Iraqi troops have not only launched an assault on the town.",
+    assert_int_equal(decided(f, dc, "Iraqi troops have not only launched an offensive on the town.",
                              &r), 1);
     /* with no dictionary verb the tagger finds the main verb, and the
      * model may add an event on it */
