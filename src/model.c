@@ -1510,7 +1510,7 @@ static bool coordinated(const vg_analysis *a, const vg_unit *x, const vg_unit *y
  * likely source and target among the coded phrases, when the model is
  * confident of the event, its class and both actors.
  * When only one side is found among the coded phrases ("a car bomb killed
- * a Chechen fighter", "Iraqi troops launched an assault"), the event is
+ * a Chechen fighter", "Iraqi troops launched an offensive"), the event is
  * added with the other side unknown ("---", as PETRARCH codes an actor it
  * cannot name), if the model gives the event add_partial and its class
  * add_partial_class; the phrase found takes the role the roles head

@@ -101,7 +101,7 @@ if [ $? -eq 0 ] && grep -q '4 examples' "$TMP/roles.err"; then ok train_roles_bi
 
 # the default model adds an event whose target no coded phrase names: "---",
 # with matched.target {"unknown": true}, valid JSON
-echo '{"id":"one","date":"2023-01-01","text":"Iraqi troops launched an assault on the town on Thursday."}' \
+echo '{"id":"one","date":"2023-01-01","text":"Iraqi troops launched an offensive on the town on Thursday."}' \
     >"$TMP/one_in.jsonl"
 "$VIGIL" code "$TMP/one_in.jsonl" >"$TMP/one.jsonl" 2>"$TMP/one.err"
 if [ $? -eq 0 ] && [ -s "$TMP/one.jsonl" ] &&
