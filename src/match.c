@@ -746,19 +746,24 @@ static bool reduced_relative(const vg_analysis *a, int v)
     return false;
 }
 
+/* The number a verb code starts with (a root is 1-20), -1 without a code
+ * of two digits or more. */
+static int verb_root(const vg_dict *d, const vg_vcode *vc)
+{
+    return vc->code ? vg_cameo_root_number(vg_dict_str(d, vc->code)) : -1;
+}
+
 /* Can the members of a list act on each other by this code?  "The US,
  * Russia and Switzerland met" is a meeting of every pair, but "troops from
  * Trinidad and Antigua patrolled" is one patrol, and "Israeli and
  * Palestinian women demonstrated" one protest: consulting, cooperating,
  * yielding and fighting (roots 03-06, 08, 19) and pair codes are mutual,
- * the rest are done together. */
+ * the rest are done together.  A code that is no number pairs as before. */
 static bool mutual_code(const vg_dict *d, const vg_vcode *vc)
 {
     if (vc->flags & VG_VC_PAIRED) return true;
-    const char *c = vc->code ? vg_dict_str(d, vc->code) : "";
-    if (!vg_isdigit((unsigned char)c[0]) || !vg_isdigit((unsigned char)c[1])) return true;
-    switch ((c[0] - '0') * 10 + (c[1] - '0')) {
-    case 3: case 4: case 5: case 6: case 8: case 19: return true;
+    switch (verb_root(d, vc)) {
+    case -1: case 3: case 4: case 5: case 6: case 8: case 19: return true;
     default: return false;
     }
 }
@@ -767,8 +772,8 @@ static bool mutual_code(const vg_dict *d, const vg_vcode *vc)
  * victims are named. */
 static bool violent_code(const vg_dict *d, const vg_vcode *vc)
 {
-    const char *c = vc->code ? vg_dict_str(d, vc->code) : "";
-    return c[0] == '1' && (c[1] == '8' || c[1] == '9');
+    int r = verb_root(d, vc);
+    return r == 18 || r == 19;
 }
 
 /* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6);

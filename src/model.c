@@ -92,7 +92,7 @@ int vg_task_class(vg_task t, const char *label)
         /* "1".."20", or a CAMEO code whose root it is */
         if (digits && n == 1) return buf[0] >= '1' ? buf[0] - '1' : -1;
         if (digits && n >= 2 && n <= 4) {
-            int r = (buf[0] - '0') * 10 + (buf[1] - '0');
+            int r = vg_cameo_root_number(buf);
             return r >= 1 && r <= 20 && (n == 2 || vg_cameo_valid(buf)) ? r - 1 : -1;
         }
         return -1;
@@ -111,7 +111,7 @@ static void plover_init(void)
 {
     for (size_t i = 0; i < vg_cameo_count(); i++) {
         const vg_cameo *c = vg_cameo_at(i);
-        int r = (c->root[0] - '0') * 10 + (c->root[1] - '0') - 1;
+        int r = vg_cameo_root_number(c->root) - 1;
         int k = vg_task_class(VG_TASK_PLOVER, c->plover);
         if (k < 0 || r < 0 || r >= 20) continue;
         plover_roots[k] |= 1u << r;
@@ -133,9 +133,7 @@ uint32_t vg_model_root_plovers(int r)
 
 static int root_index_of(const char *code)
 {
-    if (!code || !vg_isdigit((unsigned char)code[0]) || !vg_isdigit((unsigned char)code[1]))
-        return -1;
-    int r = (code[0] - '0') * 10 + (code[1] - '0');
+    int r = vg_cameo_root_number(code);
     return r >= 1 && r <= 20 ? r - 1 : -1;
 }
 

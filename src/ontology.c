@@ -59,6 +59,13 @@ static bool parse_decimal(const char *s, double *out)
     return true;
 }
 
+int vg_cameo_root_number(const char *code)
+{
+    if (!code || !vg_isdigit((unsigned char)code[0]) || !vg_isdigit((unsigned char)code[1]))
+        return -1;
+    return (code[0] - '0') * 10 + (code[1] - '0');
+}
+
 /* Root index 0..19 of a 2-4 digit code, or -1. */
 static int root_index(const char *code)
 {
@@ -66,7 +73,7 @@ static int root_index(const char *code)
     if (len < 2 || len > 4) return -1;
     for (size_t i = 0; i < len; i++)
         if (!vg_isdigit(code[i])) return -1;
-    int r = (code[0] - '0') * 10 + (code[1] - '0');
+    int r = vg_cameo_root_number(code);
     return r >= 1 && r <= 20 ? r - 1 : -1;
 }
 

@@ -34,6 +34,10 @@ size_t vg_cameo_count(void);
 /* i-th entry in code order (strcmp: "01" < "010" < ... < "20"); NULL past the end. */
 const vg_cameo *vg_cameo_at(size_t i);
 
+/* The number its first two digits make (0-99: "08" and "0841" give 8), -1
+ * when code does not start with two digits; a root is 1-20. */
+int vg_cameo_root_number(const char *code);
+
 /* QuadClass and PentaClass of a root code "01".."20" (0 / -1 if invalid),
  * and human-readable names ("Verbal cooperation"; NULL if out of range). */
 int vg_cameo_quad_of_root(const char *root);
