@@ -1016,6 +1016,13 @@ typedef struct sent_state {
     bool coded_one;       /* NOACTPRIOR is judged at the first coded verb */
 } sent_state;
 
+/* Does a verb's code yield events (not null, a code or a pair)?  Only then
+ * are its actors sought. */
+static bool makes_events(const vg_vcode *vc)
+{
+    return vc->special != VG_CODE_NULL && (vc->code || (vc->flags & VG_VC_PAIRED));
+}
+
 /* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
 static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_coded_events *ev,
                       const vg_vcode **vcout)
@@ -1024,7 +1031,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     int pat;
     const vg_vcode *vc = verb_code(m, v, &pat);
     *vcout = vc;
-    if (vc->special == VG_CODE_NULL || (!vc->code && !(vc->flags & VG_VC_PAIRED))) return true;
+    if (!makes_events(vc)) return true;
     if (vc->special == VG_CODE_DISCARD) { set_result(r, VG_AN_DISCARD, "discard pattern"); return false; }
     if (vc->special == VG_CODE_COMPLEX) { set_result(r, VG_AN_COMPLEX, "complex pattern"); return false; }
     if (!st->coded_one) {
@@ -1094,8 +1101,7 @@ static void code_clauses(mctx *m, vg_result *r)
             if (nverbs++ == 0) opened_uncoded = vc->special == VG_CODE_NULL;
             if (!tmp.n) {
                 /* a coded verb whose source acted on no one found here */
-                if (lone_src.kind == U_NONE && m->src.kind != U_NONE &&
-                    vc->special != VG_CODE_NULL && (vc->code || (vc->flags & VG_VC_PAIRED)))
+                if (lone_src.kind == U_NONE && m->src.kind != U_NONE && makes_events(vc))
                     lone_src = m->src;
                 continue;
             }
