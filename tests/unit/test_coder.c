@@ -411,7 +411,14 @@ static void test_default_passives_and_participles(void **st)
 static void test_default_lists_and_shared_subjects(void **st)
 {
     fx *f = *st;
-    /* a list of actors patrols together: no member is the other's target */
+    /* a list of actors patrols together: no member is the other's target;
+     * with a target each member acts on it (so the sentences are coded) */
+    assert_string_equal(code(f, "Troops from Serbia and Hungary patrolled Kosovo on Friday.",
+                             20230929), "SRBMIL/KSV/150 HUN/KSV/150");
+    assert_string_equal(code(f, "Police in Serbia and Hungary raided several Kosovo homes on "
+                                "Friday.", 20230929), "SRBCOP/KSV/1711 HUN/KSV/1711");
+    assert_string_equal(code(f, "About 200 Serbian and Hungarian women demonstrated against "
+                                "Kosovo on Friday.", 20230929), "SRBCVL/KSV/141 HUNCVL/KSV/141");
     assert_string_equal(code(f, "Troops from Serbia and Hungary patrolled on Friday.", 20230929),
                         "");
     assert_string_equal(code(f, "Police in Serbia and Hungary raided several homes on Friday.",
