@@ -1323,7 +1323,8 @@ static void wc_grow(vg_wordcache *wc)
     size_t cap = wc->slots.n ? 2 * wc->slots.n : 1024;
     wc_slot *old = wc->slots.v;
     size_t oldn = wc->slots.n;
-    wc->slots.v = vg_calloc(cap, sizeof *wc->slots.v);
+    wc->slots.v = vg_grow(NULL, 0, cap * sizeof *wc->slots.v);   /* huge pages when large */
+    memset(wc->slots.v, 0, cap * sizeof *wc->slots.v);
     wc->slots.n = wc->slots.cap = cap;
     for (size_t i = 0; i < oldn; i++) {
         if (!old[i].info) continue;

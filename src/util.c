@@ -20,6 +20,8 @@ void vg_oom(void)
 /* Below this, ordinary calloc. */
 #define BIG_MIN ((size_t)1 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
+/* From this size on, vg_grow asks for huge pages. */
+#define GROW_MIN ((size_t)256 << 10)
 
 void *vg_big_calloc(size_t n)
 {
@@ -67,6 +69,22 @@ void *vg_realloc(void *p, size_t n)
     return p;
 }
 
+void *vg_grow(void *p, size_t old, size_t n)
+{
+    if (n < GROW_MIN) return vg_realloc(p, n);
+    /* a new 2 MB-aligned block, copied into: realloc would move a large
+     * block with mremap, to an address where huge pages cannot start */
+    size_t len = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *q = aligned_alloc(HUGE_PAGE, len);
+    if (!q) vg_oom();
+#ifdef MADV_HUGEPAGE
+    madvise(q, len, MADV_HUGEPAGE);
+#endif
+    if (old) memcpy(q, p, old < n ? old : n);
+    free(p);
+    return q;
+}
+
 char *vg_strndup(const char *s, size_t n)
 {
     char *d = vg_malloc(n + 1);
@@ -84,7 +102,7 @@ void vg_buf_grow(vg_buf *b, size_t need)
     if (need <= b->cap) return;
     size_t nc = b->cap ? b->cap : 64;
     while (nc < need) nc *= 2;
-    b->s = vg_realloc(b->s, nc);
+    b->s = vg_grow(b->s, b->cap, nc);
     b->cap = nc;
 }
 
@@ -437,10 +455,20 @@ char *vg_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
+    /* a regular file is read straight into a buffer one byte larger than
+     * it and its NUL, so that no regrowth copies it (the spare byte lets
+     * fread see the end); a pipe, or a file that grows meanwhile, grows
+     * the buffer */
     vg_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) vg_buf_putn(&b, chunk, n);
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) vg_buf_reserve(&b, (size_t)st.st_size + 1);
+    for (;;) {
+        if (b.cap - b.len < 2) vg_buf_reserve(&b, 65536);
+        size_t n = fread(b.s + b.len, 1, b.cap - b.len - 1, f);
+        if (n == 0) break;
+        b.len += n;
+    }
+    b.s[b.len] = '\0';
     int err = ferror(f);
     fclose(f);
     if (err) {
@@ -448,7 +476,6 @@ char *vg_read_file(const char *path, size_t *len)
         errno = EIO;
         return NULL;
     }
-    if (!b.s) b.s = vg_strdup("");
     if (len) *len = b.len;
     return b.s;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "text.h"
 
@@ -253,6 +254,60 @@ static void test_number_writers(void **st)
     vg_buf_free(&b);
 }
 
+/* vg_buf and vg_vec keep their contents when they grow past the size from
+ * which vg_grow moves them into huge-page blocks, and vg_read_file reads a
+ * file of any size, an empty one, and a pipe exactly. */
+static void test_growth_and_read_file(void **st)
+{
+    (void)st;
+    vg_buf b = {0};
+    for (uint32_t i = 0; i < 1000000; i++) vg_buf_putc(&b, (char)('a' + i % 26));
+    assert_int_equal(b.len, 1000000);
+    for (uint32_t i = 0; i < 1000000; i += 4099) assert_int_equal(b.s[i], 'a' + i % 26);
+    assert_int_equal(b.s[b.len], '\0');
+    VG_VEC(uint32_t) v = {0};
+    for (uint32_t i = 0; i < 300000; i++) vg_vec_push(&v, i * 7u);
+    for (uint32_t i = 0; i < 300000; i++) assert_int_equal(v.v[i], i * 7u);
+    vg_vec_free(&v);
+
+    char path[] = "/tmp/vigil-test-readXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    size_t sizes[] = { 0, 1, 65535, 65536, 65537, 3u << 20 };
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(b.s, 1, sizes[k] < b.len ? sizes[k] : b.len, f),
+                         sizes[k] < b.len ? sizes[k] : b.len);
+        for (size_t n = b.len; n < sizes[k]; n++) fputc('z', f);
+        fclose(f);
+        size_t len = 99;
+        char *got = vg_read_file(path, &len);
+        assert_non_null(got);
+        assert_int_equal(len, sizes[k]);
+        assert_int_equal(got[len], '\0');
+        assert_memory_equal(got, b.s, len < b.len ? len : b.len);
+        if (len > b.len) assert_int_equal(got[len - 1], 'z');
+        free(got);
+    }
+    unlink(path);
+    char cmd[64];
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "through a pipe", 14), 14);
+    close(fds[1]);
+    snprintf(cmd, sizeof cmd, "/proc/self/fd/%d", fds[0]);
+    size_t len = 0;
+    char *got = vg_read_file(cmd, &len);
+    close(fds[0]);
+    assert_non_null(got);
+    assert_int_equal(len, 14);
+    assert_string_equal(got, "through a pipe");
+    free(got);
+    vg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_legacy_repair),
         cmocka_unit_test(test_json_strings),
         cmocka_unit_test(test_number_writers),
+        cmocka_unit_test(test_growth_and_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
