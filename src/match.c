@@ -403,7 +403,37 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
     return true;
 }
 
-/* The code of a verb at token v: first matching pattern, else the form's own. */
+static int passive_aux(const vg_analysis *a, int v);
+static unit passive_agent(const mctx *m, int vl, int cend, const unit *not);
+static unit first_unit(const mctx *m, int lo, int hi, const unit *not, bool tails);
+
+/* A pattern whose words follow the verb ("* &SANCTIONS ON +"), matched on
+ * a passive's subject instead, before its BE at aux, with the agent after
+ * BY as the source: "sanctions on Iran were lifted by the EU" is coded as
+ * "the EU lifted sanctions on Iran".  Only patterns with a word after the
+ * verb, none adjacent to it, and nothing before it, and only when the
+ * agent (passive_agent) and the target are both found. */
+static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, int aux)
+{
+    const vg_elem *e = m->c->d->elems.v + p->e;
+    /* a word right after the verb ("*_OFF") is part of the verb phrase */
+    if (p->verb > 0 || p->n < 2 || e[0].adj_next) return false;
+    bool word = false;
+    for (uint32_t k = 1; k < p->n; k++)
+        word |= e[k].type == VG_EL_WORD || e[k].type == VG_EL_SYNSET;
+    int lo, hi;
+    window(m->a, v, vl, &lo, &hi);
+    if (!word || aux <= lo) return false;
+    m->src = m->tgt = m->cmp = no_unit;
+    if (seq_fwd(m, e + 1, (int)p->n - 1, lo, false, aux) < 0) return false;
+    if (m->src.kind == U_NONE) m->src = passive_agent(m, vl, hi, &m->tgt);
+    /* the subject is the target unless the pattern named one in it */
+    if (m->tgt.kind == U_NONE) m->tgt = first_unit(m, lo, aux, &m->src, false);
+    return m->src.kind != U_NONE && m->tgt.kind != U_NONE;
+}
+
+/* The code of a verb at token v: first matching pattern, else the form's
+ * own.  A passive verb's patterns are also tried on its subject. */
 static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
 {
     const vg_analysis *a = m->a;
@@ -416,11 +446,17 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     /* the literal bits first: most patterns need a word the sentence lacks */
     const uint64_t *pm = vg_vec_at(&d->ix.pat_mask, 2 * (size_t)b->pat);
     uint64_t miss0 = ~m->a->lits.mask[0], miss1 = ~m->a->lits.mask[1];
+    int aux = -2;                       /* not yet known */
     for (uint32_t k = 0; k < b->npat && !m->spent; k++) {
         if ((pm[2 * k] & miss0) | (pm[2 * k + 1] & miss1)) continue;
         const vg_pattern *p = &d->patterns.v[b->pat + k];
         if (!vg_pattern_viable(d, p, &m->a->lits)) continue;
-        if (match_pattern(m, p, v, vl)) {
+        bool hit = match_pattern(m, p, v, vl);
+        if (!hit && !m->c->opt->tabari_compat && p->verb == 0) {
+            if (aux == -2) aux = passive_aux(a, v);
+            hit = aux >= 0 && match_passive_pattern(m, p, v, vl, aux);
+        }
+        if (hit) {
             *pattern = (int)(b->pat + k);
             return &p->code;
         }
@@ -559,23 +595,26 @@ static bool tabari_passive(const vg_analysis *a, int v, int vl)
 }
 
 /* Otherwise: a past participle after a form of BE or GET at most three
- * words before it ("is being pressured", "has been repeatedly attacked"). */
-static bool passive(const vg_analysis *a, int v)
+ * words before it ("is being pressured", "has been repeatedly attacked").
+ * Returns that BE or GET, or -1. */
+static int passive_aux(const vg_analysis *a, int v)
 {
     static const char *const and_or[] = { "AND", "OR", NULL };
-    if (a->tagged && a->w.v[v].pos != VG_POS_VBN && a->w.v[v].pos != VG_POS_NONE) return false;
+    if (a->tagged && a->w.v[v].pos != VG_POS_VBN && a->w.v[v].pos != VG_POS_NONE) return -1;
     for (int k = 0, p = prev_live(a, v - 1, 0); k < 3 && p >= 0;
          k++, p = p > 0 ? prev_live(a, p - 1, 0) : -1) {
-        if (be_or_get(a, p)) return true;
+        if (be_or_get(a, p)) return p;
         /* "was shot and killed by": the second participle shares the first's BE */
         if (k == 0 && p > 0 && vg_analysis_word_in(a, (size_t)p, and_or)) {
             int q = prev_live(a, p - 1, 0);
-            if (q >= 0 && a->w.v[q].type == VG_W_VERB) return passive(a, q);
+            if (q >= 0 && a->w.v[q].type == VG_W_VERB) return passive_aux(a, q);
         }
-        if (a->w.v[p].type == VG_W_VERB || vg_analysis_is_actor(a, (size_t)p)) return false;
+        if (a->w.v[p].type == VG_W_VERB || vg_analysis_is_actor(a, (size_t)p)) return -1;
     }
-    return false;
+    return -1;
 }
+
+static bool passive(const vg_analysis *a, int v) { return passive_aux(a, v) >= 0; }
 
 static bool attack_noun(const vg_analysis *a, int i)
 {

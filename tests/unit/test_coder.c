@@ -455,6 +455,25 @@ static void test_default_unknown_perpetrator(void **st)
     assert_string_equal(code(f, "Kosovo officials were met on Sunday.", 20230929), "");
 }
 
+static void test_default_passive_patterns(void **st)
+{
+    fx *f = *st;
+    /* a pattern's object as a passive's subject: coded as the active is */
+    assert_string_equal(code(f, "The European Union lifted sanctions on Iran.", 20230929),
+                        "IGOEUREEC/IRN/085");
+    assert_string_equal(code(f, "Sanctions on Iran were lifted by the European Union.", 20230929),
+                        "IGOEUREEC/IRN/085");
+    assert_string_equal(code(f, "Denmark suspended aid to Egypt.", 20230929), "DNK/EGY/162");
+    assert_string_equal(code(f, "Aid to Egypt was suspended by Denmark.", 20230929), "DNK/EGY/162");
+    /* the subject is the target when the pattern names none */
+    assert_string_equal(code(f, "Colombian troops killed a rebel commander.", 20230929),
+                        "COLMIL/---REB/186");
+    assert_string_equal(code(f, "A rebel commander was killed by Colombian troops.", 20230929),
+                        "COLMIL/---REB/186");
+    /* no agent after BY: no source, so no event */
+    assert_string_equal(code(f, "Sanctions on Iran were lifted on Sunday.", 20230929), "");
+}
+
 static void test_default_places(void **st)
 {
     fx *f = *st;
@@ -580,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
         cmocka_unit_test(test_default_unknown_perpetrator),
+        cmocka_unit_test(test_default_passive_patterns),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
