@@ -389,8 +389,27 @@ static void window(const vg_analysis *a, int v, int vl, int *lo, int *hi)
     while (*hi < n && !boundary(a, *hi)) (*hi)++;
 }
 
+/* A pattern's BE right before its verb ("- IS_* [---]": "is considered",
+ * a description) reads a passive or a state; the progressive "is sending
+ * troops" is an active verb it must not stop.  Not in TABARI mode. */
+static bool progressive_be(const mctx *m, const vg_pattern *p, int v)
+{
+    static const char *const be[] = { "IS", "ARE", "AM", "WAS", "WERE", "BE", "BEEN", NULL };
+    if (m->c->opt->tabari_compat || p->verb == 0) return false;
+    const vg_elem *e = m->c->d->elems.v + p->e + p->verb - 1;
+    if (e->type != VG_EL_WORD || !e->adj_next) return false;
+    bool is_be = false;
+    for (int k = 0; be[k] && !is_be; k++) is_be = vg_elem_match(m->c->d, e, be[k], strlen(be[k]));
+    if (!is_be) return false;
+    const vg_analysis *a = m->a;
+    if (a->tagged && a->w.v[v].pos != VG_POS_NONE) return a->w.v[v].pos == VG_POS_VBG;
+    const vg_token *t = &a->tk.t.v[v];
+    return t->nlen > 4 && !memcmp(vg_tok_norm(&a->tk, (size_t)v) + t->nlen - 3, "ING", 3);
+}
+
 static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
 {
+    if (progressive_be(m, p, v)) return false;
     int lo, hi;
     window(m->a, v, vl, &lo, &hi);
     m->src = m->tgt = m->cmp = no_unit;

@@ -474,6 +474,21 @@ static void test_default_passive_patterns(void **st)
     assert_string_equal(code(f, "Sanctions on Iran were lifted on Sunday.", 20230929), "");
 }
 
+static void test_default_progressive(void **st)
+{
+    fx *f = *st;
+    /* a pattern's BE before the verb ("- IS_* [---]") stops a passive or a
+     * description, not the progressive of an active verb */
+    assert_string_equal(code(f, "NATO sent more troops to Kosovo.", 20230929),
+                        "IGOWSTNAT/KSV/074 KSV/IGOWSTNAT/0861");
+    assert_string_equal(code(f, "NATO is sending more troops to Kosovo.", 20230929),
+                        "IGOWSTNAT/KSV/074 KSV/IGOWSTNAT/0861");
+    assert_string_equal(code(f, "Serbia considered the plan of Kosovo.", 20230929), "SRB/KSV/014");
+    assert_string_equal(code(f, "Serbia is considering the plan of Kosovo.", 20230929),
+                        "SRB/KSV/014");
+    assert_string_equal(code(f, "The plan of Kosovo is considered by Serbia.", 20230929), "");
+}
+
 static void test_default_places(void **st)
 {
     fx *f = *st;
@@ -600,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_default_lists_and_shared_subjects),
         cmocka_unit_test(test_default_unknown_perpetrator),
         cmocka_unit_test(test_default_passive_patterns),
+        cmocka_unit_test(test_default_progressive),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
