@@ -424,12 +424,14 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
 
 static int passive_aux(const vg_analysis *a, int v);
 static unit passive_agent(const mctx *m, int vl, int cend, const unit *not);
-static unit first_unit(const mctx *m, int lo, int hi, const unit *not, bool tails);
+static unit last_unit(const mctx *m, int hi, int lo, const unit *not);
+static bool locative(const mctx *m, const unit *u);
 
 /* A pattern whose words follow the verb ("* &SANCTIONS ON +"), matched on
- * a passive's subject instead, before its BE at aux, with the agent after
- * BY as the source: "sanctions on Iran were lifted by the EU" is coded as
- * "the EU lifted sanctions on Iran".  Only patterns with a word after the
+ * a passive's subject instead, before its BE at aux (the rest of the
+ * pattern, if its first words are all there, after the verb), with the
+ * agent after BY as the source: "sanctions on Iran were lifted by the EU"
+ * is coded as "the EU lifted sanctions on Iran".  Only patterns with a word after the
  * verb, none adjacent to it, and nothing before it, and only when the
  * agent (passive_agent) and the target are both found. */
 static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, int aux)
@@ -437,17 +439,34 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
     const vg_elem *e = m->c->d->elems.v + p->e;
     /* a word right after the verb ("*_OFF") is part of the verb phrase */
     if (p->verb > 0 || p->n < 2 || e[0].adj_next) return false;
-    bool word = false;
-    for (uint32_t k = 1; k < p->n; k++)
-        word |= e[k].type == VG_EL_WORD || e[k].type == VG_EL_SYNSET;
     int lo, hi;
     window(m->a, v, vl, &lo, &hi);
-    if (!word || aux <= lo) return false;
-    m->src = m->tgt = m->cmp = no_unit;
-    if (seq_fwd(m, e + 1, (int)p->n - 1, lo, false, aux) < 0) return false;
+    if (aux <= lo) return false;
+    /* the first k elements on the subject, the rest after the verb
+     * ("weapons were supplied to the army by Germany": * &WEAPONS (TO +)) */
+    int n = (int)p->n - 1, k = n;
+    for (; k >= 1; k--) {
+        bool word = false;
+        for (int j = 1; j <= k; j++) word |= e[j].type == VG_EL_WORD || e[j].type == VG_EL_SYNSET;
+        if (!word) return false;
+        m->src = m->tgt = m->cmp = no_unit;
+        if (seq_fwd(m, e + 1, k, lo, false, aux) >= 0 &&
+            (k == n || seq_fwd(m, e + 1 + k, n - k, vl + 1, false, hi) >= 0))
+            break;
+    }
+    if (k < 1) return false;
     if (m->src.kind == U_NONE) m->src = passive_agent(m, vl, hi, &m->tgt);
-    /* the subject is the target unless the pattern named one in it */
-    if (m->tgt.kind == U_NONE) m->tgt = first_unit(m, lo, aux, &m->src, false);
+    /* the subject, the actor nearest before its BE and no place ("in
+     * Kandahar a soldier was shot"), is the target unless the pattern
+     * named one */
+    for (int h = aux; m->tgt.kind == U_NONE && h > lo;) {
+        unit u = last_unit(m, h, lo, &m->src);
+        if (u.kind == U_NONE) break;
+        if (!locative(m, &u)) m->tgt = u;
+        int first, last;
+        unit_span(m, &u, &first, &last);
+        h = first;
+    }
     return m->src.kind != U_NONE && m->tgt.kind != U_NONE;
 }
 

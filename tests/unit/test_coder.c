@@ -470,6 +470,14 @@ static void test_default_passive_patterns(void **st)
                         "COLMIL/---REB/186");
     assert_string_equal(code(f, "A rebel commander was killed by Colombian troops.", 20230929),
                         "COLMIL/---REB/186");
+    /* the pattern's first words on the subject, the rest after the verb */
+    assert_string_equal(code(f, "Germany supplied weapons to the Ukrainian army.", 20230929),
+                        "DEU/UKRMIL/072");
+    assert_string_equal(code(f, "Weapons were supplied to the Ukrainian army by Germany.",
+                             20230929), "DEU/UKRMIL/072");
+    /* the subject is the actor nearest the verb, not a place before it */
+    assert_string_equal(code(f, "In the city of Kandahar a rebel commander was killed by Afghan "
+                                "troops.", 20230929), "AFGMIL/---REB/186");
     /* no agent after BY: no source, so no event */
     assert_string_equal(code(f, "Sanctions on Iran were lifted on Sunday.", 20230929), "");
 }
