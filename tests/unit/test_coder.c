@@ -497,6 +497,27 @@ static void test_default_progressive(void **st)
     assert_string_equal(code(f, "The plan of Kosovo is considered by Serbia.", 20230929), "");
 }
 
+static void test_default_reported_speech(void **st)
+{
+    fx *f = *st;
+    /* the reported clause's subject did it, not the speaker */
+    assert_string_equal(code(f, "Kosovo's interior minister said Serbian gunmen attacked the "
+                                "police on Sunday.", 20230929), "SRBREB/---COP/190");
+    assert_string_equal(code(f, "Albania said Serbia attacked Montenegro.", 20230929),
+                        "SRB/MNE/190");
+    assert_string_equal(code(f, "Kosovo police said the gunmen attacked Serbian monks on Sunday.",
+                             20230929), "---REB/SRBREL/190");
+    /* the speaker stays: a pronoun, a demand, an unnamed agent of its kind */
+    assert_string_equal(code(f, "Serbia said it attacked Kosovo on Sunday.", 20230929),
+                        "SRB/KSV/190");
+    assert_string_equal(code(f, "Germany said Russia withdrew its troops from Ukraine.", 20230929),
+                        "RUS/UKRMIL/0874");
+    assert_string_equal(code(f, "Germany said Russia must withdraw its troops from Ukraine.",
+                             20230929), "DEU/UKRMIL/0874");
+    assert_string_equal(code(f, "Serbian rebel leaders said the fighters attacked Kosovo police "
+                                "on Sunday.", 20230929), "SRBREB/KSVCOP/190");
+}
+
 static void test_default_places(void **st)
 {
     fx *f = *st;
@@ -624,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_default_unknown_perpetrator),
         cmocka_unit_test(test_default_passive_patterns),
         cmocka_unit_test(test_default_progressive),
+        cmocka_unit_test(test_default_reported_speech),
         cmocka_unit_test(test_default_places),
         cmocka_unit_test(test_default_generic_verbs),
         cmocka_unit_test(test_default_aid),
