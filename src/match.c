@@ -664,10 +664,21 @@ static bool attack_noun(const vg_analysis *a, int i)
     return live(a, i) && vg_analysis_word_in(a, (size_t)i, words);
 }
 
+/* A fight has two sides: the other is after WITH ("in clashes with the
+ * army"); a word before it is a place or a kind ("the Hasakah clashes"). */
+static bool fight_noun(const vg_analysis *a, int i)
+{
+    static const char *const words[] = {
+        "CLASH", "CLASHES", "GUNFIGHT", "GUNFIGHTS", "FIREFIGHT", "FIREFIGHTS", "SHOOTOUT",
+        "FIGHTING", "BATTLE", "BATTLES", "SKIRMISH", "SKIRMISHES", NULL
+    };
+    return live(a, i) && vg_analysis_word_in(a, (size_t)i, words);
+}
+
 /* The agent of a passive: the first unit after BY in the clause ("were
- * killed in an attack by rebels"); else the actor of an attack noun ("in
- * Israeli tank shelling", "under the fire of the air force"); else none
- * ("were killed in Baghdad"). */
+ * killed in an attack by rebels"); else the actor of an attack or fight
+ * noun ("in Israeli tank shelling", "under the fire of the air force", "in
+ * a gunfight with militants"); else none ("were killed in Baghdad"). */
 static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
 {
     const vg_analysis *a = m->a;
@@ -677,13 +688,17 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
             unit u = first_unit(m, i + 1, hi, not, false);
             return locative(m, &u) ? no_unit : u;
         }
+    static const char *const of_word[] = { "OF", NULL };
+    static const char *const with_word[] = { "WITH", NULL };
     for (int i = vl + 1; i < cend; i++) {
-        if (!attack_noun(a, i)) continue;
-        unit u = last_unit(m, i, i - 3 > vl ? i - 3 : vl + 1, not);
-        if (u.kind != U_NONE) return u;
+        bool fight = fight_noun(a, i);
+        if (!fight && !attack_noun(a, i)) continue;
+        if (!fight) {
+            unit u = last_unit(m, i, i - 3 > vl ? i - 3 : vl + 1, not);
+            if (u.kind != U_NONE) return u;
+        }
         int of = next_live(a, i + 1, cend);
-        static const char *const of_word[] = { "OF", NULL };
-        if (of < cend && vg_analysis_word_in(a, (size_t)of, of_word))
+        if (of < cend && vg_analysis_word_in(a, (size_t)of, fight ? with_word : of_word))
             return first_unit(m, of + 1, of + 5 < cend ? of + 5 : cend, not, false);
     }
     return no_unit;

@@ -451,6 +451,13 @@ static void test_default_unknown_perpetrator(void **st)
      * second participle shares the first one's passive */
     assert_string_equal(code(f, "A Kosovo police officer was shot and killed by Serbian gunmen.",
                              20230929), "SRBREB/KSVCOP/190");
+    /* the other side of a fight is after WITH; a word before it is no side */
+    assert_string_equal(code(f, "Two Indian soldiers were killed in clashes with Pakistani "
+                                "troops.", 20230929), "PAKMIL/INDMIL/190");
+    assert_string_equal(code(f, "Two soldiers were killed in a gunfight with militants in "
+                                "Kashmir.", 20230929), "---REB/---MIL/193");
+    assert_string_equal(code(f, "Two soldiers were killed in the Kashmir clashes.", 20230929),
+                        "---/---MIL/190");
     /* only violence: a meeting needs both sides */
     assert_string_equal(code(f, "Kosovo officials were met on Sunday.", 20230929), "");
 }
