@@ -426,6 +426,7 @@ static int passive_aux(const vg_analysis *a, int v);
 static unit passive_agent(const mctx *m, int vl, int cend, const unit *not);
 static unit last_unit(const mctx *m, int hi, int lo, const unit *not);
 static bool locative(const mctx *m, const unit *u);
+static bool mutual_code(const vg_dict *d, const vg_vcode *vc);
 
 /* A pattern whose words follow the verb ("* &SANCTIONS ON +"), matched on
  * a passive's subject instead, before its BE at aux (the rest of the
@@ -466,6 +467,19 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
         int first, last;
         unit_span(m, &u, &first, &last);
         h = first;
+    }
+    /* no agent, a mutual code and a list after BETWEEN: "talks between
+     * Serbia and Kosovo were held in Brussels" are between the two (not
+     * "Turkish and American air raids were conducted") */
+    if (m->src.kind == U_NONE && m->tgt.kind == U_ACTOR && mutual_code(m->c->d, &p->code)) {
+        static const char *const between[] = { "BETWEEN", NULL };
+        unit list = unit_of_actor(m->a, m->tgt.tok, m->tgt.at, true);
+        int first, last;
+        if (list.kind == U_COMP) {
+            unit_span(m, &list, &first, &last);
+            int b = prev_live(m->a, first - 1, lo);
+            if (b >= lo && vg_analysis_word_in(m->a, (size_t)b, between)) m->src = m->tgt = list;
+        }
     }
     return m->src.kind != U_NONE && m->tgt.kind != U_NONE;
 }

@@ -485,6 +485,11 @@ static void test_default_passive_patterns(void **st)
     /* the subject is the actor nearest the verb, not a place before it */
     assert_string_equal(code(f, "In the city of Kandahar a rebel commander was killed by Afghan "
                                 "troops.", 20230929), "AFGMIL/---REB/186");
+    /* no agent: a mutual code's list after BETWEEN is both sides */
+    assert_string_equal(code(f, "Talks between Serbia and Kosovo were held in Brussels on Monday.",
+                             20230929), "SRB/KSV/046 KSV/SRB/046");
+    assert_string_equal(code(f, "Serbian and Kosovo air raids were conducted over Mitrovica on "
+                                "Monday.", 20230929), "");
     /* no agent after BY: no source, so no event */
     assert_string_equal(code(f, "Sanctions on Iran were lifted on Sunday.", 20230929), "");
 }
