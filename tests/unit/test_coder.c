@@ -584,9 +584,6 @@ static void test_default_agent_phrases(void **st)
     /* an agent after a compound of adjectives belongs to each of them */
     assert_string_equal(code(f, "Serbian and Albanian troops attacked Kosovo police on Sunday.",
                              20230929), "SRBMIL/KSVCOP/190 ALBMIL/KSVCOP/190");
-    /* a counterpart is an official like the one it is the counterpart of */
-    assert_string_equal(code(f, "Russia's foreign minister met his Chinese counterpart in "
-                                "Beijing.", 20230929), "RUSGOV/CHNGOV/040 CHNGOV/RUSGOV/040");
     /* "officials from Serbia", "officials from the Serbian government" */
     assert_string_equal(code(f, "Officials from Serbia met Kosovo leaders on Sunday.", 20230929),
                         "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
