@@ -573,8 +573,9 @@ static unit first_unit(const mctx *m, int lo, int hi, const unit *not, bool tail
 }
 
 /* Is the actor at token h a place where something happened rather than a
- * participant: a country or place name with no agent, after a locative
- * preposition ("in Kosovo", "near the northern town of Banjska")? */
+ * participant: a country or place name with no agent (or a capital coded
+ * as its government), after a locative preposition ("in Kosovo", "near
+ * the northern town of Banjska", "in Yerevan")? */
 static bool locative(const mctx *m, const unit *u)
 {
     static const char *const preps[] = {
@@ -592,7 +593,11 @@ static bool locative(const mctx *m, const unit *u)
     if (w->agent >= 0 || w->ncodes != 1) return false;
     const char *code = vg_analysis_code(a, (size_t)u->tok, 0);
     char cc[4];
-    if (strlen(code) != 3 || !vg_actor_country(code, cc)) return false;
+    /* a country, or a capital that stands for its government ("Yerevan
+     * said", YEREVAN_ [ARMGOV]) used as a place ("rallied in Yerevan") */
+    size_t cl = strlen(code);
+    if (!(cl == 3 || (cl == 6 && !strcmp(code + 3, "GOV"))) || !vg_actor_country(code, cc))
+        return false;
     int p = prev_live(a, u->tok - 1, 0);
     for (int k = 0; k < 4 && p >= 0 && vg_analysis_word_in(a, (size_t)p, skip); k++)
         p = prev_live(a, p - 1, 0);

@@ -535,6 +535,11 @@ static void test_default_places(void **st)
     fx *f = *st;
     /* a place after IN is where it happened, not who did it */
     assert_string_equal(code(f, "Violence in Banjska killed a Kosovo police officer.", 20230929), "");
+    /* a capital coded as its government is a place after IN, too */
+    assert_string_equal(code(f, "Thousands of protesters rallied in Yerevan against Azerbaijan.",
+                             20230929), "---OPP/AZE/141");
+    assert_string_equal(code(f, "Yerevan accused Baku of shelling Armenian villages.", 20230929),
+                        "ARMGOV/AZEGOV/1123");
     /* with no other participant, the place stays the target (CAMEO practice) */
     assert_string_equal(code(f, "Russian troops shelled villages near Kharkiv in Ukraine.", 20230929),
                         "RUSMIL/UKR/194");
