@@ -1355,35 +1355,6 @@ static int negation_at(const vg_analysis *a, int v)
 
 static bool negated_at(const vg_analysis *a, int v) { return negation_at(a, v) != NEG_NONE; }
 
-/* The refusal that mirrors a cooperative code (CAMEO 12 follows 03 and
- * 08): "will not send peacekeepers" (0334) is 1224, "would not release the
- * prisoners" (084) is 1243, "will not meet" (04) is 125; NULL for the
- * other roots. */
-static const char *refusal_code(const char *code)
-{
-    static const struct { const char *from, *to; } map[] = {
-        { "0311", "1211" }, { "0312", "1212" }, { "0313", "1213" }, { "0314", "1214" },
-        { "031", "121" }, { "0331", "1221" }, { "0332", "1222" }, { "0333", "1223" },
-        { "0334", "1224" }, { "033", "122" }, { "0341", "1231" }, { "0342", "1232" },
-        { "0343", "1233" }, { "0344", "1234" }, { "034", "123" }, { "0351", "1241" },
-        { "0352", "1242" }, { "0353", "1243" }, { "0354", "1244" }, { "0355", "1245" },
-        { "0356", "1246" }, { "035", "124" }, { "036", "125" }, { "037", "127" },
-        { "038", "126" }, { "039", "126" }, { "03", "120" },
-        { "04", "125" }, { "057", "127" }, { "05", "120" },
-        { "061", "1211" }, { "062", "1212" }, { "063", "1213" }, { "064", "1214" },
-        { "06", "121" },
-        { "071", "1221" }, { "072", "1222" }, { "073", "1223" }, { "074", "1224" },
-        { "075", "1223" }, { "07", "122" },
-        { "081", "1241" }, { "082", "1242" }, { "0831", "1231" }, { "0832", "1232" },
-        { "0833", "1233" }, { "0834", "1234" }, { "083", "123" }, { "084", "1243" },
-        { "085", "1244" }, { "086", "1245" }, { "087", "1246" }, { "08", "124" },
-    };
-    /* the longest prefix listed first within each root */
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (!strncmp(code, map[i].from, strlen(map[i].from))) return map[i].to;
-    return NULL;
-}
-
 /* What a dictionary candidate on a negated verb becomes ("did not reach
  * agreement", "failed to attack"): it did not happen and is dropped, as
  * add_event adds none; but a refusal when a modal of will negates a
@@ -1402,7 +1373,7 @@ static bool negated_candidate(const vg_analysis *a, const vg_coded_event *e, int
         const char *text = vg_dict_str(a->d, a->d->patterns.v[e->pattern].text);
         if (text && strstr(text, "&NEG")) return false;
     }
-    if (neg == NEG_WILL) *refusal = refusal_code(e->code);
+    if (neg == NEG_WILL) *refusal = vg_cameo_refusal(e->code);
     return true;
 }
 

@@ -66,6 +66,63 @@ int vg_cameo_root_number(const char *code)
     return (code[0] - '0') * 10 + (code[1] - '0');
 }
 
+/* The first entry whose code is a prefix of code (the longest listed first
+ * within each root). */
+struct vg_mirror { const char *from, *to; };
+
+static const char *mirror(const struct vg_mirror *map, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strncmp(code, map[i].from, strlen(map[i].from))) return map[i].to;
+    return NULL;
+}
+
+/* The refusal that mirrors a cooperative code (CAMEO 12 follows 03 and
+ * 08): "will not send peacekeepers" (0334) is 1224, "would not release the
+ * prisoners" (084) is 1243, "will not meet" (04) is 125; NULL for the
+ * other roots. */
+const char *vg_cameo_refusal(const char *code)
+{
+    static const struct vg_mirror map[] = {
+        { "0311", "1211" }, { "0312", "1212" }, { "0313", "1213" }, { "0314", "1214" },
+        { "031", "121" }, { "0331", "1221" }, { "0332", "1222" }, { "0333", "1223" },
+        { "0334", "1224" }, { "033", "122" }, { "0341", "1231" }, { "0342", "1232" },
+        { "0343", "1233" }, { "0344", "1234" }, { "034", "123" }, { "0351", "1241" },
+        { "0352", "1242" }, { "0353", "1243" }, { "0354", "1244" }, { "0355", "1245" },
+        { "0356", "1246" }, { "035", "124" }, { "036", "125" }, { "037", "127" },
+        { "038", "126" }, { "039", "126" }, { "03", "120" },
+        { "04", "125" }, { "057", "127" }, { "05", "120" },
+        { "061", "1211" }, { "062", "1212" }, { "063", "1213" }, { "064", "1214" },
+        { "06", "121" },
+        { "071", "1221" }, { "072", "1222" }, { "073", "1223" }, { "074", "1224" },
+        { "075", "1223" }, { "07", "122" },
+        { "081", "1241" }, { "082", "1242" }, { "0831", "1231" }, { "0832", "1232" },
+        { "0833", "1233" }, { "0834", "1234" }, { "083", "123" }, { "084", "1243" },
+        { "085", "1244" }, { "086", "1245" }, { "087", "1246" }, { "08", "124" },
+    };
+    return mirror(map, sizeof map / sizeof *map, code);
+}
+
+/* The demand that mirrors a cooperative code (CAMEO 10 follows 03-09):
+ * "Turkey must mediate" (045) is 105, "Israel must end attacks" (087) is
+ * 107, "must withdraw its troops" (0874) is 106, "must send aid" (07) is
+ * 103; NULL for the other roots. */
+const char *vg_cameo_demand(const char *code)
+{
+    static const struct vg_mirror map[] = {
+        { "01", "100" }, { "02", "100" },
+        { "036", "108" }, { "038", "105" }, { "039", "105" }, { "03", "100" },
+        { "045", "105" }, { "04", "108" },
+        { "057", "100" }, { "05", "102" }, { "06", "100" },
+        { "071", "1031" }, { "072", "1032" }, { "073", "1033" }, { "074", "1034" }, { "07", "103" },
+        { "0831", "1041" }, { "0832", "1042" }, { "0833", "1043" }, { "0834", "1044" },
+        { "081", "104" }, { "082", "104" }, { "083", "104" },
+        { "0871", "107" }, { "0872", "106" }, { "0873", "106" }, { "0874", "106" }, { "087", "107" },
+        { "08", "100" }, { "09", "101" },
+    };
+    return mirror(map, sizeof map / sizeof *map, code);
+}
+
 /* Root index 0..19 of a 2-4 digit code, or -1. */
 static int root_index(const char *code)
 {

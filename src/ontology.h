@@ -38,6 +38,12 @@ const vg_cameo *vg_cameo_at(size_t i);
  * when code does not start with two digits; a root is 1-20. */
 int vg_cameo_root_number(const char *code);
 
+/* CAMEO's mirrors of a cooperative code (roots 03-09, some of 01-02): the
+ * refusal (root 12: "will not meet", 04, is 125) and the demand (root 10:
+ * "must mediate", 045, is 105); NULL when the code has none. */
+const char *vg_cameo_refusal(const char *code);
+const char *vg_cameo_demand(const char *code);
+
 /* QuadClass and PentaClass of a root code "01".."20" (0 / -1 if invalid),
  * and human-readable names ("Verbal cooperation"; NULL if out of range). */
 int vg_cameo_quad_of_root(const char *root);

@@ -484,6 +484,36 @@ static void test_crosscheck_plover(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* The refusal and demand mirrors map every cooperative code of the table
+ * to a code of the table, of root 12 or 10, and leave conflict alone. */
+static void test_mirrors(void **state)
+{
+    (void)state;
+    size_t refusals = 0, demands = 0;
+    for (size_t i = 0; i < vg_cameo_count(); i++) {
+        const char *code = vg_cameo_at(i)->code;
+        int root = vg_cameo_root_number(code);
+        const char *r = vg_cameo_refusal(code), *d = vg_cameo_demand(code);
+        if (r) {
+            refusals++;
+            assert_true(vg_cameo_valid(r));
+            assert_int_equal(vg_cameo_root_number(r), 12);
+        }
+        if (d) {
+            demands++;
+            assert_true(vg_cameo_valid(d));
+            assert_int_equal(vg_cameo_root_number(d), 10);
+        }
+        if (root >= 3 && root <= 9) assert_non_null(d);
+        if (root >= 10) assert_true(!r && !d);
+    }
+    assert_true(refusals > 40 && demands > 60);
+    assert_string_equal(vg_cameo_demand("045"), "105");
+    assert_string_equal(vg_cameo_demand("0874"), "106");
+    assert_string_equal(vg_cameo_demand("0332"), "100");
+    assert_string_equal(vg_cameo_refusal("0334"), "1224");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_countries),
         cmocka_unit_test(test_crosscheck_icews),
         cmocka_unit_test(test_crosscheck_plover),
+        cmocka_unit_test(test_mirrors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
