@@ -764,24 +764,41 @@ static int after_report(const vg_analysis *a, int lo, int v)
     return lo;
 }
 
-/* Where the subject of verb v starts in reported speech, with Vigil's own
- * dictionaries: after a verb of saying whose object is the clause ("the
- * minister said Serbian gunmen attacked the police": the gunmen attacked;
- * not "told", whose object is the listener).  The speaker stays the
- * source of a demand ("Assad said Turkey must mediate"), when only a
- * pronoun stands between ("Serbia said it had no role"), and with
- * PETRARCH's and TABARI's dictionaries, whose suites take the speaker as
- * the source. */
-static int reported_start(const vg_analysis *a, int lo, int v)
+/* Where the clause a verb of saying reports starts, before verb v: after
+ * SAID and the like (after THAT when TO names the listener: "said to the
+ * BBC that"), not after TOLD (its object is the listener); lo when none.
+ * *demand: the clause says what its subject must or should do. */
+static int reported_clause(const vg_analysis *a, int lo, int v, bool *demand)
 {
     static const char *const told[] = { "TOLD", NULL };
     static const char *const must[] = { "MUST", "SHOULD", "OUGHT", NULL };
+    *demand = false;
+    static const char *const to[] = { "TO", NULL }, *const that[] = { "THAT", NULL };
     int r = after_report(a, lo, v);
     if (r <= lo || vg_analysis_word_in(a, (size_t)r - 1, told)) return lo;
-    /* "Assad said Turkey must mediate": the speaker's demand */
-    for (int i = r; i < v; i++)
-        if (vg_analysis_word_in(a, (size_t)i, must)) return lo;
+    /* "said to the BBC that the UK must ...": the clause starts after THAT */
+    if (vg_analysis_word_in(a, (size_t)r, to)) {
+        int t = r + 1;
+        while (t < v && !vg_analysis_word_in(a, (size_t)t, that)) t++;
+        if (t >= v) return lo;
+        r = t + 1;
+    }
+    for (int i = r; i < v; i++) *demand |= vg_analysis_word_in(a, (size_t)i, must);
     return r;
+}
+
+/* Where the subject of verb v starts in reported speech, with Vigil's own
+ * dictionaries: in the reported clause ("the minister said Serbian gunmen
+ * attacked the police": the gunmen attacked).  The speaker stays the
+ * source of a demand ("Assad said Turkey must mediate": demand_code),
+ * when only a pronoun stands between ("Serbia said it had no role"), and
+ * with PETRARCH's and TABARI's dictionaries, whose suites take the speaker
+ * as the source. */
+static int reported_start(const vg_analysis *a, int lo, int v)
+{
+    bool demand;
+    int r = reported_clause(a, lo, v, &demand);
+    return demand ? lo : r;
 }
 
 /* Whether the noun phrase ending at p follows an existential "there is",
@@ -1081,7 +1098,10 @@ static void push_event(mctx *m, vg_coded_events *ev, const char *s, int stok, co
     vg_vec_push(ev, e);
 }
 
-static void make_events(mctx *m, const vg_vcode *code, const vg_coded_event *tmpl, vg_coded_events *ev)
+/* The events of a verb's code, every source with every target; demand,
+ * when set, replaces the code (and its pair: a demand is one-way). */
+static void make_events(mctx *m, const vg_vcode *code, const char *demand,
+                        const vg_coded_event *tmpl, vg_coded_events *ev)
 {
     codes_of S, T;
     unit_codes(m, &m->src, &S);
@@ -1090,8 +1110,8 @@ static void make_events(mctx *m, const vg_vcode *code, const vg_coded_event *tmp
         for (int j = 0; j < T.n; j++) {
             if (code->code)
                 push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j],
-                           vg_dict_str(m->c->d, code->code), tmpl);
-            if (code->flags & VG_VC_PAIRED) {
+                           demand ? demand : vg_dict_str(m->c->d, code->code), tmpl);
+            if ((code->flags & VG_VC_PAIRED) && !demand) {
                 vg_coded_event t2 = *tmpl;
                 t2.flags |= VG_EV_PAIRED;
                 push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i],
@@ -1183,6 +1203,28 @@ static bool makes_events(const vg_vcode *vc)
 }
 
 /* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
+/* "Assad said Turkey must mediate": with Vigil's own dictionaries, a
+ * verb in a reported demand is the speaker's demand of the clause's
+ * subject, CAMEO 10: the mirror of a cooperative code (105), else 100; the
+ * subject becomes the target.  NULL when v is no such verb. */
+static const char *demand_code(mctx *m, int cl, int v, const vg_vcode *vc)
+{
+    const vg_analysis *a = m->a;
+    if (!m->c->d->defaults || !vc->code || m->src.kind == U_NONE) return NULL;
+    /* conflict has no mirror: "said Serbia must attack" is a demand all
+     * the same (100), not an attack by the speaker */
+    const char *dc = vg_cameo_demand(vg_dict_str(m->c->d, vc->code));
+    if (!dc && vg_cameo_root_number(vg_dict_str(m->c->d, vc->code)) > 0) dc = "100";
+    bool demand;
+    int lo = subject_start(a, cl == 0 ? 0 : a->clauses.v[cl].first, v);
+    int r = reported_clause(a, lo, v, &demand);
+    if (!dc || !demand) return NULL;
+    unit whom = first_unit(m, r, v, &m->src, false);
+    if (whom.kind == U_NONE || a->w.v[whom.at].type == VG_W_PRONOUN) return NULL;
+    m->tgt = whom;
+    return dc;
+}
+
 static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_coded_events *ev,
                       const vg_vcode **vcout)
 {
@@ -1229,7 +1271,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
         }
     }
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
-    make_events(m, vc, &t, ev);
+    make_events(m, vc, demand_code(m, cl, v, vc), &t, ev);
     return true;
 }
 

@@ -519,13 +519,20 @@ static void test_default_reported_speech(void **st)
                         "SRB/MNE/190");
     assert_string_equal(code(f, "Kosovo police said the gunmen attacked Serbian monks on Sunday.",
                              20230929), "---REB/SRBREL/190");
-    /* the speaker stays: a pronoun, a demand, an unnamed agent of its kind */
+    /* the speaker stays: a pronoun, an unnamed agent of its kind */
     assert_string_equal(code(f, "Serbia said it attacked Kosovo on Sunday.", 20230929),
                         "SRB/KSV/190");
     assert_string_equal(code(f, "Germany said Russia withdrew its troops from Ukraine.", 20230929),
                         "RUS/UKRMIL/0874");
+    /* a reported demand is the speaker's, of the clause's subject (CAMEO 10) */
     assert_string_equal(code(f, "Germany said Russia must withdraw its troops from Ukraine.",
-                             20230929), "DEU/UKRMIL/0874");
+                             20230929), "DEU/RUS/106");
+    assert_string_equal(code(f, "Albania said Serbia must negotiate with Kosovo.", 20230929),
+                        "ALB/SRB/108");
+    assert_string_equal(code(f, "Albania said Serbia must attack Kosovo.", 20230929),
+                        "ALB/SRB/100");
+    assert_string_equal(code(f, "Albania said to reporters that Serbia must negotiate with "
+                                "Kosovo.", 20230929), "ALB/SRB/108");
     assert_string_equal(code(f, "Serbian rebel leaders said the fighters attacked Kosovo police "
                                 "on Sunday.", 20230929), "SRBREB/KSVCOP/190");
 }
