@@ -425,16 +425,16 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
 static int passive_aux(const vg_analysis *a, int v);
 static unit passive_agent(const mctx *m, int vl, int cend, const unit *not);
 static unit last_unit(const mctx *m, int hi, int lo, const unit *not);
-static bool locative(const mctx *m, const unit *u);
 static bool mutual_code(const vg_dict *d, const vg_vcode *vc);
 
 /* A pattern whose words follow the verb ("* &SANCTIONS ON +"), matched on
  * a passive's subject instead, before its BE at aux (the rest of the
  * pattern, if its first words are all there, after the verb), with the
  * agent after BY as the source: "sanctions on Iran were lifted by the EU"
- * is coded as "the EU lifted sanctions on Iran".  Only patterns with a word after the
- * verb, none adjacent to it, and nothing before it, and only when the
- * agent (passive_agent) and the target are both found. */
+ * is coded as "the EU lifted sanctions on Iran".  Only patterns with a
+ * word after the verb, none adjacent to it, and nothing before it; only
+ * when both the agent (passive_agent) and the target are found, or a list
+ * after BETWEEN stands for both sides of a mutual code. */
 static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, int aux)
 {
     const vg_elem *e = m->c->d->elems.v + p->e;
@@ -770,10 +770,10 @@ static int after_report(const vg_analysis *a, int lo, int v)
  * *demand: the clause says what its subject must or should do. */
 static int reported_clause(const vg_analysis *a, int lo, int v, bool *demand)
 {
-    static const char *const told[] = { "TOLD", NULL };
+    static const char *const told[] = { "TOLD", NULL }, *const to[] = { "TO", NULL };
+    static const char *const that[] = { "THAT", NULL };
     static const char *const must[] = { "MUST", "SHOULD", "OUGHT", NULL };
     *demand = false;
-    static const char *const to[] = { "TO", NULL }, *const that[] = { "THAT", NULL };
     int r = after_report(a, lo, v);
     if (r <= lo || vg_analysis_word_in(a, (size_t)r - 1, told)) return lo;
     /* "said to the BBC that the UK must ...": the clause starts after THAT */
@@ -923,10 +923,10 @@ static bool violent_code(const vg_dict *d, const vg_vcode *vc)
     return r == 18 || r == 19;
 }
 
-/* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6);
- * mutual: mutual_code of the verb's code. */
 static bool unnamed_of(const mctx *m, const unit *u, const unit *whom);
 
+/* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6);
+ * mutual: mutual_code of the verb's code. */
 static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
                         bool designated, bool mutual, uint8_t *flags)
 {
@@ -1202,7 +1202,6 @@ static bool makes_events(const vg_vcode *vc)
     return vc->special != VG_CODE_NULL && (vc->code || (vc->flags & VG_VC_PAIRED));
 }
 
-/* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
 /* "Assad said Turkey must mediate": with Vigil's own dictionaries, a
  * verb in a reported demand is the speaker's demand of the clause's
  * subject, CAMEO 10: the mirror of a cooperative code (105), else 100; the
@@ -1213,8 +1212,9 @@ static const char *demand_code(mctx *m, int cl, int v, const vg_vcode *vc)
     if (!m->c->d->defaults || !vc->code || m->src.kind == U_NONE) return NULL;
     /* conflict has no mirror: "said Serbia must attack" is a demand all
      * the same (100), not an attack by the speaker */
-    const char *dc = vg_cameo_demand(vg_dict_str(m->c->d, vc->code));
-    if (!dc && vg_cameo_root_number(vg_dict_str(m->c->d, vc->code)) > 0) dc = "100";
+    const char *code = vg_dict_str(m->c->d, vc->code);
+    const char *dc = vg_cameo_demand(code);
+    if (!dc && vg_cameo_root_number(code) > 0) dc = "100";
     bool demand;
     int lo = subject_start(a, cl == 0 ? 0 : a->clauses.v[cl].first, v);
     int r = reported_clause(a, lo, v, &demand);
@@ -1225,6 +1225,7 @@ static const char *demand_code(mctx *m, int cl, int v, const vg_vcode *vc)
     return dc;
 }
 
+/* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
 static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_coded_events *ev,
                       const vg_vcode **vcout)
 {
