@@ -1344,7 +1344,8 @@ static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
     for (;; at = (at + 1) & mask) {
         const wc_slot *sl = &wc->slots.v[at];
         if (!sl->info) break;
-        if (sl->hash == h && sl->len == tlen && !memcmp(wc->keys.v + sl->key, t, tlen))
+        /* an empty word has no key bytes (keys.v may still be NULL) */
+        if (sl->hash == h && sl->len == tlen && (!tlen || !memcmp(wc->keys.v + sl->key, t, tlen)))
             return sl->info - 1;
     }
     wc_slot *sl = &wc->slots.v[at];
