@@ -445,17 +445,15 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
     if (aux <= lo) return false;
     /* the first k elements on the subject, the rest after the verb
      * ("weapons were supplied to the army by Germany": * &WEAPONS (TO +)) */
-    int n = (int)p->n - 1, k = n;
-    for (; k >= 1; k--) {
-        bool word = false;
-        for (int j = 1; j <= k; j++) word |= e[j].type == VG_EL_WORD || e[j].type == VG_EL_SYNSET;
-        if (!word) return false;
+    int n = (int)p->n - 1, w = 1, k = n;
+    while (w <= n && e[w].type != VG_EL_WORD && e[w].type != VG_EL_SYNSET) w++;
+    for (; k >= w; k--) {                   /* the subject's part holds a word */
         m->src = m->tgt = m->cmp = no_unit;
         if (seq_fwd(m, e + 1, k, lo, false, aux) >= 0 &&
             (k == n || seq_fwd(m, e + 1 + k, n - k, vl + 1, false, hi) >= 0))
             break;
     }
-    if (k < 1) return false;
+    if (k < w) return false;
     if (m->src.kind == U_NONE) m->src = passive_agent(m, vl, hi, &m->tgt);
     /* the subject, the actor nearest before its BE and no place ("in
      * Kandahar a soldier was shot"), is the target unless the pattern
@@ -1209,7 +1207,7 @@ static bool makes_events(const vg_vcode *vc)
 static const char *demand_code(mctx *m, int cl, int v, const vg_vcode *vc)
 {
     const vg_analysis *a = m->a;
-    if (!m->c->d->defaults || !vc->code || m->src.kind == U_NONE) return NULL;
+    if (!m->c->d->defaults || !vc->code) return NULL;
     /* conflict has no mirror: "said Serbia must attack" is a demand all
      * the same (100), not an attack by the speaker */
     const char *code = vg_dict_str(m->c->d, vc->code);
