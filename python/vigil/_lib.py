@@ -2,9 +2,10 @@
 declaring the prototypes of include/vigil.h that the package calls.
 
 The library is found, in this order: $VIGIL_LIBRARY (a path to
-libvigil.so), the dynamic linker's cache (after `make install` and
-`ldconfig`), the libdir of `pkg-config vigil`, then /usr/local/lib and
-/usr/lib.  Calls go through ctypes.CDLL, which releases the GIL while C
+libvigil.so), the libdir of `pkg-config vigil` (which honours
+$PKG_CONFIG_PATH, so a chosen prefix wins over an older system install),
+the dynamic linker's cache (after `make install` and `ldconfig`), then
+/usr/local/lib and /usr/lib.  Calls go through ctypes.CDLL, which releases the GIL while C
 runs, so coders on several threads code in parallel.
 """
 import ctypes
@@ -29,9 +30,6 @@ def _candidates():
     if env:
         yield env
         return
-    found = ctypes.util.find_library("vigil")
-    if found:
-        yield found
     try:
         libdir = subprocess.run(["pkg-config", "--variable=libdir", "vigil"], capture_output=True,
                                 text=True, timeout=10).stdout.strip()
@@ -39,6 +37,9 @@ def _candidates():
             yield os.path.join(libdir, SONAME)
     except (OSError, subprocess.SubprocessError):
         pass
+    found = ctypes.util.find_library("vigil")
+    if found:
+        yield found
     for d in ("/usr/local/lib", "/usr/local/lib64", "/usr/lib/x86_64-linux-gnu",
               "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/lib64"):
         yield os.path.join(d, SONAME)
