@@ -387,11 +387,52 @@ static void tag(vg_analysis *a)
     a->tagged = true;
 }
 
+/* A headline's present tense, which the tagger (trained on running prose)
+ * reads as a plural noun: "Saudi Arabia lifts blockade of Qatar", "Trump
+ * urges UN to renew sanctions".  An -S form right after an actor's phrase,
+ * before a noun phrase (not a preposition or a verb: "Israeli strikes on
+ * Gaza", "Israeli strikes kill 20" stay nouns), in a sentence with no
+ * finite dictionary verb elsewhere. */
+static bool headline_verb(const vg_analysis *a, size_t i)
+{
+    const vg_token *t = &a->tk.t.v[i];
+    if (a->w.v[i].pos != VG_POS_NNS || i == 0 || i + 1 >= a->tk.t.n ||
+        (t->flags & (VG_TF_CAP | VG_TF_ALLCAPS)) || a->text[t->off + t->len - 1] != 's')
+        return false;
+    const vg_aword *p = &a->w.v[i - 1];
+    if (p->type == VG_W_TAIL && p->head >= 0) p = &a->w.v[p->head];
+    if (p->type != VG_W_ACTOR && p->type != VG_W_AGENT) return false;
+    const vg_aword *nx = &a->w.v[i + 1];
+    switch (nx->type) {
+    case VG_W_ACTOR: case VG_W_AGENT: case VG_W_DETERM: case VG_W_NUMBER: case VG_W_NOUN:
+        break;
+    case VG_W_NULL: case VG_W_ADJ: case VG_W_VERB:    /* a verb the tagger reads as a noun */
+        if (nx->pos != VG_POS_NONE && (vg_pos_is_noun(nx->pos) || nx->pos == VG_POS_JJ ||
+                                       nx->pos == VG_POS_DT || nx->pos == VG_POS_CD ||
+                                       nx->pos == VG_POS_PRPS))
+            break;
+        return false;
+    default:
+        return false;
+    }
+    for (size_t k = 0; k < a->tk.t.n; k++) {
+        uint8_t q = a->w.v[k].pos;
+        if (k != i && a->w.v[k].type == VG_W_VERB &&
+            (q == VG_POS_VBD || q == VG_POS_VBZ || q == VG_POS_VBP || q == VG_POS_MD))
+            return false;
+    }
+    return true;
+}
+
 /* Is the dictionary verb at i used as a noun?  With the tagger, its part of
  * speech decides; TABARI's rules: a determiner before it, or a capital in
  * mid-sentence. */
-static bool verb_is_noun(const vg_analysis *a, size_t i)
+static bool verb_is_noun(vg_analysis *a, size_t i)
 {
+    if (a->tagged && headline_verb(a, i)) {
+        a->w.v[i].pos = VG_POS_VBZ;
+        return false;
+    }
     if (a->tagged) return !vg_pos_is_verb(a->w.v[i].pos);
     if (i > 0 && a->w.v[i - 1].type == VG_W_DETERM) return true;
     return !a->tk.allcaps && (a->tk.t.v[i].flags & VG_TF_CAP) && !first_word(a, i);
@@ -878,6 +919,18 @@ static bool verb_kept_before(const vg_analysis *a, size_t end)
     return false;
 }
 
+/* Is a verb kept outside the tokens lo..hi?  A clause between commas that
+ * holds the sentence's only verb is its main clause: "Last week, Myanmar's
+ * government rejected any cooperation with the court, to which it is not a
+ * party". */
+static bool verb_kept_outside(const vg_analysis *a, size_t lo, size_t hi)
+{
+    if (verb_kept_before(a, lo)) return true;
+    for (size_t i = hi + 1; i < a->tk.t.n; i++)
+        if (!a->w.v[i].deleted && a->w.v[i].type == VG_W_VERB) return true;
+    return false;
+}
+
 static void drop_comma_clauses(vg_analysis *a)
 {
     const vg_options *o = a->opt;
@@ -898,7 +951,8 @@ static void drop_comma_clauses(vg_analysis *a)
         }
         for (size_t j = 0; j + 1 < c.n; j++) {
             len = c.v[j + 1] - c.v[j] - 1;
-            bool del = !used && (int)len > o->comma_min && (int)len <= o->comma_max;
+            bool del = !used && (int)len > o->comma_min && (int)len <= o->comma_max &&
+                       (o->tabari_compat || verb_kept_outside(a, c.v[j], c.v[j + 1]));
             if (del) delete_span(a, c.v[j], c.v[j + 1] + 1);
             used = del;
         }

@@ -211,6 +211,25 @@ static void test_default_time_before_comma(void **st)
     /* with the verb before the comma the aside still goes */
     assert_string_equal(code(f, "Serbia accused Albania of lying, Kosovo police said.", 20230929),
                         "SRB/ALB/112");
+    /* a clause between commas that holds the only verb is the main one */
+    assert_string_equal(code(f, "Late on Sunday, Serbia accused Albania of lying, an old charge.",
+                             20230929), "SRB/ALB/112");
+    assert_string_equal(code(f, "Three days later, Serbian police arrested a Kosovo official, to "
+                                "the anger of Pristina.", 20230929), "SRBCOP/KSVGOV/173");
+}
+
+/* A headline's present tense, which the tagger reads as a plural noun */
+static void test_default_headline_verbs(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia lifts blockade of Kosovo.", 20230929), "SRB/KSV/0872");
+    assert_string_equal(code(f, "Serbia lifts sanctions on Kosovo.", 20230929), "SRB/KSV/085");
+    assert_string_equal(code(f, "Kosovo police arrests two Serbian men.", 20230929),
+                        "KSVCOP/SRBCVL/173");
+    /* a plural noun before a preposition or a verb stays a noun */
+    assert_string_equal(code(f, "Serbian strikes on Kosovo continued.", 20230929), "");
+    assert_string_equal(code(f, "Serbian attacks kill three Kosovo police officers.", 20230929),
+                        "SRB/KSVCOP/190");
 }
 
 /* US title abbreviations ("Gov.", "Sen.", "Rep.") before a name are agents;
@@ -664,6 +683,7 @@ int main(void)
     const struct CMUnitTest defaults[] = {
         cmocka_unit_test(test_default_passives_and_participles),
         cmocka_unit_test(test_default_time_before_comma),
+        cmocka_unit_test(test_default_headline_verbs),
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
         cmocka_unit_test(test_default_unknown_perpetrator),
