@@ -89,9 +89,10 @@ typedef struct unit {
     int comp;             /* U_COMP */
     int at;               /* where it was found (a pronoun, or the actor) */
     const char *code;     /* U_CODE */
+    bool place;           /* a place taken as the participant: coded as its country */
 } unit;
 
-static const unit no_unit = { U_NONE, -1, -1, -1, NULL };
+static const unit no_unit = { U_NONE, -1, -1, -1, NULL, false };
 
 typedef struct mctx {
     vg_matcher *c;
@@ -129,7 +130,7 @@ static int actor_end(const vg_analysis *a, int h)
 /* The unit of an actor token; whole compound if comp_any, or if tok heads it. */
 static unit unit_of_actor(const vg_analysis *a, int tok, int at, bool comp_any)
 {
-    unit u = { U_ACTOR, tok, -1, at, NULL };
+    unit u = { U_ACTOR, tok, -1, at, NULL, false };
     int cp = a->w.v[tok].comp;
     if (cp >= 0) {
         const vg_compound *c = &a->comps.v[cp];
@@ -150,7 +151,7 @@ static unit unit_at(const mctx *m, int i, bool comp_any)
     if (!live(a, i)) return no_unit;
     if (w->type == VG_W_PRONOUN) {
         if (w->ref == -2 && m->c->fwd_code[0]) {
-            unit u = { U_CODE, -1, -1, i, m->c->fwd_code };
+            unit u = { U_CODE, -1, -1, i, m->c->fwd_code, false };
             return u;
         }
         if (w->ref < 0) return no_unit;
@@ -552,7 +553,7 @@ static unit search_unit(const mctx *m, int i, bool tails)
     if (a->w.v[i].type == VG_W_TAIL) {
         int h = a->w.v[i].head;
         if (!tails || !live(a, i) || !vg_analysis_is_actor(a, (size_t)h)) return no_unit;
-        unit u = { U_ACTOR, h, -1, h, NULL };
+        unit u = { U_ACTOR, h, -1, h, NULL, false };
         return u;
     }
     return unit_at(m, i, false);
@@ -602,7 +603,9 @@ static bool locative(const mctx *m, const unit *u)
     return p >= 0 && vg_analysis_word_in(a, (size_t)p, preps);
 }
 
-/* The first unit in [lo,hi) that is not a place; else the first unit. */
+/* The first unit in [lo,hi) that is not a place; else the first unit, a
+ * place, which CAMEO practice makes the participant as its country
+ * ("protested in Beijing": CHN, not the government BEIJING_ stands for). */
 static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bool tails)
 {
     unit first = no_unit;
@@ -613,6 +616,7 @@ static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bo
         if (!locative(m, &u)) return u;
         if (first.kind == U_NONE) first = u;
     }
+    first.place = first.kind == U_ACTOR && !m->c->opt->tabari_compat;
     return first;
 }
 
@@ -731,7 +735,7 @@ typedef struct clause_state {
 
 static unit code_unit(const char *code)
 {
-    unit u = { U_CODE, -1, -1, -1, code };
+    unit u = { U_CODE, -1, -1, -1, code, false };
     return u;
 }
 
@@ -1009,7 +1013,12 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
 
 /* ---- events ---- */
 
-typedef struct codes_of { const char *c[64]; int tok[64]; int n; } codes_of;
+typedef struct codes_of {
+    const char *c[64];
+    int tok[64];
+    int n;
+    char country[4];      /* a place's country code, which c[0] may point to */
+} codes_of;
 
 static void unit_codes(const mctx *m, const unit *u, codes_of *out)
 {
@@ -1033,6 +1042,9 @@ static void unit_codes(const mctx *m, const unit *u, codes_of *out)
             out->c[out->n] = vg_analysis_code(a, (size_t)toks[k], j);
             out->tok[out->n++] = toks[k];
         }
+    /* a place (one code: locative() takes no other) stands for its country */
+    if (u->place && out->n == 1 && vg_actor_country(out->c[0], out->country))
+        out->c[0] = out->country;
 }
 
 /* Whether u is an unnamed agent of whom's kind: "---REB" ("the fighters")

@@ -218,6 +218,22 @@ static void test_default_time_before_comma(void **st)
                                 "the anger of Pristina.", 20230929), "SRBCOP/KSVGOV/173");
 }
 
+/* A protest staged or held, with adjectives between: the noun decides */
+static void test_default_protest_nouns(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "British activists staged a dramatic protest against China.",
+                             20230929), "GBROPP/CHN/141");
+    assert_string_equal(code(f, "Workers held a large demonstration against the government.",
+                             20230929), "---LAB/---GOV/141");
+    assert_string_equal(code(f, "Prisoners staged a week-long hunger strike against Israel.",
+                             20230929), "---CVL/ISR/142");
+    assert_string_equal(code(f, "Opposition supporters held a huge rally in support of the "
+                                "president.", 20230929), "---OPP/---GOV/051");
+    /* whole words: protesters held are no protest */
+    assert_string_equal(code(f, "Serbian police held three protesters overnight.", 20230929), "");
+}
+
 /* A headline's present tense, which the tagger reads as a plural noun */
 static void test_default_headline_verbs(void **st)
 {
@@ -569,6 +585,11 @@ static void test_default_places(void **st)
     /* with no other participant, the place stays the target (CAMEO practice) */
     assert_string_equal(code(f, "Russian troops shelled villages near Kharkiv in Ukraine.", 20230929),
                         "RUSMIL/UKR/194");
+    /* ... as its country, not the government a capital stands for */
+    assert_string_equal(code(f, "Thousands of protesters rallied in Yerevan on Sunday.", 20230929),
+                        "---OPP/ARM/141");
+    assert_string_equal(code(f, "Rebels shelled a market in Damascus.", 20230929),
+                        "---REB/SYR/194");
 }
 
 static void test_default_generic_verbs(void **st)
@@ -684,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_default_passives_and_participles),
         cmocka_unit_test(test_default_time_before_comma),
         cmocka_unit_test(test_default_headline_verbs),
+        cmocka_unit_test(test_default_protest_nouns),
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
         cmocka_unit_test(test_default_unknown_perpetrator),
