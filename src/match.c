@@ -766,18 +766,28 @@ static int after_report(const vg_analysis *a, int lo, int v)
     return lo;
 }
 
+/* What a reported clause says, for reported_code. */
+enum { REPORT_PLAIN, REPORT_DEMAND, REPORT_ALLEGATION };
+
 /* Where the clause a verb of saying reports starts, before verb v: after
  * SAID and the like (after THAT when TO names the listener: "said to the
  * BBC that"), not after TOLD (its object is the listener); lo when none.
- * *demand: the clause says what its subject must or should do. */
-static int reported_clause(const vg_analysis *a, int lo, int v, bool *demand)
+ * *kind: REPORT_DEMAND when the clause says what its subject must or
+ * should do, REPORT_ALLEGATION when the verb of saying alleges or claims. */
+static int reported_clause(const vg_analysis *a, int lo, int v, int *kind)
 {
     static const char *const told[] = { "TOLD", NULL }, *const to[] = { "TO", NULL };
     static const char *const that[] = { "THAT", NULL };
     static const char *const must[] = { "MUST", "SHOULD", "OUGHT", NULL };
-    *demand = false;
+    static const char *const allege[] = { "ALLEGED", "CLAIMED", NULL };
+    *kind = REPORT_PLAIN;
     int r = after_report(a, lo, v);
     if (r <= lo || vg_analysis_word_in(a, (size_t)r - 1, told)) return lo;
+    /* a verb, not "the alleged mastermind": THAT follows, or the tagger says so */
+    if (vg_analysis_word_in(a, (size_t)r - 1, allege) &&
+        ((r < v && vg_analysis_word_in(a, (size_t)r, that)) ||
+         (a->tagged && a->w.v[r - 1].pos == VG_POS_VBD)))
+        *kind = REPORT_ALLEGATION;
     /* "said to the BBC that the UK must ...": the clause starts after THAT */
     if (vg_analysis_word_in(a, (size_t)r, to)) {
         int t = r + 1;
@@ -785,22 +795,23 @@ static int reported_clause(const vg_analysis *a, int lo, int v, bool *demand)
         if (t >= v) return lo;
         r = t + 1;
     }
-    for (int i = r; i < v; i++) *demand |= vg_analysis_word_in(a, (size_t)i, must);
+    for (int i = r; i < v; i++)
+        if (vg_analysis_word_in(a, (size_t)i, must)) *kind = REPORT_DEMAND;
     return r;
 }
 
 /* Where the subject of verb v starts in reported speech, with Vigil's own
  * dictionaries: in the reported clause ("the minister said Serbian gunmen
  * attacked the police": the gunmen attacked).  The speaker stays the
- * source of a demand ("Assad said Turkey must mediate": demand_code),
+ * source of a demand ("Assad said Turkey must mediate": reported_code),
  * when only a pronoun stands between ("Serbia said it had no role"), and
  * with PETRARCH's and TABARI's dictionaries, whose suites take the speaker
  * as the source. */
 static int reported_start(const vg_analysis *a, int lo, int v)
 {
-    bool demand;
-    int r = reported_clause(a, lo, v, &demand);
-    return demand ? lo : r;
+    int kind;
+    int r = reported_clause(a, lo, v, &kind);
+    return kind == REPORT_DEMAND ? lo : r;
 }
 
 /* Whether the noun phrase ending at p follows an existential "there is",
@@ -1212,27 +1223,52 @@ static bool makes_events(const vg_vcode *vc)
     return vc->special != VG_CODE_NULL && (vc->code || (vc->flags & VG_VC_PAIRED));
 }
 
-/* "Assad said Turkey must mediate": with Vigil's own dictionaries, a
- * verb in a reported demand is the speaker's demand of the clause's
- * subject, CAMEO 10: the mirror of a cooperative code (105), else 100; the
- * subject becomes the target.  NULL when v is no such verb. */
-static const char *demand_code(mctx *m, int cl, int v, const vg_vcode *vc)
+/* With Vigil's own dictionaries, what a reported clause makes of verb v's
+ * code; NULL when it stays.
+ * - "Assad said Turkey must mediate": a reported demand is the speaker's
+ *   demand of the clause's subject, CAMEO 10: the mirror of a cooperative
+ *   code (105), else 100; the subject becomes the target.
+ * - "The US claimed that the militants attacked Iraq": an alleged conflict
+ *   (roots 11 to 20) is the speaker's accusation (112) of the clause's
+ *   subject, which was the source and becomes the target.  Not when the
+ *   subject is a pronoun ("Serbia claimed it was attacked") or unnamed. */
+static const char *reported_code(mctx *m, int cl, int v, const vg_vcode *vc)
 {
     const vg_analysis *a = m->a;
     if (!m->c->d->defaults || !vc->code) return NULL;
-    /* conflict has no mirror: "said Serbia must attack" is a demand all
-     * the same (100), not an attack by the speaker */
     const char *code = vg_dict_str(m->c->d, vc->code);
-    const char *dc = vg_cameo_demand(code);
-    if (!dc && vg_cameo_root_number(code) > 0) dc = "100";
-    bool demand;
+    int kind;
     int lo = subject_start(a, cl == 0 ? 0 : a->clauses.v[cl].first, v);
-    int r = reported_clause(a, lo, v, &demand);
-    if (!dc || !demand) return NULL;
-    unit whom = first_unit(m, r, v, &m->src, false);
-    if (whom.kind == U_NONE || a->w.v[whom.at].type == VG_W_PRONOUN) return NULL;
-    m->tgt = whom;
-    return dc;
+    int r = reported_clause(a, lo, v, &kind);
+    if (kind == REPORT_DEMAND) {
+        /* conflict has no mirror: "said Serbia must attack" is a demand
+         * all the same (100), not an attack by the speaker */
+        const char *dc = vg_cameo_demand(code);
+        if (!dc && vg_cameo_root_number(code) > 0) dc = "100";
+        unit whom = first_unit(m, r, v, &m->src, false);
+        if (!dc || whom.kind == U_NONE || a->w.v[whom.at].type == VG_W_PRONOUN) return NULL;
+        m->tgt = whom;
+        return dc;
+    }
+    int root = vg_cameo_root_number(code);
+    if (kind != REPORT_ALLEGATION || root < 11 || root > 20) return NULL;
+    if ((m->src.kind != U_ACTOR && m->src.kind != U_COMP) || m->src.at < r ||
+        a->w.v[m->src.at].type == VG_W_PRONOUN)
+        return NULL;
+    unit speaker = first_unit(m, lo, r - 1, &m->src, false);
+    if (speaker.kind == U_NONE || a->w.v[speaker.at].type == VG_W_PRONOUN) return NULL;
+    /* a claim about one's own side is no accusation ("Ankara claimed the
+     * Turkish air force killed 200 fighters") */
+    char c1[4], c2[4];
+    codes_of cs, ct;
+    unit_codes(m, &speaker, &cs);
+    unit_codes(m, &m->src, &ct);
+    if (cs.n && ct.n && vg_actor_country(cs.c[0], c1) && vg_actor_country(ct.c[0], c2) &&
+        !strcmp(c1, c2))
+        return NULL;
+    m->tgt = m->src;
+    m->src = speaker;
+    return "112";
 }
 
 /* Codes verb v; appends its events to ev.  Returns false to stop the sentence. */
@@ -1282,7 +1318,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
         }
     }
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
-    make_events(m, vc, demand_code(m, cl, v, vc), &t, ev);
+    make_events(m, vc, reported_code(m, cl, v, vc), &t, ev);
     return true;
 }
 

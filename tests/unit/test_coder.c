@@ -234,6 +234,23 @@ static void test_default_protest_nouns(void **st)
     assert_string_equal(code(f, "Serbian police held three protesters overnight.", 20230929), "");
 }
 
+/* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, PRESENT */
+static void test_default_light_verbs(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Kosovo police engaged the gunmen in a shootout.", 20230929),
+                        "KSVCOP/---REB/193");
+    assert_string_equal(code(f, "Serbia engaged in talks with Kosovo.", 20230929),
+                        "SRB/KSV/046 KSV/SRB/046");
+    assert_string_equal(code(f, "Serbia faces mounting pressure from the European Union.",
+                             20230929), "IGOEUREEC/SRB/100");
+    assert_string_equal(code(f, "Serbia faces Kosovo in the final.", 20230929), "");
+    assert_string_equal(code(f, "Serbia presented new evidence against Kosovo police.", 20230929),
+                        "SRB/KSVCOP/112");
+    assert_string_equal(code(f, "Evidence against Kosovo was presented by Serbia.", 20230929),
+                        "SRB/KSV/112");
+}
+
 /* A headline's present tense, which the tagger reads as a plural noun */
 static void test_default_headline_verbs(void **st)
 {
@@ -570,6 +587,13 @@ static void test_default_reported_speech(void **st)
                                 "Kosovo.", 20230929), "ALB/SRB/108");
     assert_string_equal(code(f, "Serbian rebel leaders said the fighters attacked Kosovo police "
                                 "on Sunday.", 20230929), "SRBREB/KSVCOP/190");
+    /* an alleged conflict is the speaker's accusation of the clause's subject */
+    assert_string_equal(code(f, "Kosovo alleged that Serbian gunmen attacked the police.",
+                             20230929), "KSV/SRBREB/112");
+    assert_string_equal(code(f, "Serbia claimed Kosovo police had arrested three Serbs.",
+                             20230929), "SRB/KSVCOP/112");
+    assert_string_equal(code(f, "Serbia claimed it had been attacked by Kosovo.", 20230929),
+                        "SRB/KSV/112");
 }
 
 static void test_default_places(void **st)
@@ -706,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_default_time_before_comma),
         cmocka_unit_test(test_default_headline_verbs),
         cmocka_unit_test(test_default_protest_nouns),
+        cmocka_unit_test(test_default_light_verbs),
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
         cmocka_unit_test(test_default_unknown_perpetrator),
