@@ -909,6 +909,40 @@ bool vg_analysis_fronting(const vg_analysis *a, size_t i)
     return vg_analysis_word_in(a, i, words);
 }
 
+int vg_analysis_negation(const vg_analysis *a, size_t v)
+{
+    static const char *const aux[] = {
+        "IS", "ARE", "AM", "WAS", "WERE", "BE", "BEEN", "BEING", "HAS", "HAVE", "HAD", "HAVING",
+        "DO", "DOES", "DID", "WILL", "WOULD", "SHALL", "SHOULD", "CAN", "COULD", "MAY", "MIGHT",
+        "MUST", "GET", "GETS", "GOT", "GOTTEN", "YET", "EVER", "STILL", "ALSO", "EVEN", NULL
+    };
+    static const char *const neg[] = { "NOT", "NEVER", "CANNOT", NULL };
+    static const char *const to[] = { "TO", NULL }, *const only[] = { "ONLY", NULL };
+    static const char *const fail[] = { "FAIL", "FAILS", "FAILED", "FAILING", NULL };
+    static const char *const will[] = { "WILL", "WOULD", "SHALL", NULL };
+    static const char *const wont[] = { "WON'T", "WOULDN'T", "SHAN'T", NULL };
+    static const char *const cannot[] = { "CANNOT", NULL };
+    size_t n = a->tk.t.n;
+    /* "failed to reach agreement" */
+    if (v >= 2 && vg_analysis_word_in(a, v - 1, to) && vg_analysis_word_in(a, v - 2, fail))
+        return VG_NEG_PLAIN;
+    for (size_t k = 1; k <= 4 && k <= v; k++) {
+        size_t p = v - k;
+        const vg_token *t = &a->tk.t.v[p];
+        const char *w = vg_tok_norm(&a->tk, p);
+        if (vg_analysis_word_in(a, p, neg) ||
+            (t->kind == VG_TK_WORD && t->nlen > 3 && !memcmp(w + t->nlen - 3, "N'T", 3))) {
+            if (p + 1 < n && vg_analysis_word_in(a, p + 1, only)) return VG_NEG_NONE;
+            bool by_will = vg_analysis_word_in(a, p, wont) ||
+                           (p > 0 && !vg_analysis_word_in(a, p, cannot) &&
+                            vg_analysis_word_in(a, p - 1, will));
+            return by_will ? VG_NEG_WILL : VG_NEG_PLAIN;
+        }
+        if (!vg_analysis_word_in(a, p, aux)) return VG_NEG_NONE;
+    }
+    return VG_NEG_NONE;
+}
+
 /* Is a verb left before `end`?  When none is, the clause after the last
  * comma is the main one: "Yesterday, Germany attacked France", "Three days
  * later, the army withdrew". */

@@ -141,6 +141,13 @@ bool vg_analysis_is_actor(const vg_analysis *a, size_t i);
 bool vg_analysis_word_in(const vg_analysis *a, size_t i, const char *const *words);
 /* Does token i open a fronted phrase ("After", "According", "In")? */
 bool vg_analysis_fronting(const vg_analysis *a, size_t i);
+
+/* Is verb v negated: NOT, NEVER or a contraction in N'T among the
+ * auxiliaries before it ("have not patrolled", "won't be patrolling"), but
+ * not "not only", or "failed to"?  VG_NEG_WILL when a modal of will negates
+ * it ("would not", "won't", "shall not"): a refusal, not only a non-event. */
+enum { VG_NEG_NONE, VG_NEG_PLAIN, VG_NEG_WILL };
+int vg_analysis_negation(const vg_analysis *a, size_t v);
 /* Resolves a pronoun to its actor token (or returns i itself). */
 int vg_analysis_resolve(const vg_analysis *a, size_t i);
 const char *vg_analysis_code(const vg_analysis *a, size_t actor_tok, size_t k);

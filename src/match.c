@@ -103,6 +103,7 @@ typedef struct mctx {
     uint32_t steps;
     bool spent;
     int32_t budget_pattern;   /* the pattern being tried when it ran out, or -1 */
+    const char *refusal;      /* verb_code: the refused reading's CAMEO 12 code, or NULL */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -200,6 +201,18 @@ typedef struct slots { unit src, tgt, cmp; } slots;
 static slots save(const mctx *m) { slots s = { m->src, m->tgt, m->cmp }; return s; }
 static void restore(mctx *m, slots s) { m->src = s.src; m->tgt = s.tgt; m->cmp = s.cmp; }
 
+/* "May" and "Will" capitalised in mid-sentence are a month or a name ("in
+ * May", "Theresa May said"), never the modal a synset such as &MAYBE or
+ * &WILL means (a pattern's own words, "{MAY DAY}", still match them). */
+static bool modal_name(const vg_analysis *a, int i)
+{
+    const vg_token *t = &a->tk.t.v[i];
+    if (i == 0 || a->tk.allcaps || !(t->flags & VG_TF_CAP) || (t->flags & VG_TF_ALLCAPS))
+        return false;
+    const char *w = vg_tok_norm(&a->tk, (size_t)i);
+    return (t->nlen == 3 && !memcmp(w, "MAY", 3)) || (t->nlen == 4 && !memcmp(w, "WILL", 4));
+}
+
 static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 {
     const vg_token *t = &a->tk.t.v[i];
@@ -254,8 +267,10 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
         const vg_synset *ss = &d->synsets.v[e->synset];
         size_t nm;
         const uint32_t *mem = vg_synset_members(d, e->synset, &m->a->lits, &nm);
+        bool name = !m->c->opt->tabari_compat && modal_name(a, s);
         for (size_t i = 0; i < nm; i++) {
             const vg_phrase *mb = &d->synmem.v[ss->members + mem[i]];
+            if (name && mb->n == 1) continue;
             const vg_elem *mw = vg_phrase_elems(d, mb);
             slots sv = save(m);
             int end = seq_fwd(m, mw, mb->n, s, true, hi);
@@ -485,6 +500,62 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
 
 /* The code of a verb at token v: first matching pattern, else the form's
  * own.  A passive verb's patterns are also tried on its subject. */
+/* A veto: words before the verb only and no event ("- &NEG * [---]", "-
+ * &MAYBE * [---]"). */
+static bool is_veto(const vg_pattern *p)
+{
+    return p->verb > 0 && p->verb + 1 == p->n && p->code.special == VG_CODE_NULL;
+}
+
+/* The CAMEO 12 code refusing a reading (vg_cameo_refusal), or NULL. */
+static const char *refusal_of(const vg_dict *d, const vg_vcode *vc)
+{
+    if (vc->special == VG_CODE_NULL || !vc->code) return NULL;
+    return vg_cameo_refusal(vg_dict_str(d, vc->code));
+}
+
+/* Outside TABARI's rules, what a negation or speculation before the verb
+ * makes of the pattern k that won (*pattern; -1 for the verb's own code).
+ * Patterns are tried longest first, so one about what follows the verb
+ * ("* (FROM +)") would win over the block's veto: "Serbia did not
+ * withdraw its troops from Lebanon" was a withdrawal.  A veto that matches
+ * now takes its place, unless a modal of will negates the verb ("would not
+ * withdraw its troops"): that is a refusal of the reading (CAMEO 12, in
+ * m->refusal), whether a longer pattern or the veto itself won.  Patterns
+ * that name the negation ("- &NEG * {ENGAGE IN &TALKS} [125]") stand. */
+static void apply_veto(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int *pattern)
+{
+    const vg_dict *d = m->c->d;
+    const vg_pattern *p = &d->patterns.v[b->pat + k];
+    bool will = vg_analysis_negation(m->a, (size_t)v) == VG_NEG_WILL;
+    if (is_veto(p)) {
+        if (!will) return;
+        /* the reading refused: the next pattern after the verb, else the verb's code */
+        for (uint32_t j = k + 1; j < b->npat; j++) {
+            const vg_pattern *q = &d->patterns.v[b->pat + j];
+            if (q->verb != 0 || !vg_pattern_viable(d, q, &m->a->lits) || !match_pattern(m, q, v, vl))
+                continue;
+            if ((m->refusal = refusal_of(d, &q->code))) *pattern = (int)(b->pat + j);
+            return;
+        }
+        m->src = m->tgt = m->cmp = no_unit;
+        const vg_verbform *vf = &d->verbforms.v[d->entries.v[m->a->w.v[v].entry].ref];
+        if ((m->refusal = refusal_of(d, &vf->code))) *pattern = -1;
+        return;
+    }
+    if (p->verb != 0) return;
+    slots won = save(m);
+    for (uint32_t j = 0; j < b->npat; j++) {
+        const vg_pattern *q = &d->patterns.v[b->pat + j];
+        if (!is_veto(q) || !vg_pattern_viable(d, q, &m->a->lits) || !match_pattern(m, q, v, vl))
+            continue;
+        restore(m, won);
+        if (!(will && (m->refusal = refusal_of(d, &p->code)))) *pattern = (int)(b->pat + j);
+        return;
+    }
+    restore(m, won);
+}
+
 static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
 {
     const vg_analysis *a = m->a;
@@ -494,6 +565,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     const vg_vblock *b = &d->blocks.v[vf->block];
     const vg_hit *h = &a->hits.v[a->hit_of.v[v]];
     int vl = h->last;
+    m->refusal = NULL;
     /* the literal bits first: most patterns need a word the sentence lacks */
     const uint64_t *pm = vg_vec_at(&d->ix.pat_mask, 2 * (size_t)b->pat);
     uint64_t miss0 = ~m->a->lits.mask[0], miss1 = ~m->a->lits.mask[1];
@@ -509,7 +581,8 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
         }
         if (hit) {
             *pattern = (int)(b->pat + k);
-            return &p->code;
+            if (!m->c->opt->tabari_compat) apply_veto(m, b, k, v, vl, pattern);
+            return *pattern >= 0 ? &d->patterns.v[*pattern].code : &vf->code;
         }
         if (m->spent && m->budget_pattern < 0) m->budget_pattern = (int32_t)(b->pat + k);
     }
@@ -523,7 +596,7 @@ size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patte
     const vg_analysis *a = &c->an;
     if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
         return 0;
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1 };   /* a budget of its own */
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL };   /* a budget of its own */
     const vg_dict *d = c->d;
     const vg_verbform *vf = &d->verbforms.v[d->entries.v[a->w.v[v].entry].ref];
     const vg_vblock *b = &d->blocks.v[vf->block];
@@ -962,6 +1035,7 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         return;
     }
     if (m->src.kind == U_NONE && cs->forced.kind != U_NONE) m->src = cs->forced;
+    int said = -1;                      /* where a reported clause with the source starts */
     if (m->src.kind == U_NONE) {
         int lo = cl == 0 ? 0 : c->first;
         if (!o->tabari_compat) lo = subject_start(a, lo, v);
@@ -976,6 +1050,7 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
             if (m->src.kind != U_NONE && (a->w.v[m->src.at].type == VG_W_PRONOUN ||
                                           unnamed_of(m, &m->src, &speaker)))
                 m->src = no_unit;
+            if (m->src.kind != U_NONE) said = r;
         }
         if (m->src.kind == U_NONE) m->src = first_unit(m, lo, v, &m->tgt, false);
         if (m->src.kind != U_NONE && locative(m, &m->src)) m->src = no_unit;
@@ -996,7 +1071,10 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
             m->tgt = code_unit(o->def_target);
             *flags |= VG_EV_DEFTGT;
         }
-        if (m->tgt.kind == U_NONE) m->tgt = last_unit(m, v, c->first, &m->src);
+        /* before the verb, not back to the speaker: "Vucic said Serbia
+         * signed the document" is no event with Vucic */
+        if (m->tgt.kind == U_NONE)
+            m->tgt = last_unit(m, v, said > c->first ? said : c->first, &m->src);
         if (m->tgt.kind == U_NONE && m->src.kind == U_COMP &&
             (o->tabari_compat || mutual))
             m->tgt = m->src;
@@ -1119,9 +1197,10 @@ static void push_event(mctx *m, vg_coded_events *ev, const char *s, int stok, co
     vg_vec_push(ev, e);
 }
 
-/* The events of a verb's code, every source with every target; demand,
- * when set, replaces the code (and its pair: a demand is one-way). */
-static void make_events(mctx *m, const vg_vcode *code, const char *demand,
+/* The events of a verb's code, every source with every target; as, when
+ * set, replaces the code (and its pair: a demand, an accusation or a
+ * refusal is one-way). */
+static void make_events(mctx *m, const vg_vcode *code, const char *as,
                         const vg_coded_event *tmpl, vg_coded_events *ev)
 {
     codes_of S, T;
@@ -1131,8 +1210,8 @@ static void make_events(mctx *m, const vg_vcode *code, const char *demand,
         for (int j = 0; j < T.n; j++) {
             if (code->code)
                 push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j],
-                           demand ? demand : vg_dict_str(m->c->d, code->code), tmpl);
-            if ((code->flags & VG_VC_PAIRED) && !demand) {
+                           as ? as : vg_dict_str(m->c->d, code->code), tmpl);
+            if ((code->flags & VG_VC_PAIRED) && !as) {
                 vg_coded_event t2 = *tmpl;
                 t2.flags |= VG_EV_PAIRED;
                 push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i],
@@ -1317,8 +1396,12 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
             t.flags |= VG_EV_UNKSRC;
         }
     }
+    /* a reported demand or allegation names its target itself ("Albania said
+     * Serbia must withdraw": Serbia) */
+    const char *as = m->refusal;
+    if (!as && m->src.kind != U_NONE) as = reported_code(m, cl, v, vc);
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
-    make_events(m, vc, reported_code(m, cl, v, vc), &t, ev);
+    make_events(m, vc, as, &t, ev);
     return true;
 }
 
@@ -1460,7 +1543,7 @@ void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
     vg_analysis_run(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1 };
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {

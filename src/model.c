@@ -1321,39 +1321,10 @@ static const char *base_code(int root)
     return codes[root];
 }
 
-/* Is verb v negated: NOT, NEVER or a contraction in N'T among the
- * auxiliaries before it ("have not patrolled", "won't be patrolling"), but
- * not "not only"?  NEG_WILL when a modal of will negates it ("would not",
- * "won't", "shall not"): a refusal, not only a non-event. */
-enum { NEG_NONE, NEG_PLAIN, NEG_WILL };
-
-static int negation_at(const vg_analysis *a, int v)
+static bool negated_at(const vg_analysis *a, int v)
 {
-    static const char *const between[] = { "YET", "EVER", "STILL", "ALSO", "EVEN", NULL };
-    static const char *const fail[] = { "FAIL", "FAILS", "FAILED", "FAILING", NULL };
-    static const char *const will[] = { "WILL", "WOULD", "SHALL", NULL };
-    static const char *const wont[] = { "WON'T", "WOULDN'T", "SHAN'T", NULL };
-    /* "failed to reach agreement" */
-    if (v >= 2 && !strcmp(tok(a, v - 1), "TO") && vg_analysis_word_in(a, (size_t)v - 2, fail))
-        return NEG_PLAIN;
-    for (int p = v - 1; p >= 0 && p >= v - 4; p--) {
-        const char *t = tok(a, p);
-        size_t n = a->tk.t.v[p].nlen;
-        if (!strcmp(t, "NOT") || !strcmp(t, "NEVER") || !strcmp(t, "CANNOT") ||
-            (n > 3 && !strcmp(t + n - 3, "N'T"))) {
-            if (p + 1 < ntok(a) && !strcmp(tok(a, p + 1), "ONLY")) return NEG_NONE;
-            bool by_will = vg_analysis_word_in(a, (size_t)p, wont) ||
-                           (p > 0 && strcmp(t, "CANNOT") &&
-                            vg_analysis_word_in(a, (size_t)p - 1, will));
-            return by_will ? NEG_WILL : NEG_PLAIN;
-        }
-        if (!word_is(a, p, WC_AUX | WC_BE) && !vg_analysis_word_in(a, (size_t)p, between))
-            return NEG_NONE;
-    }
-    return NEG_NONE;
+    return vg_analysis_negation(a, (size_t)v) != VG_NEG_NONE;
 }
-
-static bool negated_at(const vg_analysis *a, int v) { return negation_at(a, v) != NEG_NONE; }
 
 /* What a dictionary candidate on a negated verb becomes ("did not reach
  * agreement", "failed to attack"): it did not happen and is dropped, as
@@ -1367,13 +1338,13 @@ static bool negated_candidate(const vg_analysis *a, const vg_coded_event *e, int
 {
     *refusal = NULL;
     if (e->verb < 0 || root < 0 || penta_of(root) == 3) return false;
-    int neg = negation_at(a, e->verb);
-    if (neg == NEG_NONE) return false;
+    int neg = vg_analysis_negation(a, (size_t)e->verb);
+    if (neg == VG_NEG_NONE) return false;
     if (e->pattern >= 0) {
         const char *text = vg_dict_str(a->d, a->d->patterns.v[e->pattern].text);
         if (text && strstr(text, "&NEG")) return false;
     }
-    if (neg == NEG_WILL) *refusal = vg_cameo_refusal(e->code);
+    if (neg == VG_NEG_WILL) *refusal = vg_cameo_refusal(e->code);
     return true;
 }
 

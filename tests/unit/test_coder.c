@@ -251,6 +251,32 @@ static void test_default_light_verbs(void **st)
                         "SRB/KSV/112");
 }
 
+/* Negation and speculation veto the event, whatever longer pattern the
+ * verb also matches; a capitalised May or Will is a month or a name */
+static void test_default_vetoes(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia withdrew its troops from Kosovo.", 20230929),
+                        "SRB/KSVMIL/0874");
+    assert_string_equal(code(f, "Serbia did not withdraw its troops from Kosovo.", 20230929), "");
+    assert_string_equal(code(f, "Serbia withdrew its ambassador from Kosovo.", 20230929),
+                        "SRB/KSVGOV/161");
+    assert_string_equal(code(f, "Serbia may withdraw its ambassador from Kosovo.", 20230929), "");
+    assert_string_equal(code(f, "Serbia would not attack Kosovo with artillery.", 20230929), "");
+    /* a negation the pattern names itself still codes */
+    assert_string_equal(code(f, "Serbia refused to withdraw its troops from Kosovo.", 20230929),
+                        "SRB/KSVMIL/1246");
+    /* negated by a modal of will, it is a refusal, whichever pattern won */
+    assert_string_equal(code(f, "Serbia would not withdraw its troops from Kosovo.", 20230929),
+                        "SRB/KSVMIL/1246");
+    assert_string_equal(code(f, "Serbia would not withdraw its troops.", 20230929),
+                        "SRB/---MIL/1246");
+    assert_string_equal(code(f, "Serbia won't negotiate with Kosovo.", 20230929), "SRB/KSV/125");
+    assert_string_equal(code(f, "In May Serbia attacked Kosovo.", 20230929), "SRB/KSV/190");
+    assert_string_equal(code(f, "Prime Minister Theresa May said Russia attacked Ukraine.",
+                             20230929), "RUS/UKR/190");
+}
+
 /* A headline's present tense, which the tagger reads as a plural noun */
 static void test_default_headline_verbs(void **st)
 {
@@ -587,6 +613,8 @@ static void test_default_reported_speech(void **st)
                                 "Kosovo.", 20230929), "ALB/SRB/108");
     assert_string_equal(code(f, "Serbian rebel leaders said the fighters attacked Kosovo police "
                                 "on Sunday.", 20230929), "SRBREB/KSVCOP/190");
+    /* the speaker is not the target of what the clause reports */
+    assert_string_equal(code(f, "Aleksandar Vucic said Serbia signed the document.", 20230929), "");
     /* an alleged conflict is the speaker's accusation of the clause's subject */
     assert_string_equal(code(f, "Kosovo alleged that Serbian gunmen attacked the police.",
                              20230929), "KSV/SRBREB/112");
@@ -729,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_default_passives_and_participles),
         cmocka_unit_test(test_default_time_before_comma),
         cmocka_unit_test(test_default_headline_verbs),
+        cmocka_unit_test(test_default_vetoes),
         cmocka_unit_test(test_default_protest_nouns),
         cmocka_unit_test(test_default_light_verbs),
         cmocka_unit_test(test_default_title_abbrevs),
