@@ -103,7 +103,8 @@ typedef struct mctx {
     uint32_t steps;
     bool spent;
     int32_t budget_pattern;   /* the pattern being tried when it ran out, or -1 */
-    const char *refusal;      /* verb_code: the refused reading's CAMEO 12 code, or NULL */
+    const char *as;           /* verb_code: the code the reading becomes (a refusal, an
+                               * intent, a threat), or NULL */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -514,15 +515,33 @@ static const char *refusal_of(const vg_dict *d, const vg_vcode *vc)
     return vg_cameo_refusal(vg_dict_str(d, vc->code));
 }
 
-/* Outside TABARI's rules, what a negation or speculation before the verb
- * makes of the pattern k that won (*pattern; -1 for the verb's own code).
- * Patterns are tried longest first, so one about what follows the verb
- * ("* (FROM +)") would win over the block's veto: "Serbia did not
- * withdraw its troops from Lebanon" was a withdrawal.  A veto that matches
- * now takes its place, unless a modal of will negates the verb ("would not
- * withdraw its troops"): that is a refusal of the reading (CAMEO 12, in
- * m->refusal), whether a longer pattern or the veto itself won.  Patterns
- * that name the negation ("- &NEG * {ENGAGE IN &TALKS} [125]") stand. */
+/* A modality: words before the verb only and a code of intent (03: "-
+ * &WILL * [0356]", "- {AGREED TO} * [0356]") or of threat (13: "-
+ * {VOWED TO} * [1384]").  *kind: its root. */
+static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind)
+{
+    if (p->verb == 0 || p->verb + 1 != p->n || p->code.special == VG_CODE_NULL || !p->code.code)
+        return false;
+    *kind = vg_cameo_root_number(vg_dict_str(d, p->code.code));
+    return *kind == 3 || *kind == 13;
+}
+
+/* Outside TABARI's rules, what the words before the verb make of the
+ * pattern k that won (*pattern; -1 for the verb's own code; m->as for a
+ * code of its own).  Patterns are tried longest first, so one about what
+ * follows the verb ("* (FROM +)") would win over the block's veto or
+ * modality:
+ * - a veto that matches takes its place: "Serbia did not withdraw its
+ *   troops from Lebanon" was a withdrawal;
+ * - unless a modal of will negates the verb ("would not withdraw its
+ *   troops"): that is a refusal of the reading (CAMEO 12), whether a longer
+ *   pattern or the veto itself won;
+ * - a modality of intent or threat that matches makes the reading its
+ *   intent or threat: "Turkey will launch an operation against the
+ *   militants" (190 by "* (OPERATION AGAINST)") is 1384, "NATO will send
+ *   peacekeepers" 0334.
+ * Patterns that name the negation or modality ("- &NEG * {ENGAGE IN
+ * &TALKS} [125]") stand. */
 static void apply_veto(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int *pattern)
 {
     const vg_dict *d = m->c->d;
@@ -535,22 +554,29 @@ static void apply_veto(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, i
             const vg_pattern *q = &d->patterns.v[b->pat + j];
             if (q->verb != 0 || !vg_pattern_viable(d, q, &m->a->lits) || !match_pattern(m, q, v, vl))
                 continue;
-            if ((m->refusal = refusal_of(d, &q->code))) *pattern = (int)(b->pat + j);
+            if ((m->as = refusal_of(d, &q->code))) *pattern = (int)(b->pat + j);
             return;
         }
         m->src = m->tgt = m->cmp = no_unit;
         const vg_verbform *vf = &d->verbforms.v[d->entries.v[m->a->w.v[v].entry].ref];
-        if ((m->refusal = refusal_of(d, &vf->code))) *pattern = -1;
+        if ((m->as = refusal_of(d, &vf->code))) *pattern = -1;
         return;
     }
-    if (p->verb != 0) return;
+    if (p->verb != 0 || p->code.special == VG_CODE_NULL || !p->code.code) return;
     slots won = save(m);
+    const char *code = vg_dict_str(d, p->code.code);
     for (uint32_t j = 0; j < b->npat; j++) {
         const vg_pattern *q = &d->patterns.v[b->pat + j];
-        if (!is_veto(q) || !vg_pattern_viable(d, q, &m->a->lits) || !match_pattern(m, q, v, vl))
+        int kind = 0;
+        if (!(is_veto(q) || is_modal(d, q, &kind)) || !vg_pattern_viable(d, q, &m->a->lits) ||
+            !match_pattern(m, q, v, vl))
             continue;
         restore(m, won);
-        if (!(will && (m->refusal = refusal_of(d, &p->code)))) *pattern = (int)(b->pat + j);
+        /* what will be done: an intent to cooperate, a threat of conflict;
+         * what is threatened: a threat */
+        if (kind == 3) m->as = vg_cameo_intent(code) ? vg_cameo_intent(code) : vg_cameo_threat(code);
+        else if (kind == 13) m->as = vg_cameo_threat(code);
+        else if (!(will && (m->as = refusal_of(d, &p->code)))) *pattern = (int)(b->pat + j);
         return;
     }
     restore(m, won);
@@ -565,7 +591,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
     const vg_vblock *b = &d->blocks.v[vf->block];
     const vg_hit *h = &a->hits.v[a->hit_of.v[v]];
     int vl = h->last;
-    m->refusal = NULL;
+    m->as = NULL;
     /* the literal bits first: most patterns need a word the sentence lacks */
     const uint64_t *pm = vg_vec_at(&d->ix.pat_mask, 2 * (size_t)b->pat);
     uint64_t miss0 = ~m->a->lits.mask[0], miss1 = ~m->a->lits.mask[1];
@@ -1397,9 +1423,10 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
         }
     }
     /* a reported demand or allegation names its target itself ("Albania said
-     * Serbia must withdraw": Serbia) */
-    const char *as = m->refusal;
-    if (!as && m->src.kind != U_NONE) as = reported_code(m, cl, v, vc);
+     * Serbia must withdraw": Serbia), and comes before what the words before
+     * the verb made of it ("said the UK must be willing to shoot down") */
+    const char *as = m->src.kind != U_NONE ? reported_code(m, cl, v, vc) : NULL;
+    if (!as) as = m->as;
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
     make_events(m, vc, as, &t, ev);
     return true;

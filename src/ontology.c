@@ -123,6 +123,40 @@ const char *vg_cameo_demand(const char *code)
     return mirror(map, sizeof map / sizeof *map, code);
 }
 
+/* The intent that mirrors a cooperative code (CAMEO 03 follows 04-08):
+ * "NATO will send peacekeepers" (074) is 0334, "will withdraw its troops"
+ * (0874) 0356, "will meet" (04) 036; NULL for the other roots. */
+const char *vg_cameo_intent(const char *code)
+{
+    static const struct vg_mirror map[] = {
+        { "045", "039" }, { "04", "036" }, { "057", "037" }, { "05", "032" },
+        { "061", "0311" }, { "062", "0312" }, { "063", "0313" }, { "064", "0314" }, { "06", "031" },
+        { "071", "0331" }, { "072", "0332" }, { "073", "0333" }, { "074", "0334" },
+        { "075", "0333" }, { "07", "033" },
+        { "081", "0351" }, { "082", "0352" }, { "0831", "0341" }, { "0832", "0342" },
+        { "0833", "0343" }, { "0834", "0344" }, { "083", "034" }, { "084", "0353" },
+        { "085", "0354" }, { "086", "0355" }, { "087", "0356" }, { "08", "035" },
+    };
+    return mirror(map, sizeof map / sizeof *map, code);
+}
+
+/* The threat that mirrors a code of material conflict (CAMEO 13 follows
+ * 14 and 16-20): "will launch an offensive" (190) is 1384, "will impose
+ * sanctions" (163) 1312, "will seize the town" (192) 1382; NULL for the
+ * other roots (15, a show of force, has no threat of its own). */
+const char *vg_cameo_threat(const char *code)
+{
+    static const struct vg_mirror map[] = {
+        { "14", "133" },
+        { "161", "1313" }, { "162", "1311" }, { "163", "1312" }, { "164", "134" },
+        { "165", "135" }, { "166", "136" }, { "16", "131" },
+        { "17", "137" }, { "18", "1383" },
+        { "191", "1381" }, { "192", "1382" }, { "19", "1384" },
+        { "204", "1385" }, { "20", "1383" },
+    };
+    return mirror(map, sizeof map / sizeof *map, code);
+}
+
 /* Root index 0..19 of a 2-4 digit code, or -1. */
 static int root_index(const char *code)
 {

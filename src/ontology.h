@@ -38,11 +38,16 @@ const vg_cameo *vg_cameo_at(size_t i);
  * when code does not start with two digits; a root is 1-20. */
 int vg_cameo_root_number(const char *code);
 
-/* CAMEO's mirrors of a cooperative code (roots 03-09, some of 01-02): the
- * refusal (root 12: "will not meet", 04, is 125) and the demand (root 10:
- * "must mediate", 045, is 105); NULL when the code has none. */
+/* CAMEO's mirrors of a code, NULL when the code has none: of a cooperative
+ * code (roots 03-09, some of 01-02) the refusal (root 12: "will not meet",
+ * 04, is 125) and the demand (root 10: "must mediate", 045, is 105); of 04
+ * to 08 the intent (root 03: "will send peacekeepers", 074, is 0334); of
+ * material conflict (14, 16-20) the threat (root 13: "will attack", 190,
+ * is 1384). */
 const char *vg_cameo_refusal(const char *code);
 const char *vg_cameo_demand(const char *code);
+const char *vg_cameo_intent(const char *code);
+const char *vg_cameo_threat(const char *code);
 
 /* QuadClass and PentaClass of a root code "01".."20" (0 / -1 if invalid),
  * and human-readable names ("Verbal cooperation"; NULL if out of range). */

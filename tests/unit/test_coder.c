@@ -251,8 +251,9 @@ static void test_default_light_verbs(void **st)
                         "SRB/KSV/112");
 }
 
-/* Negation and speculation veto the event, whatever longer pattern the
- * verb also matches; a capitalised May or Will is a month or a name */
+/* Negation and speculation veto the event, and intent or threat recode it,
+ * whatever longer pattern the verb also matches; a capitalised May or Will
+ * is a month or a name */
 static void test_default_vetoes(void **st)
 {
     fx *f = *st;
@@ -272,6 +273,11 @@ static void test_default_vetoes(void **st)
     assert_string_equal(code(f, "Serbia would not withdraw its troops.", 20230929),
                         "SRB/---MIL/1246");
     assert_string_equal(code(f, "Serbia won't negotiate with Kosovo.", 20230929), "SRB/KSV/125");
+    /* what will be done is an intent or a threat, whichever pattern won */
+    assert_string_equal(code(f, "Serbia will withdraw its troops from Kosovo.", 20230929),
+                        "SRB/KSVMIL/0356");
+    assert_string_equal(code(f, "Serbia will attack Kosovo with artillery.", 20230929),
+                        "SRB/KSV/1384");
     assert_string_equal(code(f, "In May Serbia attacked Kosovo.", 20230929), "SRB/KSV/190");
     assert_string_equal(code(f, "Prime Minister Theresa May said Russia attacked Ukraine.",
                              20230929), "RUS/UKR/190");

@@ -506,7 +506,22 @@ static void test_mirrors(void **state)
         }
         if (root >= 3 && root <= 9) assert_non_null(d);
         if (root >= 10) assert_true(!r && !d);
+        const char *in = vg_cameo_intent(code), *th = vg_cameo_threat(code);
+        if (in) {
+            assert_true(vg_cameo_valid(in));
+            assert_int_equal(vg_cameo_root_number(in), 3);
+        }
+        if (th) {
+            assert_true(vg_cameo_valid(th));
+            assert_int_equal(vg_cameo_root_number(th), 13);
+        }
+        assert_true(!in == !(root >= 4 && root <= 8));
+        assert_true(!th == !(root == 14 || root >= 16));
     }
+    assert_string_equal(vg_cameo_intent("0874"), "0356");
+    assert_string_equal(vg_cameo_intent("074"), "0334");
+    assert_string_equal(vg_cameo_threat("190"), "1384");
+    assert_string_equal(vg_cameo_threat("2042"), "1385");
     assert_true(refusals > 40 && demands > 60);
     assert_string_equal(vg_cameo_demand("045"), "105");
     assert_string_equal(vg_cameo_demand("0874"), "106");
