@@ -400,16 +400,21 @@ static void test_decider_negated_candidates(void **st)
     vg_result r = {0};
     /* the dictionaries propose each of these, so there is something to drop */
     const char *const proposed[] = { "Russia sent troops to Syria on Monday.",
-                                     "Russia has not sent troops to Syria.",
                                      "Serbia failed to attack Kosovo." };
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 2; i++) {
         vg_matcher_code(f->c, proposed[i], strlen(proposed[i]), 20230929, &r);
         assert_true(r.events.n > 0);
     }
     assert_true(decided(f, dc, proposed[0], &r) > 0);
     assert_int_equal(decided(f, dc, proposed[1], &r), 0);
-    assert_int_equal(decided(f, dc, "Russia never sent troops to Syria.", &r), 0);
-    assert_int_equal(decided(f, dc, proposed[2], &r), 0);
+    /* the block's veto drops these in the dictionaries already (docs/coding.md) */
+    const char *const vetoed[] = { "Russia has not sent troops to Syria.",
+                                   "Russia never sent troops to Syria." };
+    for (size_t i = 0; i < 2; i++) {
+        vg_matcher_code(f->c, vetoed[i], strlen(vetoed[i]), 20230929, &r);
+        assert_int_equal(r.events.n, 0);
+        assert_int_equal(decided(f, dc, vetoed[i], &r), 0);
+    }
     /* the pattern "&NEG * WITHDRAWAL" codes the negation: an intent */
     assert_int_equal(decided(f, dc, "Serbia did not rule out a withdrawal from Kosovo.", &r), 1);
     assert_string_equal(r.events.v[0].code, "0356");
