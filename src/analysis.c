@@ -953,6 +953,14 @@ static bool verb_kept_before(const vg_analysis *a, size_t end)
     return false;
 }
 
+/* Does the segment after the comma at c open with AND, BUT, OR or NOR?
+ * Then it is a coordinated predicate or clause, not an aside: "Maduro
+ * closed the borders, and severed diplomatic ties with Colombia". */
+static bool conjunct_after(const vg_analysis *a, size_t c)
+{
+    return c + 1 < a->tk.t.n && a->w.v[c + 1].type == VG_W_CONJ;
+}
+
 /* Is a verb kept outside the tokens lo..hi?  A clause between commas that
  * holds the sentence's only verb is its main clause: "Last week, Myanmar's
  * government rejected any cooperation with the court, to which it is not a
@@ -986,13 +994,15 @@ static void drop_comma_clauses(vg_analysis *a)
         for (size_t j = 0; j + 1 < c.n; j++) {
             len = c.v[j + 1] - c.v[j] - 1;
             bool del = !used && (int)len > o->comma_min && (int)len <= o->comma_max &&
-                       (o->tabari_compat || verb_kept_outside(a, c.v[j], c.v[j + 1]));
+                       (o->tabari_compat || (verb_kept_outside(a, c.v[j], c.v[j + 1]) &&
+                                             !conjunct_after(a, c.v[j])));
             if (del) delete_span(a, c.v[j], c.v[j + 1] + 1);
             used = del;
         }
         len = n - c.v[c.n - 1] - 1;
         if (!used && (int)len > o->comma_emin && (int)len <= o->comma_emax &&
-            (o->tabari_compat || verb_kept_before(a, c.v[c.n - 1])))
+            (o->tabari_compat ||
+             (verb_kept_before(a, c.v[c.n - 1]) && !conjunct_after(a, c.v[c.n - 1]))))
             delete_span(a, c.v[c.n - 1], n);
     }
     vg_vec_free(&c);

@@ -216,6 +216,10 @@ static void test_default_time_before_comma(void **st)
                              20230929), "SRB/ALB/112");
     assert_string_equal(code(f, "Three days later, Serbian police arrested a Kosovo official, to "
                                 "the anger of Pristina.", 20230929), "SRBCOP/KSVGOV/173");
+    /* a segment opening with AND is a coordinated predicate, not an aside */
+    assert_string_equal(code(f, "Hungary has closed its land border with Serbia, and severed "
+                                "diplomatic ties with Croatia.", 20230929),
+                        "HUN/SRB/191 HUN/HRV/161");
 }
 
 /* A protest staged or held, with adjectives between: the noun decides */
@@ -234,7 +238,8 @@ static void test_default_protest_nouns(void **st)
     assert_string_equal(code(f, "Serbian police held three protesters overnight.", 20230929), "");
 }
 
-/* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, PRESENT */
+/* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
+ * PRESENT */
 static void test_default_light_verbs(void **st)
 {
     fx *f = *st;
@@ -245,6 +250,9 @@ static void test_default_light_verbs(void **st)
     assert_string_equal(code(f, "Serbia faces mounting pressure from the European Union.",
                              20230929), "IGOEUREEC/SRB/100");
     assert_string_equal(code(f, "Serbia faces Kosovo in the final.", 20230929), "");
+    assert_string_equal(code(f, "Russia closed the Polish consulate in Irkutsk.", 20230929),
+                        "RUS/POLGOV/161");
+    assert_string_equal(code(f, "Serbia closed the meeting with Kosovo on Monday.", 20230929), "");
     assert_string_equal(code(f, "Serbia presented new evidence against Kosovo police.", 20230929),
                         "SRB/KSVCOP/112");
     assert_string_equal(code(f, "Evidence against Kosovo was presented by Serbia.", 20230929),
