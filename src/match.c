@@ -499,8 +499,6 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
     return m->src.kind != U_NONE && m->tgt.kind != U_NONE;
 }
 
-/* The code of a verb at token v: first matching pattern, else the form's
- * own.  A passive verb's patterns are also tried on its subject. */
 /* A veto: words before the verb only and no event ("- &NEG * [---]", "-
  * &MAYBE * [---]"). */
 static bool is_veto(const vg_pattern *p)
@@ -542,7 +540,7 @@ static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind)
  *   peacekeepers" 0334.
  * Patterns that name the negation or modality ("- &NEG * {ENGAGE IN
  * &TALKS} [125]") stand. */
-static void apply_veto(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int *pattern)
+static void modality(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int *pattern)
 {
     const vg_dict *d = m->c->d;
     const vg_pattern *p = &d->patterns.v[b->pat + k];
@@ -582,6 +580,9 @@ static void apply_veto(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, i
     restore(m, won);
 }
 
+/* The code of a verb at token v: first matching pattern, else the form's
+ * own, as the words before the verb make them (modality).  A passive
+ * verb's patterns are also tried on its subject. */
 static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
 {
     const vg_analysis *a = m->a;
@@ -607,7 +608,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
         }
         if (hit) {
             *pattern = (int)(b->pat + k);
-            if (!m->c->opt->tabari_compat) apply_veto(m, b, k, v, vl, pattern);
+            if (!m->c->opt->tabari_compat) modality(m, b, k, v, vl, pattern);
             return *pattern >= 0 ? &d->patterns.v[*pattern].code : &vf->code;
         }
         if (m->spent && m->budget_pattern < 0) m->budget_pattern = (int32_t)(b->pat + k);
