@@ -207,11 +207,11 @@ static void restore(mctx *m, slots s) { m->src = s.src; m->tgt = s.tgt; m->cmp =
  * &WILL means (a pattern's own words, "{MAY DAY}", still match them). */
 static bool modal_name(const vg_analysis *a, int i)
 {
+    static const char *const names[] = { "MAY", "WILL", NULL };
     const vg_token *t = &a->tk.t.v[i];
     if (i == 0 || a->tk.allcaps || !(t->flags & VG_TF_CAP) || (t->flags & VG_TF_ALLCAPS))
         return false;
-    const char *w = vg_tok_norm(&a->tk, (size_t)i);
-    return (t->nlen == 3 && !memcmp(w, "MAY", 3)) || (t->nlen == 4 && !memcmp(w, "WILL", 4));
+    return vg_analysis_word_in(a, (size_t)i, names);
 }
 
 static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
@@ -499,11 +499,17 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
     return m->src.kind != U_NONE && m->tgt.kind != U_NONE;
 }
 
+/* Does the pattern have words before the verb and none after it? */
+static bool before_verb_only(const vg_pattern *p)
+{
+    return p->verb > 0 && p->verb + 1 == p->n;
+}
+
 /* A veto: words before the verb only and no event ("- &NEG * [---]", "-
  * &MAYBE * [---]"). */
 static bool is_veto(const vg_pattern *p)
 {
-    return p->verb > 0 && p->verb + 1 == p->n && p->code.special == VG_CODE_NULL;
+    return before_verb_only(p) && p->code.special == VG_CODE_NULL;
 }
 
 /* The CAMEO 12 code refusing a reading (vg_cameo_refusal), or NULL. */
@@ -518,8 +524,7 @@ static const char *refusal_of(const vg_dict *d, const vg_vcode *vc)
  * {VOWED TO} * [1384]").  *kind: its root. */
 static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind)
 {
-    if (p->verb == 0 || p->verb + 1 != p->n || p->code.special == VG_CODE_NULL || !p->code.code)
-        return false;
+    if (!before_verb_only(p) || p->code.special == VG_CODE_NULL || !p->code.code) return false;
     *kind = vg_cameo_root_number(vg_dict_str(d, p->code.code));
     return *kind == 3 || *kind == 13;
 }
@@ -572,7 +577,8 @@ static void modality(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int
         restore(m, won);
         /* what will be done: an intent to cooperate, a threat of conflict;
          * what is threatened: a threat */
-        if (kind == 3) m->as = vg_cameo_intent(code) ? vg_cameo_intent(code) : vg_cameo_threat(code);
+        const char *intent = kind == 3 ? vg_cameo_intent(code) : NULL;
+        if (kind == 3) m->as = intent ? intent : vg_cameo_threat(code);
         else if (kind == 13) m->as = vg_cameo_threat(code);
         else if (!(will && (m->as = refusal_of(d, &p->code)))) *pattern = (int)(b->pat + j);
         return;
