@@ -141,9 +141,10 @@ const char *vg_cameo_intent(const char *code)
 }
 
 /* The threat that mirrors a code of material conflict (CAMEO 13 follows
- * 14 and 16-20): "will launch an offensive" (190) is 1384, "will impose
- * sanctions" (163) 1312, "will seize the town" (192) 1382; NULL for the
- * other roots (15, a show of force, has no threat of its own). */
+ * 14 and 16-20): "will attack Kosovo" (190, force not specified) is 138,
+ * as unspecified as the force; "will shell the town" (194) 1384, "will
+ * impose sanctions" (163) 1312, "will seize the town" (192) 1382; NULL for
+ * the other roots (15, a show of force, has no threat of its own). */
 const char *vg_cameo_threat(const char *code)
 {
     static const struct vg_mirror map[] = {
@@ -151,7 +152,7 @@ const char *vg_cameo_threat(const char *code)
         { "161", "1313" }, { "162", "1311" }, { "163", "1312" }, { "164", "134" },
         { "165", "135" }, { "166", "136" }, { "16", "131" },
         { "17", "137" }, { "18", "1383" },
-        { "191", "1381" }, { "192", "1382" }, { "19", "1384" },
+        { "190", "138" }, { "191", "1381" }, { "192", "1382" }, { "19", "1384" },
         { "204", "1385" }, { "20", "1383" },
     };
     return mirror(map, sizeof map / sizeof *map, code);

@@ -43,7 +43,7 @@ int vg_cameo_root_number(const char *code);
  * 04, is 125) and the demand (root 10: "must mediate", 045, is 105); of 04
  * to 08 the intent (root 03: "will send peacekeepers", 074, is 0334); of
  * material conflict (14, 16-20) the threat (root 13: "will attack", 190,
- * is 1384). */
+ * is 138; "will shell", 194, is 1384). */
 const char *vg_cameo_refusal(const char *code);
 const char *vg_cameo_demand(const char *code);
 const char *vg_cameo_intent(const char *code);

@@ -286,6 +286,9 @@ static void test_default_vetoes(void **st)
                         "SRB/KSVMIL/0356");
     assert_string_equal(code(f, "Serbia will attack Kosovo with artillery.", 20230929),
                         "SRB/KSV/1384");
+    /* the threat of force not specified (190) is as unspecified (138) */
+    assert_string_equal(code(f, "Turkey will launch an operation against Serbia.", 20230929),
+                        "TUR/SRB/138");
     assert_string_equal(code(f, "In May Serbia attacked Kosovo.", 20230929), "SRB/KSV/190");
     assert_string_equal(code(f, "Prime Minister Theresa May said Russia attacked Ukraine.",
                              20230929), "RUS/UKR/190");

@@ -520,7 +520,8 @@ static void test_mirrors(void **state)
     }
     assert_string_equal(vg_cameo_intent("0874"), "0356");
     assert_string_equal(vg_cameo_intent("074"), "0334");
-    assert_string_equal(vg_cameo_threat("190"), "1384");
+    assert_string_equal(vg_cameo_threat("190"), "138");     /* force not specified */
+    assert_string_equal(vg_cameo_threat("194"), "1384");
     assert_string_equal(vg_cameo_threat("2042"), "1385");
     assert_true(refusals > 40 && demands > 60);
     assert_string_equal(vg_cameo_demand("045"), "105");
