@@ -223,6 +223,29 @@ static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
 
+/* Adjectives a pattern's noun phrase lets through between its determiner
+ * and a synonym set: "{A &CEASEFIRE}" also matches "a weeklong ceasefire".
+ * At most this many, in no dictionary and tagged as modifiers (JJ, or NN
+ * and VBN: "a weeklong ceasefire" is tagged both ways); not before a plain
+ * word, whose adjective may change its sense ("{A STRIKE}" is a labour
+ * strike, "a powerful strike" is not); not in TABARI mode. */
+#define NP_ADJ_GAP 2
+
+static bool np_adjective_gap(const mctx *m, const vg_elem *e, int pos, int s)
+{
+    static const char *const dets[] = { "A", "AN", "THE", "ITS", "HIS", "HER", "THEIR", NULL };
+    const vg_analysis *a = m->a;
+    if (e->type != VG_EL_SYNSET || m->c->opt->tabari_compat || !a->tagged || pos < 1 ||
+        s - pos >= NP_ADJ_GAP)
+        return false;
+    for (int k = pos; k <= s; k++) {
+        int t = a->w.v[k].pos;
+        if (a->w.v[k].type != VG_W_NULL || (t != VG_POS_JJ && t != VG_POS_NN && t != VG_POS_VBN))
+            return false;
+    }
+    return vg_analysis_word_in(a, (size_t)pos - 1, dets);
+}
+
 /* Where a passive agent may start: within this many tokens after BY. */
 #define BY_OBJECT_SPAN 5
 
@@ -331,7 +354,7 @@ static int seq_fwd_from(mctx *m, const vg_elem *e, int n, int pos, bool adj, int
             if (r >= 0) return r;
         }
         restore(m, sv);
-        if (adj) break;
+        if (adj && !np_adjective_gap(m, &e[0], pos, s)) break;
     }
     return -1;
 }

@@ -238,6 +238,23 @@ static void test_default_protest_nouns(void **st)
     assert_string_equal(code(f, "Serbian police held three protesters overnight.", 20230929), "");
 }
 
+/* A pattern's noun phrase lets one or two modifiers through between its
+ * determiner and a synonym set, never before a plain word */
+static void test_default_np_modifiers(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Kosovo announced a ceasefire with Serbia.", 20230929),
+                        "KSV/SRB/0871");
+    assert_string_equal(code(f, "Kosovo announced a weeklong ceasefire with Serbia.", 20230929),
+                        "KSV/SRB/0871");
+    assert_string_equal(code(f, "Kosovo announced a new ceasefire with Serbia.", 20230929),
+                        "KSV/SRB/0871");
+    /* "{A GENERAL STRIKE} [143]" is a labour strike; "a general" is no gap
+     * before the plain word STRIKE */
+    assert_string_equal(code(f, "Serbian workers launched a general strike against the "
+                                "government.", 20230929), "SRBLAB/---GOV/143");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -776,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_default_headline_verbs),
         cmocka_unit_test(test_default_vetoes),
         cmocka_unit_test(test_default_protest_nouns),
+        cmocka_unit_test(test_default_np_modifiers),
         cmocka_unit_test(test_default_light_verbs),
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
