@@ -1358,6 +1358,35 @@ static bool makes_events(const vg_vcode *vc)
     return vc->special != VG_CODE_NULL && (vc->code || (vc->flags & VG_VC_PAIRED));
 }
 
+/* "Serbia told Kosovo to withdraw its troops", "is pressuring Kosovo to
+ * ...", "wants Kosovo to ...": the actor between a verb of telling,
+ * pressing or wanting and the infinitive v is who is asked to act; its
+ * unit, or no_unit.  The verb of telling is matched by its forms, as
+ * these verbs code nothing themselves. */
+static unit told_to(const mctx *m, int v)
+{
+    static const char *const to[] = { "TO", NULL };
+    static const char *const tell[] = {
+        "TELL", "TELLS", "TOLD", "TELLING", "WANT", "WANTS", "WANTED", "WANTING",
+        "PUSH", "PUSHES", "PUSHED", "PUSHING", "PRESSURE", "PRESSURES", "PRESSURED",
+        "PRESSURING", "PRESSURIZE", "PRESSURIZES", "PRESSURIZED", "PRESSURIZING",
+        "PRESSURISE", "PRESSURISES", "PRESSURISED", "PRESSURISING", NULL
+    };
+    const vg_analysis *a = m->a;
+    int t = prev_live(a, v - 1, 0);
+    if (t < 1 || !vg_analysis_word_in(a, (size_t)t, to)) return no_unit;
+    int q = prev_live(a, t - 1, 0);
+    if (q < 0) return no_unit;
+    int h = a->w.v[q].type == VG_W_TAIL ? a->w.v[q].head : q;
+    unit u = unit_at(m, h, true);
+    if (u.kind == U_NONE || a->w.v[u.at].type == VG_W_PRONOUN) return no_unit;
+    int first, last;
+    unit_span(m, &u, &first, &last);
+    int w = prev_live(a, first - 1, 0);
+    if (last != q || w < 0 || !vg_analysis_word_in(a, (size_t)w, tell)) return no_unit;
+    return u;
+}
+
 /* With Vigil's own dictionaries, what a reported clause makes of verb v's
  * code; NULL when it stays.
  * - "Assad said Turkey must mediate": a reported demand is the speaker's
@@ -1386,6 +1415,16 @@ static const char *reported_code(mctx *m, int cl, int v, const vg_vcode *vc)
         return dc;
     }
     int root = vg_cameo_root_number(code);
+    unit told = told_to(m, v);
+    if (told.kind != U_NONE) {
+        /* as a reported demand: "told Kosovo to withdraw its troops" is
+         * Serbia's demand of Kosovo (106), not Serbia's withdrawal */
+        const char *dc = vg_cameo_demand(code);
+        if (!dc && root > 0) dc = "100";
+        if (!dc || !distinct(m, &told, &m->src)) return NULL;
+        m->tgt = told;
+        return dc;
+    }
     if (kind != REPORT_ALLEGATION || root < 11 || root > 20) return NULL;
     if ((m->src.kind != U_ACTOR && m->src.kind != U_COMP) || m->src.at < r ||
         a->w.v[m->src.at].type == VG_W_PRONOUN)

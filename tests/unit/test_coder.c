@@ -656,6 +656,13 @@ static void test_default_reported_speech(void **st)
                              20230929), "SRB/KSVCOP/112");
     assert_string_equal(code(f, "Serbia claimed it had been attacked by Kosovo.", 20230929),
                         "SRB/KSV/112");
+    /* who is told, pressed or wanted to act is asked to: a demand of it */
+    assert_string_equal(code(f, "Serbia told Kosovo to withdraw its troops.", 20230929),
+                        "SRB/KSV/106");
+    assert_string_equal(code(f, "Serbia is pressuring Kosovo to withdraw its troops.", 20230929),
+                        "SRB/KSV/106");
+    assert_string_equal(code(f, "Serbia is pushing Kosovo to attack Albania.", 20230929),
+                        "SRB/KSV/100");
 }
 
 static void test_default_places(void **st)
