@@ -105,6 +105,7 @@ typedef struct mctx {
     int32_t budget_pattern;   /* the pattern being tried when it ran out, or -1 */
     const char *as;           /* verb_code: the code the reading becomes (a refusal, an
                                * intent, a threat), or NULL */
+    struct { int v, lo, r, kind; } rep;   /* report_of's last answer (v -1: none) */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -652,7 +653,7 @@ size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patte
     const vg_analysis *a = &c->an;
     if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
         return 0;
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL };   /* a budget of its own */
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 } };   /* a budget of its own */
     const vg_dict *d = c->d;
     const vg_verbform *vf = &d->verbforms.v[d->entries.v[a->w.v[v].entry].ref];
     const vg_vblock *b = &d->blocks.v[vf->block];
@@ -882,7 +883,7 @@ static int subject_start(const vg_analysis *a, int lo, int v)
 /* Where the subject of verb v can start: after a verb of saying that opens
  * reported speech ("hospital officials said 75 Palestinians were
  * wounded"), else lo.  For the victims of one-sided events below, and
- * through reported_start for sources. */
+ * through reported_clause for sources. */
 static int after_report(const vg_analysis *a, int lo, int v)
 {
     static const char *const say[] = {
@@ -929,18 +930,17 @@ static int reported_clause(const vg_analysis *a, int lo, int v, int *kind)
     return r;
 }
 
-/* Where the subject of verb v starts in reported speech, with Vigil's own
- * dictionaries: in the reported clause ("the minister said Serbian gunmen
- * attacked the police": the gunmen attacked).  The speaker stays the
- * source of a demand ("Assad said Turkey must mediate": reported_code),
- * when only a pronoun stands between ("Serbia said it had no role"), and
- * with PETRARCH's and TABARI's dictionaries, whose suites take the speaker
- * as the source. */
-static int reported_start(const vg_analysis *a, int lo, int v)
+/* reported_clause(lo, v), worked out once per verb: find_actors looks for
+ * the source in the clause, reported_code for a demand or an allegation. */
+static void report_of(mctx *m, int lo, int v, int *r, int *kind)
 {
-    int kind;
-    int r = reported_clause(a, lo, v, &kind);
-    return kind == REPORT_DEMAND ? lo : r;
+    if (m->rep.v != v || m->rep.lo != lo) {
+        m->rep.v = v;
+        m->rep.lo = lo;
+        m->rep.r = reported_clause(m->a, lo, v, &m->rep.kind);
+    }
+    *r = m->rep.r;
+    *kind = m->rep.kind;
 }
 
 /* Whether the noun phrase ending at p follows an existential "there is",
@@ -1093,10 +1093,20 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
     if (m->src.kind == U_NONE && cs->forced.kind != U_NONE) m->src = cs->forced;
     int said = -1;                      /* where a reported clause with the source starts */
     if (m->src.kind == U_NONE) {
-        int lo = cl == 0 ? 0 : c->first;
+        int lo = cl == 0 ? 0 : c->first, r = lo, kind;
         if (!o->tabari_compat) lo = subject_start(a, lo, v);
         m->src = no_unit;
-        int r = m->c->d->defaults ? reported_start(a, lo, v) : lo;
+        /* with Vigil's own dictionaries the subject is in the reported
+         * clause ("the minister said Serbian gunmen attacked the police":
+         * the gunmen attacked).  The speaker stays the source of a demand
+         * ("Assad said Turkey must mediate": reported_code), when only a
+         * pronoun stands between ("Serbia said it had no role"), and with
+         * PETRARCH's and TABARI's dictionaries, whose suites take the
+         * speaker as the source. */
+        if (m->c->d->defaults) {
+            report_of(m, lo, v, &r, &kind);
+            if (kind == REPORT_DEMAND) r = lo;
+        }
         if (r > lo) {
             /* a pronoun there is the speaker ("Iraq said it seized ..."),
              * and so is an unnamed agent of the speaker's kind ("Taliban
@@ -1402,8 +1412,8 @@ static const char *reported_code(mctx *m, int cl, int v, const vg_vcode *vc)
     if (!m->c->d->defaults || !vc->code) return NULL;
     const char *code = vg_dict_str(m->c->d, vc->code);
     int kind;
-    int lo = subject_start(a, cl == 0 ? 0 : a->clauses.v[cl].first, v);
-    int r = reported_clause(a, lo, v, &kind);
+    int lo = subject_start(a, cl == 0 ? 0 : a->clauses.v[cl].first, v), r;
+    report_of(m, lo, v, &r, &kind);
     if (kind == REPORT_DEMAND) {
         /* conflict has no mirror: "said Serbia must attack" is a demand
          * all the same (100), not an attack by the speaker */
@@ -1639,7 +1649,7 @@ void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
     vg_analysis_run(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL };
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 } };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {
