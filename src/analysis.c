@@ -554,6 +554,31 @@ static void add_compound(vg_analysis *a, size_t first, size_t last, const int16_
         if (a->w.v[k].type == VG_W_CONJ || a->w.v[k].type == VG_W_COMMA) a->w.v[k].conj_free = 1;
 }
 
+/* Does the noun phrase [first, end) join the one before it, or does its
+ * conjunction open a clause whose subject it is?  "Serbia accused Kosovo,
+ * and Albania criticized Serbia": after an object (the list opened right
+ * after a verb that is not one of saying) a phrase followed by a finite
+ * verb is the next clause's subject.  A list that is itself a subject
+ * ("Serbia and Kosovo signed", "said Serbia and Kosovo signed") stays one.
+ * Not in TABARI mode. */
+static bool opens_clause(const vg_analysis *a, size_t list, size_t end)
+{
+    static const char *const say[] = {
+        "SAID", "SAYS", "SAY", "TOLD", "REPORTED", "ANNOUNCED", "CLAIMED", "CONFIRMED", "ADDED",
+        "STATED", "INSISTED", "ALLEGED", "ACKNOWLEDGED", "ADMITTED", "DECLARED", "NOTED", "THAT",
+        NULL
+    };
+    if (a->opt->tabari_compat || !a->tagged || list == 0 || end >= a->tk.t.n) return false;
+    const vg_aword *before = &a->w.v[list - 1];
+    uint8_t b = before->pos, p = a->w.v[end].pos;
+    /* a verb with a subject before it: not "Armed police and soldiers are
+     * patrolling", "Suspected Taliban or al Qaeda militants set off" */
+    if (list < 2 || before->type != VG_W_VERB || vg_analysis_word_in(a, list - 1, say) ||
+        (b != VG_POS_VBD && b != VG_POS_VBZ && b != VG_POS_VBP && b != VG_POS_VB))
+        return false;
+    return p == VG_POS_VBD || p == VG_POS_VBZ || p == VG_POS_VBP || p == VG_POS_MD;
+}
+
 /* Parsed compound actors: NP (SEP NP)+ with at least one conjunction. */
 static void find_compounds(vg_analysis *a)
 {
@@ -569,8 +594,9 @@ static void find_compounds(vg_analysis *a)
             bool conj;
             size_t s = parse_sep(a, pos, &conj);
             if (!s) break;
-            size_t e = parse_np(a, s, &m);
+            size_t nm = m.n, e = parse_np(a, s, &m);
             if (!e) break;
+            if (conj && opens_clause(a, i, e)) { m.n = nm; break; }
             pos = e;
             if (conj) { any_conj = true; keep_end = e; keep_m = m.n; }
         }

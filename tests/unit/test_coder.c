@@ -547,6 +547,11 @@ static void test_default_lists_and_shared_subjects(void **st)
     assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
     ev = code(f, "Serbian gunmen set off a bomb and killed two Kosovo police officers.", 20230929);
     assert_true(!strncmp(ev, "SRB", 3) && strstr(ev, "/KSVCOP/19"));
+    /* an object and the next clause's subject are no list */
+    assert_string_equal(code(f, "Serbia accused Kosovo, and Albania criticized Serbia.", 20230929),
+                        "SRB/KSV/112 ALB/SRB/111");
+    assert_string_equal(code(f, "Russia said Serbia and Hungary signed the agreement.", 20230929),
+                        "SRB/HUN/057 HUN/SRB/057");
 }
 
 /* Violence whose victims are named and whose perpetrator is not is still an
