@@ -448,11 +448,21 @@ static bool progressive_be(const mctx *m, const vg_pattern *p, int v)
     return t->nlen > 4 && !memcmp(vg_tok_norm(&a->tk, (size_t)v) + t->nlen - 3, "ING", 3);
 }
 
+static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind);
+
+/* How far before its verb a modal of intent or threat may end, with
+ * Vigil's own dictionaries: "would not immediately attack", "is ready to
+ * withdraw", not "this will be the third aircraft that has been shot
+ * down" (PETRARCH's unit tests expect its reach over the whole clause). */
+#define MODAL_SPAN 5
+
 static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
 {
     if (progressive_be(m, p, v)) return false;
-    int lo, hi;
+    int lo, hi, kind;
     window(m->a, v, vl, &lo, &hi);
+    if (lo < v - MODAL_SPAN && m->c->d->defaults && is_modal(m->c->d, p, &kind))
+        lo = v - MODAL_SPAN;
     m->src = m->tgt = m->cmp = no_unit;
     const vg_elem *e = m->c->d->elems.v + p->e;
     if (p->verb > 0 && seq_bwd(m, e, p->verb, v, e[p->verb - 1].adj_next, lo) < 0)

@@ -303,6 +303,9 @@ static void test_default_vetoes(void **st)
                         "SRB/KSVMIL/0356");
     assert_string_equal(code(f, "Serbia will attack Kosovo with artillery.", 20230929),
                         "SRB/KSV/1384");
+    /* a modal governs its own verb, not one a clause further on */
+    assert_string_equal(code(f, "This will be the third Kosovo helicopter that has been shot "
+                                "down by Serbian forces this month.", 20230929), "SRBMIL/KSV/190");
     /* the threat of force not specified (190) is as unspecified (138) */
     assert_string_equal(code(f, "Turkey will launch an operation against Serbia.", 20230929),
                         "TUR/SRB/138");
