@@ -976,44 +976,44 @@ static bool existential(const vg_analysis *a, int p)
     return false;
 }
 
-/* A participle that opens a reduced relative clause after a noun phrase:
- * "soldiers captured by Russian forces", "the weapons seized in Banjska".
- * The noun phrase is what the verb was done to, not its subject. */
-static bool reduced_relative(const vg_analysis *a, int v)
+/* The token before verb v when it ends a noun phrase the verb can describe
+ * (an actor, an agent, a noun; not an auxiliary, a pronoun or an adverb),
+ * else -1. */
+static int noun_before(const vg_analysis *a, int v)
 {
-    if (!a->tagged || a->w.v[v].pos != VG_POS_VBN) return false;
     int p = prev_live(a, v - 1, 0);
-    if (p < 0) return false;
+    if (p < 0) return -1;
     const vg_aword *w = &a->w.v[p];
     int h = w->type == VG_W_TAIL ? w->head : p;
     uint8_t t = a->w.v[h].type;
     bool nominal = t == VG_W_ACTOR || t == VG_W_AGENT || t == VG_W_NOUN ||
                    (t == VG_W_NULL && (vg_pos_is_noun(a->w.v[h].pos) ||
                                        a->w.v[h].pos == VG_POS_NONE));
-    if (!nominal || be_or_get(a, p)) return false;
+    if (!nominal || be_or_get(a, p)) return -1;
     static const char *const not_nouns[] = {
         "HAS", "HAVE", "HAD", "HAVING", "WHO", "WHICH", "THAT", "IT", "HE", "SHE", "THEY",
         "WE", "I", "YOU", "ALSO", "REPORTEDLY", "ALLEGEDLY", "JUST", "RECENTLY", "NOT",
         "NEVER", "ALREADY", NULL
     };
-    if (vg_analysis_word_in(a, (size_t)p, not_nouns) || a->tk.t.v[p].kind != VG_TK_WORD) return false;
-    /* "there were ten soldiers killed in ...": after an existential
-     * THERE BE the participle can only describe the phrase */
-    if (existential(a, p)) return true;
-    /* the participle is not the main verb: BY follows, or a finite verb
-     * comes later in the clause ("... seized in Banjska came from Serbia") */
+    if (vg_analysis_word_in(a, (size_t)p, not_nouns) || a->tk.t.v[p].kind != VG_TK_WORD) return -1;
+    return p;
+}
+
+/* Where the clause of verb v ends: the next comma or clause conjunction. */
+static int clause_end_after(const vg_analysis *a, int v)
+{
     int n = (int)a->tk.t.n, end = v + 1;
     while (end < n && !(a->w.v[end].type == VG_W_COMMA || (a->w.v[end].type == VG_W_CONJ &&
                                                            !a->w.v[end].conj_free)))
         end++;
-    for (int k = v + 1; k < end && k <= v + 3; k++)
-        if (a->w.v[k].type == VG_W_BY) return true;
-    /* a participle with a direct object is active ("Ethiopia broken down a treaty") */
-    int vl = a->hit_of.v[v] >= 0 ? a->hits.v[a->hit_of.v[v]].last : v;
-    int nx = next_live(a, vl + 1, n);
-    if (nx < n && (a->w.v[nx].type == VG_W_DETERM || vg_analysis_is_actor(a, (size_t)nx) ||
-                   a->w.v[nx].type == VG_W_PRONOUN))
-        return false;
+    return end;
+}
+
+/* Does a finite verb follow v within its clause (up to end), before a
+ * subordinating word and within a subject's short relative clause?  Then
+ * v, a participle after a noun phrase, is not the main verb. */
+static bool finite_verb_after(const vg_analysis *a, int v, int end)
+{
     static const char *const subord[] = {
         "AFTER", "BEFORE", "WHEN", "WHILE", "AS", "SINCE", "BECAUSE", "IF", "THAT", "WHICH",
         "WHO", "UNTIL", "ONCE", "ALTHOUGH", NULL
@@ -1026,6 +1026,7 @@ static bool reduced_relative(const vg_analysis *a, int v)
                                             a->w.v[k].pos == VG_POS_VBZ ||
                                             a->w.v[k].pos == VG_POS_VBP))
             return true;
+    /* the analysis tags only around dictionary verbs: tag the stretch */
     const vg_tagger *tg = vg_tagger_default();
     int lo = v > 4 ? v - 4 : 0;
     if (!tg || end - lo > 64) return false;
@@ -1043,6 +1044,42 @@ static bool reduced_relative(const vg_analysis *a, int v)
             return true;
     }
     return false;
+}
+
+/* A participle that opens a reduced relative clause after a noun phrase:
+ * "soldiers captured by Russian forces", "the weapons seized in Banjska".
+ * The noun phrase is what the verb was done to, not its subject. */
+static bool reduced_relative(const vg_analysis *a, int v)
+{
+    if (!a->tagged || a->w.v[v].pos != VG_POS_VBN) return false;
+    int p = noun_before(a, v);
+    if (p < 0) return false;
+    /* "there were ten soldiers killed in ...": after an existential
+     * THERE BE the participle can only describe the phrase */
+    if (existential(a, p)) return true;
+    /* the participle is not the main verb: BY follows, or a finite verb
+     * comes later in the clause ("... seized in Banjska came from Serbia") */
+    int n = (int)a->tk.t.n, end = clause_end_after(a, v);
+    for (int k = v + 1; k < end && k <= v + 3; k++)
+        if (a->w.v[k].type == VG_W_BY) return true;
+    /* a participle with a direct object is active ("Ethiopia broken down a treaty") */
+    int vl = a->hit_of.v[v] >= 0 ? a->hits.v[a->hit_of.v[v]].last : v;
+    int nx = next_live(a, vl + 1, n);
+    if (nx < n && (a->w.v[nx].type == VG_W_DETERM || vg_analysis_is_actor(a, (size_t)nx) ||
+                   a->w.v[nx].type == VG_W_PRONOUN))
+        return false;
+    return finite_verb_after(a, v, end);
+}
+
+/* An active participle after a noun phrase, with a finite verb later in the
+ * clause: "the coalition fighting Houthi rebels has declared a ceasefire",
+ * "protesters demanding his resignation clashed with police".  It describes
+ * the phrase; the clause's event is the finite verb's, so its events are
+ * subordinate. */
+static bool participle_modifier(const vg_analysis *a, int v)
+{
+    if (!a->tagged || a->w.v[v].pos != VG_POS_VBG || noun_before(a, v) < 0) return false;
+    return finite_verb_after(a, v, clause_end_after(a, v));
 }
 
 /* The number a verb code starts with (a root is 1-20), -1 without a code
@@ -1493,7 +1530,8 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     t.verb_entry = a->w.v[v].entry;
     t.pattern = pat;
     t.clause = (int16_t)cl;
-    if (vc->flags & VG_VC_SUBORD) t.flags |= VG_EV_SUBORD;
+    if ((vc->flags & VG_VC_SUBORD) || (!m->c->opt->tabari_compat && participle_modifier(a, v)))
+        t.flags |= VG_EV_SUBORD;
     if (vc->flags & VG_VC_DOMINANT) t.flags |= VG_EV_DOMINANT;
     find_actors(m, &st->cs, cl, v, vl, designated, mutual_code(m->c->d, vc), &t.flags);
     if (!m->c->opt->tabari_compat && m->src.kind == U_NONE && m->tgt.kind != U_NONE &&
@@ -1552,7 +1590,7 @@ static void code_clauses(mctx *m, vg_result *r)
                     lone_src = m->src;
                 continue;
             }
-            if ((vc->flags & VG_VC_SUBORD) && o->code_by != VG_CODEBY_ALL) {
+            if ((tmp.v[0].flags & VG_EV_SUBORD) && o->code_by != VG_CODEBY_ALL) {
                 if (!sub.n) { append(&sub, &tmp, 0); sub_src = m->src; }
                 continue;
             }

@@ -494,6 +494,10 @@ static void test_default_passives_and_participles(void **st)
     ev = code(f, "Serbian police officers captured by Kosovo police were released on Monday.",
               20230929);
     assert_true(!strncmp(ev, "KSVCOP/SRBCOP/", 14));
+    /* an active participle after a noun describes it: the finite verb's
+     * event comes first ("patrolling" is 150, the firing 194) */
+    assert_string_equal(code(f, "NATO warplanes patrolling the zone have fired missiles at "
+                                "Serbian targets.", 20230929), "IGOWSTNATMIL/SRB/194");
     /* "the weapons seized in Banjska": Kosovo seized nothing */
     assert_string_equal(code(f, "Kosovo said the weapons seized in Banjska came from Serbia.",
                              20230929), "");
