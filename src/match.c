@@ -474,6 +474,7 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
 }
 
 static int passive_aux(const vg_analysis *a, int v);
+static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bool tails);
 static unit passive_agent(const mctx *m, int vl, int cend, const unit *not);
 static unit last_unit(const mctx *m, int hi, int lo, const unit *not);
 static bool mutual_code(const vg_dict *d, const vg_vcode *vc);
@@ -620,6 +621,33 @@ static void modality(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int
     restore(m, won);
 }
 
+/* "Serbia and Albania met with Kosovo": a list pattern ("- % * [040:040]":
+ * each member met the other) is for a list with no one else to act on.
+ * With Vigil's own dictionaries, when a participant follows the verb as
+ * its object or after WITH or AGAINST (not "met in Belgrade") the pattern
+ * does not hold, and the members act on the participant. */
+static bool list_has_other(const mctx *m, const vg_pattern *p, int v, int vl)
+{
+    static const char *const with[] = { "WITH", "AGAINST", NULL };
+    const vg_analysis *a = m->a;
+    const vg_elem *e = m->c->d->elems.v + p->e;
+    bool cmp = false;
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (e[i].type == VG_EL_TGT) return false;
+        cmp |= e[i].type == VG_EL_CMP;
+    }
+    if (!cmp || m->cmp.kind == U_NONE) return false;
+    int lo, hi, first, last;
+    window(a, v, vl, &lo, &hi);
+    unit u = first_participant(m, vl + 1, hi, &m->cmp, false);
+    if (u.kind == U_NONE || u.place) return false;
+    unit_span(m, &u, &first, &last);
+    int q = prev_live(a, first - 1, vl);
+    while (q > vl && (a->w.v[q].type == VG_W_DETERM || a->w.v[q].type == VG_W_ADJ))
+        q = prev_live(a, q - 1, vl);
+    return q == vl || (q > vl && vg_analysis_word_in(a, (size_t)q, with));
+}
+
 /* The code of a verb at token v: first matching pattern, else the form's
  * own, as the words before the verb make them (modality).  A passive
  * verb's patterns are also tried on its subject. */
@@ -646,6 +674,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
             if (aux == -2) aux = passive_aux(a, v);
             hit = aux >= 0 && match_passive_pattern(m, p, v, vl, aux);
         }
+        if (hit && d->defaults && list_has_other(m, p, v, vl)) hit = false;
         if (hit) {
             *pattern = (int)(b->pat + k);
             if (!m->c->opt->tabari_compat) modality(m, b, k, v, vl, pattern);

@@ -547,6 +547,9 @@ static void test_default_lists_and_shared_subjects(void **st)
     /* but a list that meets meets in every pair */
     assert_string_equal(code(f, "Serbia and Hungary met in Budapest.", 20230929),
                         "SRB/HUN/040 HUN/SRB/040");
+    /* unless it meets someone else: then each member meets that one */
+    assert_string_equal(code(f, "Serbia and Hungary met with Kosovo.", 20230929),
+                        "SRB/KSV/040 KSV/SRB/040 HUN/KSV/040 KSV/HUN/040");
     /* a clause without an event lends its subject to the next: "shot and
      * killed", "set off a bomb and killed" */
     const char *ev = code(f, "Serbian gunmen shot and killed two Kosovo police officers.",
