@@ -909,9 +909,28 @@ static unit code_unit(const char *code)
 }
 
 /* Where the subject search before verb v starts: past a fronted phrase
- * that opens the clause at lo and ends in a comma. */
+ * that opens the clause at lo and ends in a comma, and past a
+ * subordinating word that opens v's own clause, with no verb between:
+ * "Serbian forces will leave once the town is liberated" (the town was
+ * liberated, not the forces). */
 static int subject_start(const vg_analysis *a, int lo, int v)
 {
+    static const char *const subord[] = {
+        "ONCE", "WHEN", "WHENEVER", "WHILE", "AFTER", "BEFORE", "UNTIL", "BECAUSE", "SINCE",
+        "ALTHOUGH", "THOUGH", "IF", "UNLESS", "WHEREAS", NULL
+    };
+    bool subject = false;        /* a phrase stands between: not "after capturing" */
+    for (int i = v - 1; i > lo; i--) {
+        if (!live(a, i)) continue;
+        uint8_t t = a->w.v[i].type;
+        if (t == VG_W_VERB || t == VG_W_COMMA) break;
+        if (vg_analysis_word_in(a, (size_t)i, subord)) {
+            if (subject) return i + 1;
+            break;
+        }
+        subject |= t == VG_W_ACTOR || t == VG_W_AGENT || t == VG_W_NOUN || t == VG_W_PRONOUN ||
+                   t == VG_W_DETERM || vg_pos_is_noun(a->w.v[i].pos);
+    }
     int f = next_live(a, lo, v);
     if (f >= v || !vg_analysis_fronting(a, (size_t)f)) return lo;
     for (int i = v - 1; i > f; i--)

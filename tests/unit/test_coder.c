@@ -494,6 +494,11 @@ static void test_default_passives_and_participles(void **st)
     ev = code(f, "Serbian police officers captured by Kosovo police were released on Monday.",
               20230929);
     assert_true(!strncmp(ev, "KSVCOP/SRBCOP/", 14));
+    /* a subordinate clause's subject follows its WHEN, AFTER, ONCE ... */
+    assert_string_equal(code(f, "Most of the prisoners were captured in Kosovo when Serbian "
+                                "forces attacked the village.", 20230929), "SRBMIL/KSV/190");
+    assert_string_equal(code(f, "The soldiers were captured when Serbian gunmen attacked a "
+                                "Kosovo police camp.", 20230929), "SRBREB/KSVCOP/190");
     /* an active participle after a noun describes it: the finite verb's
      * event comes first ("patrolling" is 150, the firing 194) */
     assert_string_equal(code(f, "NATO warplanes patrolling the zone have fired missiles at "
