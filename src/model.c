@@ -659,8 +659,8 @@ typedef struct head {
  * the key), so that scoring a feature touches one slot and one row.  The
  * sentence heads share one table, the roles head has its own. */
 /* A row's weights are summed LANES at a time as vectors (GCC's and clang's
- * vector extension; plain SSE2 on x86-64): rows are rounded up to whole
- * lanes with zero columns. */
+ * vector extension; on x86-64 SSE2, or AVX2 where the processor has it, see
+ * add_rows): rows are rounded up to whole lanes with zero columns. */
 enum { LANES = 8, MAX_WIDTH = 64 };
 typedef int16_t lane_w __attribute__((vector_size(LANES * sizeof(int16_t))));
 typedef int32_t lane_acc __attribute__((vector_size(LANES * sizeof(int32_t))));
@@ -1019,6 +1019,65 @@ static void softmax(double *s, size_t k)
     for (size_t i = 0; i < k; i++) s[i] /= z;
 }
 
+/* Adds rows[0, n) of t (-1: none) to sum, nl lanes a row.  Inlined with nl
+ * a constant, the sums stay in registers across the rows instead of going
+ * through memory for every lane of every row. */
+static inline __attribute__((always_inline)) void
+add_rows_n(const table *t, const int32_t *rows, size_t n, lane_acc *sum, uint32_t nl)
+{
+    lane_acc s[MAX_WIDTH / LANES];
+    for (uint32_t l = 0; l < nl; l++) s[l] = sum[l];
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i] < 0) continue;
+        const int16_t *w = t->w + (size_t)rows[i] * t->width;
+#pragma GCC unroll 8
+        for (uint32_t l = 0; l < nl; l++) {
+            lane_w x;
+            memcpy(&x, w + l * LANES, sizeof x);
+            s[l] += __builtin_convertvector(x, lane_acc);
+        }
+    }
+    for (uint32_t l = 0; l < nl; l++) sum[l] = s[l];
+}
+
+/* add_rows_n for t's width.  The usual widths get their own copies: the
+ * roles head (3 classes: one lane), the sentence heads without PLOVER (27:
+ * four) and with it (43: six). */
+static inline __attribute__((always_inline)) void
+add_rows_any(const table *t, const int32_t *rows, size_t n, lane_acc *sum)
+{
+    switch (t->width / LANES) {
+    case 1: add_rows_n(t, rows, n, sum, 1); break;
+    case 4: add_rows_n(t, rows, n, sum, 4); break;
+    case 6: add_rows_n(t, rows, n, sum, 6); break;
+    default: add_rows_n(t, rows, n, sum, t->width / LANES); break;
+    }
+}
+
+/* On x86-64 the rows are added with AVX2 when the processor has it: a lane
+ * takes half the instructions of plain SSE2's.  The sums are integers, so
+ * both give the same.  (Chosen at each call rather than by an ifunc, whose
+ * resolver runs before a sanitizer's runtime is ready.) */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ROWS_AVX2 1
+__attribute__((target("avx2")))
+static void add_rows_avx2(const table *t, const int32_t *rows, size_t n, lane_acc *sum)
+{
+    add_rows_any(t, rows, n, sum);
+}
+#endif
+
+static void add_rows(const table *t, const int32_t *rows, size_t n, lane_acc *sum)
+{
+#ifdef ROWS_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        add_rows_avx2(t, rows, n, sum);
+        return;
+    }
+#endif
+    add_rows_any(t, rows, n, sum);
+}
+
 /* Scores several heads of one model in one pass over the features: for
  * each task whose bit is set in want (all from one table), out[task]
  * receives its class probabilities.  With rows_out (f->id.n entries), each
@@ -1033,7 +1092,7 @@ static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *
     for (int k = 0; k < VG_NTASKS; k++)
         if (want >> k & 1 && t->off[k] >= 0) have |= 1u << k;
     if (!have) return 0;
-    uint32_t width = t->width, nl = width / LANES;
+    uint32_t width = t->width;
     lane_acc sum[MAX_WIDTH / LANES] = { 0 };
     /* In batches: the slots of all the batch's keys are requested first,
      * then the rows found, so that the table's cache misses overlap
@@ -1050,15 +1109,7 @@ static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *
             if (rows[i] >= 0) __builtin_prefetch(t->w + (size_t)rows[i] * width);
         }
         if (rows_out) memcpy(rows_out + b, rows, nb * sizeof *rows);
-        for (size_t i = 0; i < nb; i++) {
-            if (rows[i] < 0) continue;
-            const int16_t *w = t->w + (size_t)rows[i] * width;
-            for (uint32_t l = 0; l < nl; l++) {
-                lane_w x;
-                memcpy(&x, w + l * LANES, sizeof x);
-                sum[l] += __builtin_convertvector(x, lane_acc);
-            }
-        }
+        add_rows(t, rows, nb, sum);
     }
     int32_t acc[MAX_WIDTH];
     memcpy(acc, sum, width * sizeof *acc);
