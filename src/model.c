@@ -206,8 +206,10 @@ static const char *keep(vg_feats *f, const char *s)
     return p;
 }
 
-static void add_key(vg_feats *f, uint64_t h, const char *prefix, const char *a, char sep,
-                    const char *b)
+/* Inlined: it is called for every feature, and a call with six arguments
+ * cost more than the two pushes it makes. */
+static inline __attribute__((always_inline)) void
+add_key(vg_feats *f, uint64_t h, const char *prefix, const char *a, char sep, const char *b)
 {
     vg_vec_push(&f->id, fold(h));
     if (f->names) {
@@ -228,8 +230,8 @@ static uint64_t mix64(uint64_t h)
 
 /* A feature whose key is already hashed; its name is prefix, a [and "_" b]
  * (a and b must outlive the features: token forms, dictionary strings). */
-static void add_hashed(vg_feats *f, uint64_t h, const char *prefix, const char *a,
-                       const char *b)
+static inline __attribute__((always_inline)) void
+add_hashed(vg_feats *f, uint64_t h, const char *prefix, const char *a, const char *b)
 {
     add_key(f, h, prefix, a, '_', b);
 }
@@ -309,16 +311,22 @@ static void classes_init(void)
         }
 }
 
+/* The classes of word w of n bytes (0 for none); h is vg_hash_bytes(w, n),
+ * the map's own hash, for a caller that has it already.  The classes must
+ * be built (classes_once). */
+static int classes_of(const char *w, size_t n, const uint64_t *h)
+{
+    if (n < 32 && w[0] >= 'A' && w[0] <= 'Z' && !(class_first[n] >> (w[0] - 'A') & 1)) return 0;
+    int c = h ? vg_strmap_getnh(&word_classes, w, n, *h) : vg_strmap_getn(&word_classes, w, n);
+    return c < 0 ? 0 : c;
+}
+
 /* The classes of token i (0 for none, or not a word). */
 static int word_class(const vg_analysis *a, int i)
 {
     if (i < 0 || i >= ntok(a) || a->tk.t.v[i].kind != VG_TK_WORD) return 0;
     pthread_once(&classes_once, classes_init);
-    const char *w = tok(a, i);
-    size_t n = a->tk.t.v[i].nlen;
-    if (n < 32 && w[0] >= 'A' && w[0] <= 'Z' && !(class_first[n] >> (w[0] - 'A') & 1)) return 0;
-    int c = vg_strmap_getn(&word_classes, w, n);
-    return c < 0 ? 0 : c;
+    return classes_of(tok(a, i), a->tk.t.v[i].nlen, NULL);
 }
 
 static bool word_is(const vg_analysis *a, int i, int cls) { return (word_class(a, i) & cls) != 0; }
@@ -405,18 +413,24 @@ static const char *unit_code(const vg_analysis *a, const vg_unit *u)
     return w->ncodes ? vg_analysis_code(a, (size_t)u->head, 0) : "";
 }
 
-static const char *code_kind(const char *code)
+/* The kind of an actor code, as an index into kind_names. */
+enum { KIND_STATE, KIND_IGO, KIND_AGENT, KIND_NONSTATE, KIND_OTHER, KIND_NONE };
+static const char *const kind_names[] = { "state", "igo", "agent", "nonstate", "other", "none" };
+
+static int code_kind_of(const char *code)
 {
-    if (!code || !*code) return "none";
-    if (!strncmp(code, "IGO", 3)) return "igo";
-    if (!strncmp(code, "---", 3) || code[0] == '~') return "agent";
+    if (!code || !*code) return KIND_NONE;
+    if (!strncmp(code, "IGO", 3)) return KIND_IGO;
+    if (!strncmp(code, "---", 3) || code[0] == '~') return KIND_AGENT;
     if (!strncmp(code, "NGO", 3) || !strncmp(code, "IMG", 3) || !strncmp(code, "MNC", 3) ||
         !strncmp(code, "UAF", 3) || !strncmp(code, "REB", 3))
-        return "nonstate";
+        return KIND_NONSTATE;
     char cc[4];
-    if (vg_actor_country(code, cc)) return "state";
-    return "other";
+    if (vg_actor_country(code, cc)) return KIND_STATE;
+    return KIND_OTHER;
 }
+
+static const char *code_kind(const char *code) { return kind_names[code_kind_of(code)]; }
 
 /* The role part of an actor code: SRBMIL -> MIL, ---CVL -> CVL. */
 static void code_role(const char *code, char out[4])
@@ -467,6 +481,7 @@ static void verb_features(const vg_analysis *a, int v, vg_feats *f)
 void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
 {
     vg_feats_clear(f);
+    pthread_once(&classes_once, classes_init);
     int n = ntok(a);
     feat(f, "bias", NULL);
     /* words and bigrams: each word hashed once, a bigram from its words' hashes */
@@ -486,10 +501,12 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
                        a->tk.t.v[prev].kind == VG_TK_NUM ? "#" : tok(a, prev), w);
         prev = i;
         prev_h = h;
+        /* a word's classes from the hash just taken (a number has none) */
+        int wc = k == VG_TK_WORD ? classes_of(w, wl, &h) : 0;
         size_t tl = a->tk.t.v[i].nlen;
         const char *t = tok(a, i);
-        int wc = word_class(a, i);
-        if ((wc & WC_NEG) || (tl > 3 && !strcmp(t + tl - 3, "N'T"))) neg = true;
+        if ((wc & WC_NEG) || (tl > 3 && t[tl - 3] == 'N' && t[tl - 2] == '\'' && t[tl - 1] == 'T'))
+            neg = true;
         if (wc & WC_SAY) say = true;
         if (wc & WC_MODAL) modal = true;
     }
@@ -531,18 +548,16 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
     /* actors */
     int nact = 0;
     unsigned kinds = 0;
-    static const char *const kind_names[] = { "state", "igo", "agent", "nonstate", "other" };
     for (int i = 0; i < n; i++) {
         if (a->w.v[i].type == VG_W_TAIL || a->w.v[i].deleted || !vg_analysis_is_actor(a, (size_t)i))
             continue;
         nact++;
         const char *code = a->w.v[i].ncodes ? vg_analysis_code(a, (size_t)i, 0) : "";
-        const char *kd = code_kind(code);
-        for (unsigned k = 0; k < 5; k++)
-            if (!strcmp(kd, kind_names[k]) && !(kinds & (1u << k))) {
-                kinds |= 1u << k;
-                feat(f, "ak=", kd);
-            }
+        int kd = code_kind_of(code);       /* each kind once; "none" never */
+        if (kd != KIND_NONE && !(kinds >> kd & 1)) {
+            kinds |= 1u << kd;
+            feat(f, "ak=", kind_names[kd]);
+        }
         char role[4];
         code_role(code, role);
         if (role[0]) feat(f, "ar=", keep(f, role));
