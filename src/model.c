@@ -1146,15 +1146,6 @@ size_t vg_model_predict(const vg_model *m, vg_task t, const vg_feats *f, double 
     return m->h[t].k;
 }
 
-/* Weight for class c of the feature in row r of task t's table
- * (explanations). */
-static double row_weight(const vg_model *m, vg_task t, int32_t r, uint32_t c)
-{
-    const table *tb = table_of(m, t);
-    if (r < 0 || tb->off[t] < 0) return 0;
-    return tb->w[(size_t)r * tb->width + (size_t)tb->off[t] + c] * (double)m->h[t].scale;
-}
-
 /* ============================================================ deciding */
 
 void vg_model_opts_default(vg_model_opts *o)
@@ -1316,26 +1307,29 @@ static void put_fixed3(vg_buf *b, double x)
     vg_buf_put_fixed(b, x > 1e9 ? 1e9 : x < -1e9 ? -1e9 : x, 3);
 }
 
+/* A string literal, without its strlen. */
+#define PUT_LIT(b, lit) vg_buf_putn((b), "" lit, sizeof lit - 1)
+
 static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_coded_event *e,
                     const char *decision, const char *from)
 {
     vg_buf *b = &r->expl;
     e->expl_off = (uint32_t)b->len;
-    vg_buf_puts(b, "{\"decision\":");
+    PUT_LIT(b, "{\"decision\":");
     vg_buf_json_str(b, decision);
     if (from) {
-        vg_buf_puts(b, ",\"from\":");
+        PUT_LIT(b, ",\"from\":");
         vg_buf_json_str(b, from);
     }
     int root = root_index_of(e->code);
-    vg_buf_puts(b, ",\"p_event\":");
+    PUT_LIT(b, ",\"p_event\":");
     put_fixed3(b, s->pe);
     if (root >= 0) {
-        vg_buf_puts(b, ",\"p_root\":");
+        PUT_LIT(b, ",\"p_root\":");
         put_fixed3(b, s->q[root]);
     }
     if (root >= 0 && s->have_penta) {
-        vg_buf_puts(b, ",\"p_penta\":");
+        PUT_LIT(b, ",\"p_penta\":");
         put_fixed3(b, s->pp[penta_of(root)]);
     }
     /* the features that weighed most for the class decided */
@@ -1349,22 +1343,32 @@ static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_coded_even
         if (dc->top_class != c) {      /* the events of a sentence share their class */
             dc->top_class = c;
             dc->ntop = 0;
-            for (size_t i = 0; i < dc->f.id.n; i++) {
-                int32_t row = m == dc->rows_m ? dc->rows.v[i]
-                                              : table_row(table_of(m, t), dc->f.id.v[i]);
-                double w = row_weight(m, t, row, (uint32_t)c);
-                if (w <= 0) continue;
+            /* Compared as the stored integers: a weight is w * scale with
+             * scale > 0 (none is positive when it is 0), and that product
+             * is exact in a double, so the integers order the features as
+             * their weights do, ties included. */
+            const table *tb = table_of(m, t);
+            const int16_t *col = tb->w + tb->off[t] + c;
+            float scale = m->h[t].scale;
+            int bq[TOP];
+            for (size_t i = 0; i < dc->f.id.n && scale > 0; i++) {
+                int32_t row = m == dc->rows_m ? dc->rows.v[i] : table_row(tb, dc->f.id.v[i]);
+                if (row < 0) continue;
+                int q = col[(size_t)row * tb->width];
+                if (q <= 0) continue;
                 size_t k = dc->ntop < TOP ? dc->ntop++ : TOP;
-                if (k == TOP && w <= bw[TOP - 1]) continue;
+                if (k == TOP && q <= bq[TOP - 1]) continue;
                 if (k == TOP) k = TOP - 1;
-                while (k > 0 && bw[k - 1] < w) { bw[k] = bw[k - 1]; bi[k] = bi[k - 1]; k--; }
-                bw[k] = w;
+                while (k > 0 && bq[k - 1] < q) { bq[k] = bq[k - 1]; bi[k] = bi[k - 1]; k--; }
+                bq[k] = q;
                 bi[k] = i;
             }
+            for (size_t k = 0; k < dc->ntop; k++) bw[k] = bq[k] * (double)scale;
         }
-        vg_buf_puts(b, ",\"features\":[");
+        PUT_LIT(b, ",\"features\":[");
         for (size_t k = 0; k < dc->ntop; k++) {
-            vg_buf_puts(b, k ? ",[" : "[");
+            if (k) vg_buf_putc(b, ',');
+            vg_buf_putc(b, '[');
             dc->name.len = 0;
             vg_feat_name(&dc->f, bi[k], &dc->name);
             vg_buf_json_strn(b, dc->name.s ? dc->name.s : "", dc->name.len);
