@@ -236,20 +236,33 @@ add_hashed(vg_feats *f, uint64_t h, const char *prefix, const char *a, const cha
     add_key(f, h, prefix, a, '_', b);
 }
 
-/* prefix and value (value may be NULL, and must outlive the features). */
-static void feat(vg_feats *f, const char *prefix, const char *value)
+/* fnv(VG_HASH_INIT, lit) of a string literal: with its length known, the
+ * loop unrolls and folds to a constant, so that a feature's prefix is not
+ * hashed again at every call. */
+static inline __attribute__((always_inline)) uint64_t prefix_hash(const char *lit, size_t n)
 {
-    uint64_t h = fnv(VG_HASH_INIT, prefix);
-    if (value) h = fnv(h, value);
-    add_key(f, h, prefix, value, 0, NULL);
+    uint64_t h = VG_HASH_INIT;
+#pragma GCC unroll 16
+    for (size_t i = 0; i < n; i++) h = vg_hash_step(h, (unsigned char)lit[i]);
+    return h;
 }
+#define PREFIX_HASH(lit) prefix_hash("" lit, sizeof lit - 1)
+
+/* prefix and value (value may be NULL, and must outlive the features);
+ * ph = fnv(VG_HASH_INIT, prefix). */
+static void feat_h(vg_feats *f, uint64_t ph, const char *prefix, const char *value)
+{
+    add_key(f, value ? fnv(ph, value) : ph, prefix, value, 0, NULL);
+}
+#define feat(f, prefix, value) feat_h((f), PREFIX_HASH(prefix), prefix, (value))
 
 /* prefix, a, "|", b. */
-static void feat2(vg_feats *f, const char *prefix, const char *a, const char *b)
+static void feat2_h(vg_feats *f, uint64_t ph, const char *prefix, const char *a, const char *b)
 {
-    uint64_t h = fnv(fnv(vg_hash_step(fnv(VG_HASH_INIT, prefix), 0), a), "|");
+    uint64_t h = fnv(fnv(vg_hash_step(ph, 0), a), "|");
     add_key(f, fnv(h, b), prefix, a, '|', b);
 }
+#define feat2(f, prefix, a, b) feat2_h((f), PREFIX_HASH(prefix), prefix, (a), (b))
 
 static const char *tok(const vg_analysis *a, int i) { return vg_tok_norm(&a->tk, (size_t)i); }
 static int ntok(const vg_analysis *a) { return (int)a->tk.t.n; }
