@@ -760,17 +760,22 @@ static uint32_t key_slot(uint32_t key, uint32_t mask)
     return (uint32_t)((key * 2654435761u) >> 7) & mask;
 }
 
-/* The row of key in t, or -1. */
-static int32_t table_row(const table *t, uint32_t key)
+/* The row of key in t, or -1, probing from slot s = key_slot(key, t->mask)
+ * (t has slots). */
+static int32_t table_row_from(const table *t, uint32_t key, uint32_t s)
 {
-    if (!t->mask) return -1;
-    uint32_t s = key_slot(key, t->mask);
     for (;;) {
         uint32_t r = t->slots[s].row;
         if (!r) return -1;
         if (t->slots[s].key == key) return (int32_t)(r - 1);
         s = (s + 1) & t->mask;
     }
+}
+
+/* The row of key in t, or -1. */
+static int32_t table_row(const table *t, uint32_t key)
+{
+    return t->mask ? table_row_from(t, key, key_slot(key, t->mask)) : -1;
 }
 
 static void build_table(vg_model *m, table *t, unsigned heads)
@@ -1125,15 +1130,19 @@ static unsigned predict_heads(const vg_model *m, unsigned want, const vg_feats *
     /* In batches: the slots of all the batch's keys are requested first,
      * then the rows found, so that the table's cache misses overlap
      * instead of following one another. */
+    /* (t has slots: a table with a head has.) */
     enum { BATCH = 32 };
     int32_t rows[BATCH];
+    uint32_t slots[BATCH];
     for (size_t b = 0; b < f->id.n; b += BATCH) {
         size_t nb = f->id.n - b < BATCH ? f->id.n - b : BATCH;
-        if (t->mask)
-            for (size_t i = 0; i < nb; i++)
-                __builtin_prefetch(&t->slots[key_slot(f->id.v[b + i], t->mask)]);
+        const uint32_t *keys = f->id.v + b;
         for (size_t i = 0; i < nb; i++) {
-            rows[i] = table_row(t, f->id.v[b + i]);
+            slots[i] = key_slot(keys[i], t->mask);
+            __builtin_prefetch(&t->slots[slots[i]]);
+        }
+        for (size_t i = 0; i < nb; i++) {
+            rows[i] = table_row_from(t, keys[i], slots[i]);
             if (rows[i] >= 0) __builtin_prefetch(t->w + (size_t)rows[i] * width);
         }
         if (rows_out) memcpy(rows_out + b, rows, nb * sizeof *rows);
