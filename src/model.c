@@ -491,7 +491,10 @@ static void verb_features(const vg_analysis *a, int v, vg_feats *f)
     if (passive_at(a, v)) feat2(f, "vpass=", keep(f, st), "");
 }
 
-void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
+/* vg_feats_sentence, with the sentence's coded actor phrases (vg_units_find)
+ * already found: the decider has them. */
+static void feats_sentence(const vg_analysis *a, const vg_result *r, const vg_units *units,
+                           vg_feats *f)
 {
     vg_feats_clear(f);
     pthread_once(&classes_once, classes_init);
@@ -559,12 +562,9 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
         if (c) feat(f, "ovr=", c->root);
     }
     /* actors */
-    int nact = 0;
     unsigned kinds = 0;
-    for (int i = 0; i < n; i++) {
-        if (a->w.v[i].type == VG_W_TAIL || a->w.v[i].deleted || !vg_analysis_is_actor(a, (size_t)i))
-            continue;
-        nact++;
+    for (size_t u = 0; u < units->n; u++) {
+        int i = units->v[u].head;
         const char *code = a->w.v[i].ncodes ? vg_analysis_code(a, (size_t)i, 0) : "";
         int kd = code_kind_of(code);       /* each kind once; "none" never */
         if (kd != KIND_NONE && !(kinds >> kd & 1)) {
@@ -575,6 +575,7 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
         code_role(code, role);
         if (role[0]) feat(f, "ar=", keep(f, role));
     }
+    size_t nact = units->n;
     feat(f, "na=", nact == 0 ? "0" : nact == 1 ? "1" : nact == 2 ? "2" : "3+");
     /* shape */
     if (quote) feat(f, "quote", NULL);
@@ -584,6 +585,14 @@ void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
     if (vg_text_dateline_len(a->text, a->tk.t.n ? a->tk.t.v[n - 1].off + a->tk.t.v[n - 1].len : 0))
         feat(f, "dateline", NULL);
     if (v >= 0 && passive_at(a, v)) feat(f, "passive", NULL);
+}
+
+void vg_feats_sentence(const vg_analysis *a, const vg_result *r, vg_feats *f)
+{
+    vg_units units = { 0 };
+    vg_units_find(a, &units);
+    feats_sentence(a, r, &units, f);
+    vg_vec_free(&units);
 }
 
 void vg_feats_role(const vg_analysis *a, const vg_unit *u, const vg_units *all, int v,
@@ -1668,7 +1677,7 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
     dc->role_verb = -2;
     dc->role_p.n = 0;
     dc->top_class = -1;
-    vg_feats_sentence(a, r, &dc->f);
+    feats_sentence(a, r, &dc->units, &dc->f);
     scores s;
     score_sentence(dc, &s);
     if (!r->events.n) {
