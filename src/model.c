@@ -1197,6 +1197,8 @@ void vg_model_opts_default(vg_model_opts *o)
     o->add_partial_class = 0.5;
 }
 
+enum { TOP_FEATURES = 5 };      /* an explanation's features */
+
 struct vg_decider {
     const vg_model *m[VG_NTASKS];
     vg_model_opts o;
@@ -1206,8 +1208,8 @@ struct vg_decider {
     VG_VEC(double) role_p;    /* units.n * 3; role_p[3i] < 0: not computed yet */
     int role_verb;            /* the verb role_p is for */
     int top_class;            /* the class top[] was computed for (-1: none) */
-    size_t ntop, top[5];      /* features that weighed most for it */
-    double top_w[5];
+    size_t ntop, top[TOP_FEATURES];   /* features that weighed most for it */
+    double top_w[TOP_FEATURES];
     VG_VEC(int32_t) rows;     /* each feature's row in the sentence table of rows_m */
     const vg_model *rows_m;
     vg_coded_events out;
@@ -1338,6 +1340,43 @@ static void put_fixed3(vg_buf *b, double x)
     vg_buf_put_fixed(b, x > 1e9 ? 1e9 : x < -1e9 ? -1e9 : x, 3);
 }
 
+/* The features that weighed most for class c of head t of m (at most
+ * TOP_FEATURES with a positive weight, heaviest first, the earlier first
+ * among equals) into dc->top, their weights into dc->top_w.
+ * They are compared as the stored integers: a weight is w * scale with
+ * scale > 0 (none is positive when it is 0), and that product is exact in
+ * a double, so the integers order the features as their weights do, ties
+ * included.  The search runs on locals, which the compiler keeps in
+ * registers (stores into dc could alias everything it reads). */
+static void top_features(vg_decider *dc, const vg_model *m, vg_task t, int c)
+{
+    const table *tb = table_of(m, t);
+    const int16_t *col = tb->w + tb->off[t] + c;
+    size_t width = tb->width;
+    float scale = m->h[t].scale;
+    const int32_t *rows = m == dc->rows_m ? dc->rows.v : NULL;
+    const uint32_t *keys = dc->f.id.v;
+    size_t n = scale > 0 ? dc->f.id.n : 0, ntop = 0, bi[TOP_FEATURES];
+    int bq[TOP_FEATURES];
+    for (size_t i = 0; i < n; i++) {
+        int32_t row = rows ? rows[i] : table_row(tb, keys[i]);
+        if (row < 0) continue;
+        int q = col[(size_t)row * width];
+        if (q <= 0) continue;
+        size_t k = ntop < TOP_FEATURES ? ntop++ : TOP_FEATURES;
+        if (k == TOP_FEATURES && q <= bq[TOP_FEATURES - 1]) continue;
+        if (k == TOP_FEATURES) k = TOP_FEATURES - 1;
+        while (k > 0 && bq[k - 1] < q) { bq[k] = bq[k - 1]; bi[k] = bi[k - 1]; k--; }
+        bq[k] = q;
+        bi[k] = i;
+    }
+    dc->ntop = ntop;
+    for (size_t k = 0; k < ntop; k++) {
+        dc->top[k] = bi[k];
+        dc->top_w[k] = bq[k] * (double)scale;
+    }
+}
+
 /* A string literal, without its strlen. */
 #define PUT_LIT(b, lit) vg_buf_putn((b), "" lit, sizeof lit - 1)
 
@@ -1368,43 +1407,19 @@ static void explain(vg_decider *dc, const scores *s, vg_result *r, vg_coded_even
     const vg_model *m = dc->m[t];
     if (m && root >= 0 && dc->f.names) {
         int c = t == VG_TASK_PENTA ? penta_of(root) : root;
-        enum { TOP = 5 };
-        double *bw = dc->top_w;
-        size_t *bi = dc->top;
         if (dc->top_class != c) {      /* the events of a sentence share their class */
             dc->top_class = c;
-            dc->ntop = 0;
-            /* Compared as the stored integers: a weight is w * scale with
-             * scale > 0 (none is positive when it is 0), and that product
-             * is exact in a double, so the integers order the features as
-             * their weights do, ties included. */
-            const table *tb = table_of(m, t);
-            const int16_t *col = tb->w + tb->off[t] + c;
-            float scale = m->h[t].scale;
-            int bq[TOP];
-            for (size_t i = 0; i < dc->f.id.n && scale > 0; i++) {
-                int32_t row = m == dc->rows_m ? dc->rows.v[i] : table_row(tb, dc->f.id.v[i]);
-                if (row < 0) continue;
-                int q = col[(size_t)row * tb->width];
-                if (q <= 0) continue;
-                size_t k = dc->ntop < TOP ? dc->ntop++ : TOP;
-                if (k == TOP && q <= bq[TOP - 1]) continue;
-                if (k == TOP) k = TOP - 1;
-                while (k > 0 && bq[k - 1] < q) { bq[k] = bq[k - 1]; bi[k] = bi[k - 1]; k--; }
-                bq[k] = q;
-                bi[k] = i;
-            }
-            for (size_t k = 0; k < dc->ntop; k++) bw[k] = bq[k] * (double)scale;
+            top_features(dc, m, t, c);
         }
         PUT_LIT(b, ",\"features\":[");
         for (size_t k = 0; k < dc->ntop; k++) {
             if (k) vg_buf_putc(b, ',');
             vg_buf_putc(b, '[');
             dc->name.len = 0;
-            vg_feat_name(&dc->f, bi[k], &dc->name);
+            vg_feat_name(&dc->f, dc->top[k], &dc->name);
             vg_buf_json_strn(b, dc->name.s ? dc->name.s : "", dc->name.len);
             vg_buf_putc(b, ',');
-            put_fixed3(b, bw[k]);
+            put_fixed3(b, dc->top_w[k]);
             vg_buf_putc(b, ']');
         }
         vg_buf_putc(b, ']');
