@@ -157,20 +157,35 @@ void vg_buf_put_fixed(vg_buf *b, double x, int decimals)
     static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
     int d = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
     double v = fabs(x) * p10[d];
-    double r = floor(v), f = v - r;
-    /* NaN, infinities and huge values, and near-ties, where printf's exact
-     * rounding decides */
-    if (!(v < 1e15) || fabs(f - 0.5) < 1e-9) {
+    /* NaN, infinities and huge values go to printf */
+    if (!(v < 1e15)) {
         vg_buf_printf(b, "%.*f", d, x);
         return;
     }
-    if (f > 0.5) r += 1;
-    uint64_t u = (uint64_t)r, p = (uint64_t)p10[d];
-    if (signbit(x)) vg_buf_putc(b, '-');
-    put_digits(b, u / p, 1);
-    if (!d) return;
-    vg_buf_putc(b, '.');
-    put_digits(b, u % p, d);
+    /* 0 <= v < 1e15 < 2^53: the conversion truncates exactly, as floor */
+    uint64_t u = (uint64_t)v;
+    double f = v - (double)u;
+    /* near-ties, where printf's exact rounding decides */
+    if (fabs(f - 0.5) < 1e-9) {
+        vg_buf_printf(b, "%.*f", d, x);
+        return;
+    }
+    if (f > 0.5) u++;
+    /* the digits right to left into one buffer, appended at once (the
+     * explanations write five of these for each event) */
+    char tmp[32];
+    char *e = tmp + sizeof tmp, *p = e;
+    for (int i = 0; i < d; i++) {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    }
+    if (d) *--p = '.';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (signbit(x)) *--p = '-';
+    vg_buf_putn(b, p, (size_t)(e - p));
 }
 
 void vg_buf_clear(vg_buf *b)
