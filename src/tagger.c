@@ -7,6 +7,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- tag names ---- */
 
@@ -622,74 +625,124 @@ static bool has_alnum(const char *w, size_t n)
 
 /* ---- the memo ---- */
 
+/* A token's score is a sum over its 22 features, and 17 of them depend on
+ * one word of the window alone, 3 on the two previous tags alone and 2 on
+ * the word with the previous tag.  The per-thread memo (vg_tagger_cache)
+ * keeps those partial sums, so that scoring a token adds seven vectors of
+ * 32 tag scores instead of looking up 22 features.  Sums are int16: at
+ * most 22 int8 weights make up a score, so every partial or whole sum lies
+ * within +-2816, and integer sums in another order and width are the
+ * scores score_token computes. */
+
+/* The 32 tag scores as four 128-bit vectors (GCC's and clang's vector
+ * extension: SSE2 on x86-64, plain code elsewhere), or one by one. */
+typedef int16_t v8s16 __attribute__((vector_size(16)));
+typedef union tagvec {
+    v8s16 q[4];
+    int16_t s[VG_POS_COUNT];
+} tagvec;
+_Static_assert(sizeof(tagvec) == VG_POS_COUNT * sizeof(int16_t), "one int16 score per tag");
+
+/* Written out: gcc -O2 keeps a loop here, and the sum in memory. */
+static void vec_add(tagvec *a, const tagvec *b)
+{
+    a->q[0] += b->q[0];
+    a->q[1] += b->q[1];
+    a->q[2] += b->q[2];
+    a->q[3] += b->q[3];
+}
+
+/* The tag with the highest score, the lowest tag of a tie (as score_token). */
+static int vec_best(const tagvec *v)
+{
+#ifdef __SSE2__
+    __m128i a = _mm_load_si128((const __m128i *)&v->q[0]);
+    __m128i b = _mm_load_si128((const __m128i *)&v->q[1]);
+    __m128i c = _mm_load_si128((const __m128i *)&v->q[2]);
+    __m128i d = _mm_load_si128((const __m128i *)&v->q[3]);
+    /* the maximum, in all eight lanes */
+    __m128i m = _mm_max_epi16(_mm_max_epi16(a, b), _mm_max_epi16(c, d));
+    m = _mm_max_epi16(m, _mm_shuffle_epi32(m, 0x4e));
+    m = _mm_max_epi16(m, _mm_shuffle_epi32(m, 0xb1));
+    m = _mm_max_epi16(m, _mm_shufflehi_epi16(_mm_shufflelo_epi16(m, 0xb1), 0xb1));
+    /* bit k of eq: score k is the maximum */
+    unsigned lo = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(_mm_cmpeq_epi16(a, m),
+                                                              _mm_cmpeq_epi16(b, m)));
+    unsigned hi = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(_mm_cmpeq_epi16(c, m),
+                                                              _mm_cmpeq_epi16(d, m)));
+    return __builtin_ctz(lo | hi << 16);
+#else
+    int best = 0;
+    for (int k = 1; k < VG_POS_COUNT; k++)
+        if (v->s[k] > v->s[best]) best = k;
+    return best;
+#endif
+}
+
 /* Adds the weights of features keys[0..n) to acc. */
-static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, int32_t *acc)
+static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, tagvec *acc)
 {
     for (size_t k = 0; k < n; k++) {
         const tslot *s = feat_get(t, keys[k]);
         if (!s) continue;
         for (uint32_t e = s[0].start; e < s[1].start; e++)
-            acc[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+            acc->s[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
     }
 }
 
-/* What a word contributes, by the features that depend on it alone: as
- * the word tagged (9 features), as the word before it (3), two before (1),
- * after (3), two after (1).  The three roles of several features are kept
- * (each sum fits an int16: at most 9 weights of 127); the two of one
- * feature are looked up.  A slot is named by a 64-bit digest of the
- * token's reduction (the model itself tells features apart by 32 bits). */
-enum { ROLE_SELF, ROLE_P1, ROLE_N1, NKEPT, ROLE_P2 = NKEPT, ROLE_N2, NROLES };
+/* The roles of a word: its features as the word tagged (9), as the word
+ * before it (3), after it (3), two before (1), two after (1). */
+enum { ROLE_SELF, ROLE_P1, ROLE_N1, ROLE_P2, ROLE_N2, NROLES };
+
+/* One word as written, with the two flags vg_tagger_tok_init takes: its
+ * reduction, its tag-dictionary tag and the sums of its five roles, each
+ * summed when first needed.  The first 64 bytes hold what a token whose
+ * roles are known reads; word and shape repeat tk's for that reason. */
+#define MEMO_WLEN 32
+enum { MEMO_USED = 1, MEMO_FIRST = 2, MEMO_CAPS = 4 };
 typedef struct word_memo {
-    uint64_t key;             /* 0: empty */
-    uint32_t have;            /* bit r when v[r] is filled */
-    uint32_t pad;
-    int16_t v[NKEPT][VG_POS_COUNT];
+    char w[MEMO_WLEN];      /* the key: the bytes (compared exactly) ... */
+    uint8_t len;
+    uint8_t flags;          /* ... and MEMO_* (0: an empty slot) */
+    uint8_t have;           /* bit r: v[r] is summed */
+    int8_t dtag;            /* tag-dictionary tag, or -1: scored */
+    uint32_t shape;
+    uint64_t word;
+    vg_tagger_tok tk;
+    tagvec v[NROLES];
 } word_memo;
+/* whole cache lines: in the line-aligned array, every v[r] is one line */
+_Static_assert(sizeof(word_memo) % 64 == 0, "word_memo is whole cache lines");
 
 #define MEMO_WORDS 4096
 
-/* vg_tagger_tok_init's answer for a word as written (up to 32 bytes). */
-typedef struct tok_memo {
-    char w[32];
-    uint8_t len, first, caps, used;
-    vg_tagger_tok tk;
-} tok_memo;
-
-#define MEMO_TOKS 4096
-
 struct vg_tagger_cache {
-    const vg_tagger *t;
-    tok_memo toks[MEMO_TOKS];
-    word_memo words[MEMO_WORDS];
-    int16_t edge[NROLES][VG_POS_COUNT];          /* a missing neighbour */
-    int16_t tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1][VG_POS_COUNT];  /* P1, P2, P1P2 */
+    word_memo words[MEMO_WORDS];    /* first: aligned as the allocation */
+    word_memo spare[5];             /* see memo_word */
+    tagvec edge[NROLES];            /* a missing neighbour */
+    tagvec tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1];  /* P1, P2, P1P2 */
     uint8_t tags_done[VG_POS_COUNT + 1][VG_POS_COUNT + 1];
+    const vg_tagger *t;
 };
-
-static void store16(int16_t *dst, const int32_t *src)
-{
-    for (int c = 0; c < VG_POS_COUNT; c++) dst[c] = (int16_t)src[c];
-}
 
 vg_tagger_cache *vg_tagger_cache_new(const vg_tagger *t)
 {
-    vg_tagger_cache *c = vg_calloc(1, sizeof *c);
+    /* over 1 MB: 2 MB-aligned (a cache line per role) and huge pages */
+    vg_tagger_cache *c = vg_big_calloc(sizeof *c);
     c->t = t;
     /* a missing neighbour: the boundary keys vg_tagger_features uses */
     const uint64_t p1[] = { feat_key(F_W1, 11), feat_key(F_S1, 11), feat_key(F_PSHAPE, 512) };
     const uint64_t p2[] = { feat_key(F_W2, 12) };
     const uint64_t n1[] = { feat_key(F_N1, 13), feat_key(F_NS1, 13), feat_key(F_NSHAPE, 512) };
     const uint64_t n2[] = { feat_key(F_N2, 14) };
-    int32_t acc[VG_POS_COUNT];
-    memset(acc, 0, sizeof acc); add_weights(t, p1, 3, acc); store16(c->edge[ROLE_P1], acc);
-    memset(acc, 0, sizeof acc); add_weights(t, p2, 1, acc); store16(c->edge[ROLE_P2], acc);
-    memset(acc, 0, sizeof acc); add_weights(t, n1, 3, acc); store16(c->edge[ROLE_N1], acc);
-    memset(acc, 0, sizeof acc); add_weights(t, n2, 1, acc); store16(c->edge[ROLE_N2], acc);
+    add_weights(t, p1, 3, &c->edge[ROLE_P1]);
+    add_weights(t, p2, 1, &c->edge[ROLE_P2]);
+    add_weights(t, n1, 3, &c->edge[ROLE_N1]);
+    add_weights(t, n2, 1, &c->edge[ROLE_N2]);
     return c;
 }
 
-void vg_tagger_cache_free(vg_tagger_cache *c) { free(c); }
+void vg_tagger_cache_free(vg_tagger_cache *c) { vg_big_free(c, sizeof *c); }
 
 /* The feature keys of the word of tk in role r; their number. */
 static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
@@ -727,94 +780,98 @@ static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
     return n;
 }
 
-/* Adds what the word of tk contributes in role r to score. */
-static void add_role(vg_tagger_cache *c, const vg_tagger_tok *tk, int r, int32_t *score)
+/* What the word of m contributes in role r. */
+static const tagvec *memo_role(const vg_tagger *t, word_memo *m, int r)
 {
-    uint64_t keys[9];
-    if (r >= NKEPT) {
-        add_weights(c->t, keys, role_keys(tk, r, keys), score);
-        return;
-    }
-    uint64_t key = mix64(tk->word ^ mix64(tk->ctx ^ mix64(tk->suf3 ^ mix64(tk->affix[0] ^
-                   mix64(tk->affix[1] ^ mix64(tk->affix[2] ^ mix64(tk->affix[3] ^
-                   mix64(tk->affix[4] + tk->shape))))))));
-    if (!key) key = 1;
-    word_memo *m = &c->words[key & (MEMO_WORDS - 1)];
-    if (m->key != key) {
-        m->key = key;
-        m->have = 0;
-    }
     if (!(m->have & (1u << r))) {
-        int32_t acc[VG_POS_COUNT] = { 0 };
-        add_weights(c->t, keys, role_keys(tk, r, keys), acc);
-        store16(m->v[r], acc);
+        uint64_t keys[9];
+        memset(&m->v[r], 0, sizeof m->v[r]);
+        add_weights(t, keys, role_keys(&m->tk, r, keys), &m->v[r]);
         m->have |= 1u << r;
     }
-    for (int k = 0; k < VG_POS_COUNT; k++) score[k] += m->v[r][k];
+    return &m->v[r];
+}
+
+/* The entry of token k, the word w of len bytes, of a sentence being
+ * tagged; live[0..4) are the entries of the four tokens before it, still
+ * to be read, so their slots are not taken over: a word whose slot one of
+ * them holds, or too long for a slot, gets the spare entry of its position
+ * (token k + 5, the next to use it, comes after token k has been read). */
+static word_memo *memo_word(vg_tagger_cache *c, size_t k, const char *w, size_t len,
+                            bool first, bool caps, word_memo *const live[4])
+{
+    uint8_t flags = (uint8_t)(MEMO_USED | (first ? MEMO_FIRST : 0) | (caps ? MEMO_CAPS : 0));
+    word_memo *m = NULL;
+    if (len <= MEMO_WLEN) {
+        m = &c->words[hash_str(flags, w, len) & (MEMO_WORDS - 1)];
+        if (m->flags == flags && m->len == len && memcmp(m->w, w, len) == 0) return m;
+        if (m == live[0] || m == live[1] || m == live[2] || m == live[3]) m = NULL;
+    }
+    if (!m) m = &c->spare[k % 5];
+    vg_tagger_tok_init(c->t, &m->tk, w, len, first, caps);
+    m->dtag = (int8_t)dict_get(c->t, m->tk.form);
+    m->shape = m->tk.shape;
+    m->word = m->tk.word;
+    m->have = 0;
+    /* a spare is never looked up: it keeps an empty key */
+    if (m >= c->words && m < c->words + MEMO_WORDS) {
+        memcpy(m->w, w, len);
+        m->len = (uint8_t)len;
+        m->flags = flags;
+    }
+    return m;
 }
 
 /* The features of the two previous tags alone (P1, P2, P1P2). */
-static const int16_t *memo_tags(vg_tagger_cache *c, int p1, int p2)
+static const tagvec *memo_tags(vg_tagger_cache *c, int p1, int p2)
 {
-    int16_t *v = c->tags[p1 + 1][p2 + 1];
+    tagvec *v = &c->tags[p1 + 1][p2 + 1];
     if (!c->tags_done[p1 + 1][p2 + 1]) {
         uint64_t t1 = (uint64_t)(p1 + 1), t2 = (uint64_t)(p2 + 1);
         const uint64_t keys[] = { feat_key(F_P1, t1), feat_key(F_P2, t2),
                                   feat_key(F_P1P2, t1 * 64 + t2) };
-        int32_t acc[VG_POS_COUNT] = { 0 };
-        add_weights(c->t, keys, 3, acc);
-        store16(v, acc);
+        add_weights(c->t, keys, 3, v);
         c->tags_done[p1 + 1][p2 + 1] = 1;
     }
     return v;
 }
 
-/* score_token's answer, from the memo: the same features summed in
- * another order (integer sums: the same scores). */
-static int score_cached(vg_tagger_cache *c, const vg_tagger_tok *w[5], int p1, int p2)
+/* score_token's answer for the token of win[2], from the memo; win[d] is
+ * token i + d - 2, NULL outside the sentence. */
+static int score_cached(vg_tagger_cache *c, word_memo *const win[5], int p1, int p2)
 {
-    int32_t score[VG_POS_COUNT];
-    /* each part is added before the next lookup, which may reuse its slot */
-    const int16_t *v = memo_tags(c, p1, p2);
-    for (int k = 0; k < VG_POS_COUNT; k++) score[k] = v[k];
     static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
-    for (int d = 0; d < 5; d++) {
-        if (w[d]) {
-            add_role(c, w[d], role[d], score);
-        } else {
-            v = c->edge[role[d]];
-            for (int k = 0; k < VG_POS_COUNT; k++) score[k] += v[k];
-        }
-    }
+    tagvec score = *memo_tags(c, p1, p2);
+    for (int d = 0; d < 5; d++)
+        vec_add(&score, win[d] ? memo_role(c->t, win[d], role[d]) : &c->edge[role[d]]);
     uint64_t t1 = (uint64_t)(p1 + 1);
-    const uint64_t rest[] = { feat_key(F_P1W, mix64(w[2]->word + t1)),
-                              feat_key(F_P1SHAPE, t1 * 256 + w[2]->shape) };
-    add_weights(c->t, rest, 2, score);
-    int best = 0;
-    for (int k = 1; k < VG_POS_COUNT; k++)
-        if (score[k] > score[best]) best = k;
-    return best;
+    const uint64_t rest[] = { feat_key(F_P1W, mix64(win[2]->word + t1)),
+                              feat_key(F_P1SHAPE, t1 * 256 + win[2]->shape) };
+    add_weights(c->t, rest, 2, &score);
+    return vec_best(&score);
 }
 
-static void tok_init_cached(const vg_tagger *t, vg_tagger_cache *c, vg_tagger_tok *tk,
-                            const char *w, size_t len, bool first, bool caps)
+/* vg_tagger_tag_cached with a memo made for its model. */
+static void tag_memo(vg_tagger_cache *c, const char *const *words, const size_t *lens, size_t n,
+                     unsigned char *tags)
 {
-    if (!c || len > sizeof c->toks[0].w) {
-        vg_tagger_tok_init(t, tk, w, len, first, caps);
-        return;
+    bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
+    word_memo *win[5] = { NULL, NULL, NULL, NULL, NULL };
+    int p1 = -1, p2 = -1;
+    /* step k reduces token k and tags token k - 2 */
+    for (size_t k = 0; k < n + 2; k++) {
+        win[0] = win[1], win[1] = win[2], win[2] = win[3], win[3] = win[4], win[4] = NULL;
+        if (k < n) {
+            win[4] = memo_word(c, k, words[k], lens[k], first, caps, win);
+            first = first && !has_alnum(words[k], lens[k]);
+        }
+        if (k < 2) continue;
+        int tag = win[2]->dtag;
+        if (tag < 0) tag = score_cached(c, win, p1, p2);
+        tags[k - 2] = (unsigned char)tag;
+        p2 = p1;
+        p1 = tag;
     }
-    uint64_t h = hash_str((uint64_t)first * 2 + caps, w, len);
-    tok_memo *m = &c->toks[h & (MEMO_TOKS - 1)];
-    if (!(m->used && m->len == len && m->first == first && m->caps == caps &&
-          !memcmp(m->w, w, len))) {
-        vg_tagger_tok_init(t, &m->tk, w, len, first, caps);
-        memcpy(m->w, w, len);
-        m->len = (uint8_t)len;
-        m->first = first;
-        m->caps = caps;
-        m->used = 1;
-    }
-    *tk = m->tk;
 }
 
 void vg_tagger_tag(const vg_tagger *t, const char *const *words,
@@ -826,17 +883,20 @@ void vg_tagger_tag(const vg_tagger *t, const char *const *words,
 void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char *const *words,
                           const size_t *lens, size_t n, unsigned char *tags)
 {
-    if (cache && cache->t != t) cache = NULL;
+    if (cache && cache->t == t) {
+        tag_memo(cache, words, lens, n, tags);
+        return;
+    }
     bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
     vg_tagger_tok ring[5];
     int p1 = -1, p2 = -1;
     for (size_t j = 0; j < n && j < 2; j++) {
-        tok_init_cached(t, cache, &ring[j], words[j], lens[j], first, caps);
+        vg_tagger_tok_init(t, &ring[j], words[j], lens[j], first, caps);
         first = first && !has_alnum(words[j], lens[j]);
     }
     for (size_t i = 0; i < n; i++) {
         if (i + 2 < n) {
-            tok_init_cached(t, cache, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
+            vg_tagger_tok_init(t, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
             first = first && !has_alnum(words[i + 2], lens[i + 2]);
         }
         const vg_tagger_tok *w[5];
@@ -845,7 +905,7 @@ void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char
             w[d] = (d < 2 && i < (size_t)(2 - d)) || j >= n ? NULL : &ring[j % 5];
         }
         int tag = dict_get(t, w[2]->form);
-        if (tag < 0) tag = cache ? score_cached(cache, w, p1, p2) : score_token(t, w, p1, p2);
+        if (tag < 0) tag = score_token(t, w, p1, p2);
         tags[i] = (unsigned char)tag;
         p2 = p1;
         p1 = tag;
