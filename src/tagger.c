@@ -716,9 +716,23 @@ _Static_assert(sizeof(word_memo) % 64 == 0, "word_memo is whole cache lines");
 
 #define MEMO_WORDS 4096
 
+/* The two features of the word tagged with the previous tag (F_P1W,
+ * F_P1SHAPE), named by what they depend on: the word hash, and the shape
+ * and previous tag packed as PAIR_ST. */
+typedef struct pair_key {
+    uint64_t word;          /* 0: an empty slot (word hashes are never 0) */
+    uint32_t st;
+    uint32_t pad;
+} pair_key;
+#define PAIR_ST(shape, t1) ((uint32_t)(shape) << 6 | (uint32_t)(t1))  /* t1 <= 32 */
+#define MEMO_PAIRS_BITS 12
+#define MEMO_PAIRS (1u << MEMO_PAIRS_BITS)
+
 struct vg_tagger_cache {
     word_memo words[MEMO_WORDS];    /* first: aligned as the allocation */
     word_memo spare[5];             /* see memo_word */
+    tagvec pairs[MEMO_PAIRS];
+    pair_key pair_keys[MEMO_PAIRS];
     tagvec edge[NROLES];            /* a missing neighbour */
     tagvec tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1];  /* P1, P2, P1P2 */
     uint8_t tags_done[VG_POS_COUNT + 1][VG_POS_COUNT + 1];
@@ -836,6 +850,24 @@ static const tagvec *memo_tags(vg_tagger_cache *c, int p1, int p2)
     return v;
 }
 
+/* What the word of m contributes after the tag p1. */
+static const tagvec *memo_pair(vg_tagger_cache *c, const word_memo *m, int p1)
+{
+    uint64_t t1 = (uint64_t)(p1 + 1);
+    uint32_t st = PAIR_ST(m->shape, t1);
+    size_t i = (size_t)(((m->word ^ st) * 0x9e3779b97f4a7c15ULL) >> (64 - MEMO_PAIRS_BITS));
+    pair_key *k = &c->pair_keys[i];
+    if (k->word != m->word || k->st != st) {
+        const uint64_t keys[] = { feat_key(F_P1W, mix64(m->word + t1)),
+                                  feat_key(F_P1SHAPE, t1 * 256 + m->shape) };
+        memset(&c->pairs[i], 0, sizeof c->pairs[i]);
+        add_weights(c->t, keys, 2, &c->pairs[i]);
+        k->word = m->word;
+        k->st = st;
+    }
+    return &c->pairs[i];
+}
+
 /* score_token's answer for the token of win[2], from the memo; win[d] is
  * token i + d - 2, NULL outside the sentence. */
 static int score_cached(vg_tagger_cache *c, word_memo *const win[5], int p1, int p2)
@@ -844,10 +876,7 @@ static int score_cached(vg_tagger_cache *c, word_memo *const win[5], int p1, int
     tagvec score = *memo_tags(c, p1, p2);
     for (int d = 0; d < 5; d++)
         vec_add(&score, win[d] ? memo_role(c->t, win[d], role[d]) : &c->edge[role[d]]);
-    uint64_t t1 = (uint64_t)(p1 + 1);
-    const uint64_t rest[] = { feat_key(F_P1W, mix64(win[2]->word + t1)),
-                              feat_key(F_P1SHAPE, t1 * 256 + win[2]->shape) };
-    add_weights(c->t, rest, 2, &score);
+    vec_add(&score, memo_pair(c, win[2], p1));
     return vec_best(&score);
 }
 
