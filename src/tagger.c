@@ -355,6 +355,14 @@ static const tslot *feat_get(const vg_tagger *t, uint64_t key)
     }
 }
 
+/* The {tag, weight} pairs of slot s, up to those of slot s + 1.  Walked
+ * with a pointer: with a 32-bit entry index, 2 * e must wrap, so gcc
+ * recomputes both byte offsets of every entry. */
+static const unsigned char *slot_weights(const vg_tagger *t, const tslot *s)
+{
+    return t->entries + 2 * (size_t)s->start;
+}
+
 /* ---- loading ---- */
 
 static vg_tagger *load_fail(vg_tagger *t, char *err, size_t errsz, const char *fmt, ...)
@@ -607,9 +615,10 @@ static int score_token(const vg_tagger *t, const vg_tagger_tok *w[5], int p1, in
         __builtin_prefetch(&t->entries[2 * (size_t)s->start]);
         hit[nh++] = s;
     }
-    for (size_t k = 0; k < nh; k++)
-        for (uint32_t e = hit[k][0].start; e < hit[k][1].start; e++)
-            score[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+    for (size_t k = 0; k < nh; k++) {
+        const unsigned char *e = slot_weights(t, hit[k]), *end = slot_weights(t, hit[k] + 1);
+        for (; e < end; e += 2) score[e[0]] += (int8_t)e[1];
+    }
     int best = 0;
     for (int c = 1; c < VG_POS_COUNT; c++)
         if (score[c] > score[best]) best = c;
@@ -685,8 +694,8 @@ static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, tagv
     for (size_t k = 0; k < n; k++) {
         const tslot *s = feat_get(t, keys[k]);
         if (!s) continue;
-        for (uint32_t e = s[0].start; e < s[1].start; e++)
-            acc->s[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+        const unsigned char *e = slot_weights(t, s), *end = slot_weights(t, s + 1);
+        for (; e < end; e += 2) acc->s[e[0]] += (int8_t)e[1];
     }
 }
 
