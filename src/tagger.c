@@ -726,8 +726,11 @@ _Static_assert(sizeof(word_memo) % 64 == 0, "word_memo is whole cache lines");
 /* News text has more distinct words than 4096 slots hold: on the news
  * corpus (11,900 distinct forms in the windows tagged) 16384 slots save 2.6%
  * of all of vigil's instructions over 4096, twice that on the corpus read
- * six times; 32768 little more.  7.3 MB a thread, touched as used. */
+ * six times; 32768 little more.  7.3 MB a thread, touched as used.  Two
+ * ways a set: a word is placed in the one used less recently, so a rare
+ * word does not push out a frequent one that shares its slot. */
 #define MEMO_WORDS 16384
+#define MEMO_SETS (MEMO_WORDS / 2)
 
 /* The two features of the word tagged with the previous tag (F_P1W,
  * F_P1SHAPE), named by what they depend on: the word hash, and the shape
@@ -744,6 +747,7 @@ typedef struct pair_key {
 struct vg_tagger_cache {
     word_memo words[MEMO_WORDS];    /* first: aligned as the allocation */
     word_memo spare[5];             /* see memo_word */
+    uint8_t recent[MEMO_SETS];      /* the way of each set used last */
     tagvec pairs[MEMO_PAIRS];
     pair_key pair_keys[MEMO_PAIRS];
     tagvec edge[NROLES];            /* a missing neighbour */
@@ -819,20 +823,36 @@ static const tagvec *memo_role(const vg_tagger *t, word_memo *m, int r)
     return &m->v[r];
 }
 
+static bool is_live(const word_memo *m, word_memo *const live[4])
+{
+    return m == live[0] || m == live[1] || m == live[2] || m == live[3];
+}
+
 /* The entry of token k, the word w of len bytes, of a sentence being
  * tagged; live[0..4) are the entries of the four tokens before it, still
- * to be read, so their slots are not taken over: a word whose slot one of
- * them holds, or too long for a slot, gets the spare entry of its position
- * (token k + 5, the next to use it, comes after token k has been read). */
+ * to be read, so they are not taken over: a word whose set they both hold,
+ * or too long for a slot, gets the spare entry of its position (token
+ * k + 5, the next to use it, comes after token k has been read). */
 static word_memo *memo_word(vg_tagger_cache *c, size_t k, const char *w, size_t len,
                             bool first, bool caps, word_memo *const live[4])
 {
     uint8_t flags = (uint8_t)(MEMO_USED | (first ? MEMO_FIRST : 0) | (caps ? MEMO_CAPS : 0));
     word_memo *m = NULL;
     if (len <= MEMO_WLEN) {
-        m = &c->words[hash_str(flags, w, len) & (MEMO_WORDS - 1)];
-        if (m->flags == flags && m->len == len && memcmp(m->w, w, len) == 0) return m;
-        if (m == live[0] || m == live[1] || m == live[2] || m == live[3]) m = NULL;
+        size_t set = hash_str(flags, w, len) & (MEMO_SETS - 1);
+        word_memo *way = &c->words[2 * set];
+        for (int i = 0; i < 2; i++) {
+            if (way[i].flags == flags && way[i].len == len && memcmp(way[i].w, w, len) == 0) {
+                c->recent[set] = (uint8_t)i;
+                return &way[i];
+            }
+        }
+        int i = !c->recent[set];
+        if (is_live(&way[i], live)) i = !i;
+        if (!is_live(&way[i], live)) {
+            m = &way[i];
+            c->recent[set] = (uint8_t)i;
+        }
     }
     if (!m) m = &c->spare[k % 5];
     vg_tagger_tok_init(c->t, &m->tk, w, len, first, caps);
