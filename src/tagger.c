@@ -764,7 +764,10 @@ struct vg_tagger_cache {
     tagvec pairs[MEMO_PAIRS];
     pair_key pair_keys[MEMO_PAIRS];
     tagvec edge[NROLES];            /* a missing neighbour */
-    tagvec tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1];  /* P1, P2, P1P2 */
+    /* F_SHAPE, F_PSHAPE, F_NSHAPE by shape (a few dozen values, each
+     * feature with weights for most tags): not summed again in every word */
+    tagvec shapes[3][256];
+    tagvec tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1];  /* BIAS, P1, P2, P1P2 */
     uint8_t tags_done[VG_POS_COUNT + 1][VG_POS_COUNT + 1];
     const vg_tagger *t;
 };
@@ -783,18 +786,24 @@ vg_tagger_cache *vg_tagger_cache_new(const vg_tagger *t)
     add_weights(t, p2, 1, &c->edge[ROLE_P2]);
     add_weights(t, n1, 3, &c->edge[ROLE_N1]);
     add_weights(t, n2, 1, &c->edge[ROLE_N2]);
+    static const unsigned shape_tpl[3] = { F_SHAPE, F_PSHAPE, F_NSHAPE };
+    for (int k = 0; k < 3; k++)
+        for (uint64_t sh = 0; sh < 256; sh++) {
+            const uint64_t key = feat_key(shape_tpl[k], sh);
+            add_weights(t, &key, 1, &c->shapes[k][sh]);
+        }
     return c;
 }
 
 void vg_tagger_cache_free(vg_tagger_cache *c) { vg_big_free(c, sizeof *c); }
 
-/* The feature keys of the word of tk in role r; their number. */
+/* The feature keys of the word of tk in role r, but for its shape (in
+ * c->shapes) and the bias (in c->tags); their number. */
 static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
 {
     size_t n = 0;
     switch (r) {
     case ROLE_SELF:
-        keys[n++] = feat_key(F_BIAS, 0);
         keys[n++] = feat_key(F_WORD, tk->word);
         keys[n++] = feat_key(F_SUF1, tk->affix[0]);
         keys[n++] = feat_key(F_SUF2, tk->affix[1]);
@@ -802,17 +811,14 @@ static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
         keys[n++] = feat_key(F_PRE1, tk->affix[2]);
         keys[n++] = feat_key(F_PRE2, tk->affix[3]);
         keys[n++] = feat_key(F_PRE3, tk->affix[4]);
-        keys[n++] = feat_key(F_SHAPE, tk->shape);
         break;
     case ROLE_P1:
         keys[n++] = feat_key(F_W1, tk->ctx);
         keys[n++] = feat_key(F_S1, tk->suf3);
-        keys[n++] = feat_key(F_PSHAPE, tk->shape);
         break;
     case ROLE_N1:
         keys[n++] = feat_key(F_N1, tk->ctx);
         keys[n++] = feat_key(F_NS1, tk->suf3);
-        keys[n++] = feat_key(F_NSHAPE, tk->shape);
         break;
     case ROLE_P2:
         keys[n++] = feat_key(F_W2, tk->ctx);
@@ -825,12 +831,15 @@ static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
 }
 
 /* What the word of m contributes in role r. */
-static const tagvec *memo_role(const vg_tagger *t, word_memo *m, int r)
+static const tagvec *memo_role(const vg_tagger_cache *c, word_memo *m, int r)
 {
     if (!(m->have & (1u << r))) {
         uint64_t keys[9];
-        memset(&m->v[r], 0, sizeof m->v[r]);
-        add_weights(t, keys, role_keys(&m->tk, r, keys), &m->v[r]);
+        _Static_assert(ROLE_SELF == 0 && ROLE_P1 == 1 && ROLE_N1 == 2, "c->shapes' order");
+        _Static_assert(SHAPE_OTHER * 2 == 256, "a shape is below 256");
+        if (r <= ROLE_N1) m->v[r] = c->shapes[r][m->tk.shape];
+        else memset(&m->v[r], 0, sizeof m->v[r]);
+        add_weights(c->t, keys, role_keys(&m->tk, r, keys), &m->v[r]);
         m->have |= 1u << r;
     }
     return &m->v[r];
@@ -887,15 +896,16 @@ static word_memo *memo_word(vg_tagger_cache *c, size_t k, const char *w, size_t 
     return m;
 }
 
-/* The features of the two previous tags alone (P1, P2, P1P2). */
+/* The features of the two previous tags alone (P1, P2, P1P2), and the
+ * bias, which every token has. */
 static const tagvec *memo_tags(vg_tagger_cache *c, int p1, int p2)
 {
     tagvec *v = &c->tags[p1 + 1][p2 + 1];
     if (!c->tags_done[p1 + 1][p2 + 1]) {
         uint64_t t1 = (uint64_t)(p1 + 1), t2 = (uint64_t)(p2 + 1);
-        const uint64_t keys[] = { feat_key(F_P1, t1), feat_key(F_P2, t2),
+        const uint64_t keys[] = { feat_key(F_BIAS, 0), feat_key(F_P1, t1), feat_key(F_P2, t2),
                                   feat_key(F_P1P2, t1 * 64 + t2) };
-        add_weights(c->t, keys, 3, v);
+        add_weights(c->t, keys, 4, v);
         c->tags_done[p1 + 1][p2 + 1] = 1;
     }
     return v;
@@ -926,7 +936,7 @@ static int score_cached(vg_tagger_cache *c, word_memo *const win[5], int p1, int
     static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
     tagvec score = *memo_tags(c, p1, p2);
     for (int d = 0; d < 5; d++)
-        vec_add(&score, win[d] ? memo_role(c->t, win[d], role[d]) : &c->edge[role[d]]);
+        vec_add(&score, win[d] ? memo_role(c, win[d], role[d]) : &c->edge[role[d]]);
     vec_add(&score, memo_pair(c, win[2], p1));
     return vec_best(&score);
 }
