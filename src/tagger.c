@@ -411,16 +411,23 @@ static const char *check_tables(const vg_tagger *t)
         if (t->dict_keys[i] && t->dict_tags[i] >= VG_POS_COUNT) return "bad tag in dictionary";
     }
     for (uint32_t i = 0; i <= t->lex_mask; i++) free_l += !t->lex[i];
-    uint32_t prev = 0;
-    for (uint32_t i = 0; i <= t->feat_mask + 1; i++) {
-        if (i <= t->feat_mask) free_f += !t->slots[i].fp;
-        if (t->slots[i].start < prev) return "feature offsets out of order";
-        prev = t->slots[i].start;
+    /* the two big tables are checked on every start (the embedded model
+     * too), so without a branch per element: flags collected, then tested */
+    uint32_t prev = 0, disorder = 0;
+    for (const tslot *s = t->slots, *end = s + t->feat_mask + 1; s < end; s++) {
+        free_f += !s->fp;
+        disorder |= s->start < prev;
+        prev = s->start;
     }
+    if (disorder || t->slots[t->feat_mask + 1].start < prev) return "feature offsets out of order";
     if (t->slots[t->feat_mask + 1].start != t->nentries) return "feature offsets out of range";
     if (!free_d || !free_l || !free_f) return "full hash table";
-    for (uint32_t k = 0; k < t->nentries; k++)
-        if (t->entries[2 * k] >= VG_POS_COUNT) return "bad tag in weights";
+    /* the tags ORed: below VG_POS_COUNT, a power of two, iff each one is */
+    _Static_assert((VG_POS_COUNT & (VG_POS_COUNT - 1)) == 0, "VG_POS_COUNT is a power of two");
+    unsigned tags = 0;
+    for (const unsigned char *e = t->entries, *end = e + 2 * (size_t)t->nentries; e < end; e += 2)
+        tags |= e[0];
+    if (tags >= VG_POS_COUNT) return "bad tag in weights";
     return NULL;
 }
 
