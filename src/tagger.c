@@ -641,11 +641,11 @@ static bool has_alnum(const char *w, size_t n)
 
 /* ---- the memo ---- */
 
-/* A token's score is a sum over its 22 features, and 17 of them depend on
- * one word of the window alone, 3 on the two previous tags alone and 2 on
- * the word with the previous tag.  The per-thread memo (vg_tagger_cache)
- * keeps those partial sums, so that scoring a token adds seven vectors of
- * 32 tag scores instead of looking up 22 features.  Sums are int16: at
+/* A token's score is a sum over its 22 features, and 16 of them depend on
+ * one word of the window alone, 3 on the two previous tags alone, 2 on the
+ * word with the previous tag, and the bias on nothing.  The per-thread memo
+ * (vg_tagger_cache) keeps those partial sums, so that scoring a token adds
+ * seven vectors of 32 tag scores instead of looking up 22 features.  Sums are int16: at
  * most 22 int8 weights make up a score, so every partial or whole sum lies
  * within +-2816, and integer sums in another order and width are the
  * scores score_token computes. */
@@ -706,7 +706,7 @@ static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, tagv
     }
 }
 
-/* The roles of a word: its features as the word tagged (9), as the word
+/* The roles of a word: its features as the word tagged (8), as the word
  * before it (3), after it (3), two before (1), two after (1). */
 enum { ROLE_SELF, ROLE_P1, ROLE_N1, ROLE_P2, ROLE_N2, NROLES };
 
