@@ -645,10 +645,10 @@ static bool has_alnum(const char *w, size_t n)
  * one word of the window alone, 3 on the two previous tags alone, 2 on the
  * word with the previous tag, and the bias on nothing.  The per-thread memo
  * (vg_tagger_cache) keeps those partial sums, so that scoring a token adds
- * seven vectors of 32 tag scores instead of looking up 22 features.  Sums are int16: at
- * most 22 int8 weights make up a score, so every partial or whole sum lies
- * within +-2816, and integer sums in another order and width are the
- * scores score_token computes. */
+ * seven vectors of 32 tag scores instead of looking up 22 features.  Sums
+ * are int16: at most 22 int8 weights make up a score, so every partial or
+ * whole sum lies within +-2816, and integer sums in another order and
+ * width are the scores score_token computes. */
 
 /* The 32 tag scores as four 128-bit vectors (GCC's and clang's vector
  * extension: SSE2 on x86-64, plain code elsewhere), or one by one. */
@@ -710,10 +710,6 @@ static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, tagv
  * before it (3), after it (3), two before (1), two after (1). */
 enum { ROLE_SELF, ROLE_P1, ROLE_N1, ROLE_P2, ROLE_N2, NROLES };
 
-/* One word as written, with the two flags vg_tagger_tok_init takes: its
- * reduction, its tag-dictionary tag and the sums of its five roles, each
- * summed when first needed.  The first 64 bytes hold what a token whose
- * roles are known reads; word and shape repeat tk's for that reason. */
 #define MEMO_WLEN 32
 enum { MEMO_USED = 1, MEMO_FIRST = 2, MEMO_CAPS = 4 };
 
@@ -729,6 +725,10 @@ static bool key_eq(const memo_key *a, const memo_key *b)
             (a->q[3] ^ b->q[3])) == 0;
 }
 
+/* One word as written, with the two flags vg_tagger_tok_init takes: its
+ * reduction, its tag-dictionary tag and the sums of its five roles, each
+ * summed when first needed.  The first 64 bytes hold what a token whose
+ * roles are known reads; word and shape repeat tk's for that reason. */
 typedef struct word_memo {
     memo_key key;           /* the key: the bytes (compared exactly) ... */
     uint8_t len;
