@@ -7,6 +7,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- tag names ---- */
 
@@ -352,6 +355,14 @@ static const tslot *feat_get(const vg_tagger *t, uint64_t key)
     }
 }
 
+/* The {tag, weight} pairs of slot s, up to those of slot s + 1.  Walked
+ * with a pointer: with a 32-bit entry index, 2 * e must wrap, so gcc
+ * recomputes both byte offsets of every entry. */
+static const unsigned char *slot_weights(const vg_tagger *t, const tslot *s)
+{
+    return t->entries + 2 * (size_t)s->start;
+}
+
 /* ---- loading ---- */
 
 static vg_tagger *load_fail(vg_tagger *t, char *err, size_t errsz, const char *fmt, ...)
@@ -400,16 +411,23 @@ static const char *check_tables(const vg_tagger *t)
         if (t->dict_keys[i] && t->dict_tags[i] >= VG_POS_COUNT) return "bad tag in dictionary";
     }
     for (uint32_t i = 0; i <= t->lex_mask; i++) free_l += !t->lex[i];
-    uint32_t prev = 0;
-    for (uint32_t i = 0; i <= t->feat_mask + 1; i++) {
-        if (i <= t->feat_mask) free_f += !t->slots[i].fp;
-        if (t->slots[i].start < prev) return "feature offsets out of order";
-        prev = t->slots[i].start;
+    /* the two big tables are checked on every start (the embedded model
+     * too), so without a branch per element: flags collected, then tested */
+    uint32_t prev = 0, disorder = 0;
+    for (const tslot *s = t->slots, *end = s + t->feat_mask + 1; s < end; s++) {
+        free_f += !s->fp;
+        disorder |= s->start < prev;
+        prev = s->start;
     }
+    if (disorder || t->slots[t->feat_mask + 1].start < prev) return "feature offsets out of order";
     if (t->slots[t->feat_mask + 1].start != t->nentries) return "feature offsets out of range";
     if (!free_d || !free_l || !free_f) return "full hash table";
-    for (uint32_t k = 0; k < t->nentries; k++)
-        if (t->entries[2 * k] >= VG_POS_COUNT) return "bad tag in weights";
+    /* the tags ORed: below VG_POS_COUNT, a power of two, iff each one is */
+    _Static_assert((VG_POS_COUNT & (VG_POS_COUNT - 1)) == 0, "VG_POS_COUNT is a power of two");
+    unsigned tags = 0;
+    for (const unsigned char *e = t->entries, *end = e + 2 * (size_t)t->nentries; e < end; e += 2)
+        tags |= e[0];
+    if (tags >= VG_POS_COUNT) return "bad tag in weights";
     return NULL;
 }
 
@@ -604,9 +622,10 @@ static int score_token(const vg_tagger *t, const vg_tagger_tok *w[5], int p1, in
         __builtin_prefetch(&t->entries[2 * (size_t)s->start]);
         hit[nh++] = s;
     }
-    for (size_t k = 0; k < nh; k++)
-        for (uint32_t e = hit[k][0].start; e < hit[k][1].start; e++)
-            score[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+    for (size_t k = 0; k < nh; k++) {
+        const unsigned char *e = slot_weights(t, hit[k]), *end = slot_weights(t, hit[k] + 1);
+        for (; e < end; e += 2) score[e[0]] += (int8_t)e[1];
+    }
     int best = 0;
     for (int c = 1; c < VG_POS_COUNT; c++)
         if (score[c] > score[best]) best = c;
@@ -622,82 +641,176 @@ static bool has_alnum(const char *w, size_t n)
 
 /* ---- the memo ---- */
 
+/* A token's score is a sum over its 22 features, and 16 of them depend on
+ * one word of the window alone, 3 on the two previous tags alone, 2 on the
+ * word with the previous tag, and the bias on nothing.  The per-thread memo
+ * (vg_tagger_cache) keeps those partial sums, so that scoring a token adds
+ * seven vectors of 32 tag scores instead of looking up 22 features.  Sums
+ * are int16: at most 22 int8 weights make up a score, so every partial or
+ * whole sum lies within +-2816, and integer sums in another order and
+ * width are the scores score_token computes. */
+
+/* The 32 tag scores as four 128-bit vectors (GCC's and clang's vector
+ * extension: SSE2 on x86-64, plain code elsewhere), or one by one. */
+typedef int16_t v8s16 __attribute__((vector_size(16)));
+typedef union tagvec {
+    v8s16 q[4];
+    int16_t s[VG_POS_COUNT];
+} tagvec;
+_Static_assert(sizeof(tagvec) == VG_POS_COUNT * sizeof(int16_t), "one int16 score per tag");
+
+/* Written out: gcc -O2 keeps a loop here, and the sum in memory. */
+static void vec_add(tagvec *a, const tagvec *b)
+{
+    a->q[0] += b->q[0];
+    a->q[1] += b->q[1];
+    a->q[2] += b->q[2];
+    a->q[3] += b->q[3];
+}
+
+/* The tag with the highest score, the lowest tag of a tie (as score_token). */
+static int vec_best(const tagvec *v)
+{
+#ifdef __SSE2__
+    __m128i a = _mm_load_si128((const __m128i *)&v->q[0]);
+    __m128i b = _mm_load_si128((const __m128i *)&v->q[1]);
+    __m128i c = _mm_load_si128((const __m128i *)&v->q[2]);
+    __m128i d = _mm_load_si128((const __m128i *)&v->q[3]);
+    /* the maximum, in all eight lanes */
+    __m128i m = _mm_max_epi16(_mm_max_epi16(a, b), _mm_max_epi16(c, d));
+    m = _mm_max_epi16(m, _mm_shuffle_epi32(m, 0x4e));
+    m = _mm_max_epi16(m, _mm_shuffle_epi32(m, 0xb1));
+    m = _mm_max_epi16(m, _mm_shufflehi_epi16(_mm_shufflelo_epi16(m, 0xb1), 0xb1));
+    /* bit k of eq: score k is the maximum */
+    unsigned lo = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(_mm_cmpeq_epi16(a, m),
+                                                              _mm_cmpeq_epi16(b, m)));
+    unsigned hi = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(_mm_cmpeq_epi16(c, m),
+                                                              _mm_cmpeq_epi16(d, m)));
+    return __builtin_ctz(lo | hi << 16);
+#else
+    int best = 0;
+    for (int k = 1; k < VG_POS_COUNT; k++)
+        if (v->s[k] > v->s[best]) best = k;
+    return best;
+#endif
+}
+
 /* Adds the weights of features keys[0..n) to acc. */
-static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, int32_t *acc)
+static void add_weights(const vg_tagger *t, const uint64_t *keys, size_t n, tagvec *acc)
 {
     for (size_t k = 0; k < n; k++) {
         const tslot *s = feat_get(t, keys[k]);
         if (!s) continue;
-        for (uint32_t e = s[0].start; e < s[1].start; e++)
-            acc[t->entries[2 * e]] += (int8_t)t->entries[2 * e + 1];
+        const unsigned char *e = slot_weights(t, s), *end = slot_weights(t, s + 1);
+        for (; e < end; e += 2) acc->s[e[0]] += (int8_t)e[1];
     }
 }
 
-/* What a word contributes, by the features that depend on it alone: as
- * the word tagged (9 features), as the word before it (3), two before (1),
- * after (3), two after (1).  The three roles of several features are kept
- * (each sum fits an int16: at most 9 weights of 127); the two of one
- * feature are looked up.  A slot is named by a 64-bit digest of the
- * token's reduction (the model itself tells features apart by 32 bits). */
-enum { ROLE_SELF, ROLE_P1, ROLE_N1, NKEPT, ROLE_P2 = NKEPT, ROLE_N2, NROLES };
+/* The roles of a word: its features as the word tagged (8), as the word
+ * before it (3), after it (3), two before (1), two after (1). */
+enum { ROLE_SELF, ROLE_P1, ROLE_N1, ROLE_P2, ROLE_N2, NROLES };
+
+#define MEMO_WLEN 32
+enum { MEMO_USED = 1, MEMO_FIRST = 2, MEMO_CAPS = 4 };
+
+/* A word's bytes, zero-padded to MEMO_WLEN: hashed and compared a 64-bit
+ * word at a time, with no byte loop and no memcmp call. */
+typedef struct memo_key {
+    uint64_t q[MEMO_WLEN / 8];
+} memo_key;
+
+static bool key_eq(const memo_key *a, const memo_key *b)
+{
+    return ((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) | (a->q[2] ^ b->q[2]) |
+            (a->q[3] ^ b->q[3])) == 0;
+}
+
+/* One word as written, with the two flags vg_tagger_tok_init takes: its
+ * reduction, its tag-dictionary tag and the sums of its five roles, each
+ * summed when first needed.  The first 64 bytes hold what a token whose
+ * roles are known reads; word and shape repeat tk's for that reason. */
 typedef struct word_memo {
-    uint64_t key;             /* 0: empty */
-    uint32_t have;            /* bit r when v[r] is filled */
-    uint32_t pad;
-    int16_t v[NKEPT][VG_POS_COUNT];
-} word_memo;
-
-#define MEMO_WORDS 4096
-
-/* vg_tagger_tok_init's answer for a word as written (up to 32 bytes). */
-typedef struct tok_memo {
-    char w[32];
-    uint8_t len, first, caps, used;
+    memo_key key;           /* the key: the bytes (compared exactly) ... */
+    uint8_t len;
+    uint8_t flags;          /* ... and MEMO_* (0: an empty slot) */
+    uint8_t have;           /* bit r: v[r] is summed */
+    int8_t dtag;            /* tag-dictionary tag, or -1: scored */
+    uint32_t shape;
+    uint64_t word;
     vg_tagger_tok tk;
-} tok_memo;
+    tagvec v[NROLES];
+} word_memo;
+/* whole cache lines: in the line-aligned array, every v[r] is one line */
+_Static_assert(sizeof(word_memo) % 64 == 0, "word_memo is whole cache lines");
 
-#define MEMO_TOKS 4096
+/* News text has more distinct words than 4096 slots hold: on the news
+ * corpus (11,900 distinct forms in the windows tagged) 16384 slots save 2.6%
+ * of all of vigil's instructions over 4096, twice that on the corpus read
+ * six times; 32768 little more.  7.3 MB a thread, touched as used.  Two
+ * ways a set: a word is placed in the one used less recently, so a rare
+ * word does not push out a frequent one that shares its slot. */
+#define MEMO_WORDS 16384
+#define MEMO_SETS (MEMO_WORDS / 2)
+
+/* The two features of the word tagged with the previous tag (F_P1W,
+ * F_P1SHAPE), named by what they depend on: the word hash, and the shape
+ * and previous tag packed as PAIR_ST. */
+typedef struct pair_key {
+    uint64_t word;          /* 0: an empty slot (word hashes are never 0) */
+    uint32_t st;
+    uint32_t pad;
+} pair_key;
+#define PAIR_ST(shape, t1) ((uint32_t)(shape) << 6 | (uint32_t)(t1))  /* t1 <= 32 */
+#define MEMO_PAIRS_BITS 14   /* 17,500 distinct in the news corpus */
+#define MEMO_PAIRS (1u << MEMO_PAIRS_BITS)
 
 struct vg_tagger_cache {
-    const vg_tagger *t;
-    tok_memo toks[MEMO_TOKS];
-    word_memo words[MEMO_WORDS];
-    int16_t edge[NROLES][VG_POS_COUNT];          /* a missing neighbour */
-    int16_t tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1][VG_POS_COUNT];  /* P1, P2, P1P2 */
+    word_memo words[MEMO_WORDS];    /* first: aligned as the allocation */
+    word_memo spare[5];             /* see memo_word */
+    uint8_t recent[MEMO_SETS];      /* the way of each set used last */
+    tagvec pairs[MEMO_PAIRS];
+    pair_key pair_keys[MEMO_PAIRS];
+    tagvec edge[NROLES];            /* a missing neighbour */
+    /* F_SHAPE, F_PSHAPE, F_NSHAPE by shape (a few dozen values, each
+     * feature with weights for most tags): not summed again in every word */
+    tagvec shapes[3][256];
+    tagvec tags[VG_POS_COUNT + 1][VG_POS_COUNT + 1];  /* BIAS, P1, P2, P1P2 */
     uint8_t tags_done[VG_POS_COUNT + 1][VG_POS_COUNT + 1];
+    const vg_tagger *t;
 };
-
-static void store16(int16_t *dst, const int32_t *src)
-{
-    for (int c = 0; c < VG_POS_COUNT; c++) dst[c] = (int16_t)src[c];
-}
 
 vg_tagger_cache *vg_tagger_cache_new(const vg_tagger *t)
 {
-    vg_tagger_cache *c = vg_calloc(1, sizeof *c);
+    /* over 1 MB: 2 MB-aligned (a cache line per role) and huge pages */
+    vg_tagger_cache *c = vg_big_calloc(sizeof *c);
     c->t = t;
     /* a missing neighbour: the boundary keys vg_tagger_features uses */
     const uint64_t p1[] = { feat_key(F_W1, 11), feat_key(F_S1, 11), feat_key(F_PSHAPE, 512) };
     const uint64_t p2[] = { feat_key(F_W2, 12) };
     const uint64_t n1[] = { feat_key(F_N1, 13), feat_key(F_NS1, 13), feat_key(F_NSHAPE, 512) };
     const uint64_t n2[] = { feat_key(F_N2, 14) };
-    int32_t acc[VG_POS_COUNT];
-    memset(acc, 0, sizeof acc); add_weights(t, p1, 3, acc); store16(c->edge[ROLE_P1], acc);
-    memset(acc, 0, sizeof acc); add_weights(t, p2, 1, acc); store16(c->edge[ROLE_P2], acc);
-    memset(acc, 0, sizeof acc); add_weights(t, n1, 3, acc); store16(c->edge[ROLE_N1], acc);
-    memset(acc, 0, sizeof acc); add_weights(t, n2, 1, acc); store16(c->edge[ROLE_N2], acc);
+    add_weights(t, p1, 3, &c->edge[ROLE_P1]);
+    add_weights(t, p2, 1, &c->edge[ROLE_P2]);
+    add_weights(t, n1, 3, &c->edge[ROLE_N1]);
+    add_weights(t, n2, 1, &c->edge[ROLE_N2]);
+    static const unsigned shape_tpl[3] = { F_SHAPE, F_PSHAPE, F_NSHAPE };
+    for (int k = 0; k < 3; k++)
+        for (uint64_t sh = 0; sh < 256; sh++) {
+            const uint64_t key = feat_key(shape_tpl[k], sh);
+            add_weights(t, &key, 1, &c->shapes[k][sh]);
+        }
     return c;
 }
 
-void vg_tagger_cache_free(vg_tagger_cache *c) { free(c); }
+void vg_tagger_cache_free(vg_tagger_cache *c) { vg_big_free(c, sizeof *c); }
 
-/* The feature keys of the word of tk in role r; their number. */
+/* The feature keys of the word of tk in role r, but for its shape (in
+ * c->shapes) and the bias (in c->tags); their number. */
 static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
 {
     size_t n = 0;
     switch (r) {
     case ROLE_SELF:
-        keys[n++] = feat_key(F_BIAS, 0);
         keys[n++] = feat_key(F_WORD, tk->word);
         keys[n++] = feat_key(F_SUF1, tk->affix[0]);
         keys[n++] = feat_key(F_SUF2, tk->affix[1]);
@@ -705,17 +818,14 @@ static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
         keys[n++] = feat_key(F_PRE1, tk->affix[2]);
         keys[n++] = feat_key(F_PRE2, tk->affix[3]);
         keys[n++] = feat_key(F_PRE3, tk->affix[4]);
-        keys[n++] = feat_key(F_SHAPE, tk->shape);
         break;
     case ROLE_P1:
         keys[n++] = feat_key(F_W1, tk->ctx);
         keys[n++] = feat_key(F_S1, tk->suf3);
-        keys[n++] = feat_key(F_PSHAPE, tk->shape);
         break;
     case ROLE_N1:
         keys[n++] = feat_key(F_N1, tk->ctx);
         keys[n++] = feat_key(F_NS1, tk->suf3);
-        keys[n++] = feat_key(F_NSHAPE, tk->shape);
         break;
     case ROLE_P2:
         keys[n++] = feat_key(F_W2, tk->ctx);
@@ -727,94 +837,138 @@ static size_t role_keys(const vg_tagger_tok *tk, int r, uint64_t *keys)
     return n;
 }
 
-/* Adds what the word of tk contributes in role r to score. */
-static void add_role(vg_tagger_cache *c, const vg_tagger_tok *tk, int r, int32_t *score)
+/* What the word of m contributes in role r. */
+static const tagvec *memo_role(const vg_tagger_cache *c, word_memo *m, int r)
 {
-    uint64_t keys[9];
-    if (r >= NKEPT) {
-        add_weights(c->t, keys, role_keys(tk, r, keys), score);
-        return;
-    }
-    uint64_t key = mix64(tk->word ^ mix64(tk->ctx ^ mix64(tk->suf3 ^ mix64(tk->affix[0] ^
-                   mix64(tk->affix[1] ^ mix64(tk->affix[2] ^ mix64(tk->affix[3] ^
-                   mix64(tk->affix[4] + tk->shape))))))));
-    if (!key) key = 1;
-    word_memo *m = &c->words[key & (MEMO_WORDS - 1)];
-    if (m->key != key) {
-        m->key = key;
-        m->have = 0;
-    }
     if (!(m->have & (1u << r))) {
-        int32_t acc[VG_POS_COUNT] = { 0 };
-        add_weights(c->t, keys, role_keys(tk, r, keys), acc);
-        store16(m->v[r], acc);
+        uint64_t keys[9];
+        _Static_assert(ROLE_SELF == 0 && ROLE_P1 == 1 && ROLE_N1 == 2, "c->shapes' order");
+        _Static_assert(SHAPE_OTHER * 2 == 256, "a shape is below 256");
+        if (r <= ROLE_N1) m->v[r] = c->shapes[r][m->tk.shape];
+        else memset(&m->v[r], 0, sizeof m->v[r]);
+        add_weights(c->t, keys, role_keys(&m->tk, r, keys), &m->v[r]);
         m->have |= 1u << r;
     }
-    for (int k = 0; k < VG_POS_COUNT; k++) score[k] += m->v[r][k];
+    return &m->v[r];
 }
 
-/* The features of the two previous tags alone (P1, P2, P1P2). */
-static const int16_t *memo_tags(vg_tagger_cache *c, int p1, int p2)
+static bool is_live(const word_memo *m, word_memo *const live[4])
 {
-    int16_t *v = c->tags[p1 + 1][p2 + 1];
+    return m == live[0] || m == live[1] || m == live[2] || m == live[3];
+}
+
+/* The entry of token k, the word w of len bytes, of a sentence being
+ * tagged; live[0..4) are the entries of the four tokens before it, still
+ * to be read, so they are not taken over: a word whose set they both hold,
+ * or too long for a slot, gets the spare entry of its position (token
+ * k + 5, the next to use it, comes after token k has been read). */
+static word_memo *memo_word(vg_tagger_cache *c, size_t k, const char *w, size_t len,
+                            bool first, bool caps, word_memo *const live[4])
+{
+    uint8_t flags = (uint8_t)(MEMO_USED | (first ? MEMO_FIRST : 0) | (caps ? MEMO_CAPS : 0));
+    word_memo *m = NULL;
+    memo_key key = { { 0 } };
+    if (len <= MEMO_WLEN) {
+        memcpy(key.q, w, len);
+        uint64_t h = mix64(key.q[0] ^ key.q[1] * 0x9e3779b97f4a7c15ULL ^
+                           key.q[2] * 0xc2b2ae3d27d4eb4fULL ^ key.q[3] * 0x165667b19e3779f9ULL ^
+                           ((uint64_t)len << 8 | flags));
+        size_t set = h & (MEMO_SETS - 1);
+        word_memo *way = &c->words[2 * set];
+        for (int i = 0; i < 2; i++) {
+            if (way[i].flags == flags && way[i].len == len && key_eq(&way[i].key, &key)) {
+                c->recent[set] = (uint8_t)i;
+                return &way[i];
+            }
+        }
+        int i = !c->recent[set];
+        if (is_live(&way[i], live)) i = !i;
+        if (!is_live(&way[i], live)) {
+            m = &way[i];
+            c->recent[set] = (uint8_t)i;
+        }
+    }
+    if (!m) m = &c->spare[k % 5];
+    vg_tagger_tok_init(c->t, &m->tk, w, len, first, caps);
+    m->dtag = (int8_t)dict_get(c->t, m->tk.form);
+    m->shape = m->tk.shape;
+    m->word = m->tk.word;
+    m->have = 0;
+    /* a spare is never looked up: it keeps an empty key */
+    if (m >= c->words && m < c->words + MEMO_WORDS) {
+        m->key = key;
+        m->len = (uint8_t)len;
+        m->flags = flags;
+    }
+    return m;
+}
+
+/* The features of the two previous tags alone (P1, P2, P1P2), and the
+ * bias, which every token has. */
+static const tagvec *memo_tags(vg_tagger_cache *c, int p1, int p2)
+{
+    tagvec *v = &c->tags[p1 + 1][p2 + 1];
     if (!c->tags_done[p1 + 1][p2 + 1]) {
         uint64_t t1 = (uint64_t)(p1 + 1), t2 = (uint64_t)(p2 + 1);
-        const uint64_t keys[] = { feat_key(F_P1, t1), feat_key(F_P2, t2),
+        const uint64_t keys[] = { feat_key(F_BIAS, 0), feat_key(F_P1, t1), feat_key(F_P2, t2),
                                   feat_key(F_P1P2, t1 * 64 + t2) };
-        int32_t acc[VG_POS_COUNT] = { 0 };
-        add_weights(c->t, keys, 3, acc);
-        store16(v, acc);
+        add_weights(c->t, keys, 4, v);
         c->tags_done[p1 + 1][p2 + 1] = 1;
     }
     return v;
 }
 
-/* score_token's answer, from the memo: the same features summed in
- * another order (integer sums: the same scores). */
-static int score_cached(vg_tagger_cache *c, const vg_tagger_tok *w[5], int p1, int p2)
+/* What the word of m contributes after the tag p1. */
+static const tagvec *memo_pair(vg_tagger_cache *c, const word_memo *m, int p1)
 {
-    int32_t score[VG_POS_COUNT];
-    /* each part is added before the next lookup, which may reuse its slot */
-    const int16_t *v = memo_tags(c, p1, p2);
-    for (int k = 0; k < VG_POS_COUNT; k++) score[k] = v[k];
-    static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
-    for (int d = 0; d < 5; d++) {
-        if (w[d]) {
-            add_role(c, w[d], role[d], score);
-        } else {
-            v = c->edge[role[d]];
-            for (int k = 0; k < VG_POS_COUNT; k++) score[k] += v[k];
-        }
-    }
     uint64_t t1 = (uint64_t)(p1 + 1);
-    const uint64_t rest[] = { feat_key(F_P1W, mix64(w[2]->word + t1)),
-                              feat_key(F_P1SHAPE, t1 * 256 + w[2]->shape) };
-    add_weights(c->t, rest, 2, score);
-    int best = 0;
-    for (int k = 1; k < VG_POS_COUNT; k++)
-        if (score[k] > score[best]) best = k;
-    return best;
+    uint32_t st = PAIR_ST(m->shape, t1);
+    size_t i = (size_t)(((m->word ^ st) * 0x9e3779b97f4a7c15ULL) >> (64 - MEMO_PAIRS_BITS));
+    pair_key *k = &c->pair_keys[i];
+    if (k->word != m->word || k->st != st) {
+        const uint64_t keys[] = { feat_key(F_P1W, mix64(m->word + t1)),
+                                  feat_key(F_P1SHAPE, t1 * 256 + m->shape) };
+        memset(&c->pairs[i], 0, sizeof c->pairs[i]);
+        add_weights(c->t, keys, 2, &c->pairs[i]);
+        k->word = m->word;
+        k->st = st;
+    }
+    return &c->pairs[i];
 }
 
-static void tok_init_cached(const vg_tagger *t, vg_tagger_cache *c, vg_tagger_tok *tk,
-                            const char *w, size_t len, bool first, bool caps)
+/* score_token's answer for the token of win[2], from the memo; win[d] is
+ * token i + d - 2, NULL outside the sentence. */
+static int score_cached(vg_tagger_cache *c, word_memo *const win[5], int p1, int p2)
 {
-    if (!c || len > sizeof c->toks[0].w) {
-        vg_tagger_tok_init(t, tk, w, len, first, caps);
-        return;
+    static const int role[5] = { ROLE_P2, ROLE_P1, ROLE_SELF, ROLE_N1, ROLE_N2 };
+    tagvec score = *memo_tags(c, p1, p2);
+    for (int d = 0; d < 5; d++)
+        vec_add(&score, win[d] ? memo_role(c, win[d], role[d]) : &c->edge[role[d]]);
+    vec_add(&score, memo_pair(c, win[2], p1));
+    return vec_best(&score);
+}
+
+/* vg_tagger_tag_cached with a memo made for its model. */
+static void tag_memo(vg_tagger_cache *c, const char *const *words, const size_t *lens, size_t n,
+                     unsigned char *tags)
+{
+    bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
+    word_memo *win[5] = { NULL, NULL, NULL, NULL, NULL };
+    int p1 = -1, p2 = -1;
+    /* step k reduces token k and tags token k - 2 */
+    for (size_t k = 0; k < n + 2; k++) {
+        win[0] = win[1], win[1] = win[2], win[2] = win[3], win[3] = win[4], win[4] = NULL;
+        if (k < n) {
+            win[4] = memo_word(c, k, words[k], lens[k], first, caps, win);
+            first = first && !has_alnum(words[k], lens[k]);
+        }
+        if (k < 2) continue;
+        int tag = win[2]->dtag;
+        if (tag < 0) tag = score_cached(c, win, p1, p2);
+        tags[k - 2] = (unsigned char)tag;
+        p2 = p1;
+        p1 = tag;
     }
-    uint64_t h = hash_str((uint64_t)first * 2 + caps, w, len);
-    tok_memo *m = &c->toks[h & (MEMO_TOKS - 1)];
-    if (!(m->used && m->len == len && m->first == first && m->caps == caps &&
-          !memcmp(m->w, w, len))) {
-        vg_tagger_tok_init(t, &m->tk, w, len, first, caps);
-        memcpy(m->w, w, len);
-        m->len = (uint8_t)len;
-        m->first = first;
-        m->caps = caps;
-        m->used = 1;
-    }
-    *tk = m->tk;
 }
 
 void vg_tagger_tag(const vg_tagger *t, const char *const *words,
@@ -826,17 +980,20 @@ void vg_tagger_tag(const vg_tagger *t, const char *const *words,
 void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char *const *words,
                           const size_t *lens, size_t n, unsigned char *tags)
 {
-    if (cache && cache->t != t) cache = NULL;
+    if (cache && cache->t == t) {
+        tag_memo(cache, words, lens, n, tags);
+        return;
+    }
     bool caps = vg_tagger_caps_sentence(words, lens, n), first = true;
     vg_tagger_tok ring[5];
     int p1 = -1, p2 = -1;
     for (size_t j = 0; j < n && j < 2; j++) {
-        tok_init_cached(t, cache, &ring[j], words[j], lens[j], first, caps);
+        vg_tagger_tok_init(t, &ring[j], words[j], lens[j], first, caps);
         first = first && !has_alnum(words[j], lens[j]);
     }
     for (size_t i = 0; i < n; i++) {
         if (i + 2 < n) {
-            tok_init_cached(t, cache, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
+            vg_tagger_tok_init(t, &ring[(i + 2) % 5], words[i + 2], lens[i + 2], first, caps);
             first = first && !has_alnum(words[i + 2], lens[i + 2]);
         }
         const vg_tagger_tok *w[5];
@@ -845,16 +1002,19 @@ void vg_tagger_tag_cached(const vg_tagger *t, vg_tagger_cache *cache, const char
             w[d] = (d < 2 && i < (size_t)(2 - d)) || j >= n ? NULL : &ring[j % 5];
         }
         int tag = dict_get(t, w[2]->form);
-        if (tag < 0) tag = cache ? score_cached(cache, w, p1, p2) : score_token(t, w, p1, p2);
+        if (tag < 0) tag = score_token(t, w, p1, p2);
         tags[i] = (unsigned char)tag;
         p2 = p1;
         p1 = tag;
     }
 }
 
+/* Only the form is needed: vg_tagger_tok_init's tk->form of a word that
+ * is neither first nor in an all-caps sentence (the rest of the reduction
+ * cost ten times as much). */
 int vg_tagger_fixed(const vg_tagger *t, const char *word, size_t len)
 {
-    vg_tagger_tok tk;
-    vg_tagger_tok_init(t, &tk, word, len, false, false);
-    return dict_get(t, tk.form);
+    char buf[TOK_MAX];
+    size_t n = tok_copy(buf, word, len, CASE_ASIS);
+    return dict_get(t, hash_str(2, buf, n));
 }
