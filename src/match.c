@@ -1085,7 +1085,8 @@ static bool finite_verb_after(const vg_analysis *a, int v, int end)
         words[k - lo] = a->text + a->tk.t.v[k].off;
         lens[k - lo] = a->tk.t.v[k].len;
     }
-    vg_tagger_tag(tg, words, lens, (size_t)(end - lo), tags);
+    if (a->tcache) vg_tagger_tag_cached(tg, a->tcache, words, lens, (size_t)(end - lo), tags);
+    else vg_tagger_tag(tg, words, lens, (size_t)(end - lo), tags);
     for (int k = v + 1; k < end; k++) {
         int tg2 = tags[k - lo];
         if (tg2 == VG_POS_VBD || tg2 == VG_POS_VBZ || tg2 == VG_POS_VBP || tg2 == VG_POS_MD)

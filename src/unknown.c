@@ -17,6 +17,7 @@ struct vg_unknown {
     vg_options opt;
     vg_analysis an;
     const vg_tagger *tagger;
+    vg_tagger_cache *tcache;  /* the tagger's memo (made on first use) */
     VG_VEC(unsigned char) tags;
     VG_VEC(cand) c;
     vg_strmap index;          /* folded name -> index in c */
@@ -45,6 +46,7 @@ void vg_unknown_free(vg_unknown *u)
     }
     vg_vec_free(&u->c);
     vg_vec_free(&u->tags);
+    vg_tagger_cache_free(u->tcache);
     vg_vec_free(&u->list);
     vg_strmap_free(&u->index);
     vg_analysis_free(&u->an);
@@ -392,7 +394,8 @@ static void tag_sentence(sent *s)
         lens[i] = tok(s, i)->len;
     }
     vg_vec_reserve(&u->tags, s->n);
-    vg_tagger_tag(u->tagger, words, lens, s->n, u->tags.v);
+    if (!u->tcache) u->tcache = vg_tagger_cache_new(u->tagger);
+    vg_tagger_tag_cached(u->tagger, u->tcache, words, lens, s->n, u->tags.v);
     s->tags = u->tags.v;
     free(words);
     free(lens);

@@ -309,8 +309,9 @@ static void test_cached_same(void **state)
             vg_tagger_tag_cached(t, c, w, l, n, b);
             assert_memory_equal(a, b, n);
         }
-        /* many other words: the memo's slots are reused */
-        for (int i = 0; i < 5000; i++) {
+        /* many other words, more than the memo holds (16384 words):
+         * its entries are evicted and reused */
+        for (int i = 0; i < 40000; i++) {
             char word[16];
             snprintf(word, sizeof word, "w%dx", i * 7919);
             const char *w[3] = { "the", word, "said" };
