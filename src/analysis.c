@@ -317,6 +317,11 @@ static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
  * that can code).  The tagger reads two words either side and the two
  * previous tags, so a window from five words before to two after tags the
  * verb as the whole sentence would, for a fraction of the work. */
+/* Spans tagged without the memo first: a memo (about 9 MB, filled word by
+ * word) pays for itself over many sentences, not over one text coded by
+ * vg_code_text, which makes a coder per call.  The tags are the same. */
+#define MEMO_AFTER_SPANS 64
+
 static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
 {
     const char *words[64];
@@ -328,8 +333,10 @@ static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
             words[k] = a->text + a->tk.t.v[lo + k].off;
             lens[k] = a->tk.t.v[lo + k].len;
         }
-        if (!a->tcache) a->tcache = vg_tagger_cache_new(tg);
-        vg_tagger_tag_cached(tg, a->tcache, words, lens, n, tags);
+        if (!a->tcache && ++a->spans_tagged > MEMO_AFTER_SPANS)
+            a->tcache = vg_tagger_cache_new(tg);
+        if (a->tcache) vg_tagger_tag_cached(tg, a->tcache, words, lens, n, tags);
+        else vg_tagger_tag(tg, words, lens, n, tags);
         for (size_t k = 0; k < n; k++) a->w.v[lo + k].pos = tags[k];
         lo += n;
     }

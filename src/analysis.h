@@ -122,7 +122,9 @@ typedef struct vg_analysis {
     VG_VEC(vg_hit) issue_hits;
     vg_issue_counts issues;  /* issue phrases found, by code */
     struct vg_wordmemo *memo; /* word-list answers by word (vg_analysis_word_in) */
-    struct vg_tagger_cache *tcache;  /* the tagger's memo (made on first use) */
+    struct vg_tagger_cache *tcache;  /* the tagger's memo (made once spans_tagged is
+                                      * large enough to pay for it) */
+    uint32_t spans_tagged;
 } vg_analysis;
 
 void vg_analysis_init(vg_analysis *a, const vg_dict *d, const vg_options *opt);
