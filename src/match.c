@@ -970,7 +970,32 @@ static int reported_clause(const vg_analysis *a, int lo, int v, int *kind)
     static const char *const allege[] = { "ALLEGED", "CLAIMED", NULL };
     *kind = REPORT_PLAIN;
     int r = after_report(a, lo, v);
-    if (r <= lo || vg_analysis_word_in(a, (size_t)r - 1, told)) return lo;
+    if (r <= lo) return lo;
+    if (vg_analysis_word_in(a, (size_t)r - 1, told)) {
+        /* TOLD's object is the listener; the clause follows it: "told ARA
+         * News American forces targeted ...", "told reporters that the
+         * gunmen attacked ..." */
+        int k = r;
+        while (k < v && (a->w.v[k].deleted || a->w.v[k].type == VG_W_DETERM ||
+                         a->w.v[k].type == VG_W_ADJ))
+            k++;
+        /* a coded listener is its actor's phrase ("told Serbian President
+         * Vucic"); an uncoded one its nouns, so that an actor after them
+         * opens the clause ("told ARA News American forces ...") */
+        bool coded = k < v && (a->w.v[k].type == VG_W_ACTOR || a->w.v[k].type == VG_W_AGENT);
+        while (k < v) {
+            uint8_t t = a->w.v[k].type;
+            bool noun = t == VG_W_NOUN || (t == VG_W_NULL && a->tagged &&
+                                           vg_pos_is_noun(a->w.v[k].pos));
+            if (!(a->w.v[k].deleted || noun || t == VG_W_TAIL ||
+                  (coded && (t == VG_W_ACTOR || t == VG_W_AGENT))))
+                break;
+            k++;
+        }
+        if (k == r || k >= v) return lo;
+        if (vg_analysis_word_in(a, (size_t)k, that)) k++;
+        r = k;
+    }
     /* a verb, not "the alleged mastermind": THAT follows, or the tagger says so */
     if (vg_analysis_word_in(a, (size_t)r - 1, allege) &&
         ((r < v && vg_analysis_word_in(a, (size_t)r, that)) ||

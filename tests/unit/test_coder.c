@@ -676,6 +676,11 @@ static void test_default_reported_speech(void **st)
                              20230929), "SRB/KSVCOP/112");
     assert_string_equal(code(f, "Serbia claimed it had been attacked by Kosovo.", 20230929),
                         "SRB/KSV/112");
+    /* TOLD's object is the listener; the reported clause follows it */
+    assert_string_equal(code(f, "Kosovo police told reporters that Serbian gunmen attacked the "
+                                "police.", 20230929), "SRBREB/---COP/190");
+    assert_string_equal(code(f, "Kosovo told Serbian President Vucic that Albania had attacked "
+                                "Serbia.", 20230929), "ALB/SRB/190");
     /* who is told, pressed or wanted to act is asked to: a demand of it */
     assert_string_equal(code(f, "Serbia told Kosovo to withdraw its troops.", 20230929),
                         "SRB/KSV/106");
