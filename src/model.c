@@ -1561,8 +1561,18 @@ static bool coordinated(const vg_analysis *a, const vg_unit *x, const vg_unit *y
     return !(p >= 0 && vg_analysis_word_in(a, (size_t)p, between));
 }
 
-/* Adds an event the patterns missed: the main verb (a dictionary verb that
- * found no pattern, else the first verb the tagger finds), and the most
+/* The verb an added event would have (the sentence's main verb), or -1
+ * when add_event can add nothing whatever the scores: no coded phrase, no
+ * roles head, a past year in the sentence, no main verb. */
+static int add_verb(const vg_decider *dc, const vg_analysis *a, const vg_result *r)
+{
+    if (!dc->units.n || !dc->m[VG_TASK_ROLES] || past_year(a, r->date)) return -1;
+    return vg_main_verb(a, r);
+}
+
+/* Adds an event the patterns missed: the main verb v (add_verb: a
+ * dictionary verb that found no pattern, else the first verb the tagger
+ * finds; -1, none), and the most
  * likely source and target among the coded phrases, when the model is
  * confident of the event, its class and both actors.
  * When only one side is found among the coded phrases ("a car bomb killed
@@ -1573,15 +1583,13 @@ static bool coordinated(const vg_analysis *a, const vg_unit *x, const vg_unit *y
  * believes more.  A class that is none of the verb's dictionary readings
  * (any class, for a verb the dictionaries lack) needs add_unsupported. */
 static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const scores *s,
-                      vg_result *r)
+                      vg_result *r, int v)
 {
     int root = best_root(s);
-    if (!dc->units.n || s->pe < dc->o.add_event || s->q[root] < dc->o.add_root) return;
-    if (!dc->m[VG_TASK_ROLES] || past_year(a, r->date)) return;
-    int v = vg_main_verb(a, r);
+    if (v < 0 || s->pe < dc->o.add_event || s->q[root] < dc->o.add_root) return;
     /* what did not happen is no event, as in the dictionaries (&NEG),
      * unless it is a refusal ("would not allow", a verbal conflict) */
-    if (v < 0 || (negated_at(a, v) && penta_of(root) != 3)) return;
+    if (negated_at(a, v) && penta_of(root) != 3) return;
     for (size_t i = 0; i < dc->units.n; i++) role_of(dc, a, v, i);
     int bs = -1, bt = -1;
     for (size_t i = 0; i < dc->units.n; i++)
@@ -1650,14 +1658,6 @@ static void add_event(vg_decider *dc, vg_matcher *c, const vg_analysis *a, const
     vg_vec_push(&r->events, e);
 }
 
-/* Whether add_event could add an event to the sentence, whatever its
- * scores: add_event's checks that do not depend on them. */
-static bool may_add(const vg_decider *dc, const vg_analysis *a, const vg_result *r)
-{
-    return dc->units.n && dc->m[VG_TASK_ROLES] && !past_year(a, r->date) &&
-           vg_main_verb(a, r) >= 0;
-}
-
 /* The class a group of events (one verb's) is judged by: its first event
  * that is not the reverse half of a pair. */
 static int group_root(const vg_result *r, int verb)
@@ -1688,7 +1688,8 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
     /* Without candidates the model can only add an event: when what that
      * requires regardless of the scores is missing, scoring changes nothing
      * (329 of 2,713 such sentences in news-sentences.jsonl). */
-    if (!r->events.n && !may_add(dc, a, r)) return;
+    int av = r->events.n ? -1 : add_verb(dc, a, r);
+    if (!r->events.n && av < 0) return;
     dc->role_verb = -2;
     dc->role_p.n = 0;
     dc->top_class = -1;
@@ -1696,7 +1697,7 @@ void vg_decide(vg_decider *dc, vg_matcher *c, vg_result *r)
     scores s;
     score_sentence(dc, &s);
     if (!r->events.n) {
-        add_event(dc, c, a, &s, r);
+        add_event(dc, c, a, &s, r, av);
         goto threshold;
     }
     if (s.pe < dc->o.drop_event) {
