@@ -135,15 +135,23 @@ void vg_buf_printf(vg_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-/* u in decimal, at least min digits (zero-padded). */
+/* u in decimal, at least min digits (zero-padded, min <= 20), written
+ * right to left so that they end just before end; returns their start. */
+static char *digits_before(char *end, uint64_t u, int min)
+{
+    int n = 0;
+    do {
+        *--end = (char)('0' + u % 10);
+        u /= 10;
+        n++;
+    } while (u || n < min);
+    return end;
+}
+
 static void put_digits(vg_buf *b, uint64_t u, int min)
 {
-    char tmp[24];
-    int n = 0;
-    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u || n < min);
-    vg_buf_reserve(b, (size_t)n);
-    while (n) b->s[b->len++] = tmp[--n];
-    b->s[b->len] = '\0';
+    char tmp[24], *p = digits_before(tmp + sizeof tmp, u, min);
+    vg_buf_putn(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void vg_buf_put_int(vg_buf *b, long v)
@@ -173,17 +181,13 @@ void vg_buf_put_fixed(vg_buf *b, double x, int decimals)
     if (f > 0.5) u++;
     /* the digits right to left into one buffer, appended at once (the
      * explanations write five of these for each event) */
-    char tmp[32];
-    char *e = tmp + sizeof tmp, *p = e;
-    for (int i = 0; i < d; i++) {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
+    char tmp[32], *e = tmp + sizeof tmp, *p = e;
+    uint64_t scale = (uint64_t)p10[d];
+    if (d) {
+        p = digits_before(p, u % scale, d);
+        *--p = '.';
     }
-    if (d) *--p = '.';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    p = digits_before(p, u / scale, 1);
     if (signbit(x)) *--p = '-';
     vg_buf_putn(b, p, (size_t)(e - p));
 }
