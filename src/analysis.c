@@ -312,16 +312,16 @@ static const vg_verbform *verbform_of(const vg_analysis *a, size_t i)
     return &a->d->verbforms.v[e->ref];
 }
 
-/* Part-of-speech tags around each dictionary verb (only when an event is
- * possible; the whole sentence when it has actors but no dictionary verb
- * that can code).  The tagger reads two words either side and the two
- * previous tags, so a window from five words before to two after tags the
- * verb as the whole sentence would, for a fraction of the work. */
 /* Spans tagged without the memo first: a memo (about 9 MB, filled word by
  * word) pays for itself over many sentences, not over one text coded by
  * vg_code_text, which makes a coder per call.  The tags are the same. */
 #define MEMO_AFTER_SPANS 64
 
+/* Part-of-speech tags around each dictionary verb (only when an event is
+ * possible; the whole sentence when it has actors but no dictionary verb
+ * that can code).  The tagger reads two words either side and the two
+ * previous tags, so a window from five words before to two after tags the
+ * verb as the whole sentence would, for a fraction of the work. */
 static void tag_span(const vg_tagger *tg, vg_analysis *a, size_t lo, size_t hi)
 {
     const char *words[64];
@@ -570,17 +570,12 @@ static void add_compound(vg_analysis *a, size_t first, size_t last, const int16_
  * Not in TABARI mode. */
 static bool opens_clause(const vg_analysis *a, size_t list, size_t end)
 {
-    static const char *const say[] = {
-        "SAID", "SAYS", "SAY", "TOLD", "REPORTED", "ANNOUNCED", "CLAIMED", "CONFIRMED", "ADDED",
-        "STATED", "INSISTED", "ALLEGED", "ACKNOWLEDGED", "ADMITTED", "DECLARED", "NOTED", "THAT",
-        NULL
-    };
     if (a->opt->tabari_compat || !a->tagged || list == 0 || end >= a->tk.t.n) return false;
     const vg_aword *before = &a->w.v[list - 1];
     uint8_t b = before->pos, p = a->w.v[end].pos;
     /* a verb with a subject before it: not "Armed police and soldiers are
      * patrolling", "Suspected Taliban or al Qaeda militants set off" */
-    if (list < 2 || before->type != VG_W_VERB || vg_analysis_word_in(a, list - 1, say) ||
+    if (list < 2 || before->type != VG_W_VERB || vg_analysis_said(a, list - 1) ||
         (b != VG_POS_VBD && b != VG_POS_VBZ && b != VG_POS_VBP && b != VG_POS_VB))
         return false;
     return p == VG_POS_VBD || p == VG_POS_VBZ || p == VG_POS_VBP || p == VG_POS_MD;
@@ -928,6 +923,16 @@ bool vg_analysis_word_in(const vg_analysis *a, size_t i, const char *const *word
     for (const char *const *w = words; *w && !in; w++) in = is_word(a, i, *w);
     if (m) m->val = in;
     return in;
+}
+
+bool vg_analysis_said(const vg_analysis *a, size_t i)
+{
+    static const char *const say[] = {
+        "SAID", "SAYS", "SAY", "TOLD", "REPORTED", "ANNOUNCED", "CLAIMED", "CONFIRMED",
+        "ADDED", "STATED", "INSISTED", "ALLEGED", "ACKNOWLEDGED", "ADMITTED", "DECLARED",
+        "NOTED", NULL
+    };
+    return vg_analysis_word_in(a, i, say);
 }
 
 bool vg_analysis_fronting(const vg_analysis *a, size_t i)

@@ -143,6 +143,9 @@ bool vg_analysis_is_actor(const vg_analysis *a, size_t i);
 bool vg_analysis_word_in(const vg_analysis *a, size_t i, const char *const *words);
 /* Does token i open a fronted phrase ("After", "According", "In")? */
 bool vg_analysis_fronting(const vg_analysis *a, size_t i);
+/* Is token i a verb of saying that opens reported speech (SAID, TOLD,
+ * ANNOUNCED, ALLEGED, ...)? */
+bool vg_analysis_said(const vg_analysis *a, size_t i);
 
 /* Is verb v negated: NOT, NEVER or a contraction in N'T among the
  * auxiliaries before it ("have not patrolled", "won't be patrolling"), but

@@ -944,13 +944,8 @@ static int subject_start(const vg_analysis *a, int lo, int v)
  * through reported_clause for sources. */
 static int after_report(const vg_analysis *a, int lo, int v)
 {
-    static const char *const say[] = {
-        "SAID", "SAYS", "SAY", "TOLD", "REPORTED", "ANNOUNCED", "CLAIMED", "CONFIRMED",
-        "ADDED", "STATED", "INSISTED", "ALLEGED", "ACKNOWLEDGED", "ADMITTED", "DECLARED",
-        "NOTED", NULL
-    };
     for (int i = v - 2; i >= lo; i--)
-        if (live(a, i) && vg_analysis_word_in(a, (size_t)i, say)) return i + 1;
+        if (live(a, i) && vg_analysis_said(a, (size_t)i)) return i + 1;
     return lo;
 }
 
