@@ -255,6 +255,17 @@ static void test_default_np_modifiers(void **st)
                                 "government.", 20230929), "SRBLAB/---GOV/143");
 }
 
+/* Signing is reciprocal (057 both ways, as the codebook says it typically
+ * is); ratifying is one party's act */
+static void test_default_agreements(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia signed a deal with Kosovo.", 20230929),
+                        "SRB/KSV/057 KSV/SRB/057");
+    assert_string_equal(code(f, "Kosovo ratified an agreement with Serbia.", 20230929),
+                        "KSV/SRB/057");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -826,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_default_vetoes),
         cmocka_unit_test(test_default_protest_nouns),
         cmocka_unit_test(test_default_np_modifiers),
+        cmocka_unit_test(test_default_agreements),
         cmocka_unit_test(test_default_light_verbs),
         cmocka_unit_test(test_default_title_abbrevs),
         cmocka_unit_test(test_default_lists_and_shared_subjects),
