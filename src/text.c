@@ -467,12 +467,24 @@ size_t vg_text_dateline_len(const char *str, size_t n)
     size_t i = 0, words = 0, dl;
     int first_caps = 0;
     bool marked = false;      /* a comma or parenthesis: "NATO:" alone is no dateline */
+    bool capitalised = true;  /* every word so far opens with a capital or a digit */
     while (i < n) {
         unsigned char c = s[i];
         if (c == ',' || c == '(') marked = true;
+        /* a run of three or more spaces before a capital is where a dash
+         * was lost in conversion ("QAMISHLI      At least ...", "Kobane,
+         * Syria     On Tuesday ..."); a lost apostrophe leaves one before a
+         * small letter ("Syria   s war") */
+        if (c == ' ' && words) {
+            size_t j = i;
+            while (j < n && s[j] == ' ') j++;
+            if (j - i >= 3 && j < n && vg_isupper(s[j]) &&
+                ((first_caps && words <= 3) || (marked && capitalised && words <= 4)))
+                return j;
+        }
         if (c == ' ' || c == ',' || c == '(' || c == ')' || c == '.' || c == '\t') { i++; continue; }
-        if (c == ':') return words && marked ? i + 1 : 0;
-        if (dash_at(s, n, i, &dl)) return words && marked ? i + dl : 0;
+        if (c == ':') return words && marked && first_caps ? i + 1 : 0;
+        if (dash_at(s, n, i, &dl)) return words && marked && first_caps ? i + dl : 0;
         if (!vg_isupper(c) && !vg_isdigit(c) && c < 0x80) return 0;
         size_t start = i, upper = 0, lower = 0;
         while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != ':' && s[i] != '(' && s[i] != ')') {
@@ -481,7 +493,13 @@ size_t vg_text_dateline_len(const char *str, size_t n)
             i++;
         }
         if (words == 0) first_caps = upper >= 2 && !lower;
-        if (!first_caps || ++words > 10 || i - start > 40) return 0;
+        capitalised = capitalised && (vg_isupper(s[start]) || vg_isdigit(s[start]));
+        if (!first_caps) {
+            /* only a run of spaces can end a dateline of capitalised words */
+            if (!capitalised || ++words > 4 || i - start > 40) return 0;
+            continue;
+        }
+        if (++words > 10 || i - start > 40) return 0;
     }
     return 0;
 }

@@ -141,6 +141,15 @@ static void test_datelines(void **st)
     assert_int_equal(dl("NATO increases in Kosovo: USA worried"), 0);
     assert_int_equal(dl("The USA, NATO said: fine."), 0);
     assert_int_equal(dl("US-Serbia talks, officials said - today"), 0);
+    /* a run of spaces where a converter lost the dash */
+    assert_int_equal(dl("QAMISHLI      At least 34 soldiers were killed."), 14);
+    assert_int_equal(dl("Kobane, Syria     On Tuesday, militants attacked."), 18);
+    /* ... and where it lost an apostrophe, or no dateline stands before it */
+    assert_int_equal(dl("Syria   s war has killed thousands."), 0);
+    assert_int_equal(dl("NATO   s chief said Serbia must withdraw."), 0);
+    assert_int_equal(dl("Serbia, Kosovo: talks failed."), 0);
+    assert_int_equal(dl("The coalition   s jets struck Raqqa."), 0);
+    assert_int_equal(dl("More than 25 fighters were killed in Saturday   s attack."), 0);
 }
 
 /* Dictionary text in older encodings: valid UTF-8 is kept, every other
