@@ -236,6 +236,11 @@ static void test_default_protest_nouns(void **st)
                                 "president.", 20230929), "---OPP/---GOV/051");
     /* whole words: protesters held are no protest */
     assert_string_equal(code(f, "Serbian police held three protesters overnight.", 20230929), "");
+    /* DEMONSTRATE with an object means showed */
+    assert_string_equal(code(f, "Serbian students demonstrated against the government.",
+                             20230929), "SRBEDU/---GOV/141");
+    assert_string_equal(code(f, "The Serbian election demonstrated the strength of democracy "
+                                "in Kosovo.", 20230929), "");
 }
 
 /* A pattern's noun phrase lets one or two modifiers through between its
