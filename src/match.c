@@ -789,6 +789,29 @@ static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bo
     return first;
 }
 
+/* Where a trailing attribution opens in [lo, hi): a comma, a short phrase
+ * with no verb, a verb of saying, and no actor or verb after it ("...,
+ * killing three people, Kosovo police said on Monday").  Its speaker is
+ * no object of the verb before it.  hi if there is none. */
+static int attribution_at(const vg_analysis *a, int lo, int hi)
+{
+    for (int k = lo; k < hi; k++) {
+        /* (the comma may close a clause dropped as nonrestrictive) */
+        if (a->w.v[k].type != VG_W_COMMA) continue;
+        int s = k + 1;
+        while (s < hi && s <= k + 8 && !vg_analysis_said(a, (size_t)s) &&
+               a->w.v[s].type != VG_W_VERB && a->w.v[s].type != VG_W_COMMA)
+            s++;
+        if (s >= hi || s == k + 1 || !live(a, s) || !vg_analysis_said(a, (size_t)s)) continue;
+        int t = s + 1;
+        while (t < hi && (!live(a, t) || (a->w.v[t].type != VG_W_ACTOR &&
+                                          a->w.v[t].type != VG_W_VERB)))
+            t++;
+        if (t >= hi) return k;
+    }
+    return hi;
+}
+
 /* Nearest unit before hi, down to lo (backward); compound only if headed. */
 static unit last_unit(const mctx *m, int hi, int lo, const unit *not)
 {
@@ -1248,7 +1271,8 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         if (m->src.kind == U_NONE && cl > 0) m->src = cs->kept;
     }
     if (m->tgt.kind == U_NONE) {
-        m->tgt = first_participant(m, vl + 1, cend, &m->src, true);
+        int tend = o->tabari_compat ? cend : attribution_at(a, vl + 1, cend);
+        m->tgt = first_participant(m, vl + 1, tend, &m->src, true);
         if (m->tgt.kind == U_NONE && o->def_after && o->def_target[0]) {
             m->tgt = code_unit(o->def_target);
             *flags |= VG_EV_DEFTGT;

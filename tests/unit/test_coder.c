@@ -660,6 +660,13 @@ static void test_default_progressive(void **st)
 static void test_default_reported_speech(void **st)
 {
     fx *f = *st;
+    /* a trailing attribution's speaker is no object of the verb before it */
+    assert_string_equal(code(f, "Serbian gunmen attacked Kosovo police, an official said.",
+                             20230929), "SRBREB/KSVCOP/190");
+    assert_string_equal(code(f, "Serbian gunmen attacked a village, killing three people, "
+                                "Kosovo police said.", 20230929), "");
+    assert_string_equal(code(f, "Serbian gunmen attacked a village, Kosovo police said on "
+                                "Monday.", 20230929), "");
     /* the reported clause's subject did it, not the speaker */
     assert_string_equal(code(f, "Kosovo's interior minister said Serbian gunmen attacked the "
                                 "police on Sunday.", 20230929), "SRBREB/---COP/190");
