@@ -707,6 +707,13 @@ static int find_agent(const vg_analysis *a, size_t i, bool *former)
         *former = g > 0 && is_former(a, (size_t)g - 1);
         return g;
     }
+    /* "a commander from the Taliban", "the leader of the Islamic State" */
+    if (!a->opt->tabari_compat && i >= 3 && a->w.v[i - 1].type == VG_W_DETERM &&
+        (is_word(a, i - 2, "OF") || is_word(a, i - 2, "FROM")) &&
+        (g = agent_at(a, i - 3)) >= 0) {
+        *former = g > 0 && is_former(a, (size_t)g - 1);
+        return g;
+    }
     return -1;
 }
 

@@ -898,6 +898,18 @@ static unit passive_agent(const mctx *m, int vl, int cend, const unit *not)
     for (int i = vl + 1; i < cend; i++)
         if (live(a, i) && a->w.v[i].type == VG_W_BY) {
             int hi = i + 1 + BY_OBJECT_SPAN < cend ? i + 1 + BY_OBJECT_SPAN : cend;
+            /* an agent in reach brings the actor it belongs to after OF or
+             * FROM ("by the Kurdish security forces of the Asayish") */
+            static const char *const of_from[] = { "OF", "FROM", NULL };
+            for (int g = i + 1; g < hi; g++) {
+                if (a->w.v[g].type != VG_W_AGENT) continue;
+                bool of = false;
+                for (int j = g + 1; j < cend && j <= g + 4; j++) {
+                    of = of || vg_analysis_word_in(a, (size_t)j, of_from);
+                    if (of && a->w.v[j].type == VG_W_ACTOR && a->w.v[j].agent == g && j >= hi)
+                        hi = j + 1;
+                }
+            }
             unit u = first_unit(m, i + 1, hi, not, false);
             return locative(m, &u) ? no_unit : u;
         }

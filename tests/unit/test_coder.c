@@ -782,6 +782,14 @@ static void test_default_agent_phrases(void **st)
                         "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
     assert_string_equal(code(f, "Officials from the Serbian government met Kosovo leaders.",
                              20230929), "SRBGOV/KSVGOV/040 KSVGOV/SRBGOV/040");
+    /* an agent, OF or FROM, a determiner, and the actor it belongs to */
+    assert_string_equal(code(f, "Fighters of the Islamic State attacked Kosovo police.",
+                             20230929), "IMGMOSISIREB/KSVCOP/190");
+    /* ... also as the agent of a passive, further after BY than a bare
+     * actor may stand */
+    assert_string_equal(code(f, "Three Serbian monks were killed in a raid by the heavily armed "
+                                "fighters of the Islamic State.", 20230929),
+                        "IMGMOSISIREB/SRBREL/190");
 }
 
 static void test_default_history(void **st)
