@@ -445,6 +445,18 @@ static bool verb_is_noun(vg_analysis *a, size_t i)
     return !a->tk.allcaps && (a->tk.t.v[i].flags & VG_TF_CAP) && !first_word(a, i);
 }
 
+/* A verb joined by a hyphen to an actor, an agent or a name before it is a
+ * modifier: "the Rwandan-backed RCD", "the Saudi-led coalition",
+ * "rebel-held towns" (not "re-elected": RE is none of them). */
+static bool hyphen_modifier(const vg_analysis *a, size_t i)
+{
+    const vg_token *t = &a->tk.t.v[i], *p = &a->tk.t.v[i - 1];
+    if (t->off == 0 || a->text[t->off - 1] != '-' || p->off + p->len + 1 != t->off) return false;
+    const vg_aword *pw = &a->w.v[i - 1];
+    if (pw->type == VG_W_TAIL && pw->head >= 0) pw = &a->w.v[pw->head];
+    return pw->type == VG_W_ACTOR || pw->type == VG_W_AGENT || (p->flags & VG_TF_CAP);
+}
+
 /* A participle that premodifies a noun: "30 armed men", "its wounded
  * soldiers" (a determiner, number, adjective or possessive before it). */
 static bool verb_is_adjective(const vg_analysis *a, size_t i)
@@ -455,6 +467,21 @@ static bool verb_is_adjective(const vg_analysis *a, size_t i)
            (p->type == VG_W_PRONOUN && p->pron != VG_PRON_FIRST);
 }
 
+/* "the Saudi-backed Jaish al-Islam claimed ...": the backer is no actor
+ * of the phrase; its words before the hyphen (last at e) become adjectives
+ * (a "Saudi-led coalition" keeps its leader). */
+static const char *const backed[] = {
+    "BACKED", "SUPPORTED", "SPONSORED", "FUNDED", "FINANCED", "ARMED", "TRAINED", NULL
+};
+
+static void demote_backer(vg_analysis *a, size_t e)
+{
+    vg_aword *w = &a->w.v[e];
+    size_t h = w->type == VG_W_TAIL && w->head >= 0 ? (size_t)w->head : e;
+    if (a->w.v[h].type != VG_W_ACTOR) return;
+    for (size_t k = h; k <= e; k++) a->w.v[k].type = VG_W_ADJ;
+}
+
 /* A verb used as a noun becomes a noun, a premodifying participle an
  * adjective; a null-coded verb without patterns is no verb at all. */
 static void mark_nouns(vg_analysis *a)
@@ -463,6 +490,11 @@ static void mark_nouns(vg_analysis *a)
     for (size_t i = 0; i < n; i++) {
         vg_aword *w = &a->w.v[i];
         if (w->type != VG_W_VERB) continue;
+        if (a->tagged && i > 0 && hyphen_modifier(a, i)) {
+            w->type = VG_W_ADJ;
+            if (vg_analysis_word_in(a, i, backed)) demote_backer(a, i - 1);
+            continue;
+        }
         if (verb_is_noun(a, i)) { w->type = VG_W_NOUN; continue; }
         if (verb_is_adjective(a, i)) { w->type = VG_W_ADJ; continue; }
         const vg_verbform *vf = verbform_of(a, i);

@@ -790,6 +790,12 @@ static void test_default_agent_phrases(void **st)
     assert_string_equal(code(f, "Three Serbian monks were killed in a raid by the heavily armed "
                                 "fighters of the Islamic State.", 20230929),
                         "IMGMOSISIREB/SRBREL/190");
+    /* a verb joined by a hyphen to an actor modifies a noun; a backer is
+     * none of the phrase's actors, a leader is */
+    assert_string_equal(code(f, "Serbian-backed militants attacked Kosovo police.", 20230929),
+                        "---REB/KSVCOP/190");
+    assert_string_equal(code(f, "The Serbian-led coalition attacked Kosovo police.", 20230929),
+                        "SRB/KSVCOP/190");
 }
 
 static void test_default_history(void **st)
