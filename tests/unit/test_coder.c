@@ -301,6 +301,10 @@ static void test_default_vetoes(void **st)
     assert_string_equal(code(f, "Serbia withdrew its troops from Kosovo.", 20230929),
                         "SRB/KSVMIL/0874");
     assert_string_equal(code(f, "Serbia did not withdraw its troops from Kosovo.", 20230929), "");
+    /* what failed did not happen */
+    assert_string_equal(code(f, "Serbia and Kosovo reached an agreement.", 20230929),
+                        "SRB/KSV/057 KSV/SRB/057");
+    assert_string_equal(code(f, "Serbia and Kosovo failed to reach an agreement.", 20230929), "");
     assert_string_equal(code(f, "Serbia withdrew its ambassador from Kosovo.", 20230929),
                         "SRB/KSVGOV/161");
     assert_string_equal(code(f, "Serbia may withdraw its ambassador from Kosovo.", 20230929), "");
