@@ -1186,6 +1186,16 @@ static bool participle_modifier(const vg_analysis *a, int v)
     return finite_verb_after(a, v, clause_end_after(a, v));
 }
 
+/* A participle that describes the phrase before it while a finite verb
+ * later in the clause carries the clause's event: the active one above, or
+ * a reduced relative ("warplanes supported by Russia pounded the
+ * enclave"). */
+static bool describes_phrase(const vg_analysis *a, int v)
+{
+    return participle_modifier(a, v) ||
+           (reduced_relative(a, v) && finite_verb_after(a, v, clause_end_after(a, v)));
+}
+
 /* The number a verb code starts with (a root is 1-20), -1 without a code
  * of two digits or more. */
 static int verb_root(const vg_dict *d, const vg_vcode *vc)
@@ -1635,7 +1645,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     t.verb_entry = a->w.v[v].entry;
     t.pattern = pat;
     t.clause = (int16_t)cl;
-    if ((vc->flags & VG_VC_SUBORD) || (!m->c->opt->tabari_compat && participle_modifier(a, v)))
+    if ((vc->flags & VG_VC_SUBORD) || (!m->c->opt->tabari_compat && describes_phrase(a, v)))
         t.flags |= VG_EV_SUBORD;
     if (vc->flags & VG_VC_DOMINANT) t.flags |= VG_EV_DOMINANT;
     find_actors(m, &st->cs, cl, v, vl, designated, mutual_code(m->c->d, vc), &t.flags);

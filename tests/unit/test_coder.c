@@ -794,6 +794,10 @@ static void test_default_agent_phrases(void **st)
     assert_string_equal(code(f, "Three Serbian monks were killed in a raid by the heavily armed "
                                 "fighters of the Islamic State.", 20230929),
                         "IMGMOSISIREB/SRBREL/190");
+    /* a reduced relative describes its phrase; the finite verb after it
+     * carries the clause's event */
+    assert_string_equal(code(f, "Serbian warplanes supported by Russia bombed Kosovo police.",
+                             20230929), "SRBMIL/KSVCOP/195");
     /* a verb joined by a hyphen to an actor modifies a noun; a backer is
      * none of the phrase's actors, a leader is */
     assert_string_equal(code(f, "Serbian-backed militants attacked Kosovo police.", 20230929),
