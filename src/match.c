@@ -1598,6 +1598,16 @@ static const char *reported_code(mctx *m, int cl, int v, const vg_vcode *vc)
         return dc;
     }
     if (kind != REPORT_ALLEGATION || root < 11 || root > 20) return NULL;
+    /* a claim to have used force oneself claims responsibility for it (015):
+     * "the Houthis claimed that they had attacked the Saudi airport" */
+    if (root >= 17 && (m->src.kind == U_ACTOR || m->src.kind == U_COMP) && m->src.at < r &&
+        m->tgt.kind != U_NONE && !passive(a, v)) {
+        static const char *const that[] = { "THAT", NULL };
+        static const char *const we[] = { "THEY", "IT", "WE", "HE", "SHE", NULL };
+        int p = r;
+        while (p < v && (!live(a, p) || vg_analysis_word_in(a, (size_t)p, that))) p++;
+        if (p < v && vg_analysis_word_in(a, (size_t)p, we)) return "015";
+    }
     if ((m->src.kind != U_ACTOR && m->src.kind != U_COMP) || m->src.at < r ||
         a->w.v[m->src.at].type == VG_W_PRONOUN)
         return NULL;

@@ -664,6 +664,12 @@ static void test_default_progressive(void **st)
 static void test_default_reported_speech(void **st)
 {
     fx *f = *st;
+    /* a claim to have used force oneself is a claim of responsibility; an
+     * allegation against another is an accusation */
+    assert_string_equal(code(f, "Serbian rebels claimed that they had attacked Kosovo police.",
+                             20230929), "SRBREB/KSVCOP/015");
+    assert_string_equal(code(f, "Serbia said it had attacked Kosovo police.", 20230929),
+                        "SRB/KSVCOP/190");
     /* a trailing attribution's speaker is no object of the verb before it */
     assert_string_equal(code(f, "Serbian gunmen attacked Kosovo police, an official said.",
                              20230929), "SRBREB/KSVCOP/190");
