@@ -746,6 +746,13 @@ static void test_default_places(void **st)
 static void test_default_generic_verbs(void **st)
 {
     fx *f = *st;
+    /* a visit is a diplomat's: peacekeepers arriving are deployed (074),
+     * troops arriving no visit */
+    assert_string_equal(code(f, "The Serbian president arrived in Moscow.", 20230929),
+                        "SRBGOV/RUS/042 RUS/SRBGOV/043");
+    assert_string_equal(code(f, "NATO peacekeepers arrived in Kosovo.", 20230929),
+                        "IGOWSTNATMIL/KSV/074");
+    assert_string_equal(code(f, "Russian troops arrived in Serbia.", 20230929), "");
     assert_string_equal(code(f, "Germany will host the next round of talks between Serbia and "
                                 "Kosovo.", 20230929), "");
     assert_string_equal(code(f, "The European Union will provide 50 million euros to the region.",
