@@ -762,6 +762,11 @@ static void test_default_generic_verbs(void **st)
 static void test_default_aid(void **st)
 {
     fx *f = *st;
+    /* support provided is aid; political support is support */
+    assert_string_equal(code(f, "Germany provided support to Kosovo police.", 20230929),
+                        "DEU/KSVCOP/070");
+    assert_string_equal(code(f, "Germany provided political support to Kosovo.", 20230929),
+                        "DEU/KSV/051");
     /* weapons given to a recipient: the event, whatever the verb of giving */
     assert_string_equal(code(f, "Britain gave tanks to Ukraine.", 20230929), "GBR/UKR/072");
     assert_string_equal(code(f, "Russia delivered weapons to Syria on Friday.", 20230929),
