@@ -398,19 +398,17 @@ static void test_decider_negated_candidates(void **st)
     vg_decider *dc = default_decider(f);
     if (!dc) { skip(); return; }
     vg_result r = {0};
-    /* the dictionaries propose each of these, so there is something to drop */
-    const char *const proposed[] = { "Russia sent troops to Syria on Monday.",
-                                     "Serbia failed to attack Kosovo." };
-    for (size_t i = 0; i < 2; i++) {
-        vg_matcher_code(f->c, proposed[i], strlen(proposed[i]), 20230929, &r);
-        assert_true(r.events.n > 0);
-    }
-    assert_true(decided(f, dc, proposed[0], &r) > 0);
-    assert_int_equal(decided(f, dc, proposed[1], &r), 0);
-    /* the block's veto drops these in the dictionaries already (docs/coding.md) */
+    /* the dictionaries propose this, and the decider keeps it */
+    const char *proposed = "Russia sent troops to Syria on Monday.";
+    vg_matcher_code(f->c, proposed, strlen(proposed), 20230929, &r);
+    assert_true(r.events.n > 0);
+    assert_true(decided(f, dc, proposed, &r) > 0);
+    /* the block's veto drops these in the dictionaries already (docs/coding.md;
+     * FAILED TO is in &NEG) */
     const char *const vetoed[] = { "Russia has not sent troops to Syria.",
-                                   "Russia never sent troops to Syria." };
-    for (size_t i = 0; i < 2; i++) {
+                                   "Russia never sent troops to Syria.",
+                                   "Serbia failed to attack Kosovo." };
+    for (size_t i = 0; i < 3; i++) {
         vg_matcher_code(f->c, vetoed[i], strlen(vetoed[i]), 20230929, &r);
         assert_int_equal(r.events.n, 0);
         assert_int_equal(decided(f, dc, vetoed[i], &r), 0);
