@@ -751,6 +751,9 @@ static void test_default_places(void **st)
 static void test_default_generic_verbs(void **st)
 {
     fx *f = *st;
+    /* a title captured is sport */
+    assert_string_equal(code(f, "Serbia captured its third consecutive title with a victory "
+                                "over Kosovo.", 20230929), "");
     /* a visit is a diplomat's: peacekeepers arriving are deployed (074),
      * troops arriving no visit */
     assert_string_equal(code(f, "The Serbian president arrived in Moscow.", 20230929),
