@@ -664,11 +664,6 @@ static void test_default_progressive(void **st)
 static void test_default_reported_speech(void **st)
 {
     fx *f = *st;
-    /* CALL ON is an appeal, DEMAND a demand */
-    assert_string_equal(code(f, "Albania called on Serbia to withdraw its troops.", 20230929),
-                        "ALB/SRB/0256");
-    assert_string_equal(code(f, "Albania demanded that Serbia withdraw its troops.", 20230929),
-                        "ALB/SRB/1056");
     /* a claim to have used force oneself is a claim of responsibility; an
      * allegation against another is an accusation */
     assert_string_equal(code(f, "Serbian rebels claimed that they had attacked Kosovo police.",
