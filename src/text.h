@@ -84,7 +84,11 @@ void vg_tokens_clear(vg_tokens *tk);
 /* Length in bytes of a wire-story dateline opening s ("GAZA CITY,
  * Palestinian Territories:", "KYIV, Nov 26 (Reuters) -", "PRISTINA (AP) —"):
  * an upper-case first word, then at most ten capitalised words, numbers,
- * commas and parentheses up to a colon or a dash.  0 if there is none. */
+ * commas and parentheses up to a colon or a dash.  A run of three or more
+ * spaces before a capital, where a converter lost the dash, also ends one
+ * of at most three words opening with an upper-case one ("QAMISHLI     At
+ * least"), or of at most four capitalised words with a comma ("Kobane,
+ * Syria     On Tuesday").  0 if there is none. */
 size_t vg_text_dateline_len(const char *s, size_t n);
 void vg_tokens_free(vg_tokens *tk);
 
