@@ -59,9 +59,10 @@ vg_unpack_status vg_packer_unpack(vg_packer *p, const void *blob, size_t n, vg_b
                                   int *id, char *err, size_t errsz);
 
 /* Trains a dictionary of at most cap bytes into dict on n samples (their
- * bytes one after another in buf, their sizes in sizes); the same samples
- * give the same dictionary.  Its size, or 0 when zstd could make none
- * (too few or too uniform samples). */
-size_t vg_pack_train(void *dict, size_t cap, const void *buf, const size_t *sizes, unsigned n);
+ * bytes one after another in buf, their sizes in sizes) for packing at
+ * zstd level `level`; the same samples give the same dictionary.  Its
+ * size, or 0 when zstd could make none (too few or too uniform samples). */
+size_t vg_pack_train(void *dict, size_t cap, const void *buf, const size_t *sizes, unsigned n,
+                     int level);
 
 #endif

@@ -372,7 +372,7 @@ static bool train(sq_be *b, int kind, long t)
     bool ok = read_samples(b, kind, t, &sm), made = false;
     unsigned char *dict = vg_malloc(PACK_DICT_CAP);
     size_t dn = ok && sm.sizes.n ? vg_pack_train(dict, PACK_DICT_CAP, sm.buf.s, sm.sizes.v,
-                                                 (unsigned)sm.sizes.n) : 0;
+                                                 (unsigned)sm.sizes.n, PACK_LEVEL) : 0;
     if (dn) ok = add_dict(b, kind, dict, dn, &made);
     if (ok && dn && !made) b->pk[kind].gave_up = true;
     if (ok && made) ok = pack_samples(b, kind, &sm);

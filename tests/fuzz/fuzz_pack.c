@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         sizes[i] = buf.len - at;
     }
     static unsigned char dict[8192];
-    size_t n = vg_pack_train(dict, sizeof dict, buf.s, sizes, 400);
+    size_t n = vg_pack_train(dict, sizeof dict, buf.s, sizes, 400, 3);
     FUZZ_CHECK(n > 0);
     pk = vg_packer_new(3);
     char err[128];
