@@ -15,7 +15,7 @@
 # Flags given on the command line (make CFLAGS=-O0) are added to the required ones.
 
 CC      ?= cc
-PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto libcurl
+PKGS    := libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto libcurl libzstd
 
 # A missing package stops the build with its name (unless only cleaning).
 ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
@@ -307,7 +307,7 @@ FUZZ_TARGETS := reader_jsonl reader_tabari reader_petrarch reader_text record_da
                 dict_tabari_actors dict_tabari_agents dict_tabari_verbs dict_tabari_options \
                 dict_petrarch_actors dict_petrarch_agents dict_petrarch_verbs \
                 dict_petrarch_discards dict_petrarch_issues \
-                verbs_match dates places gazetteer model image server feed
+                verbs_match dates places gazetteer model image server feed pack
 fuzz_src = tests/fuzz/$(if $(filter reader_%,$1),fuzz_reader,$(if $(filter code_%,$1),fuzz_code,$(if \
            $(filter dict_%,$1),fuzz_dict,$(if $(filter verbs_match,$1),fuzz_verbs,fuzz_$1)))).c
 fuzz_def = $(if $(filter reader_%,$1),-DFUZZ_FORMAT=VG_FMT_$(shell echo $(1:reader_%=%) | tr a-z A-Z),$(if \

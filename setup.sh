@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config libutf8proc-dev libsqlite3-dev libxml2-dev
-          libmicrohttpd-dev libpq-dev libssl-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev
+          libmicrohttpd-dev libpq-dev libssl-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev libzstd-dev
           python3 curl clang libclang-rt-14-dev
           python3-venv python3-setuptools python3-wheel python3-pandas python3-matplotlib  # python/
           r-base-dev r-cran-jsonlite)                                         # r/vigil

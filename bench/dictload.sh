@@ -16,7 +16,7 @@ SHARED=${VIGIL_SHARED:-../shared}
 B=${BUILD:-build}
 [ -f "$B/libvigil.a" ] || { echo "bench/dictload.sh: build $B/libvigil.a first (make)" >&2; exit 1; }
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -o "$B/dictload" bench/dictload.c "$B/libvigil.a" \
-    $(pkg-config --libs libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto) -lm -lpthread
+    $(pkg-config --libs libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto libzstd) -lm -lpthread
 export VIGIL_CACHE_DIR=${VIGIL_CACHE_DIR:-$(mktemp -d)}
 med() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 run() {  # LABEL ARGS...

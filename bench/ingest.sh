@@ -65,6 +65,17 @@ na, nm, ne = (c.execute("SELECT count(*) FROM %s" % t).fetchone()[0] for t in ("
 print("         bytes (tables with their indexes) per article %.0f, per mention %.0f + %.0f of sentence text, per event %.0f"
       % (per.get("articles", 0) / max(na, 1), per.get("mentions", 0) / max(nm, 1),
          per.get("sentences", 0) / max(nm, 1), per.get("events", 0) / max(ne, 1)))
+# per mention: the mention rows, their indexes, sentences, articles, events
+# with their indexes, the dictionaries (zdict, schema 5), the rest (meta,
+# schema, free pages)
+m_idx = sum(sz for n, sz in rows.items() if idx.get(n) == "mentions")
+parts = [("mentions", rows.get("mentions", 0)), ("mention indexes", m_idx),
+         ("sentences", per.get("sentences", 0)), ("articles", per.get("articles", 0)),
+         ("events", per.get("events", 0)), ("zdict", per.get("zdict", 0))]
+total = sum(rows.values())
+parts.append(("other", total - sum(v for _, v in parts)))
+print("         per mention: " + ", ".join("%s %.0f" % (k, v / max(nm, 1)) for k, v in parts)
+      + "; dbstat total %.0f" % (total / max(nm, 1)))
 PY
 }
 # median of the numbers on standard input

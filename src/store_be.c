@@ -50,7 +50,7 @@ bool vg_store_be_upgrade(vg_store_be *be, const char *ver, const char *const *st
     for (; v < want; v++) {
         char set[96];
         snprintf(set, sizeof set, "UPDATE meta SET value = '%ld' WHERE key = 'schema_version'", v + 1);
-        if (!exec(be, steps[v - 1]) || !exec(be, set)) return false;
+        if ((steps[v - 1] && !exec(be, steps[v - 1])) || !exec(be, set)) return false;
     }
     return true;
 }

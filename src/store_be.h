@@ -115,7 +115,7 @@ vg_store_be *vg_store_backend(vg_store *st);
 /* The schema version this Vigil writes.  A store of an older version is
  * upgraded when it is opened, in one transaction: each back end's step N-1
  * brings version N to N + 1 (docs/store.md, "Schema versions"). */
-#define VG_STORE_SCHEMA_VERSION "4"
+#define VG_STORE_SCHEMA_VERSION "5"
 
 /* Version 3: events_dyad also holds date_precision, so that it covers a
  * dyad's series (VG_WATCH_COLS); the step rebuilds the index. */
@@ -129,9 +129,13 @@ vg_store_be *vg_store_backend(vg_store *st);
     "DROP INDEX IF EXISTS events_root;\n" \
     "CREATE INDEX events_root ON events " VG_EVENTS_ROOT_COLS ";\n"
 
+/* Version 5 (SQLite only; no step on PostgreSQL): the table zdict of the
+ * dictionaries that compress mentions.matched and sentences.text
+ * (store_sqlite.c); rows stored before stay as they are. */
+
 /* Brings a store whose meta table says version `ver` to
- * VG_STORE_SCHEMA_VERSION, running steps[v - 1] and recording each new
- * version with exec; inside the caller's write transaction.  False when a
+ * VG_STORE_SCHEMA_VERSION, running steps[v - 1] (NULL: none) and recording
+ * each new version with exec; inside the caller's write transaction.  False when a
  * step failed (exec reported it) or, with the reason in why, when the
  * version is one this Vigil does not know. */
 bool vg_store_be_upgrade(vg_store_be *be, const char *ver, const char *const *steps,

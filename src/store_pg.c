@@ -556,6 +556,9 @@ static const char *const upgrades[] = {
     VG_STORE_UPGRADE_2_3,
     /* 3 -> 4: events_root holds the dyad */
     VG_STORE_UPGRADE_3_4,
+    /* 4 -> 5: nothing here: values are compressed in SQLite stores only
+     * (PostgreSQL's TOAST compresses values over about 2 KB itself) */
+    NULL,
 };
 
 static bool pexec_be(vg_store_be *be, const char *sql)

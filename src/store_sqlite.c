@@ -1,6 +1,10 @@
 /* store_sqlite.c -- the SQLite back end of the event store: WAL mode,
- * BEGIN IMMEDIATE transactions (one per batch), prepared statements. */
+ * BEGIN IMMEDIATE transactions (one per batch), prepared statements, and
+ * the explanations and sentences stored compressed with dictionaries
+ * trained on the store's own values (store_pack.h; docs/store.md,
+ * "Compressed values"), unpacked as rows are read. */
 #include "store_be.h"
+#include "store_pack.h"
 #include "ontology.h"
 
 #include <fcntl.h>
@@ -10,6 +14,12 @@
 #include <unistd.h>
 
 #define SCHEMA_VERSION VG_STORE_SCHEMA_VERSION
+
+/* Version 5: the dictionaries of the compressed values, one per kind
+ * ('matched', 'text'); written once, never changed. */
+#define ZDICT_TABLE_SQL \
+    "CREATE TABLE IF NOT EXISTS zdict (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, " \
+    "dict BLOB NOT NULL);\n"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -40,6 +50,7 @@ static const char schema[] =
     "  place_precision TEXT, place_from_actor INTEGER NOT NULL DEFAULT 0, place_raw TEXT,\n"
     "  article_source TEXT NOT NULL DEFAULT '', matched TEXT NOT NULL,\n"
     "  method TEXT, confidence REAL, issues TEXT);\n"
+    ZDICT_TABLE_SQL
     VG_STORE_INDEX_SQL
     "INSERT OR IGNORE INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "');\n";
 
@@ -69,10 +80,57 @@ static const char *const stmt_sql[S_N] = {
     "num_sources = num_sources + ?4, first_seen = min(first_seen, ?5) WHERE id = ?1",
 };
 
+/* ---- compressed values ----
+ *
+ * mentions.matched and sentences.text are stored as blobs packed with a
+ * dictionary of their kind (store_pack.h) once the store has one; values
+ * stored before stay text, and readers take both.  A kind's dictionary is
+ * trained when its count of values reaches PACK_TRAIN_MIN, or else twice
+ * that, and so on up to PACK_TRAIN_MAX (too few or too uniform values make
+ * none), on the first values in key order, which the same transaction
+ * then packs too; so a new store's content alone decides its dictionaries
+ * (not its batches), and all its values are packed.  A store holding more
+ * than PACK_TRAIN_MAX values of a kind without a dictionary (one upgraded
+ * from version 4) trains once per connection, at its first value of that
+ * kind, and packs the sample only: older rows are not rewritten. */
+#define PACK_LEVEL 3                    /* zstd's level, measured: docs/scaling.md */
+#define PACK_DICT_CAP (32 * 1024)       /* the dictionaries' size at most */
+#define PACK_TRAIN_MIN 1000
+#define PACK_TRAIN_MAX 8000
+
+static const struct pack_kind {
+    const char *name;           /* zdict.kind */
+    const char *count_sql;      /* the kind's values stored, up to ?1 */
+    const char *sample_sql;     /* the first ?1 plain values, in key order: key, key, value */
+    const char *update_sql;     /* the value ?1 of row (?2, ?3) */
+} pack_kinds[VG_PACK_NKINDS] = {
+    [VG_PACK_MATCHED] = {
+        "matched",
+        "SELECT count(*) FROM (SELECT 1 FROM mentions LIMIT ?1)",
+        "SELECT id, NULL, matched FROM mentions WHERE typeof(matched) = 'text' "
+        "AND matched != '' ORDER BY id LIMIT ?1",
+        "UPDATE mentions SET matched = ?1 WHERE id = ?2",
+    },
+    [VG_PACK_TEXT] = {
+        "text",
+        "SELECT count(*) FROM (SELECT 1 FROM sentences LIMIT ?1)",
+        "SELECT article_id, sentence_no, text FROM sentences WHERE typeof(text) = 'text' "
+        "AND text != '' ORDER BY article_id, sentence_no LIMIT ?1",
+        "UPDATE sentences SET text = ?1 WHERE article_id = ?2 AND sentence_no = ?3",
+    },
+};
+
 typedef struct sq_be {
     vg_store_be base;
     sqlite3 *db;
     sqlite3_stmt *st[S_N];
+    vg_packer *pack;                /* this connection's prepared dictionaries */
+    vg_buf packed;                  /* the packed value being written */
+    struct {
+        bool checked;               /* looked at in this transaction (pack_check) */
+        bool gave_up;               /* training failed on the largest sample */
+        long stored;                /* values in the store while it has no dictionary */
+    } pk[VG_PACK_NKINDS];
     int timeout_ms;
     int budget;               /* progress-handler calls left (budget_left) */
     bool in_tx;
@@ -158,6 +216,7 @@ static bool sq_begin(vg_store_be *be)
     int rc = sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) return fail(b, rc, "cannot lock the database");
     b->in_tx = true;
+    for (int k = 0; k < VG_PACK_NKINDS; k++) b->pk[k].checked = false;
     return true;
 }
 
@@ -166,15 +225,221 @@ static bool sq_commit(vg_store_be *be)
     sq_be *b = (sq_be *)be;
     if (!exec(b, "COMMIT")) return false;
     b->in_tx = false;
+    vg_packer_settle(b->pack, true);
     return true;
 }
 
 static void sq_rollback(vg_store_be *be)
 {
     sq_be *b = (sq_be *)be;
+    /* a dictionary trained in the transaction is gone with it: values
+     * packed with it must never be written */
+    vg_packer_settle(b->pack, false);
     if (sqlite3_get_autocommit(b->db)) { b->in_tx = false; return; }
     sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     b->in_tx = false;
+}
+
+/* ---- packing and unpacking ---- */
+
+/* Runs a prepared statement with one integer parameter ?1 to its first
+ * row's integer (def without a row). */
+static bool query_int(sq_be *b, const char *sql, long long p1, long long def, long long *out,
+                      const char *what)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(b->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, what);
+    if (sqlite3_bind_parameter_count(s) > 0) sqlite3_bind_int64(s, 1, p1);
+    rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : def;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE || fail(b, rc, what);
+}
+
+/* Loads dictionary `id` for unpacking, or the newest dictionary of a kind
+ * (id 0) for packing too; a missing one is no error (nothing loaded). */
+static bool load_dict(sq_be *b, int id, int kind)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(b->db, id ? "SELECT id, dict FROM zdict WHERE id = ?1"
+                                          : "SELECT id, dict FROM zdict WHERE kind = ?1 "
+                                            "ORDER BY id DESC LIMIT 1", -1, &s, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "compression dictionary");
+    if (id) sqlite3_bind_int(s, 1, id);
+    else sqlite3_bind_text(s, 1, pack_kinds[kind].name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE || fail(b, rc, "compression dictionary");
+    if (rc == SQLITE_ROW) {
+        char why[128];
+        int got = sqlite3_column_int(s, 0);
+        const void *d = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1);
+        if (!vg_packer_add(b->pack, got, id ? -1 : kind, d, n, false, why, sizeof why))
+            ok = fail_msg(b, SQLITE_CORRUPT, "the store's compression dictionaries (table zdict)",
+                          why);
+    }
+    sqlite3_finalize(s);
+    return ok;
+}
+
+/* The first t plain values of a kind in key order: their bytes one after
+ * another in buf, their sizes, and each one's key (two values). */
+typedef struct samples {
+    vg_buf buf;
+    VG_VEC(size_t) sizes;
+    VG_VEC(sqlite3_value *) keys;
+} samples;
+
+static void samples_free(samples *sm)
+{
+    for (size_t i = 0; i < sm->keys.n; i++) sqlite3_value_free(sm->keys.v[i]);
+    vg_vec_free(&sm->keys);
+    vg_vec_free(&sm->sizes);
+    vg_buf_free(&sm->buf);
+}
+
+static bool read_samples(sq_be *b, int kind, long t, samples *sm)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(b->db, pack_kinds[kind].sample_sql, -1, &s, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "compression samples");
+    sqlite3_bind_int64(s, 1, t);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_value *k0 = sqlite3_value_dup(sqlite3_column_value(s, 0));
+        sqlite3_value *k1 = sqlite3_value_dup(sqlite3_column_value(s, 1));
+        if (!k0 || !k1) vg_oom();
+        vg_vec_push(&sm->keys, k0);
+        vg_vec_push(&sm->keys, k1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 2);
+        vg_buf_putn(&sm->buf, (const char *)sqlite3_column_text(s, 2), n);
+        vg_vec_push(&sm->sizes, n);
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE || fail(b, rc, "compression samples");
+}
+
+/* Writes the samples again, packed (those that packing makes smaller). */
+static bool pack_samples(sq_be *b, int kind, const samples *sm)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(b->db, pack_kinds[kind].update_sql, -1, &s, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "compression of the samples");
+    bool ok = true;
+    const char *v = sm->buf.s;
+    for (size_t i = 0; ok && i < sm->sizes.n; v += sm->sizes.v[i++]) {
+        if (!vg_packer_pack(b->pack, kind, v, sm->sizes.v[i], &b->packed)) continue;
+        sqlite3_bind_blob(s, 1, b->packed.s, (int)b->packed.len, SQLITE_STATIC);
+        sqlite3_bind_value(s, 2, sm->keys.v[2 * i]);
+        sqlite3_bind_value(s, 3, sm->keys.v[2 * i + 1]);
+        ok = step_done(b, s, "compression of the samples");
+    }
+    sqlite3_finalize(s);
+    return ok;
+}
+
+/* Stores a new dictionary of a kind and takes it for packing (pending
+ * until the commit); *made false when no id is left for it. */
+static bool add_dict(sq_be *b, int kind, const void *dict, size_t n, bool *made)
+{
+    long long id;
+    char why[128];
+    *made = false;
+    if (!query_int(b, "SELECT coalesce(max(id), 0) + 1 FROM zdict", 0, 1, &id,
+                   "compression dictionary"))
+        return false;
+    if (id > VG_PACK_MAX_ID) return true;
+    if (!vg_packer_add(b->pack, (int)id, kind, dict, n, true, why, sizeof why)) return true;
+    *made = true;
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(b->db, "INSERT INTO zdict (id, kind, dict) VALUES (?1, ?2, ?3)",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK) return fail(b, rc, "compression dictionary");
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, pack_kinds[kind].name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 3, dict, (int)n, SQLITE_STATIC);
+    bool ok = step_done(b, s, "compression dictionary");
+    sqlite3_finalize(s);
+    return ok;
+}
+
+/* Trains kind's dictionary on its first t plain values and packs them
+ * with it; no dictionary (not an error) when zstd can make none, or when
+ * no id is left (then the kind stays plain for good). */
+static bool train(sq_be *b, int kind, long t)
+{
+    samples sm = { 0 };
+    bool ok = read_samples(b, kind, t, &sm), made = false;
+    unsigned char *dict = vg_malloc(PACK_DICT_CAP);
+    size_t dn = ok && sm.sizes.n ? vg_pack_train(dict, PACK_DICT_CAP, sm.buf.s, sm.sizes.v,
+                                                 (unsigned)sm.sizes.n, PACK_LEVEL) : 0;
+    if (dn) ok = add_dict(b, kind, dict, dn, &made);
+    if (ok && dn && !made) b->pk[kind].gave_up = true;
+    if (ok && made) ok = pack_samples(b, kind, &sm);
+    free(dict);
+    samples_free(&sm);
+    return ok;
+}
+
+/* The first value of a kind in a transaction: its dictionary (one another
+ * connection may have trained), else its count of values, and for a store
+ * with many, one training. */
+static bool pack_check(sq_be *b, int kind)
+{
+    b->pk[kind].checked = true;
+    if (vg_packer_dict_of(b->pack, kind) || b->pk[kind].gave_up) return true;
+    if (!load_dict(b, 0, kind)) return false;
+    if (vg_packer_dict_of(b->pack, kind)) return true;
+    long long c;
+    if (!query_int(b, pack_kinds[kind].count_sql, PACK_TRAIN_MAX + 1, 0, &c,
+                   "count of values"))
+        return false;
+    b->pk[kind].stored = (long)c;
+    if (c <= PACK_TRAIN_MAX) return true;
+    if (!train(b, kind, PACK_TRAIN_MAX)) return false;
+    if (!vg_packer_dict_of(b->pack, kind)) b->pk[kind].gave_up = true;
+    return true;
+}
+
+/* Binds value v of a kind at i: packed when the kind has a dictionary. */
+static bool bind_packed(sq_be *b, sqlite3_stmt *s, int i, int kind, const char *v)
+{
+    if (!b->pk[kind].checked && !pack_check(b, kind)) return false;
+    size_t n = strlen(v);
+    if (vg_packer_pack(b->pack, kind, v, n, &b->packed))
+        sqlite3_bind_blob(s, i, b->packed.s, (int)b->packed.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_text(s, i, v, (int)n, SQLITE_STATIC);
+    return true;
+}
+
+/* After a value of a kind was stored: without a dictionary, one is trained
+ * when the count reaches PACK_TRAIN_MIN times a power of two. */
+static bool packed_one(sq_be *b, int kind)
+{
+    if (vg_packer_dict_of(b->pack, kind) || b->pk[kind].gave_up) return true;
+    long c = ++b->pk[kind].stored;
+    if (c < PACK_TRAIN_MIN || c > PACK_TRAIN_MAX || c % PACK_TRAIN_MIN) return true;
+    long m = c / PACK_TRAIN_MIN;
+    return (m & (m - 1)) || train(b, kind, c);
+}
+
+/* A blob read back: the value it packs into out, loading its dictionary
+ * when this connection has not met it. */
+static bool unpack(sq_be *b, const void *blob, size_t n, vg_buf *out, const char *col)
+{
+    char why[160];
+    int id;
+    vg_unpack_status r = vg_packer_unpack(b->pack, blob, n, out, &id, why, sizeof why);
+    if (r == VG_UNPACK_NODICT) {
+        if (!load_dict(b, id, -1)) return false;
+        r = vg_packer_unpack(b->pack, blob, n, out, &id, why, sizeof why);
+        if (r == VG_UNPACK_NODICT)
+            snprintf(why, sizeof why, "a compressed value names dictionary %d, which the "
+                     "store does not hold (table zdict)", id);
+    }
+    if (r == VG_UNPACK_OK) return true;
+    return fail_msg(b, SQLITE_CORRUPT, col, why);
 }
 
 static bool sq_lookup(vg_store_be *be, const char *const *ids, size_t n, char (*hashes)[33])
@@ -237,8 +502,11 @@ static bool sq_put_article(vg_store_be *be, const vg_article *a, const char *now
     for (size_t i = 0; i < a->nsent; i++) {
         bind_text(s, 1, a->id);
         sqlite3_bind_int(s, 2, a->sent[i].no);
-        bind_text(s, 3, a->sent[i].text ? a->sent[i].text : "");
-        if (!step_done(b, s, "sentence insert")) return false;
+        if (!bind_packed(b, s, 3, VG_PACK_TEXT, a->sent[i].text ? a->sent[i].text : "")) {
+            sqlite3_clear_bindings(s);
+            return false;
+        }
+        if (!step_done(b, s, "sentence insert") || !packed_one(b, VG_PACK_TEXT)) return false;
     }
     return true;
 }
@@ -306,11 +574,15 @@ static bool sq_put_mention(vg_store_be *be, const vg_article *a, const vg_mentio
     bind_text(s, 10, m->date_expr);
     bind_place(s, 11, &m->place);
     bind_text(s, 19, a->source ? a->source : "");
-    bind_text(s, 20, m->matched);
+    bool ok = bind_packed(b, s, 20, VG_PACK_MATCHED, m->matched ? m->matched : "{}");
     bind_text(s, 21, m->method);
     bind_coord(s, 22, m->confidence);
     bind_text(s, 23, m->issues);
-    return step_done(b, s, "mention insert");
+    if (!ok) {
+        sqlite3_clear_bindings(s);
+        return false;
+    }
+    return step_done(b, s, "mention insert") && packed_one(b, VG_PACK_MATCHED);
 }
 
 static bool sq_sync(vg_store_be *be)
@@ -360,14 +632,28 @@ static bool sq_query(vg_store_be *be, const char *sql, const char *const *params
     for (int i = 0; i < np; i++) bind_text(s, i + 1, params[i]);
     int nc = sqlite3_column_count(s);
     const char **v = vg_calloc((size_t)nc + 1, sizeof *v);
-    bool go = true;
-    while (go && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        for (int c = 0; c < nc; c++) v[c] = (const char *)sqlite3_column_text(s, c);
-        if (fn) go = fn(ctx, nc, v);
+    vg_buf *unpacked = NULL;        /* per column, for the blobs: packed values */
+    bool go = true, bad = false;
+    while (go && !bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int c = 0; c < nc && !bad; c++) {
+            if (sqlite3_column_type(s, c) != SQLITE_BLOB) {
+                v[c] = (const char *)sqlite3_column_text(s, c);
+                continue;
+            }
+            if (!unpacked) unpacked = vg_calloc((size_t)nc, sizeof *unpacked);
+            const void *blob = sqlite3_column_blob(s, c);
+            bad = !unpack(b, blob, (size_t)sqlite3_column_bytes(s, c), &unpacked[c],
+                          sqlite3_column_name(s, c));
+            v[c] = unpacked[c].s;
+        }
+        if (fn && !bad) go = fn(ctx, nc, v);
     }
+    for (int c = 0; unpacked && c < nc; c++) vg_buf_free(&unpacked[c]);
+    free(unpacked);
     free(v);
     sqlite3_finalize(s);
     b->base.interrupted = rc == SQLITE_INTERRUPT;
+    if (bad) return false;
     return !go || rc == SQLITE_DONE || fail(b, rc, "query");
 }
 
@@ -404,6 +690,8 @@ static void sq_close(vg_store_be *be)
     sqlite3_progress_handler(b->db, 0, NULL, NULL);
     for (int i = 0; i < S_N; i++) sqlite3_finalize(b->st[i]);
     sqlite3_close(b->db);
+    vg_packer_free(b->pack);
+    vg_buf_free(&b->packed);
     if (b->trace_fd >= 0) close(b->trace_fd);
     vg_strmap_free(&b->traced);
     free(b);
@@ -449,8 +737,10 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
  * A store of an older version is upgraded when it is opened, in one
  * transaction: each step brings version N to N + 1 (docs/store.md,
  * "Schema versions").  Version 2 added the method, confidence and issues
- * of each mention and event (NULL in rows stored before); version 3
- * widened events_dyad (store_be.h). */
+ * of each mention and event (NULL in rows stored before); versions 3 and
+ * 4 widened events_dyad and events_root (store_be.h); version 5 added
+ * zdict, the dictionaries of the compressed values (rows stored before
+ * stay text). */
 static const char *const upgrades[] = {
     /* 1 -> 2 */
     "ALTER TABLE events ADD COLUMN method TEXT;\n"
@@ -463,6 +753,8 @@ static const char *const upgrades[] = {
     VG_STORE_UPGRADE_2_3,
     /* 3 -> 4 */
     VG_STORE_UPGRADE_3_4,
+    /* 4 -> 5: the table of dictionaries; no row is rewritten */
+    ZDICT_TABLE_SQL,
 };
 
 static bool exec_be(vg_store_be *be, const char *sql)
@@ -619,6 +911,7 @@ vg_store_be *vg_store_sqlite_open(const char *path, const vg_store_opts *o, char
 {
     sq_be *b = vg_calloc(1, sizeof *b);
     b->base.ops = &sq_ops;
+    b->pack = vg_packer_new(PACK_LEVEL);
     b->timeout_ms = o->lock_timeout_ms;
     b->trace_fd = -1;
     int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

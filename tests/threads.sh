@@ -41,7 +41,7 @@ fi
 
 # the public API from four threads (tests/api/threads.c on build-tsan/libvigil.a)
 LIB=$(dirname "$TSAN")/libvigil.a
-PKGS="libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto"
+PKGS="libutf8proc sqlite3 libxml-2.0 libmicrohttpd libpq jansson libcrypto libzstd"
 if [ -f "$LIB" ] && command -v cc >/dev/null &&
    cc -std=c11 -g -fsanitize=thread -I"$ROOT/include" -o "$TMP/api-threads" \
        "$ROOT/tests/api/threads.c" "$LIB" $(pkg-config --libs $PKGS) -lm -lpthread \

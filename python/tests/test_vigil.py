@@ -427,7 +427,7 @@ class StoreTests(unittest.TestCase):
         self.assertTrue(all(e["method"] is None and e["confidence"] is None and e["issues"] is None
                             for e in ev))
         con = sqlite3.connect(v1)
-        self.assertEqual(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0], "4")
+        self.assertEqual(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0], "5")
         con.close()
 
 

@@ -115,6 +115,14 @@ WHOLE = [
     (r"^SELECT id, date, date_precision, source, target, quad, CASE WHEN quad IS NULL THEN root END, goldstein FROM events "
      r"WHERE 1 = 1 AND \(quad >= 3 OR \(quad IS NULL AND root >= '09'\)\)$",
      "the detector reads every conflict event"),
+    # the ingest, while a kind of compressed value has no dictionary yet
+    # (store_sqlite.c, docs/store.md "Compressed values"): how many values
+    # there are, counting at most 8,001, at the first value of a batch;
+    # and, once, the first (at most 8,000) in key order to train on
+    (r"^SELECT count\(\*\) FROM \(SELECT 1 FROM (mentions|sentences) LIMIT \?1\)$",
+     "counts at most 8,001 values while there is no dictionary"),
+    (r"^SELECT \w+, \w+, (matched|text) FROM (mentions|sentences) WHERE typeof\(\w+\) = 'text' .* LIMIT \?1$",
+     "reads the first values once, to train a dictionary"),
 ]
 
 def nparams(sql):

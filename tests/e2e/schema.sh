@@ -1,7 +1,8 @@
 #!/bin/bash
 # schema.sh -- stores of schema version 1 (before method, confidence and
-# issues were stored, and with the narrower events_dyad and events_root
-# of versions 1-3) are upgraded to version 4 when opened, by a reader (`vigil series`,
+# issues were stored, with the narrower events_dyad and events_root of
+# versions 1-3, and without the zdict table of version 5) are upgraded to
+# version 5 when opened, by a reader (`vigil series`,
 # `export`) or a writer (`vigil ingest`), on SQLite and PostgreSQL
 # ($VIGIL_PG_URL; its Vigil tables are DROPPED first); the rows stored
 # before keep NULL there; a reader that cannot write says what to do; a
@@ -27,6 +28,7 @@ dst.execute("DROP INDEX events_dyad")
 dst.execute("CREATE INDEX events_dyad ON events (source, target, date, quad, goldstein)")
 dst.execute("DROP INDEX events_root")
 dst.execute("CREATE INDEX events_root ON events (root, date)")
+dst.execute("DROP TABLE IF EXISTS zdict")
 dst.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 dst.commit()
 PY
@@ -42,7 +44,8 @@ make_v1 "$TMP/r.db"
 "$VIGIL" series --db "$TMP/r.db" --dyad SRB-KSV >"$TMP/series" 2>"$TMP/err"
 is_rc=$?
 [ $is_rc -eq 0 ] && [ "$(wc -l <"$TMP/series")" -gt 3 ] && ok schema_reader_opens || fail schema_reader_opens "$(cat "$TMP/err")"
-[ "$(q "$TMP/r.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] &&
+[ "$(q "$TMP/r.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] &&
+[ "$(q "$TMP/r.db" "SELECT count(*) FROM zdict")" = 0 ] &&
 [ "$(q "$TMP/r.db" "SELECT count(*) FROM events WHERE method IS NULL")" = "$n" ] &&
 [[ "$(dyad_idx "$TMP/r.db")" == *"goldstein, date_precision)"* ]] &&
 [[ "$(root_idx "$TMP/r.db")" == *"(root, date, source, target)"* ]] &&
@@ -57,7 +60,8 @@ PY
 # a writer upgrades, and what it adds is recorded
 make_v1 "$TMP/w.db"
 "$VIGIL" ingest --db "$TMP/w.db" "$ROOT/examples" 2>"$TMP/err" >/dev/null
-[ "$(q "$TMP/w.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] &&
+[ "$(q "$TMP/w.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] &&
+[ "$(q "$TMP/w.db" "SELECT count(*) FROM zdict")" = 0 ] &&
 [[ "$(dyad_idx "$TMP/w.db")" == *"goldstein, date_precision)"* ]] &&
 [[ "$(root_idx "$TMP/w.db")" == *"(root, date, source, target)"* ]] &&
 [ "$(q "$TMP/w.db" "SELECT count(*) FROM mentions WHERE method IS NOT NULL")" -gt 0 ] &&
@@ -66,11 +70,11 @@ make_v1 "$TMP/w.db"
 
 # a newer store is refused, untouched
 cp "$CUR" "$TMP/new.db"
-"$PY" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE meta SET value = ? WHERE key = ?", ("5", "schema_version")); c.commit()' "$TMP/new.db"
+"$PY" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE meta SET value = ? WHERE key = ?", ("6", "schema_version")); c.commit()' "$TMP/new.db"
 "$VIGIL" series --db "$TMP/new.db" --dyad SRB-KSV >/dev/null 2>"$TMP/err"; r1=$?
 "$VIGIL" ingest --db "$TMP/new.db" "$ROOT/examples" >/dev/null 2>>"$TMP/err"; r2=$?
 [ "$r1 $r2" = "2 2" ] && [ "$(grep -c 'newer Vigil' "$TMP/err")" = 2 ] &&
-[ "$(q "$TMP/new.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] &&
+[ "$(q "$TMP/new.db" "SELECT value FROM meta WHERE key = 'schema_version'")" = 6 ] &&
     ok schema_newer_refused || fail schema_newer_refused "$r1 $r2 $(cat "$TMP/err")"
 
 # a reader that cannot write: the message says what to do
@@ -108,14 +112,14 @@ pg_v1() {
 }
 pg_v1
 "$VIGIL" series --db "$URL" --dyad SRB-KSV >"$TMP/pgseries" 2>"$TMP/err"
-[ $? = 0 ] && cmp -s "$TMP/pgseries" "$TMP/series" && [ "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] &&
+[ $? = 0 ] && cmp -s "$TMP/pgseries" "$TMP/series" && [ "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] &&
 [[ "$(pq "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_dyad'")" == *"goldstein, date_precision)"* ]] &&
 [[ "$(pq "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_root'")" == *"(root, date, source, target)"* ]] &&
 [ "$(pq "SELECT count(*) FROM events WHERE method IS NULL")" = "$n" ] &&
     ok schema_postgres_reader_upgraded || fail schema_postgres_reader_upgraded "$(cat "$TMP/err")"
 pg_v1
 "$VIGIL" ingest --db "$URL" "$ROOT/examples" >/dev/null 2>"$TMP/err"
-[ "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] &&
+[ "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] &&
 [ "$(pq "SELECT count(*) FROM mentions WHERE method IS NOT NULL")" -gt 0 ] &&
     ok schema_postgres_writer_upgraded || fail schema_postgres_writer_upgraded "$(tail -2 "$TMP/err")"
 pq "DROP TABLE IF EXISTS mentions, events, sentences, articles, meta CASCADE" 2>/dev/null
