@@ -123,7 +123,10 @@ void vg_packer_settle(vg_packer *p, bool keep)
 bool vg_packer_pack(vg_packer *p, int kind, const char *s, size_t n, vg_buf *out)
 {
     out->len = 0;
-    if (kind < 0 || kind >= VG_PACK_NKINDS || !p->pack[kind].cd || !n) return false;
+    /* a value larger than unpacking accepts stays text, or it could not be
+     * read back */
+    if (kind < 0 || kind >= VG_PACK_NKINDS || !p->pack[kind].cd || !n || n > VG_PACK_MAX_VALUE)
+        return false;
     size_t bound = ZSTD_compressBound(n);
     vg_buf_reserve(out, bound + 1);
     if (ZSTD_isError(ZSTD_CCtx_refCDict(p->cc, p->pack[kind].cd))) return false;
