@@ -123,7 +123,10 @@ void vg_packer_settle(vg_packer *p, bool keep)
 bool vg_packer_pack(vg_packer *p, int kind, const char *s, size_t n, vg_buf *out)
 {
     out->len = 0;
-    if (kind < 0 || kind >= VG_PACK_NKINDS || !p->pack[kind].cd || !n) return false;
+    /* a value larger than unpacking accepts stays text, or it could not be
+     * read back */
+    if (kind < 0 || kind >= VG_PACK_NKINDS || !p->pack[kind].cd || !n || n > VG_PACK_MAX_VALUE)
+        return false;
     size_t bound = ZSTD_compressBound(n);
     vg_buf_reserve(out, bound + 1);
     if (ZSTD_isError(ZSTD_CCtx_refCDict(p->cc, p->pack[kind].cd))) return false;
@@ -177,15 +180,16 @@ size_t vg_pack_train(void *dict, size_t cap, const void *buf, const size_t *size
                      int level)
 {
     /* fastCover with fixed parameters, single-threaded: deterministic, and
-     * a third of the time of ZDICT_trainFromBuffer's search over k, for
-     * dictionaries within 1 % of its size on the store's values
-     * (docs/scaling.md); the dictionary id in the header is a hash of the
-     * content */
+     * a fraction of the time of ZDICT_trainFromBuffer's search over k, for
+     * dictionaries within 1 % of its size on the store's values; f = 18
+     * (a 1 MB table) packs as well as 20 (4 MB, whose zeroing was most of
+     * the time) (docs/scaling.md).  The dictionary id in the header is a
+     * hash of the content. */
     ZDICT_fastCover_params_t p;
     memset(&p, 0, sizeof p);
     p.k = 500;
     p.d = 8;
-    p.f = 20;
+    p.f = 18;
     p.accel = 1;
     p.zParams.compressionLevel = level;
     size_t r = ZDICT_trainFromBuffer_fastCover(dict, cap, buf, sizes, n, p);

@@ -42,8 +42,9 @@ int vg_packer_dict_of(const vg_packer *p, int kind);
 void vg_packer_settle(vg_packer *p, bool keep);
 
 /* Packs the n bytes at s with kind's dictionary into out (cleared first).
- * False when there is no dictionary for kind or packing would not make
- * the value smaller: it is stored as it is. */
+ * False when there is no dictionary for kind, the value is larger than
+ * VG_PACK_MAX_VALUE, or packing would not make it smaller: it is stored
+ * as it is. */
 bool vg_packer_pack(vg_packer *p, int kind, const char *s, size_t n, vg_buf *out);
 
 typedef enum {

@@ -632,7 +632,10 @@ static bool sq_query(vg_store_be *be, const char *sql, const char *const *params
     for (int i = 0; i < np; i++) bind_text(s, i + 1, params[i]);
     int nc = sqlite3_column_count(s);
     const char **v = vg_calloc((size_t)nc + 1, sizeof *v);
-    vg_buf *unpacked = NULL;        /* per column, for the blobs: packed values */
+    /* every blob a reader's query returns is a packed value (matched,
+     * text: the store's other columns hold no blobs, and zdict is read by
+     * load_dict alone); each is unpacked into its column's buffer */
+    vg_buf *unpacked = NULL;
     bool go = true, bad = false;
     while (go && !bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         for (int c = 0; c < nc && !bad; c++) {
