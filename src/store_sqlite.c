@@ -240,10 +240,9 @@ static void sq_rollback(vg_store_be *be)
     b->in_tx = false;
 }
 
-/* ---- packing and unpacking ---- */
-
-/* Runs a prepared statement with one integer parameter ?1 to its first
- * row's integer (def without a row). */
+/* Runs sql (p1 bound to ?1 when it has a parameter) to its first row's
+ * integer (def without a row): the counts and ids below, and the data
+ * version. */
 static bool query_int(sq_be *b, const char *sql, long long p1, long long def, long long *out,
                       const char *what)
 {
@@ -256,6 +255,8 @@ static bool query_int(sq_be *b, const char *sql, long long p1, long long def, lo
     sqlite3_finalize(s);
     return rc == SQLITE_ROW || rc == SQLITE_DONE || fail(b, rc, what);
 }
+
+/* ---- packing and unpacking ---- */
 
 /* Loads dictionary `id` for unpacking, or the newest dictionary of a kind
  * (id 0) for packing too; a missing one is no error (nothing loaded). */
@@ -676,14 +677,10 @@ static void sq_budget(vg_store_be *be, int steps)
 /* PRAGMA data_version changes on this connection when another one commits. */
 static bool sq_data_version(vg_store_be *be, int64_t *out)
 {
-    sq_be *b = (sq_be *)be;
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(b->db, "PRAGMA data_version", -1, &st, NULL);
-    if (rc != SQLITE_OK) return fail(b, rc, "data version");
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || fail(b, rc, "data version");
+    long long v;
+    if (!query_int((sq_be *)be, "PRAGMA data_version", 0, 0, &v, "data version")) return false;
+    *out = v;
+    return true;
 }
 
 static void sq_close(vg_store_be *be)
