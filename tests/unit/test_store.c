@@ -403,27 +403,32 @@ static void gen_matched(unsigned i, int k, char *out, size_t n)
              next_rand(&r) % 1000);
 }
 
-/* Adds articles from..to-1 (one sentence, two mentions each). */
-static void add_corpus(vg_store *st, unsigned from, unsigned to)
+/* Adds article i of the corpus (one sentence, two mentions); false when
+ * the store refuses it. */
+static bool add_corpus_article(vg_store *st, unsigned i)
 {
     static const char *const actors[] = { "SRB", "KSV", "SRBCOP", "KSVGOV", "USA", "RUS" };
-    for (unsigned i = from; i < to; i++) {
-        char id[32], hash[33], text[400], mt[2][700];
-        snprintf(id, sizeof id, "t-%05u", i);
-        snprintf(hash, sizeof hash, "h%u", i);
-        gen_text(i, text, sizeof text);
-        vg_mention m[2];
-        for (int k = 0; k < 2; k++) {
-            m[k] = mention(actors[i % 6], actors[(i + 1 + (unsigned)k) % 6], k ? "042" : "190",
-                           20230101 + (int32_t)(i % 28), VG_DATE_DAY, actor_country("SRB"));
-            gen_matched(i, k, mt[k], sizeof mt[k]);
-            m[k].matched = mt[k];
-        }
-        vg_store_sentence sent = { 0, text };
-        vg_article a = article(id, "AFP", 20230129, hash, m, 2);
-        a.sent = &sent;
-        assert_true(vg_store_add(st, &a));
+    char id[32], hash[33], text[400], mt[2][700];
+    snprintf(id, sizeof id, "t-%05u", i);
+    snprintf(hash, sizeof hash, "h%u", i);
+    gen_text(i, text, sizeof text);
+    vg_mention m[2];
+    for (int k = 0; k < 2; k++) {
+        m[k] = mention(actors[i % 6], actors[(i + 1 + (unsigned)k) % 6], k ? "042" : "190",
+                       20230101 + (int32_t)(i % 28), VG_DATE_DAY, actor_country("SRB"));
+        gen_matched(i, k, mt[k], sizeof mt[k]);
+        m[k].matched = mt[k];
     }
+    vg_store_sentence sent = { 0, text };
+    vg_article a = article(id, "AFP", 20230129, hash, m, 2);
+    a.sent = &sent;
+    return vg_store_add(st, &a);
+}
+
+/* Adds articles from..to-1. */
+static void add_corpus(vg_store *st, unsigned from, unsigned to)
+{
+    for (unsigned i = from; i < to; i++) assert_true(add_corpus_article(st, i));
     assert_true(vg_store_flush(st));
 }
 
@@ -764,22 +769,8 @@ static void test_pack_deterministic(void **state)
                      SQLITE_OK);
     sqlite3_close(db);
     st = vg_store_new(other, &o);
-    for (unsigned i = 0; i < 700; i++) {
-        char id[32], hash[33], text[400], mt[2][700];
-        snprintf(id, sizeof id, "t-%05u", i);
-        snprintf(hash, sizeof hash, "h%u", i);
-        gen_text(i, text, sizeof text);
-        vg_mention m[2];
-        for (int k = 0; k < 2; k++) {
-            m[k] = mention("SRB", "KSV", "190", 20230101, VG_DATE_DAY, actor_country("SRB"));
-            gen_matched(i, k, mt[k], sizeof mt[k]);
-            m[k].matched = mt[k];
-        }
-        vg_store_sentence sent = { 0, text };
-        vg_article a = article(id, "AFP", 20230129, hash, m, 2);
-        a.sent = &sent;
-        if (!vg_store_add(st, &a)) break;
-    }
+    for (unsigned i = 0; i < 700; i++)
+        if (!add_corpus_article(st, i)) break;
     assert_false(vg_store_flush(st));
     assert_non_null(strstr(vg_store_error(st), "injected"));
     vg_store_free(st);
