@@ -402,10 +402,15 @@ static bool pack_check(sq_be *b, int kind)
     return true;
 }
 
-/* Binds value v of a kind at i: packed when the kind has a dictionary. */
+/* Binds value v of a kind at i: packed when the kind has a dictionary.
+ * On failure the statement's bindings are cleared (they may point at the
+ * caller's buffers). */
 static bool bind_packed(sq_be *b, sqlite3_stmt *s, int i, int kind, const char *v)
 {
-    if (!b->pk[kind].checked && !pack_check(b, kind)) return false;
+    if (!b->pk[kind].checked && !pack_check(b, kind)) {
+        sqlite3_clear_bindings(s);
+        return false;
+    }
     size_t n = strlen(v);
     if (vg_packer_pack(b->pack, kind, v, n, &b->packed))
         sqlite3_bind_blob(s, i, b->packed.s, (int)b->packed.len, SQLITE_STATIC);
@@ -503,11 +508,9 @@ static bool sq_put_article(vg_store_be *be, const vg_article *a, const char *now
     for (size_t i = 0; i < a->nsent; i++) {
         bind_text(s, 1, a->id);
         sqlite3_bind_int(s, 2, a->sent[i].no);
-        if (!bind_packed(b, s, 3, VG_PACK_TEXT, a->sent[i].text ? a->sent[i].text : "")) {
-            sqlite3_clear_bindings(s);
+        if (!bind_packed(b, s, 3, VG_PACK_TEXT, a->sent[i].text ? a->sent[i].text : "") ||
+            !step_done(b, s, "sentence insert") || !packed_one(b, VG_PACK_TEXT))
             return false;
-        }
-        if (!step_done(b, s, "sentence insert") || !packed_one(b, VG_PACK_TEXT)) return false;
     }
     return true;
 }
@@ -575,14 +578,10 @@ static bool sq_put_mention(vg_store_be *be, const vg_article *a, const vg_mentio
     bind_text(s, 10, m->date_expr);
     bind_place(s, 11, &m->place);
     bind_text(s, 19, a->source ? a->source : "");
-    bool ok = bind_packed(b, s, 20, VG_PACK_MATCHED, m->matched ? m->matched : "{}");
+    if (!bind_packed(b, s, 20, VG_PACK_MATCHED, m->matched ? m->matched : "{}")) return false;
     bind_text(s, 21, m->method);
     bind_coord(s, 22, m->confidence);
     bind_text(s, 23, m->issues);
-    if (!ok) {
-        sqlite3_clear_bindings(s);
-        return false;
-    }
     return step_done(b, s, "mention insert") && packed_one(b, VG_PACK_MATCHED);
 }
 
