@@ -198,7 +198,11 @@ static void test_plover(void **state)
 {
     (void)state;
     expect_plover("01", "", "", "");
-    expect_plover("0231", "", "", "");
+    /* an appeal is a request: each 02 code maps as its 10 counterpart */
+    expect_plover("020", "REQUEST", "", "");
+    expect_plover("0231", "REQUEST", "assist", "economic");
+    expect_plover("0253", "REQUEST", "yield", "legal");
+    expect_plover("026", "REQUEST", "meet", "diplomatic");
     expect_plover("03", "AGREE", "", "diplomatic");
     expect_plover("042", "CONSULT", "visit", "");
     expect_plover("083", "CONCEDE", "", "political_institutions");
@@ -214,10 +218,10 @@ static void test_plover(void **state)
     expect_plover("175", "ASSAULT", "", "pro_autocracy;military");
     expect_plover("192", "COERCE", "seize", "military");
     expect_plover("20", "ASSAULT", "massacre", "military");
-    /* 01 and 02 unmapped, 03..20 all mapped to a current category */
+    /* 01 unmapped, 02..20 all mapped to a current category */
     for (size_t i = 0; i < vg_cameo_count(); i++) {
         const vg_cameo *c = vg_cameo_at(i);
-        if (c->penta == 0) {
+        if (!strncmp(c->code, "01", 2)) {
             assert_string_equal(c->plover, "");
             assert_string_equal(c->plover_mode, "");
             assert_string_equal(c->plover_context, "");
