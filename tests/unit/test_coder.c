@@ -271,6 +271,20 @@ static void test_default_agreements(void **st)
                         "KSV/SRB/057");
 }
 
+/* A blockade imposed or tightened is CAMEO's 191, in the plural as in the
+ * singular (the plural fell to the sanctions of IMPOSE, 163) */
+static void test_default_blockades(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian forces imposed a blockade on Kosovo.", 20230929),
+                        "SRBMIL/KSV/191");
+    assert_string_equal(code(f, "Serbian forces imposed blockades on Kosovo.", 20230929),
+                        "SRBMIL/KSV/191");
+    assert_string_equal(code(f, "Serbia tightened its blockade of Kosovo.", 20230929),
+                        "SRB/KSV/191");
+    assert_string_equal(code(f, "Serbia imposed sanctions on Kosovo.", 20230929), "SRB/KSV/163");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -906,6 +920,7 @@ int main(void)
         cmocka_unit_test(test_default_acronyms),
         cmocka_unit_test(test_default_agent_phrases),
         cmocka_unit_test(test_default_history),
+        cmocka_unit_test(test_default_blockades),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
