@@ -285,6 +285,20 @@ static void test_default_blockades(void **st)
     assert_string_equal(code(f, "Serbia imposed sanctions on Kosovo.", 20230929), "SRB/KSV/163");
 }
 
+/* A decision to act is coded as the act, as TABARI's verbs and the
+ * five-class labels read it, not as an intent (DECIDE was a PROMISE) */
+static void test_default_decisions(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia decided to recognize Kosovo.", 20230929),
+                        "SRB/KSV/054");
+    assert_string_equal(code(f, "Serbia decided to release the Kosovo police officers.",
+                             20230929), "SRB/KSVCOP/0841");
+    /* a promise stays an intent */
+    assert_string_equal(code(f, "Serbia promised to release the Kosovo police officers.",
+                             20230929), "SRB/KSVCOP/0353");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -921,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_default_agent_phrases),
         cmocka_unit_test(test_default_history),
         cmocka_unit_test(test_default_blockades),
+        cmocka_unit_test(test_default_decisions),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
