@@ -299,6 +299,19 @@ static void test_default_decisions(void **st)
                              20230929), "SRB/KSVCOP/0353");
 }
 
+/* EXTEND codes what is extended: aid is aid (a future one a promise), a
+ * curfew a restriction (a future one a threat), and nothing else an event */
+static void test_default_extend(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Japan will extend aid to Serbia.", 20230929), "JPN/SRB/033");
+    assert_string_equal(code(f, "The Serbian government will extend the nightly curfew in "
+                                "Kosovo.", 20230929), "SRBGOV/KSV/1323");
+    assert_string_equal(code(f, "The Serbian government extended the nightly curfew in Kosovo.",
+                             20230929), "SRBGOV/KSV/1723");
+    assert_string_equal(code(f, "Japan extended its influence over Serbia.", 20230929), "");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -936,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_default_history),
         cmocka_unit_test(test_default_blockades),
         cmocka_unit_test(test_default_decisions),
+        cmocka_unit_test(test_default_extend),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
