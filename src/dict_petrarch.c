@@ -418,6 +418,8 @@ static bool convert_pattern(const char *s, vg_buf *out)
         char ch = *p;
         if (ch == '{') { brace++; continue; }
         if (ch == '}') { brace--; vg_buf_putc(out, '_'); continue; }
+        if (ch == ')' && out->len && vg_isalnum((unsigned char)out->s[out->len - 1]))
+            vg_buf_putc(out, '_');             /* "(AT THE UN)": UN is whole too */
         if (ch == '(' || ch == ')') { vg_buf_putc(out, ' '); continue; }
         if (vg_isspace((unsigned char)ch)) {
             bool word_before = out->len && out->s[out->len - 1] != ' ' && out->s[out->len - 1] != '_';

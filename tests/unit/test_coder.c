@@ -312,6 +312,20 @@ static void test_default_extend(void **st)
     assert_string_equal(code(f, "Japan extended its influence over Serbia.", 20230929), "");
 }
 
+/* A pattern word is a stem: ATTACK's "(AS)" for "attacked the plan as
+ * reckless" matched any later AS... ("as civilians fled", "assault") and
+ * made air raids criticism (111) */
+static void test_default_attack_not_verbal(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian warplanes attacked Kosovo on Friday, killing dozens "
+                                "of people, as civilians fled.", 20230929), "SRBMIL/KSV/190");
+    assert_string_equal(code(f, "Serbian warplanes attacked Kosovo in a rare air assault.",
+                             20230929), "SRBMIL/KSV/190");
+    assert_string_equal(code(f, "Serbia attacked Kosovo in a statement.", 20230929),
+                        "SRB/KSV/111");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -950,6 +964,7 @@ int main(void)
         cmocka_unit_test(test_default_blockades),
         cmocka_unit_test(test_default_decisions),
         cmocka_unit_test(test_default_extend),
+        cmocka_unit_test(test_default_attack_not_verbal),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |

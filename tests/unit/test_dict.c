@@ -274,6 +274,39 @@ static void test_synset_members_empty(void **st)
     vg_dict_free(d);
 }
 
+/* Every word of a PETRARCH pattern is whole, the last of a prepositional
+ * phrase too: "(AT THE UN)" matched "at the university" when UN, closed
+ * by its parenthesis, was left a stem. */
+static void test_petrarch_pattern_words_whole(void **st)
+{
+    (void)st;
+    vg_dict *d = vg_dict_new();
+    vg_diag diag = {0};
+    const char *verbs = "--- MEET  [040] ---\nMEET {MEETS MET}\n- * (AT THE UN) [044]\n"
+                        "- * (AS) [111]\n- * {THE MEDIA} [111]\n- * OIL [061]\n";
+    vg_dict_load_petrarch_verbs(d, "v.txt", verbs, strlen(verbs), &diag);
+    assert_int_equal(diag.errors, 0);
+    assert_int_equal(d->patterns.n, 4);
+    size_t words = 0;
+    for (size_t i = 0; i < d->patterns.n; i++) {
+        const vg_pattern *pt = &d->patterns.v[i];
+        const vg_elem *e = d->elems.v + pt->e;
+        for (uint16_t k = 0; k < pt->n; k++) {
+            if (e[k].type != VG_EL_WORD) continue;
+            words++;
+            assert_int_not_equal(e[k].mode, VG_WM_STEM);
+            const char *w = vg_elem_word(d, &e[k]);
+            if (!strncmp(w, "UN", e[k].len) && e[k].len == 2) {
+                assert_false(vg_elem_match(d, &e[k], "UNIVERSITY", 10));
+                assert_true(vg_elem_match(d, &e[k], "UN", 2));
+            }
+        }
+    }
+    assert_int_equal(words, 7);
+    vg_diag_free(&diag);
+    vg_dict_free(d);
+}
+
 /* The two sentences of the report, coded with the default dictionaries. */
 static void test_defaults_issue_sentences(void **st)
 {
@@ -616,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_word_entries_empty),
         cmocka_unit_test(test_wordcache_limit),
         cmocka_unit_test(test_synset_members_empty),
+        cmocka_unit_test(test_petrarch_pattern_words_whole),
         cmocka_unit_test(test_defaults_issue_sentences),
         cmocka_unit_test(test_huge_pattern_line),
         cmocka_unit_test(test_shared_first_word),
