@@ -326,6 +326,19 @@ static void test_default_attack_not_verbal(void **st)
                         "SRB/KSV/111");
 }
 
+/* Property returned to an actor is given back (0842); an actor who
+ * returns to a place travels (no event) */
+static void test_default_return_property(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia returned the stolen paintings to Kosovo.", 20230929),
+                        "SRB/KSV/0842");
+    assert_string_equal(code(f, "Serbia returned about 100 ancient manuscripts to Kosovo.",
+                             20230929), "SRB/KSV/0842");
+    assert_string_equal(code(f, "The Serbian ambassador returned to Kosovo on Monday.", 20230929),
+                        "");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -965,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_default_decisions),
         cmocka_unit_test(test_default_extend),
         cmocka_unit_test(test_default_attack_not_verbal),
+        cmocka_unit_test(test_default_return_property),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
