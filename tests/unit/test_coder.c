@@ -339,6 +339,19 @@ static void test_default_return_property(void **st)
                         "");
 }
 
+/* Rejecting an accusation is a denial (016) whatever its own clause
+ * holds; declining to comment needs the infinitive right after the verb */
+static void test_default_denials(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia rejected accusations from Kosovo that it had blocked "
+                                "an investigation.", 20230929), "SRB/KSV/016");
+    assert_string_equal(code(f, "Serbia declined to comment on the Kosovo report.", 20230929),
+                        "SRB/KSV/011");
+    assert_string_equal(code(f, "Serbia rejected every offer made by Kosovo to discuss the "
+                                "border.", 20230929), "SRB/KSV/120");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -979,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_default_extend),
         cmocka_unit_test(test_default_attack_not_verbal),
         cmocka_unit_test(test_default_return_property),
+        cmocka_unit_test(test_default_denials),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
