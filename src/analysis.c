@@ -682,6 +682,20 @@ static void noun_compounds(vg_analysis *a)
             a->w.v[c].conj_free = 1;
             continue;
         }
+        /* "a stern and personal warning": the first modifier after a
+         * determiner, whatever the tagger made of it, and an adjective and
+         * the noun they both modify after the conjunction */
+        if (!a->opt->tabari_compat && p == c - 1 && p > 0 &&
+            a->w.v[p - 1].type == VG_W_DETERM && a->w.v[p].type == VG_W_NULL &&
+            adjectival(a, k)) {
+            size_t h = k;
+            while (h < n && adjectival(a, h)) h++;
+            if (h < n && (nounish(a, h) || (a->w.v[h].type == VG_W_NULL &&
+                                            vg_pos_is_noun(a->w.v[h].pos)))) {
+                a->w.v[c].conj_free = 1;
+                continue;
+            }
+        }
         if (!a->opt->tabari_compat && !verb_before_boundary(a, c + 1)) {
             a->w.v[c].conj_free = 1;      /* "de-escalation and a return to dialogue" */
             continue;

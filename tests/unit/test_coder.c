@@ -352,6 +352,19 @@ static void test_default_denials(void **st)
                                 "border.", 20230929), "SRB/KSV/120");
 }
 
+/* Two modifiers joined between a determiner and their noun split no
+ * clause, whatever the tagger made of the first ("stern" as a noun) */
+static void test_default_coordinated_modifiers(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia gave Kosovo a stern and personal warning to stop its "
+                                "attacks.", 20230929), "SRB/KSV/130");
+    /* two phrases of their own stay two */
+    assert_string_equal(code(f, "Serbian police arrested a Kosovo man and Albanian police "
+                                "detained a Serbian man.", 20230929),
+                        "SRBCOP/KSVCVL/173 ALBCOP/SRBCVL/173");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -993,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_default_attack_not_verbal),
         cmocka_unit_test(test_default_return_property),
         cmocka_unit_test(test_default_denials),
+        cmocka_unit_test(test_default_coordinated_modifiers),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
