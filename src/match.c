@@ -845,12 +845,31 @@ static bool tabari_passive(const vg_analysis *a, int v, int vl)
     return aux && by;
 }
 
+/* "were killed, including a child, and 24 (others) wounded": after a
+ * conjunction or comma and a number, a verb shares the BE of the passive
+ * before them, whatever its tag (the tagger reads "24 wounded" as a past
+ * tense).  Returns that BE, or -1. */
+static int elided_passive(const vg_analysis *a, int v)
+{
+    static const char *const others[] = { "OTHERS", "MORE", NULL };
+    int p = prev_live(a, v - 1, 0);
+    if (p > 0 && vg_analysis_word_in(a, (size_t)p, others)) p = prev_live(a, p - 1, 0);
+    if (p <= 0 || a->w.v[p].type != VG_W_NUMBER) return -1;
+    int c = prev_live(a, p - 1, 0);
+    if (c <= 0 || (a->w.v[c].type != VG_W_CONJ && a->w.v[c].type != VG_W_COMMA)) return -1;
+    int q = prev_live(a, c - 1, 0);
+    if (q < 0 || a->w.v[q].type != VG_W_VERB) return -1;
+    return passive_aux(a, q);
+}
+
 /* Otherwise: a past participle after a form of BE or GET at most three
  * words before it ("is being pressured", "has been repeatedly attacked").
  * Returns that BE or GET, or -1. */
 static int passive_aux(const vg_analysis *a, int v)
 {
     static const char *const and_or[] = { "AND", "OR", NULL };
+    int e = elided_passive(a, v);
+    if (e >= 0) return e;
     if (a->tagged && a->w.v[v].pos != VG_POS_VBN && a->w.v[v].pos != VG_POS_NONE) return -1;
     for (int k = 0, p = prev_live(a, v - 1, 0); k < 3 && p >= 0;
          k++, p = p > 0 ? prev_live(a, p - 1, 0) : -1) {
@@ -1762,7 +1781,7 @@ static bool source_named_elsewhere(const vg_coded_events *ev, const vg_coded_eve
 /* A single non-subordinate event removes the subordinate ones; dominant
  * events remove all others; an event with no source goes when another
  * names it. */
-static void filter_events(vg_coded_events *ev)
+static void filter_events(vg_coded_events *ev, bool dedup)
 {
     bool real = false, dom = false;
     for (size_t i = 0; i < ev->n; i++) {
@@ -1781,6 +1800,20 @@ static void filter_events(vg_coded_events *ev)
     k = 0;
     for (size_t i = 0; i < ev->n; i++)
         if (!source_named_elsewhere(ev, &ev->v[i])) ev->v[k++] = ev->v[i];
+    ev->n = k;
+    if (!dedup) return;
+    /* one event, told by two verbs ("were shot and killed", "were killed
+     * and 24 wounded"), is one event: the first verb's is kept (TABARI
+     * compatibility keeps both, as TABARI does) */
+    k = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        const vg_coded_event *e = &ev->v[i];
+        bool dup = false;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = !strcmp(ev->v[j].source, e->source) && !strcmp(ev->v[j].target, e->target) &&
+                  !strcmp(ev->v[j].code, e->code);
+        if (!dup) ev->v[k++] = *e;
+    }
     ev->n = k;
 }
 
@@ -1829,7 +1862,7 @@ void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
         time_shift(&m, out);
         complexity(&m, out);
         if (out->status == VG_AN_OK) code_clauses(&m, out);
-        if (out->status == VG_AN_OK) filter_events(&out->events);
+        if (out->status == VG_AN_OK) filter_events(&out->events, !c->opt->tabari_compat);
         else out->events.n = 0;
     }
     out->match_steps = m.steps;

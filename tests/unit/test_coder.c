@@ -365,6 +365,19 @@ static void test_default_coordinated_modifiers(void **st)
                         "SRBCOP/KSVCVL/173 ALBCOP/SRBCVL/173");
 }
 
+/* "were killed and 24 wounded": the second verb is passive too, its BE
+ * elided, so its victims are no source and a place after it no target */
+static void test_default_elided_passive(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Five Kosovo policemen were killed and 12 wounded when a bomb "
+                                "exploded in Serbia.", 20230929), "---/KSVCOP/190");
+    assert_string_equal(code(f, "Five Kosovo policemen were killed and 12 others wounded in "
+                                "Serbia.", 20230929), "---/KSVCOP/190");
+    assert_string_equal(code(f, "Five Kosovo policemen were shot and killed by Serbian gunmen.",
+                             20230929), "SRBREB/KSVCOP/190");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -1007,6 +1020,7 @@ int main(void)
         cmocka_unit_test(test_default_return_property),
         cmocka_unit_test(test_default_denials),
         cmocka_unit_test(test_default_coordinated_modifiers),
+        cmocka_unit_test(test_default_elided_passive),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
