@@ -1,5 +1,6 @@
 /* analysis.c -- see analysis.h. */
 #include "analysis.h"
+#include "ontology.h"
 #include "tagger.h"
 
 #include <stdio.h>
@@ -480,6 +481,32 @@ static void demote_backer(vg_analysis *a, size_t e)
     size_t h = w->type == VG_W_TAIL && w->head >= 0 ? (size_t)w->head : e;
     if (a->w.v[h].type != VG_W_ACTOR) return;
     for (size_t k = h; k <= e; k++) a->w.v[k].type = VG_W_ADJ;
+}
+
+/* "the Astana talks", "the Minsk agreements": a capital that names a
+ * meeting or what it agreed is no participant of it (outside TABARI
+ * compatibility).  The capital's words become adjectives. */
+static const char *const meetings[] = {
+    "TALKS", "PROCESS", "AGREEMENT", "AGREEMENTS", "ACCORD", "ACCORDS", "CONFERENCE", "FORMAT",
+    "PROTOCOL", "PROTOCOLS", "SUMMIT", "DECLARATION", "NEGOTIATIONS", "PEACE", "CONVENTION",
+    "ROADMAP", "PACT", "TREATY", "DEAL", "MEETING", "MEETINGS", "FRAMEWORK", NULL
+};
+
+static void meeting_names(vg_analysis *a)
+{
+    size_t n = a->tk.t.n;
+    if (a->opt->tabari_compat) return;
+    for (size_t h = 0; h < n; h++) {
+        vg_aword *w = &a->w.v[h];
+        if (w->type != VG_W_ACTOR || w->ncodes != 1) continue;
+        size_t e = w->last >= (int16_t)h ? (size_t)w->last : h;
+        if (e + 1 >= n || !vg_analysis_word_in(a, e + 1, meetings)) continue;
+        const char *code = vg_analysis_code(a, h, 0);
+        size_t cl = strlen(code);
+        char cc[4];
+        if (cl != 6 || strcmp(code + 3, "GOV") || !vg_actor_country(code, cc)) continue;
+        for (size_t k = h; k <= e; k++) a->w.v[k].type = VG_W_ADJ;
+    }
 }
 
 /* A verb used as a noun becomes a noun, a premodifying participle an
@@ -1247,6 +1274,7 @@ void vg_analysis_run(vg_analysis *a, const char *text, size_t len, int32_t date)
     a->tagged = false;
     if (a->opt->use_tagger) tag(a);
     mark_nouns(a);
+    meeting_names(a);
     check_roots(a);
     attach_agents(a);
     find_compounds(a);

@@ -378,6 +378,17 @@ static void test_default_elided_passive(void **st)
                              20230929), "SRBREB/KSVCOP/190");
 }
 
+/* A capital that names a meeting or its agreement ("the Astana talks")
+ * is no participant; the capital alone stands for its government */
+static void test_default_meeting_names(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian students protested against Pristina.", 20230929),
+                        "SRBEDU/KSVGOV/141");
+    assert_string_equal(code(f, "Serbian students protested against the Pristina agreement.",
+                             20230929), "");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -1021,6 +1032,7 @@ int main(void)
         cmocka_unit_test(test_default_denials),
         cmocka_unit_test(test_default_coordinated_modifiers),
         cmocka_unit_test(test_default_elided_passive),
+        cmocka_unit_test(test_default_meeting_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
