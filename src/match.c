@@ -1677,9 +1677,13 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     if ((vc->flags & VG_VC_SUBORD) || (!m->c->opt->tabari_compat && describes_phrase(a, v)))
         t.flags |= VG_EV_SUBORD;
     if (vc->flags & VG_VC_DOMINANT) t.flags |= VG_EV_DOMINANT;
+    /* a pattern's target before the verb is its victim ("their vehicle hit a
+     * landmine": + * {A LANDMINE}) */
+    bool victim_first = designated && m->tgt.kind != U_NONE && m->tgt.kind != U_CODE &&
+                        (m->tgt.kind == U_COMP ? m->tgt.tok : m->tgt.at) < v;
     find_actors(m, &st->cs, cl, v, vl, designated, mutual_code(m->c->d, vc), &t.flags);
     if (!m->c->opt->tabari_compat && m->src.kind == U_NONE && m->tgt.kind != U_NONE &&
-        (t.flags & VG_EV_PASSIVE) && violent_code(m->c->d, vc)) {
+        ((t.flags & VG_EV_PASSIVE) || victim_first) && violent_code(m->c->d, vc)) {
         /* "two Kosovo police officers were killed": the victims are known,
          * the killer is not ("---", as the model adds such events); not the
          * speaker of "officials said ... were killed" */

@@ -389,6 +389,16 @@ static void test_default_meeting_names(void **st)
                              20230929), "");
 }
 
+/* A vehicle that hits a mine is the victim of an unknown bomber */
+static void test_default_mines(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "A Kosovo police vehicle hit a roadside bomb near the Serbian "
+                                "border.", 20230929), "---/KSVCOP/1833");
+    assert_string_equal(code(f, "Serbian troops hit Kosovo with artillery.", 20230929),
+                        "SRBMIL/KSV/194");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -1033,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_default_coordinated_modifiers),
         cmocka_unit_test(test_default_elided_passive),
         cmocka_unit_test(test_default_meeting_names),
+        cmocka_unit_test(test_default_mines),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
