@@ -870,7 +870,13 @@ static int passive_aux(const vg_analysis *a, int v)
     static const char *const and_or[] = { "AND", "OR", NULL };
     int e = elided_passive(a, v);
     if (e >= 0) return e;
-    if (a->tagged && a->w.v[v].pos != VG_POS_VBN && a->w.v[v].pos != VG_POS_NONE) return -1;
+    /* a "gerund" without -ING is a participle the tagger missed ("was slain") */
+    uint8_t pos = a->w.v[v].pos;
+    const char *w = vg_tok_norm(&a->tk, (size_t)v);
+    size_t wn = strlen(w);
+    bool participle = pos == VG_POS_VBN || pos == VG_POS_NONE ||
+                      (pos == VG_POS_VBG && !(wn > 3 && !strcmp(w + wn - 3, "ING")));
+    if (a->tagged && !participle) return -1;
     for (int k = 0, p = prev_live(a, v - 1, 0); k < 3 && p >= 0;
          k++, p = p > 0 ? prev_live(a, p - 1, 0) : -1) {
         if (be_or_get(a, p)) return p;
