@@ -876,6 +876,15 @@ static int passive_aux(const vg_analysis *a, int v)
     size_t wn = strlen(w);
     bool participle = pos == VG_POS_VBN || pos == VG_POS_NONE ||
                       (pos == VG_POS_VBG && !(wn > 3 && !strcmp(w + wn - 3, "ING")));
+    if (a->tagged && !participle && pos == VG_POS_VBD) {
+        /* so is a past tense right after BE, or after BE and a time, an
+         * adverb or a name ("were Monday killed") */
+        int p = prev_live(a, v - 1, 0);
+        if (p > 0 && (a->w.v[p].type == VG_W_TIME || a->w.v[p].pos == VG_POS_RB ||
+                      (a->w.v[p].type == VG_W_NULL && a->w.v[p].pos == VG_POS_NNP)))
+            p = prev_live(a, p - 1, 0);
+        if (p >= 0 && be_or_get(a, p)) return p;
+    }
     if (a->tagged && !participle) return -1;
     for (int k = 0, p = prev_live(a, v - 1, 0); k < 3 && p >= 0;
          k++, p = p > 0 ? prev_live(a, p - 1, 0) : -1) {

@@ -399,6 +399,18 @@ static void test_default_mines(void **st)
                         "SRBMIL/KSV/194");
 }
 
+/* A passive participle the tagger missed: a "gerund" without -ING, or a
+ * past tense right after BE and a day ("were Monday killed") */
+static void test_default_mistagged_passives(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "A Kosovo indigenous leader was slain just days before he "
+                                "planned to travel to UN talks in Serbia.", 20230929),
+                        "---/KSV/190");
+    assert_string_equal(code(f, "Dozens of Kosovo police officers were Monday killed when a bomb "
+                                "went off in Serbia.", 20230929), "---/KSVCOP/190");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -1044,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_default_elided_passive),
         cmocka_unit_test(test_default_meeting_names),
         cmocka_unit_test(test_default_mines),
+        cmocka_unit_test(test_default_mistagged_passives),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
