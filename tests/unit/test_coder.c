@@ -411,6 +411,15 @@ static void test_default_mistagged_passives(void **st)
                                 "went off in Serbia.", 20230929), "---/KSVCOP/190");
 }
 
+/* What cameras capture is filmed, not seized */
+static void test_default_captured_on_camera(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian troops captured Kosovo.", 20230929), "SRBMIL/KSV/192");
+    assert_string_equal(code(f, "The Serbian raid on the Kosovo parliament was captured by "
+                                "camera crews.", 20230929), "");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -1057,6 +1066,7 @@ int main(void)
         cmocka_unit_test(test_default_meeting_names),
         cmocka_unit_test(test_default_mines),
         cmocka_unit_test(test_default_mistagged_passives),
+        cmocka_unit_test(test_default_captured_on_camera),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
