@@ -1491,6 +1491,69 @@ static void set_result(vg_result *r, int status, const char *why)
     snprintf(r->why, sizeof r->why, "%s", why);
 }
 
+/* Is the target of a seizure people, who are detained (173), rather than
+ * territory, which is occupied (192)?  It must be what was seized: the
+ * object right after the verb (determiners, numbers and modifiers
+ * between: "captured six suspected Serbian police"), or a passive's
+ * subject right before it ("the man was captured"); and a phrase with an
+ * agent ("Israeli soldiers", "a top lieutenant", "the men") or a personal
+ * pronoun ("he was captured") not followed by a place noun ("the rebel
+ * stronghold", "regime positions").  "Captured a major city from the
+ * rebels" and "a small area of rebel land was captured" stay 192. */
+static bool people_taken(const mctx *m, const unit *u, int v, int vl, bool passive_verb)
+{
+    static const char *const persons[] = { "HE", "SHE", "HIM", "HER", NULL };
+    const vg_analysis *a = m->a;
+    if (u->kind != U_ACTOR) return false;
+    int first, last;
+    unit_span(m, u, &first, &last);
+    bool pronoun = a->w.v[u->at].type == VG_W_PRONOUN;
+    if (pronoun ? !vg_analysis_word_in(a, (size_t)u->at, persons)
+                : a->w.v[u->tok].type != VG_W_AGENT && a->w.v[u->tok].agent < 0)
+        return false;
+    static const char *const places[] = {
+        "BASE", "BASES", "POSITION", "POSITIONS", "HEADQUARTERS", "STRONGHOLD", "STRONGHOLDS",
+        "TOWN", "TOWNS", "CITY", "CITIES", "VILLAGE", "VILLAGES", "AREA", "AREAS", "TERRITORY",
+        "TERRITORIES", "OUTPOST", "OUTPOSTS", "CAMP", "CAMPS", "CHECKPOINT", "CHECKPOINTS",
+        "POST", "POSTS", "HILL", "HILLS", "AIRPORT", "AIRBASE", "BORDER", "REGION", "DISTRICT",
+        "ZONE", "HIDEOUT", "HIDEOUTS", "LINES", "ENCLAVE", "ENCLAVES", "PORT", "BRIDGE", "COMPOUND",
+        "NEIGHBORHOOD", "NEIGHBOURHOOD", "NEIGHBORHOODS", "NEIGHBOURHOODS",
+        "PROVINCE", "HEIGHTS", "BUNKER", "BUNKERS", "DEFENSES", "DEFENCES", "PALACE",
+        "BUILDING", "CAPITAL", "LAND", "VESSEL", "VESSELS", "SHIP", "SHIPS", "TANKER", "BOAT",
+        "BOATS", "WEAPONS", "EQUIPMENT", "STATION", "DEPOT", "DEPOTS", NULL
+    };
+    /* "the rebel stronghold", "regime positions", "Dudayev's palace"; an
+     * agent that is a place itself ("the village", in dictionaries that
+     * code villagers by it) */
+    if (!pronoun && vg_analysis_word_in(a, (size_t)last, places)) return false;
+    int k = next_live(a, last + 1, (int)a->tk.t.n);
+    int ag = a->w.v[u->tok].agent;
+    if (ag >= k) {                         /* "Chinese fishing vessels": FISHING_VESSEL_ */
+        int ae = actor_end(a, ag);
+        if (vg_analysis_word_in(a, (size_t)(ae - 1), places)) return false;
+        k = next_live(a, ae, (int)a->tk.t.n);
+    }
+    if (k < (int)a->tk.t.n && !strcmp(vg_tok_norm(&a->tk, (size_t)k), "'S"))
+        k = next_live(a, k + 1, (int)a->tk.t.n);
+    if (k < (int)a->tk.t.n && vg_analysis_word_in(a, (size_t)k, places)) return false;
+    int lo = passive_verb ? last + 1 : vl + 1, hi = passive_verb ? v : first;
+    if (lo > hi) return false;
+    for (k = lo; k < hi; k++) {
+        if (!live(a, k)) continue;
+        const vg_aword *w = &a->w.v[k];
+        uint8_t t = w->type;
+        bool ok = passive_verb ? t == VG_W_AUXIL || t == VG_W_TIME ||
+                                     (t == VG_W_NULL && w->pos == VG_POS_RB)
+                               : t == VG_W_DETERM || t == VG_W_NUMBER || t == VG_W_ADJ ||
+                                     (t == VG_W_NULL && (w->pos == VG_POS_JJ ||
+                                                         w->pos == VG_POS_VBN ||
+                                                         w->pos == VG_POS_DT ||
+                                                         w->pos == VG_POS_CD));
+        if (!ok) return false;
+    }
+    return true;
+}
+
 static int verb_last(const vg_analysis *a, int v)
 {
     return a->hits.v[a->hit_of.v[v]].last;
@@ -1718,6 +1781,10 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     const char *as = m->src.kind != U_NONE ? reported_code(m, cl, v, vc) : NULL;
     if (!as) as = m->as;
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
+    if (!as && !m->c->opt->tabari_compat && vc->code &&
+        !strcmp(vg_dict_str(m->c->d, vc->code), "192") &&
+        people_taken(m, &m->tgt, v, vl, t.flags & VG_EV_PASSIVE))
+        as = "173";
     make_events(m, vc, as, &t, ev);
     return true;
 }

@@ -420,6 +420,21 @@ static void test_default_captured_on_camera(void **st)
                                 "camera crews.", 20230929), "");
 }
 
+/* People seized are detained (173); territory seized is occupied (192) */
+static void test_default_people_captured(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian police captured two Kosovo men.", 20230929),
+                        "SRBCOP/KSVCVL/173");
+    assert_string_equal(code(f, "Two Kosovo police officers were captured by Serbian troops.",
+                             20230929), "SRBMIL/KSVCOP/173");
+    assert_string_equal(code(f, "Serbian troops captured Kosovo.", 20230929), "SRBMIL/KSV/192");
+    assert_string_equal(code(f, "Serbian troops captured the rebel stronghold of Banjska.",
+                             20230929), "SRBMIL/---REB/192");
+    assert_string_equal(code(f, "Serbian troops captured a major town from Kosovo police.",
+                             20230929), "SRBMIL/KSVCOP/192");
+}
+
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
  * PRESENT */
 static void test_default_light_verbs(void **st)
@@ -1067,6 +1082,7 @@ int main(void)
         cmocka_unit_test(test_default_mines),
         cmocka_unit_test(test_default_mistagged_passives),
         cmocka_unit_test(test_default_captured_on_camera),
+        cmocka_unit_test(test_default_people_captured),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
