@@ -1503,14 +1503,6 @@ static void set_result(vg_result *r, int status, const char *why)
 static bool people_taken(const mctx *m, const unit *u, int v, int vl, bool passive_verb)
 {
     static const char *const persons[] = { "HE", "SHE", "HIM", "HER", NULL };
-    const vg_analysis *a = m->a;
-    if (u->kind != U_ACTOR) return false;
-    int first, last;
-    unit_span(m, u, &first, &last);
-    bool pronoun = a->w.v[u->at].type == VG_W_PRONOUN;
-    if (pronoun ? !vg_analysis_word_in(a, (size_t)u->at, persons)
-                : a->w.v[u->tok].type != VG_W_AGENT && a->w.v[u->tok].agent < 0)
-        return false;
     static const char *const places[] = {
         "BASE", "BASES", "POSITION", "POSITIONS", "HEADQUARTERS", "STRONGHOLD", "STRONGHOLDS",
         "TOWN", "TOWNS", "CITY", "CITIES", "VILLAGE", "VILLAGES", "AREA", "AREAS", "TERRITORY",
@@ -1522,6 +1514,14 @@ static bool people_taken(const mctx *m, const unit *u, int v, int vl, bool passi
         "BUILDING", "CAPITAL", "LAND", "VESSEL", "VESSELS", "SHIP", "SHIPS", "TANKER", "BOAT",
         "BOATS", "WEAPONS", "EQUIPMENT", "STATION", "DEPOT", "DEPOTS", NULL
     };
+    const vg_analysis *a = m->a;
+    if (u->kind != U_ACTOR) return false;
+    int first, last;
+    unit_span(m, u, &first, &last);
+    bool pronoun = a->w.v[u->at].type == VG_W_PRONOUN;
+    if (pronoun ? !vg_analysis_word_in(a, (size_t)u->at, persons)
+                : a->w.v[u->tok].type != VG_W_AGENT && a->w.v[u->tok].agent < 0)
+        return false;
     /* "the rebel stronghold", "regime positions", "Dudayev's palace"; an
      * agent that is a place itself ("the village", in dictionaries that
      * code villagers by it) */
