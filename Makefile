@@ -147,11 +147,22 @@ $(BUILD)/gen/version.h: include/vigil.h
 	@mkdir -p $(@D)
 	printf '/* generated from include/vigil.h */\n#define VG_LIB_VERSION "%s"\n' $(VERSION) > $@
 
+# What parses and compiles dictionaries, as a digest: a cached image of a
+# set (docs/dictionaries.md) is named by it too, so that an image a build
+# with other parsing rules compiled is never taken for fresh.  Rewritten
+# only when it changes.
+LOADER_SRC := $(sort $(wildcard src/dict*.c src/dict*.h)) src/text.c src/text.h
+$(BUILD)/gen/loader_id.h: $(LOADER_SRC)
+	@mkdir -p $(@D)
+	@id=$$(cat $(LOADER_SRC) | sha256sum | cut -c1-32); \
+	 printf '/* generated: a digest of the dictionary loaders */\n#define VG_LOADER_ID "%s"\n' "$$id" > $@.tmp; \
+	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
 $(BUILD)/src/cli/%.o: src/cli/%.c $(BUILD)/gen/cflags
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/src/%.o: src/%.c $(BUILD)/gen/cflags | $(BUILD)/gen/version.h
+$(BUILD)/src/%.o: src/%.c $(BUILD)/gen/cflags | $(BUILD)/gen/version.h $(BUILD)/gen/loader_id.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -4,6 +4,7 @@
  * dict_petrarch.c) each parse one format; the image format is
  * dict_image.c's. */
 #include "dict.h"
+#include "loader_id.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -94,15 +95,19 @@ static bool any_relative(const vg_paths *p)
     return false;
 }
 
-/* What an image of the set is named by: a digest of the format, the files
- * as the user named them (they name the files in messages and
- * explanations) and, when one is relative, the working directory. */
+/* What an image of the set is named by: a digest of the format, of this
+ * build's loaders, the files as the user named them (they name the files
+ * in messages and explanations) and, when one is relative, the working
+ * directory. */
 static void spec_key(const vg_dict_spec *sp, char out[33])
 {
     vg_buf b = {0};
     char head[64];
     snprintf(head, sizeof head, "vigil dictionary image %u", VG_IMAGE_VERSION);
     key_add(&b, "format", head);
+    /* and the parsing rules of this build: an image another build's loaders
+     * compiled may read the same files differently */
+    key_add(&b, "loader", VG_LOADER_ID);
     if (vg_dict_spec_empty(sp)) {
         const char *dir = getenv("VIGIL_DICT_DIR");
         key_add(&b, "defaults", dir && *dir ? dir : "built-in");
