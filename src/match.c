@@ -1781,6 +1781,7 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     const char *as = m->src.kind != U_NONE ? reported_code(m, cl, v, vc) : NULL;
     if (!as) as = m->as;
     if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
+    /* people seized are detained, not territory occupied */
     if (!as && !m->c->opt->tabari_compat && vc->code &&
         !strcmp(vg_dict_str(m->c->d, vc->code), "192") &&
         people_taken(m, &m->tgt, v, vl, t.flags & VG_EV_PASSIVE))
@@ -1866,7 +1867,7 @@ static bool source_named_elsewhere(const vg_coded_events *ev, const vg_coded_eve
 
 /* A single non-subordinate event removes the subordinate ones; dominant
  * events remove all others; an event with no source goes when another
- * names it. */
+ * names it; with dedup, an event that repeats another is kept once. */
 static void filter_events(vg_coded_events *ev, bool dedup)
 {
     bool real = false, dom = false;
