@@ -469,13 +469,14 @@ static bool verb_is_adjective(const vg_analysis *a, size_t i)
 }
 
 /* "the Saudi-backed Jaish al-Islam claimed ...": the backer is no actor
- * of the phrase; its words before the hyphen (last at e) become adjectives
- * (a "Saudi-led coalition" keeps its leader). */
+ * of the phrase (a "Saudi-led coalition" keeps its leader). */
 static const char *const backed[] = {
     "BACKED", "SUPPORTED", "SPONSORED", "FUNDED", "FINANCED", "ARMED", "TRAINED", NULL
 };
 
-static void demote_backer(vg_analysis *a, size_t e)
+/* The words of the actor phrase whose last word is at e become adjectives:
+ * it names no participant. */
+static void demote_actor(vg_analysis *a, size_t e)
 {
     vg_aword *w = &a->w.v[e];
     size_t h = w->type == VG_W_TAIL && w->head >= 0 ? (size_t)w->head : e;
@@ -485,7 +486,7 @@ static void demote_backer(vg_analysis *a, size_t e)
 
 /* "the Astana talks", "the Minsk agreements": a capital that names a
  * meeting or what it agreed is no participant of it (outside TABARI
- * compatibility).  The capital's words become adjectives. */
+ * compatibility). */
 static const char *const meetings[] = {
     "TALKS", "PROCESS", "AGREEMENT", "AGREEMENTS", "ACCORD", "ACCORDS", "CONFERENCE", "FORMAT",
     "PROTOCOL", "PROTOCOLS", "SUMMIT", "DECLARATION", "NEGOTIATIONS", "PEACE", "CONVENTION",
@@ -505,7 +506,7 @@ static void meeting_names(vg_analysis *a)
         size_t cl = strlen(code);
         char cc[4];
         if (cl != 6 || strcmp(code + 3, "GOV") || !vg_actor_country(code, cc)) continue;
-        for (size_t k = h; k <= e; k++) a->w.v[k].type = VG_W_ADJ;
+        demote_actor(a, e);
     }
 }
 
@@ -519,7 +520,7 @@ static void mark_nouns(vg_analysis *a)
         if (w->type != VG_W_VERB) continue;
         if (a->tagged && i > 0 && hyphen_modifier(a, i)) {
             w->type = VG_W_ADJ;
-            if (vg_analysis_word_in(a, i, backed)) demote_backer(a, i - 1);
+            if (vg_analysis_word_in(a, i, backed)) demote_actor(a, i - 1);
             continue;
         }
         if (verb_is_noun(a, i)) { w->type = VG_W_NOUN; continue; }

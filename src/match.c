@@ -430,6 +430,13 @@ static void window(const vg_analysis *a, int v, int vl, int *lo, int *hi)
     while (*hi < n && !boundary(a, *hi)) (*hi)++;
 }
 
+/* Does the word at v end in -ING after a stem of two letters or more? */
+static bool ing_form(const vg_analysis *a, int v)
+{
+    const vg_token *t = &a->tk.t.v[v];
+    return t->nlen > 4 && !memcmp(vg_tok_norm(&a->tk, (size_t)v) + t->nlen - 3, "ING", 3);
+}
+
 /* A pattern's BE right before its verb ("- IS_* [---]": "is considered",
  * a description) reads a passive or a state; the progressive "is sending
  * troops" is an active verb it must not stop.  Not in TABARI mode. */
@@ -444,8 +451,7 @@ static bool progressive_be(const mctx *m, const vg_pattern *p, int v)
     if (!is_be) return false;
     const vg_analysis *a = m->a;
     if (a->tagged && a->w.v[v].pos != VG_POS_NONE) return a->w.v[v].pos == VG_POS_VBG;
-    const vg_token *t = &a->tk.t.v[v];
-    return t->nlen > 4 && !memcmp(vg_tok_norm(&a->tk, (size_t)v) + t->nlen - 3, "ING", 3);
+    return ing_form(a, v);
 }
 
 static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind);
@@ -872,11 +878,9 @@ static int passive_aux(const vg_analysis *a, int v)
     if (e >= 0) return e;
     /* a "gerund" without -ING is a participle the tagger missed ("was slain") */
     uint8_t pos = a->w.v[v].pos;
-    const char *w = vg_tok_norm(&a->tk, (size_t)v);
-    size_t wn = strlen(w);
     bool participle = pos == VG_POS_VBN || pos == VG_POS_NONE ||
-                      (pos == VG_POS_VBG && !(wn > 3 && !strcmp(w + wn - 3, "ING")));
-    if (a->tagged && !participle && pos == VG_POS_VBD) {
+                      (pos == VG_POS_VBG && !ing_form(a, v));
+    if (a->tagged && pos == VG_POS_VBD) {
         /* so is a past tense right after BE, or after BE and a time, an
          * adverb or a name ("were Monday killed") */
         int p = prev_live(a, v - 1, 0);
@@ -1522,7 +1526,7 @@ static bool people_taken(const mctx *m, const unit *u, int v, int vl, bool passi
     if (pronoun ? !vg_analysis_word_in(a, (size_t)u->at, persons)
                 : a->w.v[u->tok].type != VG_W_AGENT && a->w.v[u->tok].agent < 0)
         return false;
-    /* "the rebel stronghold", "regime positions", "Dudayev's palace"; an
+    /* "the rebel stronghold", "regime positions", "the police's posts"; an
      * agent that is a place itself ("the village", in dictionaries that
      * code villagers by it) */
     if (!pronoun && vg_analysis_word_in(a, (size_t)last, places)) return false;
@@ -1533,8 +1537,6 @@ static bool people_taken(const mctx *m, const unit *u, int v, int vl, bool passi
         if (vg_analysis_word_in(a, (size_t)(ae - 1), places)) return false;
         k = next_live(a, ae, (int)a->tk.t.n);
     }
-    if (k < (int)a->tk.t.n && !strcmp(vg_tok_norm(&a->tk, (size_t)k), "'S"))
-        k = next_live(a, k + 1, (int)a->tk.t.n);
     if (k < (int)a->tk.t.n && vg_analysis_word_in(a, (size_t)k, places)) return false;
     int lo = passive_verb ? last + 1 : vl + 1, hi = passive_verb ? v : first;
     if (lo > hi) return false;
