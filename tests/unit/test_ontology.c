@@ -207,7 +207,17 @@ static void test_plover(void **state)
     expect_plover("042", "CONSULT", "visit", "");
     expect_plover("083", "CONCEDE", "", "political_institutions");
     expect_plover("0811", "CONCEDE", "", "pro_democracy");
-    expect_plover("0813", "RETREAT", "", "legal");
+    /* the manual's verbal concessions (docs/ontology.md): intents to yield
+     * or reform, eased curfews, declared ceasefires, apologies; and a
+     * resignation is a RETREAT */
+    expect_plover("034", "CONCEDE", "", "political_institutions");
+    expect_plover("0354", "CONCEDE", "", "economic");
+    expect_plover("0356", "CONCEDE", "", "military");
+    expect_plover("055", "CONCEDE", "", "diplomatic");
+    expect_plover("0813", "CONCEDE", "", "legal");
+    expect_plover("0871", "CONCEDE", "", "military");
+    expect_plover("0831", "RETREAT", "resign", "political_institutions");
+    expect_plover("0874", "RETREAT", "disarm", "military");
     expect_plover("0841", "RETREAT", "release", "legal");
     expect_plover("085", "RETREAT", "", "economic");
     expect_plover("091", "ACCUSE", "investigate", "crime;corruption");
@@ -421,7 +431,24 @@ static void test_crosscheck_icews(void **state)
 /* Our deliberate departures from CAMEO2PLOVER-2021.txt (docs/ontology.md):
  * code, then the 2021 file's category, mode, context. */
 static const char *const plover_adjusted[][4] = {
+    {"034", "AGREE", "", "political_institutions"},
+    {"0341", "AGREE", "", "political_institutions"},
+    {"0342", "AGREE", "", "executive"},
+    {"0343", "AGREE", "", "rights_freedoms"},
+    {"0344", "AGREE", "", "political_institutions"},
+    {"035", "AGREE", "", ""},
+    {"0351", "AGREE", "", "rights_freedoms"},
+    {"0352", "AGREE", "", ""},
+    {"0353", "AGREE", "", "rights_freedoms"},
+    {"0354", "AGREE", "", "economic"},
+    {"0355", "AGREE", "", "diplomatic"},
+    {"0356", "AGREE", "", "military"},
+    {"055", "SUPPORT", "", "diplomatic"},
     {"0811", "CONCEDE", "", "democracy"},
+    {"0813", "RETREAT", "", "legal"},
+    {"0814", "RETREAT", "", "legal"},
+    {"0831", "CONCEDE", "", "political_institutions"},
+    {"0871", "RETREAT", "ceasefire", "military"},
     {"0812", "CONCEDE", "", "democracy"},
     {"082", "CONCEDE", "", "democracy"},
     {"085", "RETREAT", "ease", "economic"},
