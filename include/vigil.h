@@ -116,7 +116,10 @@ typedef struct vg_coder vg_coder;
 typedef enum vg_coder_option {
     VG_OPT_LEDE = 1,        /* code only an article's first N sentences (0: all; 0) */
     VG_OPT_TAGGER,          /* 1: the part-of-speech tagger decides verb or noun */
-    VG_OPT_REQUIRE_DYAD,    /* 1: an event needs both a source and a target */
+    VG_OPT_REQUIRE_DYAD,    /* 1: an event needs both a source and a target; 0: one whose
+                               PLOVER category needs no recipient may have its source
+                               alone, target "---" (docs/coding.md); default 0 with Vigil's
+                               own dictionaries, 1 with others (TABARI's always 1) */
     VG_OPT_MIN_WORDS,       /* shorter sentences are not coded (0: no minimum) */
     VG_OPT_TABARI,          /* 1: code exactly as TABARI 0.8.4 does */
     VG_OPT_HYBRID,          /* 1: a model decides among the dictionaries' events (docs/model.md);

@@ -25,6 +25,7 @@ void vg_options_default(vg_options *o)
     o->comma_bmax = 0;
     o->time_shift = -1;
     o->label = true;
+    o->require_dyad = true;
 }
 
 vg_dict *vg_dict_new(void)

@@ -759,7 +759,9 @@ bool vg_dict_load_defaults(vg_dict *d, vg_diag *diag)
     }
     vg_dict_thaw(d);
     petrarch_mode(&d->opt);
-    d->opt.require_dyad = true;
+    /* an event whose PLOVER category needs no recipient may have a source
+     * alone (match.c, one_sided) */
+    d->opt.require_dyad = false;
     d->defaults = true;
     if (dir && *dir) {
         DIR *dp = opendir(dir);

@@ -1264,6 +1264,62 @@ static bool violent_code(const vg_dict *d, const vg_vcode *vc)
     return r == 18 || r == 19;
 }
 
+static int verb_last(const vg_analysis *a, int v);
+
+/* Is the source found for verb v the one who acts, as an event with no
+ * target needs it to be: a passive's BY agent after the verb ("was
+ * captured by U.S. forces"), or a phrase before an active verb.  Not the
+ * subject of a participle that describes it ("the 15 people killed",
+ * "a teenager captured in Afghanistan"): a past participle needs HAVE
+ * just before it; nor the subject of a passive verb between the two,
+ * which the verb shares ("were killed and dozens more wounded"). */
+static bool acting_source(const mctx *m, int v, bool passive_verb)
+{
+    static const char *const have[] = { "HAVE", "HAS", "HAD", "HAVING", NULL };
+    const vg_analysis *a = m->a;
+    const unit *u = &m->src;
+    if (u->kind != U_ACTOR && u->kind != U_COMP) return false;
+    /* a pronoun standing for a phrase after it ("It has killed hundreds
+     * of rebels") */
+    if (a->w.v[u->at].type == VG_W_PRONOUN && a->w.v[u->at].ref > u->at) return false;
+    int first, last;
+    unit_span(m, u, &first, &last);
+    if (passive_verb) {
+        /* the agent of this verb, not of another after it ("was captured
+         * in the invasion to topple the Taliban") */
+        if (first <= v) return false;
+        for (int i = verb_last(a, v) + 1; i < first; i++)
+            if (live(a, i) && a->w.v[i].type == VG_W_VERB) return false;
+        return true;
+    }
+    if (last >= v) return false;
+    for (int i = last + 1; i < v; i++)
+        if (live(a, i) && a->w.v[i].type == VG_W_VERB && passive(a, i)) return false;
+    if (a->w.v[v].pos != VG_POS_VBN) return true;
+    int p = prev_live(a, v - 1, 0);
+    if (p > last && a->w.v[p].pos == VG_POS_RB) p = prev_live(a, p - 1, 0);
+    return p > last && vg_analysis_word_in(a, (size_t)p, have);
+}
+
+/* May the event of vc (or of the reported code as) be coded with its
+ * source alone, the target unknown ("---")?  Without require_dyad and
+ * outside TABARI compatibility, when the event's PLOVER category does not
+ * require a recipient ("Libya's rival authorities announced a ceasefire":
+ * CONCEDE): all but COOPERATE, AID and SANCTION, and not a statement (01),
+ * which has no category. */
+static bool one_sided(const mctx *m, const vg_vcode *vc, const char *as, int v,
+                      bool passive_verb)
+{
+    const vg_options *o = m->c->opt;
+    if (o->tabari_compat || o->require_dyad) return false;
+    const char *code = as ? as : vc->code ? vg_dict_str(m->c->d, vc->code) : NULL;
+    const vg_cameo *c = code ? vg_cameo_get(code) : NULL;
+    if (!c || !c->plover[0] || !strcmp(c->plover, "COOPERATE") || !strcmp(c->plover, "AID") ||
+        !strcmp(c->plover, "SANCTION"))
+        return false;
+    return acting_source(m, v, passive_verb);
+}
+
 static bool unnamed_of(const mctx *m, const unit *u, const unit *whom);
 
 /* Default source and target for verb [v,vl] in clause cl (TABARI 5.8, 7.6);
@@ -1477,7 +1533,7 @@ static void make_events(mctx *m, const vg_vcode *code, const char *as,
             if (code->code)
                 push_event(m, ev, S.c[i], S.tok[i], T.c[j], T.tok[j],
                            as ? as : vg_dict_str(m->c->d, code->code), tmpl);
-            if ((code->flags & VG_VC_PAIRED) && !as) {
+            if ((code->flags & VG_VC_PAIRED) && !as && !(tmpl->flags & VG_EV_UNKTGT)) {
                 vg_coded_event t2 = *tmpl;
                 t2.flags |= VG_EV_PAIRED;
                 push_event(m, ev, T.c[j], T.tok[j], S.c[i], S.tok[i],
@@ -1782,7 +1838,12 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
      * the verb made of it ("said the UK must be willing to shoot down") */
     const char *as = m->src.kind != U_NONE ? reported_code(m, cl, v, vc) : NULL;
     if (!as) as = m->as;
-    if (m->src.kind == U_NONE || m->tgt.kind == U_NONE) return true;
+    if (m->src.kind == U_NONE) return true;
+    if (m->tgt.kind == U_NONE) {
+        if (!one_sided(m, vc, as, v, t.flags & VG_EV_PASSIVE)) return true;
+        m->tgt = code_unit("---");
+        t.flags |= VG_EV_UNKTGT;
+    }
     /* people seized are detained, not territory occupied */
     if (!as && !m->c->opt->tabari_compat && vc->code &&
         !strcmp(vg_dict_str(m->c->d, vc->code), "192") &&
@@ -1807,8 +1868,8 @@ static void code_clauses(mctx *m, vg_result *r)
         const vg_clause *c = &a->clauses.v[cl];
         size_t clause_start = r->events.n;
         bool got = false;
-        vg_coded_events sub = {0};
-        unit first_src = no_unit, sub_src = no_unit, lone_src = no_unit;
+        vg_coded_events sub = {0}, one = {0};
+        unit first_src = no_unit, sub_src = no_unit, lone_src = no_unit, one_src = no_unit;
         int nverbs = 0;
         bool opened_uncoded = false;
         for (int v = c->first; v <= c->last; v++) {
@@ -1821,6 +1882,13 @@ static void code_clauses(mctx *m, vg_result *r)
                 /* a coded verb whose source acted on no one found here */
                 if (lone_src.kind == U_NONE && m->src.kind != U_NONE && makes_events(vc))
                     lone_src = m->src;
+                continue;
+            }
+            /* an event with its source alone is the clause's only when no
+             * verb of it finds a target */
+            if (tmp.v[0].flags & VG_EV_UNKTGT) {
+                if (!one.n) { append(&one, &tmp, 0); one_src = m->src; }
+                if (lone_src.kind == U_NONE) lone_src = m->src;
                 continue;
             }
             if ((tmp.v[0].flags & VG_EV_SUBORD) && o->code_by != VG_CODEBY_ALL) {
@@ -1838,7 +1906,13 @@ static void code_clauses(mctx *m, vg_result *r)
             got = true;
             first_src = sub_src;
         }
+        if (!got && one.n) {
+            append(&r->events, &one, 0);
+            got = true;
+            first_src = one_src;
+        }
         vg_vec_free(&sub);
+        vg_vec_free(&one);
         st.cs.forced = !got && opened_uncoded ? first_unit(m, c->first, c->last + 1, NULL, false)
                                                : no_unit;
         st.cs.prev_event = got;
@@ -1867,6 +1941,21 @@ static bool source_named_elsewhere(const vg_coded_events *ev, const vg_coded_eve
     return false;
 }
 
+/* Does another event give the source of e, which has no target, a
+ * target for an act of the same root ("Russia announced a ceasefire and
+ * said it would withdraw from Kherson")? */
+static bool target_named_elsewhere(const vg_coded_events *ev, const vg_coded_event *e)
+{
+    if (!(e->flags & VG_EV_UNKTGT)) return false;
+    for (size_t i = 0; i < ev->n; i++) {
+        const vg_coded_event *o = &ev->v[i];
+        if (o != e && !(o->flags & VG_EV_UNKTGT) && !strcmp(o->source, e->source) &&
+            !strncmp(o->code, e->code, 2))
+            return true;
+    }
+    return false;
+}
+
 /* A single non-subordinate event removes the subordinate ones; dominant
  * events remove all others; an event with no source goes when another
  * names it; with dedup, an event that repeats another is kept once. */
@@ -1888,7 +1977,8 @@ static void filter_events(vg_coded_events *ev, bool dedup)
     /* events with a source are all kept, so each test below sees them */
     k = 0;
     for (size_t i = 0; i < ev->n; i++)
-        if (!source_named_elsewhere(ev, &ev->v[i])) ev->v[k++] = ev->v[i];
+        if (!source_named_elsewhere(ev, &ev->v[i]) && !target_named_elsewhere(ev, &ev->v[i]))
+            ev->v[k++] = ev->v[i];
     ev->n = k;
     if (!dedup) return;
     /* one event, told by two verbs ("were shot and killed", "were killed

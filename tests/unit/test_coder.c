@@ -386,7 +386,7 @@ static void test_default_meeting_names(void **st)
     assert_string_equal(code(f, "Serbian students protested against Pristina.", 20230929),
                         "SRBEDU/KSVGOV/141");
     assert_string_equal(code(f, "Serbian students protested against the Pristina agreement.",
-                             20230929), "");
+                             20230929), "SRBEDU/---/141");
 }
 
 /* A vehicle that hits a mine is the victim of an unknown bomber */
@@ -418,6 +418,48 @@ static void test_default_captured_on_camera(void **st)
     assert_string_equal(code(f, "Serbian troops captured Kosovo.", 20230929), "SRBMIL/KSV/192");
     assert_string_equal(code(f, "The Serbian raid on the Kosovo parliament was captured by "
                                 "camera crews.", 20230929), "");
+}
+
+/* An event whose PLOVER category needs no recipient is coded with its
+ * source alone when no target is found, if the source acts: not a
+ * passive's victim, nor the subject of a participle that describes it,
+ * nor a pronoun for a phrase after it.  A target found for the clause or
+ * the source elsewhere wins; material cooperation, aid and sanctions need
+ * one; require_dyad (PETRARCH's option) turns it off. */
+static void test_default_one_sided(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Libya announced a ceasefire on Monday.", 20230929),
+                        "LBY/---/0871");
+    assert_string_equal(code(f, "Hundreds of Serbian students protested in the streets.",
+                             20230929), "SRBEDU/---/141");
+    assert_string_equal(code(f, "Kosovo police were arrested by Serbian troops.", 20230929),
+                        "SRBMIL/KSVCOP/173");
+    assert_string_equal(code(f, "Dragan was arrested by Serbian police on Monday.", 20230929),
+                        "SRBCOP/---/173");
+    /* a target in the clause, or for the same source elsewhere, wins */
+    assert_string_equal(code(f, "Libya announced a ceasefire with the rebels on Monday.",
+                             20230929), "LBY/---REB/0871");
+    /* victims act on no one */
+    assert_string_equal(code(f, "Three Kosovo police officers were killed on Monday.", 20230929),
+                        "---/KSVCOP/190");
+    assert_string_equal(code(f, "Three Serbian soldiers were killed and dozens more wounded on "
+                                "Monday.", 20230929), "---/SRBMIL/190");
+    assert_string_equal(code(f, "The Serbian soldiers killed on Monday were buried.", 20230929),
+                        "---/SRBMIL/190");
+    assert_string_equal(code(f, "It has killed hundreds of rebels this month.", 20230929), "");
+    /* the agent of another verb is none of this one's */
+    assert_string_equal(code(f, "Dragan was captured in the offensive to topple the Serbian "
+                                "government.", 20230929), "");
+    /* aid needs its recipient */
+    assert_string_equal(code(f, "Japan sent humanitarian aid on Monday.", 20230929), "");
+    f->d->opt.require_dyad = true;
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
+    assert_string_equal(code(f, "Libya announced a ceasefire on Monday.", 20230929), "");
+    f->d->opt.require_dyad = false;
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->d->opt);
 }
 
 /* People seized are detained (173); territory seized is occupied (192) */
@@ -728,11 +770,11 @@ static void test_default_lists_and_shared_subjects(void **st)
     assert_string_equal(code(f, "About 200 Serbian and Hungarian women demonstrated against "
                                 "Kosovo on Friday.", 20230929), "SRBCVL/KSV/141 HUNCVL/KSV/141");
     assert_string_equal(code(f, "Troops from Serbia and Hungary patrolled on Friday.", 20230929),
-                        "");
+                        "SRBMIL/---/150 HUN/---/150");
     assert_string_equal(code(f, "Police in Serbia and Hungary raided several homes on Friday.",
-                             20230929), "");
+                             20230929), "SRBCOP/---/1711 HUN/---/1711");
     assert_string_equal(code(f, "About 200 Serbian and Hungarian women demonstrated on Friday.",
-                             20230929), "");
+                             20230929), "SRBCVL/---/141 HUNCVL/---/141");
     /* but a list that meets meets in every pair */
     assert_string_equal(code(f, "Serbia and Hungary met in Budapest.", 20230929),
                         "SRB/HUN/040 HUN/SRB/040");
@@ -838,9 +880,9 @@ static void test_default_reported_speech(void **st)
     assert_string_equal(code(f, "Serbian gunmen attacked Kosovo police, an official said.",
                              20230929), "SRBREB/KSVCOP/190");
     assert_string_equal(code(f, "Serbian gunmen attacked a village, killing three people, "
-                                "Kosovo police said.", 20230929), "");
+                                "Kosovo police said.", 20230929), "SRBREB/---/190");
     assert_string_equal(code(f, "Serbian gunmen attacked a village, Kosovo police said on "
-                                "Monday.", 20230929), "");
+                                "Monday.", 20230929), "SRBREB/---/190");
     /* the reported clause's subject did it, not the speaker */
     assert_string_equal(code(f, "Kosovo's interior minister said Serbian gunmen attacked the "
                                 "police on Sunday.", 20230929), "SRBREB/---COP/190");
@@ -865,7 +907,8 @@ static void test_default_reported_speech(void **st)
     assert_string_equal(code(f, "Serbian rebel leaders said the fighters attacked Kosovo police "
                                 "on Sunday.", 20230929), "SRBREB/KSVCOP/190");
     /* the speaker is not the target of what the clause reports */
-    assert_string_equal(code(f, "Aleksandar Vucic said Serbia signed the document.", 20230929), "");
+    assert_string_equal(code(f, "Aleksandar Vucic said Serbia signed the document.", 20230929),
+                        "SRB/---/057");
     /* an alleged conflict is the speaker's accusation of the clause's subject */
     assert_string_equal(code(f, "Kosovo alleged that Serbian gunmen attacked the police.",
                              20230929), "KSV/SRBREB/112");
@@ -922,8 +965,9 @@ static void test_default_generic_verbs(void **st)
     assert_string_equal(code(f, "Russian troops arrived in Serbia.", 20230929), "");
     assert_string_equal(code(f, "Germany will host the next round of talks between Serbia and "
                                 "Kosovo.", 20230929), "");
+    /* no recipient named: a promise of aid (AGREE) with its target unknown */
     assert_string_equal(code(f, "The European Union will provide 50 million euros to the region.",
-                             20230929), "");
+                             20230929), "IGOEUREEC/---/0331");
 }
 
 static void test_default_aid(void **st)
@@ -1083,6 +1127,7 @@ int main(void)
         cmocka_unit_test(test_default_mistagged_passives),
         cmocka_unit_test(test_default_captured_on_camera),
         cmocka_unit_test(test_default_people_captured),
+        cmocka_unit_test(test_default_one_sided),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |

@@ -15,7 +15,19 @@
 typedef struct fx {
     vg_dict *d;
     vg_matcher *c;
+    vg_options opt;           /* the matcher's, when they differ from d's */
 } fx;
+
+/* With on, the dictionaries code no event whose target is unknown
+ * (require_dyad), so that an event with one side added is the model's;
+ * off, the defaults' own options again. */
+static void dyads_only(fx *f, bool on)
+{
+    f->opt = f->d->opt;
+    f->opt.require_dyad = on;
+    vg_matcher_free(f->c);
+    f->c = vg_matcher_new(f->d, &f->opt);
+}
 
 static int setup(void **st)
 {
@@ -291,24 +303,30 @@ static void test_decider(void **st)
     vg_model_opts_default(&o);
     o.min_confidence = 1.01;
     assert_int_equal(decided_with(f, m, &o, s, &r), 0);
-    /* a low P(event) alone drops nothing (docs/model.md, step 3): police
-     * killing gunmen is an event, though the event head doubts it (below
-     * 0.5); a drop threshold of 0.5 would drop it */
+    /* P(event) alone drops nothing by default (docs/model.md, step 3);
+     * a drop threshold above it would */
     s = "Kosovo police killed three gunmen near the village.";
     vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
     assert_int_equal(r.events.n, 1);
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 1);
     assert_string_equal(r.events.v[0].code, "190");
+    e = &r.events.v[0];
+    j = json_loadb(r.expl.s + e->expl_off, e->expl_len, 0, &je);
+    assert_non_null(j);
+    double pe = json_real_value(json_object_get(j, "p_event"));
+    json_decref(j);
+    assert_true(pe > 0 && pe < 1);
     vg_model_opts_default(&o);
-    o.drop_event = 0.5;
+    o.drop_event = pe + 0.01;
     assert_int_equal(decided_with(f, m, &o, s, &r), 0);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
 
 /* One side among the coded phrases: the model adds the event with the
- * other side unknown, and only above its thresholds. */
+ * other side unknown, and only above its thresholds (the dictionaries
+ * asked for both sides; without require_dyad they propose it themselves). */
 static void test_decider_one_side(void **st)
 {
     fx *f = *st;
@@ -318,6 +336,10 @@ static void test_decider_one_side(void **st)
     vg_result r = {0};
     const char *s = "Iraqi troops launched an offensive on the town on Thursday.";
     vg_matcher_new_story(f->c);
+    vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
+    assert_int_equal(r.events.n, 1);
+    assert_string_equal(r.events.v[0].target, "---");
+    dyads_only(f, true);
     vg_matcher_code(f->c, s, strlen(s), 20230929, &r);
     assert_int_equal(r.events.n, 0);          /* the dictionaries find no target */
     vg_decide(dc, f->c, &r);
@@ -340,6 +362,7 @@ static void test_decider_one_side(void **st)
     vg_matcher_code(f->c, none, strlen(none), 20230929, &r);
     vg_decide(dc, f->c, &r);
     assert_int_equal(r.events.n, 0);
+    dyads_only(f, false);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
@@ -351,6 +374,7 @@ static void test_decider_add_rules(void **st)
     vg_decider *dc = default_decider(f);
     if (!dc) { skip(); return; }
     vg_result r = {0};
+    dyads_only(f, true);
     /* the event that is added, then the same with each rule */
     assert_int_equal(decided(f, dc, "Iraqi troops launched an offensive on the town on Thursday.",
                              &r), 1);
@@ -386,6 +410,7 @@ static void test_decider_add_rules(void **st)
     a = vg_matcher_analysis(f->c);
     assert_string_equal(vg_tok_norm(&a->tk, 6), "PERFORMED");
     assert_true(vg_pos_is_verb(a->w.v[6].pos));
+    dyads_only(f, false);
     vg_decider_free(dc);
     vg_result_free(&r);
 }
