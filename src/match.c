@@ -1853,6 +1853,42 @@ static bool code_verb(mctx *m, sent_state *st, int cl, int v, vg_result *r, vg_c
     return true;
 }
 
+/* "Jordan agreed to remove the curfew": an intent verb that found no
+ * topic among its patterns (its own code, root 03) takes the infinitive
+ * after it as its topic, when that verb's pattern codes a cooperative act:
+ * the intent of that act (0351), with that verb's actors.  ev holds verb
+ * v's events; returns false to stop the sentence, as code_verb does. */
+static bool intent_of_infinitive(mctx *m, sent_state *st, int cl, int v, vg_result *r,
+                                 vg_coded_events *ev)
+{
+    static const char *const to[] = { "TO", NULL };
+    const vg_analysis *a = m->a;
+    if (!ev->n || ev->v[0].pattern >= 0 || strncmp(ev->v[0].code, "03", 2)) return true;
+    int t = next_live(a, verb_last(a, v) + 1, a->clauses.v[cl].last);
+    if (t < 0 || !vg_analysis_word_in(a, (size_t)t, to)) return true;
+    int v2 = next_live(a, t + 1, a->clauses.v[cl].last);
+    if (v2 < 0 || a->w.v[v2].type != VG_W_VERB) return true;
+    slots saved = save(m);
+    vg_coded_events ev2 = {0};
+    const vg_vcode *vc;
+    bool go = code_verb(m, st, cl, v2, r, &ev2, &vc);
+    const char *intent = go && ev2.n && ev2.v[0].pattern >= 0 && !(ev2.v[0].flags & VG_EV_UNKSRC)
+                             ? vg_cameo_intent(ev2.v[0].code) : NULL;
+    if (intent) {
+        ev->n = 0;
+        for (size_t i = 0; i < ev2.n; i++) {
+            if (ev2.v[i].flags & VG_EV_PAIRED) continue;
+            vg_coded_event e = ev2.v[i];
+            copy_str(e.code, sizeof e.code, intent);
+            vg_vec_push(ev, e);
+        }
+    } else {
+        restore(m, saved);
+    }
+    vg_vec_free(&ev2);
+    return go;
+}
+
 static void append(vg_coded_events *dst, const vg_coded_events *src, size_t from)
 {
     for (size_t i = from; i < src->n; i++) vg_vec_push(dst, src->v[i]);
@@ -1877,6 +1913,11 @@ static void code_clauses(mctx *m, vg_result *r)
             tmp.n = 0;
             const vg_vcode *vc;
             if (!code_verb(m, &st, cl, v, r, &tmp, &vc)) { vg_vec_free(&sub); vg_vec_free(&tmp); return; }
+            if (!o->tabari_compat && !intent_of_infinitive(m, &st, cl, v, r, &tmp)) {
+                vg_vec_free(&sub);
+                vg_vec_free(&tmp);
+                return;
+            }
             if (nverbs++ == 0) opened_uncoded = vc->special == VG_CODE_NULL;
             if (!tmp.n) {
                 /* a coded verb whose source acted on no one found here */

@@ -462,6 +462,21 @@ static void test_default_one_sided(void **st)
     f->c = vg_matcher_new(f->d, &f->d->opt);
 }
 
+/* An intent verb with no topic of its own takes the coded act of its
+ * infinitive as its topic; ending or removing a restriction eases it */
+static void test_default_intent_of_infinitive(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Jordan agreed to remove the curfew on Monday.", 20230929),
+                        "JOR/---/0351");
+    assert_string_equal(code(f, "Jordan removed the curfew on Monday.", 20230929),
+                        "JOR/---/0813");
+    assert_string_equal(code(f, "Jordan ended the state of emergency on Monday.", 20230929),
+                        "JOR/---/0814");
+    /* a conflict agreed to stays the agreement the dictionaries read */
+    assert_string_equal(code(f, "Serbia agreed to attack Kosovo.", 20230929), "SRB/KSV/030");
+}
+
 /* People seized are detained (173); territory seized is occupied (192) */
 static void test_default_people_captured(void **st)
 {
@@ -1128,6 +1143,7 @@ int main(void)
         cmocka_unit_test(test_default_captured_on_camera),
         cmocka_unit_test(test_default_people_captured),
         cmocka_unit_test(test_default_one_sided),
+        cmocka_unit_test(test_default_intent_of_infinitive),
     };
     return cmocka_run_group_tests(tests, setup, teardown) |
            cmocka_run_group_tests_name("vigil analysis", vigil, setup_vigil, teardown) |
