@@ -473,6 +473,9 @@ static void test_default_intent_of_infinitive(void **st)
                         "JOR/---/0813");
     assert_string_equal(code(f, "Jordan ended the state of emergency on Monday.", 20230929),
                         "JOR/---/0814");
+    /* troops pulled from a place are withdrawn from it */
+    assert_string_equal(code(f, "Serbia has pulled all its forces from the north of Kosovo.",
+                             20230929), "SRB/KSV/0874");
     /* a conflict agreed to stays the agreement the dictionaries read */
     assert_string_equal(code(f, "Serbia agreed to attack Kosovo.", 20230929), "SRB/KSV/030");
 }
