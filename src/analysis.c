@@ -773,6 +773,19 @@ static int find_agent(const vg_analysis *a, size_t i, bool *former)
         *former = i > 0 && is_former(a, i - 1);
         return g;
     }
+    /* "Libya's rival authorities", "Iraqi interim officials": one or two
+     * adjectives no dictionary codes between (outside TABARI
+     * compatibility) */
+    if (!a->opt->tabari_compat && a->tagged) {
+        size_t k = after;
+        while (k < a->tk.t.n && k < after + 2 && a->w.v[k].type == VG_W_NULL &&
+               (a->w.v[k].pos == VG_POS_JJ || a->w.v[k].pos == VG_POS_VBN))
+            k++;
+        if (k > after && (g = agent_at(a, k)) >= 0) {
+            *former = i > 0 && is_former(a, i - 1);
+            return g;
+        }
+    }
     if (i >= 1 && (g = agent_at(a, i - 1)) >= 0) {
         *former = g > 0 && is_former(a, (size_t)g - 1);
         return g;

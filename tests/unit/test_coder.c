@@ -254,6 +254,9 @@ static void test_default_np_modifiers(void **st)
                         "KSV/SRB/0871");
     assert_string_equal(code(f, "Kosovo announced a new ceasefire with Serbia.", 20230929),
                         "KSV/SRB/0871");
+    /* an uncoded adjective between an actor and its agent */
+    assert_string_equal(code(f, "Kosovo's rival authorities announced a ceasefire with Serbia.",
+                             20230929), "KSVGOV/SRB/0871");
     /* "{A GENERAL STRIKE} [143]" is a labour strike; "a general" is no gap
      * before the plain word STRIKE */
     assert_string_equal(code(f, "Serbian workers launched a general strike against the "
@@ -406,7 +409,7 @@ static void test_default_mistagged_passives(void **st)
     fx *f = *st;
     assert_string_equal(code(f, "A Kosovo indigenous leader was slain just days before he "
                                 "planned to travel to UN talks in Serbia.", 20230929),
-                        "---/KSV/190");
+                        "---/KSVGOV/190");
     assert_string_equal(code(f, "Dozens of Kosovo police officers were Monday killed when a bomb "
                                 "went off in Serbia.", 20230929), "---/KSVCOP/190");
 }
