@@ -420,6 +420,7 @@ struct vg_ingest_stream {
     ingest_ctx x;             /* what fill_article reads */
     vg_ingest_progress prog;
     int nthreads;
+    vg_options opt;           /* the coders' */
     coder *coders;
     VG_VEC(sslot) slots;      /* reused from chunk to chunk */
     atomic_size_t next;
@@ -449,11 +450,11 @@ vg_ingest_stream *vg_ingest_stream_new(vg_store *st, const vg_ingest_opts *o)
     s->x.prog = &s->prog;
     s->prog.started = vg_now();
     s->nthreads = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
-    const vg_options *opt = o->opt ? o->opt : &o->dict->opt;
-    if (opt->tabari_compat && opt->forward) s->nthreads = 1;   /* records depend on each other */
+    s->opt = vg_code_options(o->opt ? o->opt : &o->dict->opt, &o->code);
+    if (s->opt.tabari_compat && s->opt.forward) s->nthreads = 1;   /* records depend on each other */
     s->coders = vg_calloc((size_t)s->nthreads, sizeof *s->coders);
     for (int t = 0; t < s->nthreads; t++) {
-        s->coders[t].m = vg_matcher_new(o->dict, opt);
+        s->coders[t].m = vg_matcher_new(o->dict, &s->opt);
         if (o->word_memo) vg_matcher_set_word_memo(s->coders[t].m, o->word_memo);
         if (o->code.model)
             s->coders[t].dc = vg_decider_new(o->code.model, o->code.fallback, &o->code.mopts);

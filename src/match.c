@@ -1864,10 +1864,11 @@ static bool intent_of_infinitive(mctx *m, sent_state *st, int cl, int v, vg_resu
     static const char *const to[] = { "TO", NULL };
     const vg_analysis *a = m->a;
     if (!ev->n || ev->v[0].pattern >= 0 || strncmp(ev->v[0].code, "03", 2)) return true;
-    int t = next_live(a, verb_last(a, v) + 1, a->clauses.v[cl].last);
-    if (t < 0 || !vg_analysis_word_in(a, (size_t)t, to)) return true;
-    int v2 = next_live(a, t + 1, a->clauses.v[cl].last);
-    if (v2 < 0 || a->w.v[v2].type != VG_W_VERB) return true;
+    int last = a->clauses.v[cl].last;
+    int t = next_live(a, verb_last(a, v) + 1, last);
+    if (t > last || !vg_analysis_word_in(a, (size_t)t, to)) return true;
+    int v2 = next_live(a, t + 1, last);
+    if (v2 > last || !live(a, v2) || a->w.v[v2].type != VG_W_VERB) return true;
     slots saved = save(m);
     vg_coded_events ev2 = {0};
     const vg_vcode *vc;
@@ -1967,32 +1968,20 @@ static void code_clauses(mctx *m, vg_result *r)
     vg_vec_free(&tmp);
 }
 
-/* Does another event name who did what e records with no source ("was
- * shot and killed by Haitian gunmen": the shooting and the killing are one
- * attack)? */
-static bool source_named_elsewhere(const vg_coded_events *ev, const vg_coded_event *e)
+/* Does another event name the side e leaves unknown, for the same other
+ * side and an act of the same root?  "was shot and killed by Haitian
+ * gunmen": the shooting, with no source, and the killing are one attack;
+ * "Serbian gunmen attacked on Sunday and fired on Kosovo police": the
+ * attack, with no target, is the firing. */
+static bool unknown_named_elsewhere(const vg_coded_events *ev, const vg_coded_event *e)
 {
-    if (!(e->flags & VG_EV_UNKSRC)) return false;
+    unsigned unk = e->flags & VG_EV_UNKSRC ? VG_EV_UNKSRC : e->flags & VG_EV_UNKTGT;
+    if (!unk) return false;
     for (size_t i = 0; i < ev->n; i++) {
         const vg_coded_event *o = &ev->v[i];
-        if (o != e && !(o->flags & VG_EV_UNKSRC) && !strcmp(o->target, e->target) &&
-            !strncmp(o->code, e->code, 2))
-            return true;
-    }
-    return false;
-}
-
-/* Does another event give the source of e, which has no target, a
- * target for an act of the same root ("Russia announced a ceasefire and
- * said it would withdraw from Kherson")? */
-static bool target_named_elsewhere(const vg_coded_events *ev, const vg_coded_event *e)
-{
-    if (!(e->flags & VG_EV_UNKTGT)) return false;
-    for (size_t i = 0; i < ev->n; i++) {
-        const vg_coded_event *o = &ev->v[i];
-        if (o != e && !(o->flags & VG_EV_UNKTGT) && !strcmp(o->source, e->source) &&
-            !strncmp(o->code, e->code, 2))
-            return true;
+        bool same = unk == VG_EV_UNKSRC ? !strcmp(o->target, e->target)
+                                        : !strcmp(o->source, e->source);
+        if (o != e && !(o->flags & unk) && same && !strncmp(o->code, e->code, 2)) return true;
     }
     return false;
 }
@@ -2018,8 +2007,7 @@ static void filter_events(vg_coded_events *ev, bool dedup)
     /* events with a source are all kept, so each test below sees them */
     k = 0;
     for (size_t i = 0; i < ev->n; i++)
-        if (!source_named_elsewhere(ev, &ev->v[i]) && !target_named_elsewhere(ev, &ev->v[i]))
-            ev->v[k++] = ev->v[i];
+        if (!unknown_named_elsewhere(ev, &ev->v[i])) ev->v[k++] = ev->v[i];
     ev->n = k;
     if (!dedup) return;
     /* one event, told by two verbs ("were shot and killed", "were killed

@@ -303,6 +303,13 @@ static void free_batch(batch *b, size_t cap)
     free(b->slots);
 }
 
+vg_options vg_code_options(const vg_options *opt, const vg_code_opts *o)
+{
+    vg_options r = *opt;
+    if (o->require_dyad) r.require_dyad = true;
+    return r;
+}
+
 bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts *co,
                      vg_format fmt, char *const *files, size_t nfiles, int nthreads,
                      const vg_pipeline_io *io, vg_diag *diag, vg_pipeline_stats *stats)
@@ -320,8 +327,9 @@ bool vg_pipeline_run(const vg_dict *d, const vg_options *opt, const vg_code_opts
         bs[k].io = io;
     }
     worker *ws = vg_calloc((size_t)nthreads, sizeof *ws);
+    vg_options copt = vg_code_options(opt, co);     /* outlives the coders */
     for (int t = 0; t < nthreads; t++) {
-        ws[t].coder = vg_matcher_new(d, opt);
+        ws[t].coder = vg_matcher_new(d, &copt);
         if (co->model) ws[t].dc = vg_decider_new(co->model, co->fallback, &co->mopts);
     }
     source src = { files, nfiles, 0, NULL, NULL, fmt, true };

@@ -35,7 +35,12 @@ typedef struct vg_code_opts {
     const vg_model *model;    /* hybrid coding with this model (NULL: dictionaries only) */
     const vg_model *fallback; /* heads the model lacks come from here (may be NULL) */
     vg_model_opts mopts;      /* the decider's thresholds (when model is set) */
+    bool require_dyad;        /* no event with one side unknown from the dictionaries either
+                                 (the matcher's option of that name turned on) */
 } vg_code_opts;
+
+/* The options coders of o run with: opt, with o's require_dyad. */
+vg_options vg_code_options(const vg_options *opt, const vg_code_opts *o);
 
 /* Codes one record; dc (NULL: dictionaries only) decides each sentence's
  * events with the model. */

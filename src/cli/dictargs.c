@@ -113,6 +113,7 @@ bool cli_model_setup(cli_modelspec *ms, const vg_dict_spec *ds, vg_code_opts *co
             return false;
         }
         co->mopts.add_partial = 2;     /* above any probability: never */
+        co->require_dyad = true;       /* nor do the dictionaries propose one */
     }
     bool hybrid;
     /* the defaults: no files named, and no image or an image of the defaults */

@@ -54,9 +54,11 @@ const cli_opt cli_model_opts[] = {
     { "--model F", "a model file from `vigil train` instead of the built-in one (heads it lacks "
                    "come from the built-in model); implies --coder hybrid" },
     { "--min-confidence X", "drop the events the model gives a confidence below X (0 to 1)" },
-    { "--one-sided yes|no", "whether the model may add an event whose other side no coded phrase "
-                            "names, as --- (default yes); no: it adds events only when both "
-                            "actors are coded" },
+    { "--one-sided yes|no", "whether an event may have one side unknown, as ---: one the model "
+                            "adds when no coded phrase names the other side, or one whose PLOVER "
+                            "category needs no recipient that the dictionaries code with its "
+                            "source alone (default yes); no: events only with both actors "
+                            "coded" },
     { NULL, NULL }
 };
 

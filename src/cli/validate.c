@@ -96,6 +96,7 @@ int cli_validate(int argc, char **argv)
         return 2;
     }
     if (co.model) o.decider = vg_decider_new(co.model, co.fallback, &co.mopts);
+    d->opt = vg_code_options(&d->opt, &co);
     FILE *ev = NULL;
     size_t len;
     char *text = NULL;

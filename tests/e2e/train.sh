@@ -99,17 +99,20 @@ printf 'Serbia B-S\nattacked O\nKosovo B-T\non O\nMonday O\n. O\n\nKosovo B-S\na
 if [ $? -eq 0 ] && grep -q '4 examples' "$TMP/roles.err"; then ok train_roles_bio; else
     fail train_roles_bio "$(cat "$TMP/roles.err")"; fi
 
-# the default model adds an event whose target no coded phrase names: "---",
-# with matched.target {"unknown": true}, valid JSON
+# an event whose target no coded phrase names: "---", with matched.target
+# {"unknown": true}, valid JSON (the dictionaries propose it, as the PLOVER
+# category needs no recipient, and the model keeps it; the model's own
+# additions of such events are tested in tests/unit/test_model.c)
 echo '{"id":"one","date":"2023-01-01","text":"Iraqi troops launched an offensive on the town on Thursday."}' \
     >"$TMP/one_in.jsonl"
 "$VIGIL" code "$TMP/one_in.jsonl" >"$TMP/one.jsonl" 2>"$TMP/one.err"
 if [ $? -eq 0 ] && [ -s "$TMP/one.jsonl" ] &&
-   jq -e 'select(.source == "IRQMIL" and .target == "---" and .method == "model"
+   jq -e 'select(.source == "IRQMIL" and .target == "---" and (.method == "both" or .method == "model")
                  and .matched.target.unknown == true and .matched.source.text != null)' \
       "$TMP/one.jsonl" >/dev/null
 then ok code_one_side_unknown; else fail code_one_side_unknown "$(cat "$TMP/one.jsonl" "$TMP/one.err")"; fi
-# --one-sided no: only events with both actors coded are added
+# --one-sided no: only events with both actors coded, from the model or the
+# dictionaries
 "$VIGIL" code --one-sided no "$TMP/one_in.jsonl" >"$TMP/one_no.jsonl" 2>"$TMP/one_no.err"
 if [ $? -eq 0 ] && grep -q '1 records, 1 sentences, 0 events' "$TMP/one_no.err" && [ ! -s "$TMP/one_no.jsonl" ]
 then ok code_one_sided_no; else fail code_one_sided_no "$(cat "$TMP/one_no.err")"; fi
