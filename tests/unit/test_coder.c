@@ -479,6 +479,8 @@ static void test_default_intent_of_infinitive(void **st)
     /* troops pulled from a place are withdrawn from it */
     assert_string_equal(code(f, "Serbia has pulled all its forces from the north of Kosovo.",
                              20230929), "SRB/KSV/0874");
+    /* nothing after TO: the verb's own code */
+    assert_string_equal(code(f, "Serbia agreed to", 20230929), "SRB/---/030");
     /* a conflict agreed to stays the agreement the dictionaries read */
     assert_string_equal(code(f, "Serbia agreed to attack Kosovo.", 20230929), "SRB/KSV/030");
 }
