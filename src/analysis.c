@@ -768,23 +768,18 @@ static int find_agent(const vg_analysis *a, size_t i, bool *former)
         *former = true;
         return agent_at(a, after + 1);
     }
-    int g = agent_at(a, after);
+    /* the agent right after, or outside TABARI compatibility after one or
+     * two adjectives no dictionary codes ("Libya's rival authorities",
+     * "Iraqi interim officials") */
+    size_t k = after;
+    while (!a->opt->tabari_compat && a->tagged && k < a->tk.t.n && k < after + 2 &&
+           a->w.v[k].type == VG_W_NULL &&
+           (a->w.v[k].pos == VG_POS_JJ || a->w.v[k].pos == VG_POS_VBN))
+        k++;
+    int g = agent_at(a, k);
     if (g >= 0) {
         *former = i > 0 && is_former(a, i - 1);
         return g;
-    }
-    /* "Libya's rival authorities", "Iraqi interim officials": one or two
-     * adjectives no dictionary codes between (outside TABARI
-     * compatibility) */
-    if (!a->opt->tabari_compat && a->tagged) {
-        size_t k = after;
-        while (k < a->tk.t.n && k < after + 2 && a->w.v[k].type == VG_W_NULL &&
-               (a->w.v[k].pos == VG_POS_JJ || a->w.v[k].pos == VG_POS_VBN))
-            k++;
-        if (k > after && (g = agent_at(a, k)) >= 0) {
-            *former = i > 0 && is_former(a, i - 1);
-            return g;
-        }
     }
     if (i >= 1 && (g = agent_at(a, i - 1)) >= 0) {
         *former = g > 0 && is_former(a, (size_t)g - 1);
