@@ -458,13 +458,26 @@ static bool hyphen_modifier(const vg_analysis *a, size_t i)
     return pw->type == VG_W_ACTOR || pw->type == VG_W_AGENT || (p->flags & VG_TF_CAP);
 }
 
-/* A participle that premodifies a noun: "30 armed men", "its wounded
- * soldiers" (a determiner, number, adjective or possessive before it). */
+/* Does a noun, or an actor or agent, start at i, after any adjectives? */
+static bool noun_follows(const vg_analysis *a, size_t i)
+{
+    while (i < a->tk.t.n && a->w.v[i].type == VG_W_ADJ) i++;
+    if (i >= a->tk.t.n) return false;
+    uint8_t t = a->w.v[i].type;
+    return t == VG_W_NOUN || t == VG_W_ACTOR || t == VG_W_AGENT ||
+           (t == VG_W_NULL && vg_pos_is_noun(a->w.v[i].pos));
+}
+
+/* A participle that premodifies a noun: "30 armed men", "the two exiled
+ * dissidents", "its wounded soldiers" (a determiner, number, adjective or
+ * possessive before it; a number in words only when a noun follows, as
+ * "three wounded" may be a clause of its own). */
 static bool verb_is_adjective(const vg_analysis *a, size_t i)
 {
     if (!a->tagged || a->w.v[i].pos != VG_POS_VBN || i == 0) return false;
     const vg_aword *p = &a->w.v[i - 1];
     return p->type == VG_W_DETERM || p->type == VG_W_NUMBER || p->type == VG_W_ADJ ||
+           (p->type == VG_W_NULL && p->pos == VG_POS_CD && noun_follows(a, i + 1)) ||
            (p->type == VG_W_PRONOUN && p->pron != VG_PRON_FIRST);
 }
 
