@@ -418,6 +418,9 @@ static void test_default_mistagged_passives(void **st)
 static void test_default_captured_on_camera(void **st)
 {
     fx *f = *st;
+    /* a participle after a number in words describes the people taken */
+    assert_string_equal(code(f, "Serbian police captured three armed Kosovo men.", 20230929),
+                        "SRBCOP/KSVCVL/173");
     assert_string_equal(code(f, "Serbian troops captured Kosovo.", 20230929), "SRBMIL/KSV/192");
     assert_string_equal(code(f, "The Serbian raid on the Kosovo parliament was captured by "
                                 "camera crews.", 20230929), "");
@@ -493,11 +496,37 @@ static void test_default_people_captured(void **st)
                         "SRBCOP/KSVCVL/173");
     assert_string_equal(code(f, "Two Kosovo police officers were captured by Serbian troops.",
                              20230929), "SRBMIL/KSVCOP/173");
+    /* a participle after a number in words describes the people taken */
+    assert_string_equal(code(f, "Serbian police captured three armed Kosovo men.", 20230929),
+                        "SRBCOP/KSVCVL/173");
     assert_string_equal(code(f, "Serbian troops captured Kosovo.", 20230929), "SRBMIL/KSV/192");
     assert_string_equal(code(f, "Serbian troops captured the rebel stronghold of Banjska.",
                              20230929), "SRBMIL/---REB/192");
     assert_string_equal(code(f, "Serbian troops captured a major town from Kosovo police.",
                              20230929), "SRBMIL/KSVCOP/192");
+}
+
+/* "freed from X" names the captor only in the passive: in "X freed Y
+ * from Z" the subject releases */
+static void test_default_released_from(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Two Kosovo police officers were released from Serbia.",
+                             20230929), "SRB/KSVCOP/0841");
+    assert_string_equal(code(f, "Serbia released the detained policemen from Kosovo.", 20230929),
+                        "SRB/KSVCOP/0841");
+}
+
+/* To pressure is to demand (raters code it verbal conflict); the noun
+ * stays no event */
+static void test_default_pressure(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia pressured Kosovo to hold talks.", 20230929),
+                        "SRB/KSV/106");
+    assert_string_equal(code(f, "Kosovo is being pressured by Serbia to hold talks.", 20230929),
+                        "SRB/KSV/106");
+    assert_string_equal(code(f, "Serbian pressure on Kosovo eased on Sunday.", 20230929), "");
 }
 
 /* Verbs whose object or prepositional phrase decides: ENGAGE, FACE, CLOSE,
@@ -1150,6 +1179,8 @@ int main(void)
         cmocka_unit_test(test_default_mistagged_passives),
         cmocka_unit_test(test_default_captured_on_camera),
         cmocka_unit_test(test_default_people_captured),
+        cmocka_unit_test(test_default_released_from),
+        cmocka_unit_test(test_default_pressure),
         cmocka_unit_test(test_default_one_sided),
         cmocka_unit_test(test_default_intent_of_infinitive),
     };
