@@ -432,6 +432,44 @@ static bool headline_verb(const vg_analysis *a, size_t i)
     return true;
 }
 
+/* A past tense the tagger read where the clause's own verb comes later as
+ * a passive: "three policemen detained in Serbia were released by Serbian
+ * police".  An -ED form after a noun phrase, with no object after it, is
+ * then a participle that describes the phrase (a reduced relative), when
+ * WAS, WERE, IS, ARE or BEEN follows within the clause, before any
+ * subordinating word or comma, followed by a participle.  Not in TABARI compatibility. */
+static bool past_is_participle(const vg_analysis *a, size_t i)
+{
+    static const char *const be[] = { "WAS", "WERE", "IS", "ARE", "BEEN", NULL };
+    static const char *const stop[] = {
+        "AFTER", "BEFORE", "WHEN", "WHILE", "AS", "SINCE", "BECAUSE", "IF", "THAT", "WHICH",
+        "WHO", "UNTIL", "ONCE", "ALTHOUGH", "AND", "OR", "BUT", NULL
+    };
+    const vg_token *t = &a->tk.t.v[i];
+    size_t n = a->tk.t.n;
+    if (a->w.v[i].pos != VG_POS_VBD || i == 0 || i + 1 >= n || t->nlen < 4 ||
+        memcmp(vg_tok_norm(&a->tk, i) + t->nlen - 2, "ED", 2))
+        return false;
+    const vg_aword *p = &a->w.v[i - 1];
+    if (!(p->type == VG_W_ACTOR || p->type == VG_W_AGENT || p->type == VG_W_TAIL ||
+          p->type == VG_W_NOUN || (p->type == VG_W_NULL && vg_pos_is_noun(p->pos))))
+        return false;
+    uint8_t nx = a->w.v[i + 1].type;
+    if (nx == VG_W_DETERM || nx == VG_W_ACTOR || nx == VG_W_AGENT || nx == VG_W_PRONOUN ||
+        nx == VG_W_NUMBER)
+        return false;
+    for (size_t k = i + 1; k + 1 < n && k <= i + 8; k++) {
+        uint8_t ty = a->w.v[k].type;
+        if (ty == VG_W_COMMA || ty == VG_W_QUOTE || vg_analysis_word_in(a, k, stop)) return false;
+        if (!vg_analysis_word_in(a, k, be)) continue;
+        size_t q = k + 1;
+        if (q + 1 < n && a->w.v[q].pos == VG_POS_RB) q++;     /* "were later released" */
+        return a->w.v[q].type == VG_W_VERB && (a->w.v[q].pos == VG_POS_VBN ||
+                                               a->w.v[q].pos == VG_POS_VBD);
+    }
+    return false;
+}
+
 /* Is the dictionary verb at i used as a noun?  With the tagger, its part of
  * speech decides; TABARI's rules: a determiner before it, or a capital in
  * mid-sentence. */
@@ -537,6 +575,7 @@ static void mark_nouns(vg_analysis *a)
             continue;
         }
         if (verb_is_noun(a, i)) { w->type = VG_W_NOUN; continue; }
+        if (a->tagged && !a->opt->tabari_compat && past_is_participle(a, i)) w->pos = VG_POS_VBN;
         if (verb_is_adjective(a, i)) { w->type = VG_W_ADJ; continue; }
         const vg_verbform *vf = verbform_of(a, i);
         const vg_vblock *b = &a->d->blocks.v[vf->block];

@@ -106,6 +106,7 @@ typedef struct mctx {
     const char *as;           /* verb_code: the code the reading becomes (a refusal, an
                                * intent, a threat), or NULL */
     struct { int v, lo, r, kind; } rep;   /* report_of's last answer (v -1: none) */
+    struct { int v, lo, hi; } rel;        /* relative_span's last answer (v -1: none) */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -382,14 +383,23 @@ static int take_unit_ending_at(mctx *m, const vg_elem *e, int q, int lo)
 
 /* Matches e[0..n) so that e[n-1] ends just before `before`; returns the
  * start of e[0] or -1. */
+/* The word before i, at lo or after, outside the reduced relative that
+ * match_pattern steps over. */
+static int prev_outside(const mctx *m, int i, int lo)
+{
+    i = prev_live(m->a, i, lo);
+    if (i >= m->rel.lo && i < m->rel.hi) i = prev_live(m->a, m->rel.lo - 1, lo);
+    return i;
+}
+
 static int seq_bwd(mctx *m, const vg_elem *e, int n, int before, bool adj, int lo)
 {
     if (n == 0) return before;
     const vg_analysis *a = m->a;
     const vg_elem *el = &e[n - 1];
     bool prev_adj = n >= 2 && e[n - 2].adj_next;
-    int nearest = prev_live(a, before - 1, lo);
-    for (int q = nearest; q >= lo; q = prev_live(a, q - 1, lo)) {
+    int nearest = prev_outside(m, before - 1, lo);
+    for (int q = nearest; q >= lo; q = prev_outside(m, q - 1, lo)) {
         int lowest = el->type == VG_EL_SYNSET ? lo : q;
         for (int s = q; s >= lowest; s--) {
             if (!live(a, s)) continue;
@@ -462,11 +472,38 @@ static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind);
  * down" (PETRARCH's unit tests expect its reach over the whole clause). */
 #define MODAL_SPAN 5
 
+static bool describes_phrase(const vg_analysis *a, int v);
+static int verb_last(const vg_analysis *a, int v);
+
+/* A reduced relative between the subject and verb v, from its participle to
+ * the verb or its BE: "three policemen [detained in Serbia] were released
+ * by Serbian police".  The words before v a pattern matches are outside
+ * it (m->rel; lo = hi = -1 when there is none).  Not in TABARI mode. */
+static void relative_span(mctx *m, int v, int lo)
+{
+    const vg_analysis *a = m->a;
+    m->rel.v = v;
+    m->rel.lo = m->rel.hi = -1;
+    if (m->c->opt->tabari_compat) return;
+    for (int r = lo; r < v; r++) {
+        if (a->w.v[r].type != VG_W_VERB || !live(a, r)) continue;
+        if (!describes_phrase(a, r)) return;
+        int k = verb_last(a, r) + 1;
+        while (k < v && a->w.v[k].type != VG_W_AUXIL && a->w.v[k].type != VG_W_VERB) k++;
+        for (int j = k; j < v; j++)
+            if (a->w.v[j].type == VG_W_VERB) return;
+        m->rel.lo = r;
+        m->rel.hi = k;
+        return;
+    }
+}
+
 static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
 {
     if (progressive_be(m, p, v)) return false;
     int lo, hi, kind;
     window(m->a, v, vl, &lo, &hi);
+    if (m->rel.v != v) relative_span(m, v, lo);
     if (lo < v - MODAL_SPAN && m->c->d->defaults && is_modal(m->c->d, p, &kind))
         lo = v - MODAL_SPAN;
     m->src = m->tgt = m->cmp = no_unit;
@@ -698,7 +735,7 @@ size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patte
     const vg_analysis *a = &c->an;
     if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
         return 0;
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 } };   /* a budget of its own */
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 } };   /* a budget of its own */
     const vg_dict *d = c->d;
     const vg_verbform *vf = &d->verbforms.v[d->entries.v[a->w.v[v].entry].ref];
     const vg_vblock *b = &d->blocks.v[vf->block];
@@ -1264,7 +1301,6 @@ static bool violent_code(const vg_dict *d, const vg_vcode *vc)
     return r == 18 || r == 19;
 }
 
-static int verb_last(const vg_analysis *a, int v);
 
 /* Is the source found for verb v the one who acts, as an event with no
  * target needs it to be: a passive's BY agent after the verb ("was
@@ -1341,7 +1377,12 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
             p = a->w.v[p].type == VG_W_TAIL ? a->w.v[p].head : prev_live(a, p - 1, c->first);
         if (p >= c->first) np = search_unit(m, p, true);
         m->tgt = np;
-        m->src = passive_agent(m, vl, cend, &np);
+        /* its BY comes before the clause's own verb: in "the civilians
+         * imprisoned for ... were released by Putin" Putin released */
+        int stop = vl + 1;
+        while (stop < cend && a->w.v[stop].type != VG_W_VERB && a->w.v[stop].type != VG_W_AUXIL)
+            stop++;
+        m->src = passive_agent(m, vl, stop, &np);
         *flags |= VG_EV_PASSIVE;
         return;
     }
@@ -2063,7 +2104,7 @@ void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
     vg_analysis_run(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 } };
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 } };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {
