@@ -103,22 +103,24 @@ const char *vg_cameo_refusal(const char *code)
     return mirror(map, sizeof map / sizeof *map, code);
 }
 
-/* The demand that mirrors a cooperative code (CAMEO 10 follows 03-09):
- * "Turkey must mediate" (045) is 105, "Israel must end attacks" (087) is
- * 107, "must withdraw its troops" (0874) is 106, "must send aid" (07) is
- * 103; NULL for the other roots. */
+/* The demand that mirrors a cooperative code (CAMEO 10 follows 03-09, as
+ * the codebook numbers it: 106 meeting, 107 settlement, 108 mediation,
+ * 105x what the target yields): "Turkey must mediate" (045) is 108, "Israel
+ * must end attacks" (087) and "must withdraw its troops" (0874) are 1056,
+ * "must release the prisoners" (084) 1053, "must send aid" (07) 103; NULL
+ * for the other roots. */
 const char *vg_cameo_demand(const char *code)
 {
     static const struct vg_mirror map[] = {
         { "01", "100" }, { "02", "100" },
-        { "036", "108" }, { "038", "105" }, { "039", "105" }, { "03", "100" },
-        { "045", "105" }, { "04", "108" },
-        { "057", "100" }, { "05", "102" }, { "06", "100" },
+        { "036", "106" }, { "037", "107" }, { "038", "108" }, { "039", "108" }, { "03", "100" },
+        { "045", "108" }, { "04", "106" },
+        { "057", "107" }, { "05", "102" },
+        { "061", "1011" }, { "062", "1012" }, { "063", "1013" }, { "064", "1014" }, { "06", "101" },
         { "071", "1031" }, { "072", "1032" }, { "073", "1033" }, { "074", "1034" }, { "07", "103" },
         { "0831", "1041" }, { "0832", "1042" }, { "0833", "1043" }, { "0834", "1044" },
-        { "081", "104" }, { "082", "104" }, { "083", "104" },
-        { "0871", "107" }, { "0872", "106" }, { "0873", "106" }, { "0874", "106" }, { "087", "107" },
-        { "08", "100" }, { "09", "101" },
+        { "081", "1051" }, { "082", "1052" }, { "083", "104" }, { "084", "1053" },
+        { "085", "1054" }, { "086", "1055" }, { "087", "1056" }, { "08", "105" }, { "09", "100" },
     };
     return mirror(map, sizeof map / sizeof *map, code);
 }

@@ -555,8 +555,15 @@ static void test_mirrors(void **state)
     assert_string_equal(vg_cameo_threat("194"), "1384");
     assert_string_equal(vg_cameo_threat("2042"), "1385");
     assert_true(refusals > 40 && demands > 60);
-    assert_string_equal(vg_cameo_demand("045"), "105");
-    assert_string_equal(vg_cameo_demand("0874"), "106");
+    /* the codebook's numbering: 106 meeting, 107 settlement, 108
+     * mediation, 1056 de-escalation */
+    assert_string_equal(vg_cameo_demand("045"), "108");
+    assert_string_equal(vg_cameo_demand("046"), "106");
+    assert_string_equal(vg_cameo_demand("057"), "107");
+    assert_string_equal(vg_cameo_demand("0874"), "1056");
+    assert_string_equal(vg_cameo_demand("0871"), "1056");
+    assert_string_equal(vg_cameo_demand("084"), "1053");
+    assert_string_equal(vg_cameo_demand("062"), "1012");
     assert_string_equal(vg_cameo_demand("0332"), "100");
     assert_string_equal(vg_cameo_refusal("0334"), "1224");
 }
