@@ -1293,12 +1293,16 @@ static bool mutual_code(const vg_dict *d, const vg_vcode *vc)
     }
 }
 
-/* Assault or fight (roots 18, 19): an event worth recording when only its
- * victims are named. */
+/* Assault, fight or mass violence (roots 18-20), and coercion not
+ * specified (170: executions, the cyber attacks coded so): an event worth
+ * recording when only its victims are named ("the ministry's network was
+ * hit by a cyber attack").  Not damage to property (171x), which disasters
+ * and accidents cause as often. */
 static bool violent_code(const vg_dict *d, const vg_vcode *vc)
 {
     int r = verb_root(d, vc);
-    return r == 18 || r == 19;
+    if (r == 17) return !strcmp(vg_dict_str(d, vc->code), "170");
+    return r >= 18 && r <= 20;
 }
 
 

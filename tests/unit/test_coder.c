@@ -534,6 +534,23 @@ static void test_default_reduced_relative_subject(void **st)
                                 "Albanian doctors.", 20230929), "SRB/KSVCVL/173");
 }
 
+/* Cyber attacks are coercion (170, PLOVER COERCE), not armed assault;
+ * their victims alone make an event; a break-in is none */
+static void test_default_cyber_attacks(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian hackers broke into the Kosovo government's computers.",
+                             20230929), "SRBCRM/KSVGOV/170");
+    assert_string_equal(code(f, "Serbian hackers attacked Kosovo government websites.", 20230929),
+                        "SRBCRM/KSVGOV/170");
+    assert_string_equal(code(f, "Serbia launched a cyber attack against Kosovo.", 20230929),
+                        "SRB/KSV/170");
+    assert_string_equal(code(f, "Kosovo was hit by a major cyber attack on Sunday.", 20230929),
+                        "---/KSV/170");
+    assert_string_equal(code(f, "Serbian burglars broke into a Kosovo police station.", 20230929),
+                        "");
+}
+
 /* To pressure is to demand (raters code it verbal conflict); the noun
  * stays no event */
 static void test_default_pressure(void **st)
@@ -1199,6 +1216,7 @@ int main(void)
         cmocka_unit_test(test_default_released_from),
         cmocka_unit_test(test_default_reduced_relative_subject),
         cmocka_unit_test(test_default_pressure),
+        cmocka_unit_test(test_default_cyber_attacks),
         cmocka_unit_test(test_default_one_sided),
         cmocka_unit_test(test_default_intent_of_infinitive),
     };
