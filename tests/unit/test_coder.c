@@ -551,6 +551,19 @@ static void test_default_cyber_attacks(void **st)
                         "");
 }
 
+/* What is announced decides the code: a suspension is one, a deployment a
+ * decision to deploy; letting free is releasing */
+static void test_default_announced_actions(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia announced a suspension of aid to Kosovo.", 20230929),
+                        "SRB/KSV/162");
+    assert_string_equal(code(f, "Serbia announced the deployment of 200 troops to Kosovo.",
+                             20230929), "SRB/KSV/0334");
+    assert_string_equal(code(f, "Serbia let free two Kosovo police officers.", 20230929),
+                        "SRB/KSVCOP/0841");
+}
+
 /* To pressure is to demand (raters code it verbal conflict); the noun
  * stays no event */
 static void test_default_pressure(void **st)
@@ -1216,6 +1229,7 @@ int main(void)
         cmocka_unit_test(test_default_released_from),
         cmocka_unit_test(test_default_reduced_relative_subject),
         cmocka_unit_test(test_default_pressure),
+        cmocka_unit_test(test_default_announced_actions),
         cmocka_unit_test(test_default_cyber_attacks),
         cmocka_unit_test(test_default_one_sided),
         cmocka_unit_test(test_default_intent_of_infinitive),
