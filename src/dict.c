@@ -1360,6 +1360,12 @@ static uint32_t word_info(vg_wordcache *wc, const char *t, size_t tlen)
     wc_info in = { (uint32_t)wc->ents.n, (uint32_t)wc->lits.n, (uint32_t)wc->scans.n, 0, 0, 0 };
     word_entries(wc->d, t, tlen, &wc->ents, &wc->scans);
     word_literals(wc->d, t, tlen, &wc->lits);
+    /* a pattern's article stands for both forms outside TABARI mode (the
+     * matcher's article_alt): "AN" makes the patterns with "A" viable */
+    if (!wc->d->opt.tabari_compat && tlen && tlen <= 2 && t[0] == 'A') {
+        if (tlen == 1) word_literals(wc->d, "AN", 2, &wc->lits);
+        else if (t[1] == 'N') word_literals(wc->d, "A", 1, &wc->lits);
+    }
     in.nent = (uint32_t)wc->ents.n - in.ent;
     const vg_dict_index *ix = &wc->d->ix;
     vg_vec_reserve(&wc->emask, wc->ents.n);

@@ -225,6 +225,20 @@ static bool word_at(const vg_analysis *a, int i, const vg_elem *e)
 
 static int seq_fwd(mctx *m, const vg_elem *e, int n, int pos, bool adj, int hi);
 
+/* A pattern's article stands for both forms: "{A &CEASEFIRE}" matches "an
+ * immediate ceasefire" (with the adjective gap below).  Not in TABARI
+ * mode. */
+static bool article_alt(const mctx *m, int i, const vg_elem *e)
+{
+    const vg_analysis *a = m->a;
+    const vg_token *t = &a->tk.t.v[i];
+    if (m->c->opt->tabari_compat || t->kind != VG_TK_WORD || t->nlen > 2) return false;
+    const char *w = vg_tok_norm(&a->tk, (size_t)i);
+    if (t->nlen == 1 && w[0] == 'A') return vg_elem_match(a->d, e, "AN", 2);
+    if (t->nlen == 2 && w[0] == 'A' && w[1] == 'N') return vg_elem_match(a->d, e, "A", 1);
+    return false;
+}
+
 /* Adjectives a pattern's noun phrase lets through between its determiner
  * and a synonym set: "{A &CEASEFIRE}" also matches "a weeklong ceasefire".
  * At most this many, in no dictionary and tagged as modifiers (JJ, or NN
@@ -287,7 +301,7 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
     if (s >= hi) return -1;
     switch (e->type) {
     case VG_EL_WORD:
-        return word_at(a, s, e) ? s + 1 : -1;
+        return word_at(a, s, e) || article_alt(m, s, e) ? s + 1 : -1;
     case VG_EL_SYNSET: {
         const vg_dict *d = m->c->d;
         const vg_synset *ss = &d->synsets.v[e->synset];

@@ -564,6 +564,16 @@ static void test_default_announced_actions(void **st)
                         "SRB/KSVCOP/0841");
 }
 
+/* A pattern's A stands for AN: "{A &CEASEFIRE}", "(IN AN AIR STRIKE)" */
+static void test_default_articles(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbia announced an immediate ceasefire in Kosovo.", 20230929),
+                        "SRB/KSV/0871");
+    assert_string_equal(code(f, "Two Kosovo police officers were killed in a Serbian air strike.",
+                             20230929), "SRB/KSVCOP/195");
+}
+
 /* To pressure is to demand (raters code it verbal conflict); the noun
  * stays no event */
 static void test_default_pressure(void **st)
@@ -1230,6 +1240,7 @@ int main(void)
         cmocka_unit_test(test_default_reduced_relative_subject),
         cmocka_unit_test(test_default_pressure),
         cmocka_unit_test(test_default_announced_actions),
+        cmocka_unit_test(test_default_articles),
         cmocka_unit_test(test_default_cyber_attacks),
         cmocka_unit_test(test_default_one_sided),
         cmocka_unit_test(test_default_intent_of_infinitive),
