@@ -107,6 +107,8 @@ typedef struct mctx {
                                * intent, a threat), or NULL */
     struct { int v, lo, r, kind; } rep;   /* report_of's last answer (v -1: none) */
     struct { int v, lo, hi; } rel;        /* relative_span's last answer (v -1: none) */
+    int16_t pw[8];            /* pronouns the matched pattern took as its words */
+    uint8_t npw;              /* ("{THEIR ASSAULT}"): no participants */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -199,10 +201,16 @@ static void unit_span(const mctx *m, const unit *u, int *first, int *last)
 
 /* ---- pattern matching ---- */
 
-typedef struct slots { unit src, tgt, cmp; } slots;
+typedef struct slots { unit src, tgt, cmp; uint8_t npw; } slots;
 
-static slots save(const mctx *m) { slots s = { m->src, m->tgt, m->cmp }; return s; }
-static void restore(mctx *m, slots s) { m->src = s.src; m->tgt = s.tgt; m->cmp = s.cmp; }
+static slots save(const mctx *m) { slots s = { m->src, m->tgt, m->cmp, m->npw }; return s; }
+static void restore(mctx *m, slots s)
+{
+    m->src = s.src;
+    m->tgt = s.tgt;
+    m->cmp = s.cmp;
+    m->npw = s.npw;
+}
 
 /* "May" and "Will" capitalised in mid-sentence are a month or a name ("in
  * May", "Theresa May said"), never the modal a synset such as &MAYBE or
@@ -301,7 +309,10 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
     if (s >= hi) return -1;
     switch (e->type) {
     case VG_EL_WORD:
-        return word_at(a, s, e) || article_alt(m, s, e) ? s + 1 : -1;
+        if (!word_at(a, s, e) && !article_alt(m, s, e)) return -1;
+        if (a->w.v[s].type == VG_W_PRONOUN && m->npw < sizeof m->pw / sizeof *m->pw)
+            m->pw[m->npw++] = (int16_t)s;
+        return s + 1;
     case VG_EL_SYNSET: {
         const vg_dict *d = m->c->d;
         const vg_synset *ss = &d->synsets.v[e->synset];
@@ -521,6 +532,7 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
     if (lo < v - MODAL_SPAN && m->c->d->defaults && is_modal(m->c->d, p, &kind))
         lo = v - MODAL_SPAN;
     m->src = m->tgt = m->cmp = no_unit;
+    m->npw = 0;
     const vg_elem *e = m->c->d->elems.v + p->e;
     if (p->verb > 0 && seq_bwd(m, e, p->verb, v, e[p->verb - 1].adj_next, lo) < 0)
         return false;
@@ -558,6 +570,7 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
     while (w <= n && e[w].type != VG_EL_WORD && e[w].type != VG_EL_SYNSET) w++;
     for (; k >= w; k--) {                   /* the subject's part holds a word */
         m->src = m->tgt = m->cmp = no_unit;
+        m->npw = 0;
         if (seq_fwd(m, e + 1, k, lo, false, aux) >= 0 &&
             (k == n || seq_fwd(m, e + 1 + k, n - k, vl + 1, false, hi) >= 0))
             break;
@@ -653,6 +666,7 @@ static void modality(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int
             return;
         }
         m->src = m->tgt = m->cmp = no_unit;
+        m->npw = 0;
         const vg_verbform *vf = &d->verbforms.v[d->entries.v[m->a->w.v[v].entry].ref];
         if ((m->as = refusal_of(d, &vf->code))) *pattern = -1;
         return;
@@ -740,6 +754,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
         if (m->spent && m->budget_pattern < 0) m->budget_pattern = (int32_t)(b->pat + k);
     }
     m->src = m->tgt = m->cmp = no_unit;
+    m->npw = 0;
     *pattern = -1;
     return &vf->code;
 }
@@ -749,7 +764,7 @@ size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patte
     const vg_analysis *a = &c->an;
     if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
         return 0;
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 } };   /* a budget of its own */
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 }, { 0 }, 0 };   /* a budget of its own */
     const vg_dict *d = c->d;
     const vg_verbform *vf = &d->verbforms.v[d->entries.v[a->w.v[v].entry].ref];
     const vg_vblock *b = &d->blocks.v[vf->block];
@@ -832,12 +847,20 @@ static bool locative(const mctx *m, const unit *u)
 /* The first unit in [lo,hi) that is not a place; else the first unit, a
  * place, which CAMEO practice makes the participant as its country
  * ("protested in Beijing": CHN, not the government BEIJING_ stands for). */
+/* Did the matched pattern take the pronoun at i as one of its words? */
+static bool pattern_word(const mctx *m, int i)
+{
+    for (uint8_t k = 0; k < m->npw; k++)
+        if (m->pw[k] == i) return true;
+    return false;
+}
+
 static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bool tails)
 {
     unit first = no_unit;
     for (int i = lo; i < hi; i++) {
         unit u = search_unit(m, i, tails);
-        if (u.kind == U_NONE) continue;
+        if (u.kind == U_NONE || pattern_word(m, i)) continue;
         if (not && not->kind != U_NONE && !distinct(m, &u, not)) continue;
         if (!locative(m, &u)) return u;
         if (first.kind == U_NONE) first = u;
@@ -2122,7 +2145,7 @@ void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
     vg_analysis_run(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 } };
+    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 }, { 0 }, 0 };
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {

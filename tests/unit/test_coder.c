@@ -574,6 +574,20 @@ static void test_default_articles(void **st)
                              20230929), "SRB/KSVCOP/195");
 }
 
+/* BEGIN and STRENGTHEN code by their object; a pronoun a pattern takes
+ * as its word ("{THEIR ASSAULT}") is no participant */
+static void test_default_begin_strengthen(void **st)
+{
+    fx *f = *st;
+    assert_string_equal(code(f, "Serbian troops began their assault on Kosovo.", 20230929),
+                        "SRBMIL/KSV/190");
+    assert_string_equal(code(f, "Serbian gunmen began attacking Kosovo security forces.",
+                             20230929), "SRBREB/KSVMIL/190");
+    assert_string_equal(code(f, "Serbia has strengthened its forces along the border with "
+                                "Kosovo.", 20230929), "SRB/KSV/154");
+    assert_string_equal(code(f, "Serbia strengthened its economy.", 20230929), "");
+}
+
 /* To pressure is to demand (raters code it verbal conflict); the noun
  * stays no event */
 static void test_default_pressure(void **st)
@@ -1241,6 +1255,7 @@ int main(void)
         cmocka_unit_test(test_default_pressure),
         cmocka_unit_test(test_default_announced_actions),
         cmocka_unit_test(test_default_articles),
+        cmocka_unit_test(test_default_begin_strengthen),
         cmocka_unit_test(test_default_cyber_attacks),
         cmocka_unit_test(test_default_one_sided),
         cmocka_unit_test(test_default_intent_of_infinitive),
