@@ -470,6 +470,23 @@ static bool past_is_participle(const vg_analysis *a, size_t i)
     return false;
 }
 
+/* A base form right after a modal, or after its NOT, is a verb, whatever
+ * the tagger says: "Macron will host the Crown Prince" (the tagger's
+ * dictionary of unambiguous words makes HOST a noun everywhere).  Not in
+ * TABARI compatibility, which has no tagger. */
+static bool after_modal(const vg_analysis *a, size_t i)
+{
+    static const char *const modal[] = {
+        "WILL", "WOULD", "SHALL", "SHOULD", "CAN", "COULD", "MAY", "MIGHT", "MUST", NULL
+    };
+    static const char *const neg[] = { "NOT", "NEVER", "ALSO", NULL };
+    const vg_token *t = &a->tk.t.v[i];
+    if (i == 0 || (t->flags & VG_TF_CAP) || a->text[t->off + t->len - 1] == 's') return false;
+    size_t p = i - 1;
+    if (p > 0 && vg_analysis_word_in(a, p, neg)) p--;
+    return vg_analysis_word_in(a, p, modal) && !(a->tk.t.v[p].flags & VG_TF_CAP && p > 0);
+}
+
 /* Is the dictionary verb at i used as a noun?  With the tagger, its part of
  * speech decides; TABARI's rules: a determiner before it, or a capital in
  * mid-sentence. */
@@ -477,6 +494,10 @@ static bool verb_is_noun(vg_analysis *a, size_t i)
 {
     if (a->tagged && headline_verb(a, i)) {
         a->w.v[i].pos = VG_POS_VBZ;
+        return false;
+    }
+    if (a->tagged && !vg_pos_is_verb(a->w.v[i].pos) && after_modal(a, i)) {
+        a->w.v[i].pos = VG_POS_VB;
         return false;
     }
     if (a->tagged) return !vg_pos_is_verb(a->w.v[i].pos);
