@@ -586,6 +586,9 @@ static void test_default_begin_strengthen(void **st)
     assert_string_equal(code(f, "Serbia has strengthened its forces along the border with "
                                 "Kosovo.", 20230929), "SRB/KSV/154");
     assert_string_equal(code(f, "Serbia strengthened its economy.", 20230929), "");
+    /* an alert kept up is an alert */
+    assert_string_equal(code(f, "Serbian troops remained on alert along the border with Kosovo.",
+                             20230929), "SRBMIL/KSV/152");
 }
 
 /* A base form after a modal is a verb, though the tagger's dictionary
