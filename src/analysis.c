@@ -437,7 +437,8 @@ static bool headline_verb(const vg_analysis *a, size_t i)
  * police".  An -ED form after a noun phrase, with no object after it, is
  * then a participle that describes the phrase (a reduced relative), when
  * WAS, WERE, IS, ARE or BEEN follows within the clause, before any
- * subordinating word or comma, followed by a participle.  Not in TABARI compatibility. */
+ * subordinating word or comma, followed by a participle.  Not in TABARI
+ * compatibility. */
 static bool past_is_participle(const vg_analysis *a, size_t i)
 {
     static const char *const be[] = { "WAS", "WERE", "IS", "ARE", "BEEN", NULL };
@@ -484,7 +485,8 @@ static bool after_modal(const vg_analysis *a, size_t i)
     if (i == 0 || (t->flags & VG_TF_CAP) || a->text[t->off + t->len - 1] == 's') return false;
     size_t p = i - 1;
     if (p > 0 && vg_analysis_word_in(a, p, neg)) p--;
-    return vg_analysis_word_in(a, p, modal) && !(a->tk.t.v[p].flags & VG_TF_CAP && p > 0);
+    /* "Theresa May host ..." is no modal */
+    return vg_analysis_word_in(a, p, modal) && !(p > 0 && (a->tk.t.v[p].flags & VG_TF_CAP));
 }
 
 /* Is the dictionary verb at i used as a noun?  With the tagger, its part of

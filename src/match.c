@@ -406,8 +406,6 @@ static int take_unit_ending_at(mctx *m, const vg_elem *e, int q, int lo)
     return first;
 }
 
-/* Matches e[0..n) so that e[n-1] ends just before `before`; returns the
- * start of e[0] or -1. */
 /* The word before i, at lo or after, outside the reduced relative that
  * match_pattern steps over. */
 static int prev_outside(const mctx *m, int i, int lo)
@@ -417,6 +415,8 @@ static int prev_outside(const mctx *m, int i, int lo)
     return i;
 }
 
+/* Matches e[0..n) so that e[n-1] ends just before `before`; returns the
+ * start of e[0] or -1. */
 static int seq_bwd(mctx *m, const vg_elem *e, int n, int before, bool adj, int lo)
 {
     if (n == 0) return before;
@@ -844,9 +844,6 @@ static bool locative(const mctx *m, const unit *u)
     return p >= 0 && vg_analysis_word_in(a, (size_t)p, preps);
 }
 
-/* The first unit in [lo,hi) that is not a place; else the first unit, a
- * place, which CAMEO practice makes the participant as its country
- * ("protested in Beijing": CHN, not the government BEIJING_ stands for). */
 /* Did the matched pattern take the pronoun at i as one of its words? */
 static bool pattern_word(const mctx *m, int i)
 {
@@ -855,6 +852,10 @@ static bool pattern_word(const mctx *m, int i)
     return false;
 }
 
+/* The first unit in [lo,hi) that is not a place; else the first unit, a
+ * place, which CAMEO practice makes the participant as its country
+ * ("protested in Beijing": CHN, not the government BEIJING_ stands for).
+ * A pronoun the matched pattern took as one of its words is none. */
 static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bool tails)
 {
     unit first = no_unit;
@@ -1341,7 +1342,6 @@ static bool violent_code(const vg_dict *d, const vg_vcode *vc)
     if (r == 17) return !strcmp(vg_dict_str(d, vc->code), "170");
     return r >= 18 && r <= 20;
 }
-
 
 /* Is the source found for verb v the one who acts, as an event with no
  * target needs it to be: a passive's BY agent after the verb ("was
