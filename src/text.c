@@ -522,7 +522,7 @@ static bool is_abbrev(const unsigned char *w, size_t len)
     for (size_t i = 0; i < len; i++) up[i] = (char)vg_toupper(w[i]);
     up[len] = '\0';
     for (size_t i = 0; abbrevs[i]; i++)
-        if (!strcmp(up, abbrevs[i])) return true;
+        if (up[0] == abbrevs[i][0] && !strcmp(up, abbrevs[i])) return true;
     return false;
 }
 
@@ -600,7 +600,7 @@ static bool headline(const unsigned char *s, size_t n, size_t a, size_t b, size_
     for (size_t k = 0; k < b - w; k++) up[k] = (char)vg_toupper(s[w + k]);
     up[b - w] = '\0';
     for (size_t k = 0; open_words[k]; k++)
-        if (!strcmp(up, open_words[k])) return false;
+        if (up[0] == open_words[k][0] && !strcmp(up, open_words[k])) return false;
     return true;
 }
 
