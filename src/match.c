@@ -107,8 +107,9 @@ typedef struct mctx {
                                * intent, a threat), or NULL */
     struct { int v, lo, r, kind; } rep;   /* report_of's last answer (v -1: none) */
     struct { int v, lo, hi; } rel;        /* relative_span's last answer (v -1: none) */
-    int16_t pw[8];            /* pronouns the matched pattern took as its words */
-    uint8_t npw;              /* ("{THEIR ASSAULT}"): no participants */
+    int16_t pw[8];            /* pronouns and modifiers the matched pattern took */
+    uint8_t npw;              /* as its words ("{THEIR ASSAULT}", "{JOINT MILITARY
+                               * EXERCISES}"): no participants */
 } mctx;
 
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
@@ -310,7 +311,8 @@ static int el_fwd(mctx *m, const vg_elem *e, int s, int hi, bool *open)
     switch (e->type) {
     case VG_EL_WORD:
         if (!word_at(a, s, e) && !article_alt(m, s, e)) return -1;
-        if (a->w.v[s].type == VG_W_PRONOUN && m->npw < sizeof m->pw / sizeof *m->pw)
+        if ((e->adj_next || a->w.v[s].type == VG_W_PRONOUN) &&
+            m->npw < sizeof m->pw / sizeof *m->pw)
             m->pw[m->npw++] = (int16_t)s;
         return s + 1;
     case VG_EL_SYNSET: {
@@ -844,7 +846,8 @@ static bool locative(const mctx *m, const unit *u)
     return p >= 0 && vg_analysis_word_in(a, (size_t)p, preps);
 }
 
-/* Did the matched pattern take the pronoun at i as one of its words? */
+/* Did the matched pattern take token i as one of its words, a pronoun or
+ * a word another of its words follows directly? */
 static bool pattern_word(const mctx *m, int i)
 {
     for (uint8_t k = 0; k < m->npw; k++)
@@ -855,7 +858,7 @@ static bool pattern_word(const mctx *m, int i)
 /* The first unit in [lo,hi) that is not a place; else the first unit, a
  * place, which CAMEO practice makes the participant as its country
  * ("protested in Beijing": CHN, not the government BEIJING_ stands for).
- * A pronoun the matched pattern took as one of its words is none. */
+ * Nor is a pronoun or modifier the matched pattern took as its word. */
 static unit first_participant(const mctx *m, int lo, int hi, const unit *not, bool tails)
 {
     unit first = no_unit;

@@ -586,6 +586,17 @@ static void test_default_begin_strengthen(void **st)
     assert_string_equal(code(f, "Serbia has strengthened its forces along the border with "
                                 "Kosovo.", 20230929), "SRB/KSV/154");
     assert_string_equal(code(f, "Serbia strengthened its economy.", 20230929), "");
+    /* a pattern's modifier is no participant: the military of "joint
+     * military exercises" is neither side */
+    assert_string_equal(code(f, "Serbia and Albania launched joint military exercises.",
+                             20230929), "SRB/ALB/062 ALB/SRB/062");
+    assert_string_equal(code(f, "Serbia began a new round of joint military exercises with "
+                                "Albania.", 20230929), "SRB/ALB/062 ALB/SRB/062");
+    /* CEASE as END; a boycott lifted (085) */
+    assert_string_equal(code(f, "Serbia ceased its military operations in Kosovo.", 20230929),
+                        "SRB/KSV/087");
+    assert_string_equal(code(f, "Serbia lifted a seven-month boycott of Kosovo goods.", 20230929),
+                        "SRB/KSV/085");
     /* an alert kept up is an alert */
     assert_string_equal(code(f, "Serbian troops remained on alert along the border with Kosovo.",
                              20230929), "SRBMIL/KSV/152");
