@@ -597,6 +597,12 @@ static void test_default_begin_strengthen(void **st)
                         "SRB/KSV/087");
     assert_string_equal(code(f, "Serbia lifted a seven-month boycott of Kosovo goods.", 20230929),
                         "SRB/KSV/085");
+    /* an investigation opened, a lawsuit filed, with words between */
+    assert_string_equal(code(f, "Serbian prosecutors opened fraud investigations into Kosovo "
+                                "officials.", 20230929), "SRBJUD/KSVGOV/090");
+    assert_string_equal(code(f, "Serbia filed a libel lawsuit against Kosovo.", 20230929),
+                        "SRB/KSV/115");
+    assert_string_equal(code(f, "Serbia filed a report on Kosovo.", 20230929), "");
     /* an alert kept up is an alert */
     assert_string_equal(code(f, "Serbian troops remained on alert along the border with Kosovo.",
                              20230929), "SRBMIL/KSV/152");
