@@ -603,6 +603,17 @@ static void test_default_begin_strengthen(void **st)
     assert_string_equal(code(f, "Serbia filed a libel lawsuit against Kosovo.", 20230929),
                         "SRB/KSV/115");
     assert_string_equal(code(f, "Serbia filed a report on Kosovo.", 20230929), "");
+    /* who died of torture or in an air strike is its victim; a death
+     * alone is no event; a strike begun; a state of siege declared */
+    assert_string_equal(code(f, "Two Kosovo police officers died in a Serbian air strike.",
+                             20230929), "---/KSVCOP/195");
+    assert_string_equal(code(f, "A Kosovo prisoner died after torture.", 20230929),
+                        "---/KSVCVL/1822");
+    assert_string_equal(code(f, "The Kosovo president died on Sunday.", 20230929), "");
+    assert_string_equal(code(f, "Kosovo teachers began a strike on Monday.", 20230929),
+                        "KSVEDU/---/143");
+    assert_string_equal(code(f, "The Kosovo government declared the state of siege on Sunday.",
+                             20230929), "KSVGOV/---/1724");
     /* an alert kept up is an alert */
     assert_string_equal(code(f, "Serbian troops remained on alert along the border with Kosovo.",
                              20230929), "SRBMIL/KSV/152");
