@@ -614,6 +614,9 @@ static void test_default_begin_strengthen(void **st)
                         "KSVEDU/---/143");
     assert_string_equal(code(f, "The Kosovo government declared the state of siege on Sunday.",
                              20230929), "KSVGOV/---/1724");
+    /* ties upgraded */
+    assert_string_equal(code(f, "Serbia and Albania are upgrading diplomatic ties.", 20230929),
+                        "SRB/ALB/050 ALB/SRB/050");
     /* an alert kept up is an alert */
     assert_string_equal(code(f, "Serbian troops remained on alert along the border with Kosovo.",
                              20230929), "SRBMIL/KSV/152");
