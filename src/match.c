@@ -112,6 +112,15 @@ typedef struct mctx {
                                * EXERCISES}"): no participants */
 } mctx;
 
+/* The context for coding sentence a with c: nothing matched, the budget
+ * whole, no answer remembered. */
+static mctx new_ctx(vg_matcher *c, const vg_analysis *a)
+{
+    mctx m = { .c = c, .a = a, .src = no_unit, .tgt = no_unit, .cmp = no_unit,
+               .budget_pattern = -1, .rep = { -1, 0, 0, 0 }, .rel = { -1, -1, -1 } };
+    return m;
+}
+
 static bool live(const vg_analysis *a, int i) { return !a->w.v[i].deleted; }
 
 static int next_live(const vg_analysis *a, int i, int hi)
@@ -205,6 +214,13 @@ static void unit_span(const mctx *m, const unit *u, int *first, int *last)
 typedef struct slots { unit src, tgt, cmp; uint8_t npw; } slots;
 
 static slots save(const mctx *m) { slots s = { m->src, m->tgt, m->cmp, m->npw }; return s; }
+
+/* No actors and no pattern words yet: before a pattern is tried. */
+static void clear_slots(mctx *m)
+{
+    m->src = m->tgt = m->cmp = no_unit;
+    m->npw = 0;
+}
 static void restore(mctx *m, slots s)
 {
     m->src = s.src;
@@ -502,6 +518,13 @@ static bool is_modal(const vg_dict *d, const vg_pattern *p, int *kind);
 static bool describes_phrase(const vg_analysis *a, int v);
 static int verb_last(const vg_analysis *a, int v);
 
+/* The first dictionary verb or WAS/WERE/BEEN in [i, hi), or hi. */
+static int next_verb_or_be(const vg_analysis *a, int i, int hi)
+{
+    while (i < hi && a->w.v[i].type != VG_W_VERB && a->w.v[i].type != VG_W_AUXIL) i++;
+    return i;
+}
+
 /* A reduced relative between the subject and verb v, from its participle to
  * the verb or its BE: "three policemen [detained in Serbia] were released
  * by Serbian police".  The words before v a pattern matches are outside
@@ -515,8 +538,7 @@ static void relative_span(mctx *m, int v, int lo)
     for (int r = lo; r < v; r++) {
         if (a->w.v[r].type != VG_W_VERB || !live(a, r)) continue;
         if (!describes_phrase(a, r)) return;
-        int k = verb_last(a, r) + 1;
-        while (k < v && a->w.v[k].type != VG_W_AUXIL && a->w.v[k].type != VG_W_VERB) k++;
+        int k = next_verb_or_be(a, verb_last(a, r) + 1, v);
         for (int j = k; j < v; j++)
             if (a->w.v[j].type == VG_W_VERB) return;
         m->rel.lo = r;
@@ -533,8 +555,7 @@ static bool match_pattern(mctx *m, const vg_pattern *p, int v, int vl)
     if (m->rel.v != v) relative_span(m, v, lo);
     if (lo < v - MODAL_SPAN && m->c->d->defaults && is_modal(m->c->d, p, &kind))
         lo = v - MODAL_SPAN;
-    m->src = m->tgt = m->cmp = no_unit;
-    m->npw = 0;
+    clear_slots(m);
     const vg_elem *e = m->c->d->elems.v + p->e;
     if (p->verb > 0 && seq_bwd(m, e, p->verb, v, e[p->verb - 1].adj_next, lo) < 0)
         return false;
@@ -571,8 +592,7 @@ static bool match_passive_pattern(mctx *m, const vg_pattern *p, int v, int vl, i
     int n = (int)p->n - 1, w = 1, k = n;
     while (w <= n && e[w].type != VG_EL_WORD && e[w].type != VG_EL_SYNSET) w++;
     for (; k >= w; k--) {                   /* the subject's part holds a word */
-        m->src = m->tgt = m->cmp = no_unit;
-        m->npw = 0;
+        clear_slots(m);
         if (seq_fwd(m, e + 1, k, lo, false, aux) >= 0 &&
             (k == n || seq_fwd(m, e + 1 + k, n - k, vl + 1, false, hi) >= 0))
             break;
@@ -667,8 +687,7 @@ static void modality(mctx *m, const vg_vblock *b, uint32_t k, int v, int vl, int
             if ((m->as = refusal_of(d, &q->code))) *pattern = (int)(b->pat + j);
             return;
         }
-        m->src = m->tgt = m->cmp = no_unit;
-        m->npw = 0;
+        clear_slots(m);
         const vg_verbform *vf = &d->verbforms.v[d->entries.v[m->a->w.v[v].entry].ref];
         if ((m->as = refusal_of(d, &vf->code))) *pattern = -1;
         return;
@@ -755,8 +774,7 @@ static const vg_vcode *verb_code(mctx *m, int v, int *pattern)
         }
         if (m->spent && m->budget_pattern < 0) m->budget_pattern = (int32_t)(b->pat + k);
     }
-    m->src = m->tgt = m->cmp = no_unit;
-    m->npw = 0;
+    clear_slots(m);
     *pattern = -1;
     return &vf->code;
 }
@@ -766,7 +784,7 @@ size_t vg_verb_readings(vg_matcher *c, int v, const char **codes, int32_t *patte
     const vg_analysis *a = &c->an;
     if (v < 0 || (size_t)v >= a->tk.t.n || a->w.v[v].type != VG_W_VERB || a->hit_of.v[v] < 0)
         return 0;
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 }, { 0 }, 0 };   /* a budget of its own */
+    mctx m = new_ctx(c, a);   /* a budget of its own */
     const vg_dict *d = c->d;
     const vg_verbform *vf = &d->verbforms.v[d->entries.v[a->w.v[v].entry].ref];
     const vg_vblock *b = &d->blocks.v[vf->block];
@@ -1423,10 +1441,7 @@ static void find_actors(mctx *m, const clause_state *cs, int cl, int v, int vl,
         m->tgt = np;
         /* its BY comes before the clause's own verb: in "the civilians
          * imprisoned for ... were released by Putin" Putin released */
-        int stop = vl + 1;
-        while (stop < cend && a->w.v[stop].type != VG_W_VERB && a->w.v[stop].type != VG_W_AUXIL)
-            stop++;
-        m->src = passive_agent(m, vl, stop, &np);
+        m->src = passive_agent(m, vl, next_verb_or_be(a, vl + 1, cend), &np);
         *flags |= VG_EV_PASSIVE;
         return;
     }
@@ -2148,7 +2163,7 @@ void vg_matcher_code(vg_matcher *c, const char *text, size_t len, int32_t date,
     vg_analysis_run(a, text, len, date);
     out->truncated = a->truncated;
     copy_issues(out, a);
-    mctx m = { c, a, no_unit, no_unit, no_unit, 0, false, -1, NULL, { -1, 0, 0, 0 }, { -1, -1, -1 }, { 0 }, 0 };
+    mctx m = new_ctx(c, a);
     if (a->status != VG_AN_OK) {
         set_result(out, a->status, a->why);
     } else {
